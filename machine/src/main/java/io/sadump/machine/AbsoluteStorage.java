@@ -1,0 +1,197 @@
+package io.sadump.machine;
+
+import java.io.Closeable;
+import java.nio.ByteBuffer;
+
+/**
+ * The absolute storage of a simulated IBM Z system: byte-addressed, big-endian, up to 16 TiB.
+ *
+ * <p>Two backings: a raw sparse file where file offset A is absolute address A ({@link
+ * FileStorage}), and sparse memory for tests ({@link MemoryStorage}). Both keep a {@link
+ * FrameRecord} of the 1 MiB frames ever written, so zero-skipping dump writers never scan zeros.
+ * Every access outside {@code [0, size())} throws {@link AddressOutOfRangeException}.
+ */
+public abstract class AbsoluteStorage implements Closeable {
+    /** The largest storage modelled: 16 TiB. */
+    public static final long MAX_SIZE = 16 * Sizes.TIB;
+    /** Page size of the s390 architecture. */
+    public static final int PAGE_SIZE = 4096;
+
+    private final long size;
+    private final FrameRecord frames;
+
+    protected AbsoluteStorage(long size, FrameRecord frames) {
+        if (size <= 0 || size > MAX_SIZE) {
+            throw new StorageException("storage size " + size + " is outside 1 byte..16T");
+        }
+        this.size = size;
+        this.frames = frames;
+    }
+
+    /** Sparse storage in memory; only the written parts use heap. */
+    public static AbsoluteStorage inMemory(long size) {
+        return new MemoryStorage(size);
+    }
+
+    public final long size() {
+        return size;
+    }
+
+    /** The record of frames ever written (shared, live). */
+    public final FrameRecord writtenFrames() {
+        return frames;
+    }
+
+    /** Fails with {@link AddressOutOfRangeException} unless {@code [address, address+length)} is inside. */
+    public final void checkRange(long address, long length) {
+        if (address < 0 || length < 0 || address > size || length > size - address) {
+            throw new AddressOutOfRangeException(address, length, size);
+        }
+    }
+
+    /** True if {@code [address, address+length)} lies inside storage. */
+    public final boolean contains(long address, long length) {
+        return address >= 0 && length >= 0 && address <= size && length <= size - address;
+    }
+
+    // -- primitives of the backing ------------------------------------------------------------
+
+    /** Reads exactly {@code length} bytes; the range is already checked. */
+    protected abstract void readRaw(long address, byte[] dst, int offset, int length);
+
+    /** Writes exactly {@code length} bytes; the range is already checked. */
+    protected abstract void writeRaw(long address, byte[] src, int offset, int length);
+
+    /** Makes the whole storage zero again (a clear reset) and empties the frame record. */
+    public abstract void clear();
+
+    /** Pushes written data to the backing (no-op in memory). */
+    public abstract void flush();
+
+    @Override
+    public abstract void close();
+
+    // -- byte ranges --------------------------------------------------------------------------
+
+    public final void read(long address, byte[] dst, int offset, int length) {
+        checkRange(address, length);
+        readRaw(address, dst, offset, length);
+    }
+
+    public final byte[] bytes(long address, int length) {
+        byte[] b = new byte[length];
+        read(address, b, 0, length);
+        return b;
+    }
+
+    /** Fills the remaining bytes of {@code dst} from storage starting at {@code address}. */
+    public final void read(long address, ByteBuffer dst) {
+        int length = dst.remaining();
+        checkRange(address, length);
+        if (dst.hasArray()) {
+            readRaw(address, dst.array(), dst.arrayOffset() + dst.position(), length);
+            dst.position(dst.position() + length);
+        } else {
+            byte[] tmp = new byte[length];
+            readRaw(address, tmp, 0, length);
+            dst.put(tmp);
+        }
+    }
+
+    public final void write(long address, byte[] src, int offset, int length) {
+        checkRange(address, length);
+        writeRaw(address, src, offset, length);
+        frames.markWritten(address, length);
+    }
+
+    public final void write(long address, byte[] src) {
+        write(address, src, 0, src.length);
+    }
+
+    /** Writes the remaining bytes of {@code src} at {@code address}. */
+    public final void write(long address, ByteBuffer src) {
+        int length = src.remaining();
+        if (src.hasArray()) {
+            write(address, src.array(), src.arrayOffset() + src.position(), length);
+            src.position(src.position() + length);
+        } else {
+            byte[] tmp = new byte[length];
+            src.get(tmp);
+            write(address, tmp, 0, length);
+        }
+    }
+
+    /** Writes {@code length} zero bytes at {@code address}, streaming (no buffer of that size). */
+    public final void zero(long address, long length) {
+        checkRange(address, length);
+        byte[] zeros = new byte[(int) Math.min(length, FrameRecord.FRAME_SIZE)];
+        long done = 0;
+        while (done < length) {
+            int n = (int) Math.min(zeros.length, length - done);
+            writeRaw(address + done, zeros, 0, n);
+            done += n;
+        }
+        frames.markWritten(address, length);
+    }
+
+    /**
+     * Copies {@code length} bytes from {@code from} to {@code to} in bounded chunks; the ranges may
+     * overlap (the copy is as if through a temporary buffer).
+     */
+    public final void copy(long from, long to, long length) {
+        checkRange(from, length);
+        checkRange(to, length);
+        int chunk = (int) Math.min(length, FrameRecord.FRAME_SIZE);
+        byte[] buf = new byte[Math.max(chunk, 1)];
+        if (to <= from || to >= from + length) {
+            for (long done = 0; done < length; ) {
+                int n = (int) Math.min(buf.length, length - done);
+                readRaw(from + done, buf, 0, n);
+                writeRaw(to + done, buf, 0, n);
+                done += n;
+            }
+        } else {
+            for (long left = length; left > 0; ) {
+                int n = (int) Math.min(buf.length, left);
+                left -= n;
+                readRaw(from + left, buf, 0, n);
+                writeRaw(to + left, buf, 0, n);
+            }
+        }
+        frames.markWritten(to, length);
+    }
+
+    // -- big-endian scalars -------------------------------------------------------------------
+
+    public final int u8(long address) {
+        return bytes(address, 1)[0] & 0xFF;
+    }
+
+    public final int u16(long address) {
+        return ByteBuffer.wrap(bytes(address, 2)).getShort() & 0xFFFF;
+    }
+
+    public final long u32(long address) {
+        return ByteBuffer.wrap(bytes(address, 4)).getInt() & 0xFFFF_FFFFL;
+    }
+
+    public final long u64(long address) {
+        return ByteBuffer.wrap(bytes(address, 8)).getLong();
+    }
+
+    public final void putU8(long address, int value) {
+        write(address, new byte[] {(byte) value});
+    }
+
+    public final void putU16(long address, int value) {
+        write(address, ByteBuffer.allocate(2).putShort((short) value).array());
+    }
+
+    public final void putU32(long address, long value) {
+        write(address, ByteBuffer.allocate(4).putInt((int) value).array());
+    }
+
+    public final void putU64(long address, long value) {
+        write(address, ByteBuffer.allocate(8).putLong(value).array());
+    }
+}

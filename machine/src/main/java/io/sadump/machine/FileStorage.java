@@ -1,0 +1,233 @@
+package io.sadump.machine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+
+/**
+ * Absolute storage in a raw sparse file: the byte at file offset A is absolute address A, so {@code
+ * xxd}, {@code dd} and {@code cmp} work on it, and a 1 TiB system costs only the pages it uses.
+ *
+ * <p>The frame record lives beside it. It is a cache: when {@code storage.img} is newer than the
+ * record (changed behind sadump's back, or a run that died before saving), the record is rebuilt from
+ * the data before anyone trusts it.
+ */
+public final class FileStorage extends AbsoluteStorage {
+    private final Path image;
+    private final Path recordFile;
+    private final FileChannel channel;
+    private final boolean writable;
+    private boolean dirty;
+
+    private FileStorage(Path image, Path recordFile, FileChannel channel, long size, FrameRecord record,
+            boolean writable) {
+        super(size, record);
+        this.image = image;
+        this.recordFile = recordFile;
+        this.channel = channel;
+        this.writable = writable;
+    }
+
+    /** Creates a new all-zero sparse image of {@code size} bytes; fails if it exists. */
+    public static FileStorage create(Path image, Path recordFile, long size) {
+        if (size <= 0 || size > MAX_SIZE) {
+            throw new StorageException("storage size " + Sizes.format(size) + " is outside 1 byte..16T");
+        }
+        try {
+            FileChannel ch = FileChannel.open(image, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE, StandardOpenOption.SPARSE);
+            try {
+                // Writing the last byte sets the length without allocating the blocks before it.
+                ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
+                FileStorage fs = new FileStorage(image, recordFile, ch, size, new FrameRecord(size), true);
+                fs.dirty = true;
+                fs.flush();
+                return fs;
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot create " + image + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens an existing image of {@code size} bytes, read-only or for writing.
+     *
+     * @throws StorageException when the file is missing or its length disagrees with {@code size}
+     */
+    public static FileStorage open(Path image, Path recordFile, long size, boolean writable) {
+        try {
+            FileChannel ch = writable
+                    ? FileChannel.open(image, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                    : FileChannel.open(image, StandardOpenOption.READ);
+            try {
+                long actual = ch.size();
+                if (actual != size) {
+                    throw new StorageException(String.format(
+                            "%s is %d bytes but the machine has %s of storage (%d bytes): the image was"
+                                    + " truncated or replaced",
+                            image, actual, Sizes.format(size), size));
+                }
+                FrameRecord record = loadOrRebuild(image, recordFile, size, ch);
+                return new FileStorage(image, recordFile, ch, size, record, writable);
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+        } catch (NoSuchFileException e) {
+            throw new StorageException("storage image " + image + " is missing", e);
+        } catch (IOException e) {
+            throw new StorageException("cannot open " + image + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static FrameRecord loadOrRebuild(Path image, Path recordFile, long size, FileChannel ch)
+            throws IOException {
+        if (Files.exists(recordFile)) {
+            FileTime imageTime = Files.getLastModifiedTime(image);
+            FileTime recordTime = Files.getLastModifiedTime(recordFile);
+            if (imageTime.compareTo(recordTime) <= 0) {
+                try {
+                    return FrameRecord.load(recordFile, size);
+                } catch (IOException damaged) {
+                    // fall through: a damaged cache is rebuilt, never trusted
+                }
+            }
+        }
+        return rebuild(ch, size);
+    }
+
+    /** Scans the image for frames holding any non-zero byte. */
+    static FrameRecord rebuild(FileChannel ch, long size) throws IOException {
+        FrameRecord record = new FrameRecord(size);
+        ByteBuffer buf = ByteBuffer.allocate((int) FrameRecord.FRAME_SIZE);
+        for (long frame = 0; frame < record.frameCount(); frame++) {
+            long start = frame << FrameRecord.FRAME_SHIFT;
+            int n = (int) Math.min(FrameRecord.FRAME_SIZE, size - start);
+            buf.clear().limit(n);
+            readFully(ch, buf, start);
+            if (!isZero(buf.array(), n)) {
+                record.markWritten(frame);
+            }
+        }
+        return record;
+    }
+
+    private static boolean isZero(byte[] b, int n) {
+        ByteBuffer longs = ByteBuffer.wrap(b, 0, n);
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            if (longs.getLong(i) != 0) {
+                return false;
+            }
+        }
+        for (; i < n; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        while (buf.hasRemaining()) {
+            int r = ch.read(buf, position);
+            if (r < 0) {
+                // Past the end of a shorter file reads as zero, like a hole.
+                while (buf.hasRemaining()) {
+                    buf.put((byte) 0);
+                }
+                return;
+            }
+            position += r;
+        }
+    }
+
+    public Path image() {
+        return image;
+    }
+
+    @Override
+    protected void readRaw(long address, byte[] dst, int offset, int length) {
+        try {
+            readFully(channel, ByteBuffer.wrap(dst, offset, length), address);
+        } catch (IOException e) {
+            throw new StorageException(String.format("reading %s at 0x%X failed: %s", image, address,
+                    e.getMessage()), e);
+        }
+    }
+
+    @Override
+    protected void writeRaw(long address, byte[] src, int offset, int length) {
+        if (!writable) {
+            throw new StorageException("storage " + image + " is open read-only");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(src, offset, length);
+        try {
+            long pos = address;
+            while (buf.hasRemaining()) {
+                pos += channel.write(buf, pos);
+            }
+            dirty = true;
+        } catch (IOException e) {
+            throw new StorageException(String.format("writing %s at 0x%X failed: %s", image, address,
+                    e.getMessage()), e);
+        }
+    }
+
+    @Override
+    public void clear() {
+        if (!writable) {
+            throw new StorageException("storage " + image + " is open read-only");
+        }
+        try {
+            // Truncate and re-extend: the file is all holes again, which is exactly all zeros.
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap(new byte[1]), size() - 1);
+            writtenFrames().markZero(0, writtenFrames().frameCount());
+            dirty = true;
+        } catch (IOException e) {
+            throw new StorageException("clearing " + image + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Saves the frame record after the data, so the record is never newer than what it describes. */
+    @Override
+    public void flush() {
+        if (!writable || !dirty) {
+            return;
+        }
+        try {
+            channel.force(false);
+            writtenFrames().save(recordFile);
+            // The record must not look older than the data it describes.
+            FileTime imageTime = Files.getLastModifiedTime(image);
+            if (Files.getLastModifiedTime(recordFile).compareTo(imageTime) < 0) {
+                Files.setLastModifiedTime(recordFile, imageTime);
+            }
+            dirty = false;
+        } catch (IOException e) {
+            throw new StorageException("saving the frame record " + recordFile + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            flush();
+        } finally {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                throw new StorageException("closing " + image + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package io.sadump.machine;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The human-readable configuration of a machine ({@code machine.conf}): {@code key = value} lines,
+ * {@code #} comments.
+ *
+ * @param storageSize bytes of absolute storage
+ * @param cpuCount number of CPUs (1..64)
+ * @param crashkernel the crashkernel reservation, if any
+ * @param devices attached devices, ordered by device number
+ * @param onPanic dumpconf action on panic
+ * @param onRestart dumpconf action on PSW restart
+ * @param dumpDevice the device that the {@code dump} action IPLs
+ * @param loadparm the IPL loadparm (up to 8 characters)
+ */
+public record MachineConfig(
+        long storageSize,
+        int cpuCount,
+        Optional<CrashkernelRange> crashkernel,
+        List<AttachedDevice> devices,
+        DumpconfAction onPanic,
+        DumpconfAction onRestart,
+        Optional<DeviceNumber> dumpDevice,
+        String loadparm) {
+
+    public static final int MAX_CPUS = 64;
+
+    /** What the first kernel does on panic or restart when kdump cannot run (dumpconf). */
+    public enum DumpconfAction {
+        KDUMP, DUMP, STOP, REIPL;
+
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static DumpconfAction parse(String word) {
+            for (DumpconfAction a : values()) {
+                if (a.word().equals(word.trim().toLowerCase(Locale.ROOT))) {
+                    return a;
+                }
+            }
+            throw new IllegalArgumentException("unknown dumpconf action '" + word + "' (kdump, dump, stop, reipl)");
+        }
+    }
+
+    public MachineConfig {
+        if (storageSize <= 0 || storageSize > AbsoluteStorage.MAX_SIZE) {
+            throw new IllegalArgumentException("storage must be between 1 byte and 16T");
+        }
+        if (storageSize % FrameRecord.FRAME_SIZE != 0) {
+            throw new IllegalArgumentException("storage must be a multiple of 1M, got " + Sizes.format(storageSize));
+        }
+        if (cpuCount < 1 || cpuCount > MAX_CPUS) {
+            throw new IllegalArgumentException("cpus must be 1.." + MAX_CPUS + ", got " + cpuCount);
+        }
+        crashkernel.ifPresent(ck -> {
+            if (ck.end() > storageSize) {
+                throw new IllegalArgumentException("crashkernel " + ck + " does not fit in " + Sizes.format(storageSize)
+                        + " of storage");
+            }
+        });
+        List<AttachedDevice> sorted = new ArrayList<>(devices);
+        sorted.sort(Comparator.comparing(AttachedDevice::number));
+        for (int i = 1; i < sorted.size(); i++) {
+            if (sorted.get(i).number().equals(sorted.get(i - 1).number())) {
+                throw new IllegalArgumentException("device " + sorted.get(i).number() + " is attached twice");
+            }
+        }
+        devices = List.copyOf(sorted);
+        if (loadparm == null) {
+            loadparm = "";
+        }
+        if (loadparm.length() > 8) {
+            throw new IllegalArgumentException("loadparm has at most 8 characters");
+        }
+    }
+
+    /** A machine with the given storage and CPUs and no devices; kdump on panic and restart. */
+    public static MachineConfig of(long storageSize, int cpuCount, Optional<CrashkernelRange> crashkernel) {
+        return new MachineConfig(storageSize, cpuCount, crashkernel, List.of(), DumpconfAction.KDUMP,
+                DumpconfAction.KDUMP, Optional.empty(), "");
+    }
+
+    public Optional<AttachedDevice> device(DeviceNumber number) {
+        return devices.stream().filter(d -> d.number().equals(number)).findFirst();
+    }
+
+    public MachineConfig withDevices(List<AttachedDevice> newDevices) {
+        return new MachineConfig(storageSize, cpuCount, crashkernel, newDevices, onPanic, onRestart, dumpDevice,
+                loadparm);
+    }
+
+    public MachineConfig withDumpconf(DumpconfAction panic, DumpconfAction restart, Optional<DeviceNumber> device) {
+        return new MachineConfig(storageSize, cpuCount, crashkernel, devices, panic, restart, device, loadparm);
+    }
+
+    public MachineConfig withLoadparm(String newLoadparm) {
+        return new MachineConfig(storageSize, cpuCount, crashkernel, devices, onPanic, onRestart, dumpDevice,
+                newLoadparm);
+    }
+
+    /** The file text. */
+    public String format() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# sadump machine configuration. Edit with care; sizes take K, M, G, T.\n");
+        sb.append("storage = ").append(Sizes.format(storageSize)).append('\n');
+        sb.append("cpus = ").append(cpuCount).append('\n');
+        sb.append("crashkernel = ").append(crashkernel.map(CrashkernelRange::toString).orElse("none")).append('\n');
+        sb.append("# dumpconf: what the first kernel does on panic/restart (kdump, dump, stop, reipl)\n");
+        sb.append("on_panic = ").append(onPanic.word()).append('\n');
+        sb.append("on_restart = ").append(onRestart.word()).append('\n');
+        sb.append("dump_device = ").append(dumpDevice.map(DeviceNumber::toString).orElse("none")).append('\n');
+        sb.append("loadparm = ").append(loadparm).append('\n');
+        if (!devices.isEmpty()) {
+            sb.append("# attached devices: 3390 cylinders=N | 3490 capacity=SIZE\n");
+        }
+        for (AttachedDevice d : devices) {
+            sb.append("device.").append(d.number()).append(" = ").append(d.type().model());
+            if (d.type() == AttachedDevice.DeviceType.DASD_3390) {
+                sb.append(" cylinders=").append(d.capacity());
+            } else {
+                sb.append(" capacity=").append(Sizes.format(d.capacity()));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Parses the file text.
+     *
+     * @throws IllegalArgumentException naming the line that is wrong
+     */
+    public static MachineConfig parse(String text) {
+        Long storage = null;
+        Integer cpus = null;
+        Optional<CrashkernelRange> crashkernel = Optional.empty();
+        DumpconfAction panic = DumpconfAction.KDUMP;
+        DumpconfAction restart = DumpconfAction.KDUMP;
+        Optional<DeviceNumber> dumpDevice = Optional.empty();
+        String loadparm = "";
+        List<AttachedDevice> devices = new ArrayList<>();
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("line " + (i + 1) + ": expected 'key = value', got '" + line + "'");
+            }
+            String key = line.substring(0, eq).strip();
+            String value = line.substring(eq + 1).strip();
+            try {
+                if (key.startsWith("device.")) {
+                    devices.add(parseDevice(DeviceNumber.parse(key.substring("device.".length())), value));
+                    continue;
+                }
+                switch (key) {
+                    case "storage":
+                        storage = Sizes.parse(value);
+                        break;
+                    case "cpus":
+                        cpus = Integer.parseInt(value);
+                        break;
+                    case "crashkernel":
+                        crashkernel = value.equals("none") ? Optional.empty()
+                                : Optional.of(CrashkernelRange.parse(value));
+                        break;
+                    case "on_panic":
+                        panic = DumpconfAction.parse(value);
+                        break;
+                    case "on_restart":
+                        restart = DumpconfAction.parse(value);
+                        break;
+                    case "dump_device":
+                        dumpDevice = value.equals("none") ? Optional.empty() : Optional.of(DeviceNumber.parse(value));
+                        break;
+                    case "loadparm":
+                        loadparm = value;
+                        break;
+                    default:
+                        throw new IllegalArgumentException("unknown key '" + key + "'");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("line " + (i + 1) + ": " + e.getMessage(), e);
+            }
+        }
+        if (storage == null || cpus == null) {
+            throw new IllegalArgumentException("'storage' and 'cpus' are required");
+        }
+        return new MachineConfig(storage, cpus, crashkernel, devices, panic, restart, dumpDevice, loadparm);
+    }
+
+    private static AttachedDevice parseDevice(DeviceNumber number, String value) {
+        String[] words = value.split("\\s+");
+        AttachedDevice.DeviceType type = AttachedDevice.DeviceType.ofModel(words[0]);
+        long capacity = -1;
+        for (int w = 1; w < words.length; w++) {
+            String word = words[w];
+            if (type == AttachedDevice.DeviceType.DASD_3390 && word.startsWith("cylinders=")) {
+                capacity = Long.parseLong(word.substring("cylinders=".length()));
+            } else if (type == AttachedDevice.DeviceType.TAPE_3490 && word.startsWith("capacity=")) {
+                capacity = Sizes.parse(word.substring("capacity=".length()));
+            } else {
+                throw new IllegalArgumentException("unexpected '" + word + "' for a " + type.model());
+            }
+        }
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("device " + number + " needs "
+                    + (type == AttachedDevice.DeviceType.DASD_3390 ? "cylinders=N" : "capacity=SIZE"));
+        }
+        return new AttachedDevice(number, type, capacity);
+    }
+}

@@ -1,0 +1,212 @@
+package io.sadump.machine;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A simulated system in one directory, so separate commands act on the same system:
+ *
+ * <ul>
+ *   <li>{@code machine.conf}: the configuration ({@link MachineConfig});
+ *   <li>{@code storage.img} + {@code storage.frames}: absolute storage ({@link FileStorage});
+ *   <li>{@code cpus.state}: the CPUs' registers ({@link CpuStateFile});
+ *   <li>{@code devices/}: one image per attached device; {@code vmcore/}: what kdump wrote;
+ *   <li>{@code console.log}: the operating-system messages.
+ * </ul>
+ *
+ * Reading needs nothing; changing needs the {@link MachineLock} from {@link #lock()}.
+ */
+public final class MachineDirectory {
+    public static final String CONFIG = "machine.conf";
+    public static final String STORAGE = "storage.img";
+    public static final String FRAMES = "storage.frames";
+    public static final String CPUS = "cpus.state";
+    public static final String DEVICES = "devices";
+    public static final String VMCORE = "vmcore";
+    public static final String CONSOLE_LOG = "console.log";
+
+    private final Path dir;
+    private MachineConfig config;
+
+    private MachineDirectory(Path dir, MachineConfig config) {
+        this.dir = dir;
+        this.config = config;
+    }
+
+    /**
+     * Creates a machine directory: config, all-zero sparse storage, CPUs after reset with distinct
+     * prefix pages left to the caller. Fails if {@code dir} exists and is not empty.
+     */
+    public static MachineDirectory create(Path dir, MachineConfig config, List<CpuState> cpus) {
+        if (cpus.size() != config.cpuCount()) {
+            throw new IllegalArgumentException("config has " + config.cpuCount() + " CPUs, got " + cpus.size());
+        }
+        try {
+            if (Files.exists(dir)) {
+                if (!Files.isDirectory(dir)) {
+                    throw new MachineException(dir + " exists and is not a directory");
+                }
+                try (var entries = Files.list(dir)) {
+                    if (entries.findAny().isPresent()) {
+                        throw new MachineException(dir + " is not empty; choose a new directory for the machine");
+                    }
+                }
+            }
+            Files.createDirectories(dir);
+            Files.createDirectories(dir.resolve(DEVICES));
+            Files.createDirectories(dir.resolve(VMCORE));
+        } catch (IOException e) {
+            throw new MachineException("cannot create machine directory " + dir + ": " + e.getMessage(), e);
+        }
+        MachineDirectory m = new MachineDirectory(dir, config);
+        try (MachineLock lock = m.lock()) {
+            FileStorage.create(dir.resolve(STORAGE), dir.resolve(FRAMES), config.storageSize()).close();
+            m.saveCpus(lock, cpus);
+            m.writeConfig(config);
+        }
+        return m;
+    }
+
+    /** Opens an existing machine directory, reading its config. */
+    public static MachineDirectory open(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new MachineException(dir + " is not a directory");
+        }
+        Path conf = dir.resolve(CONFIG);
+        String text;
+        try {
+            text = Files.readString(conf, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new MachineException(dir + " is not a sadump machine (no " + CONFIG + "); create one with"
+                    + " 'sadump machine create'");
+        } catch (IOException e) {
+            throw new MachineException("cannot read " + conf + ": " + e.getMessage(), e);
+        }
+        try {
+            return new MachineDirectory(dir, MachineConfig.parse(text));
+        } catch (IllegalArgumentException e) {
+            throw new MachineException(conf + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path path() {
+        return dir;
+    }
+
+    public MachineConfig config() {
+        return config;
+    }
+
+    /** Takes the write lock; a second writer gets {@link MachineLockedException}. */
+    public MachineLock lock() {
+        return MachineLock.acquire(dir);
+    }
+
+    /** Replaces the configuration (atomically). */
+    public void saveConfig(MachineLock lock, MachineConfig newConfig) {
+        requireLock(lock);
+        writeConfig(newConfig);
+    }
+
+    private void writeConfig(MachineConfig newConfig) {
+        writeAtomically(dir.resolve(CONFIG), newConfig.format());
+        this.config = newConfig;
+    }
+
+    /** Opens storage read-only. */
+    public FileStorage openStorage() {
+        return FileStorage.open(dir.resolve(STORAGE), dir.resolve(FRAMES), config.storageSize(), false);
+    }
+
+    /** Opens storage for writing; needs the lock. */
+    public FileStorage openStorage(MachineLock lock) {
+        requireLock(lock);
+        return FileStorage.open(dir.resolve(STORAGE), dir.resolve(FRAMES), config.storageSize(), true);
+    }
+
+    public List<CpuState> cpus() {
+        Path file = dir.resolve(CPUS);
+        try {
+            return CpuStateFile.parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            throw new MachineException(file + " is missing");
+        } catch (IOException e) {
+            throw new MachineException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new MachineException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void saveCpus(MachineLock lock, List<CpuState> cpus) {
+        requireLock(lock);
+        writeAtomically(dir.resolve(CPUS), CpuStateFile.format(cpus));
+    }
+
+    /** Where attached device images live. */
+    public Path devicesDir() {
+        return dir.resolve(DEVICES);
+    }
+
+    public Path deviceImage(AttachedDevice device) {
+        return devicesDir().resolve(device.imageName());
+    }
+
+    /** Where the kdump kernel writes its vmcores ({@code vmcore/<timestamp>/vmcore}). */
+    public Path vmcoreDir() {
+        return dir.resolve(VMCORE);
+    }
+
+    public Path consoleLog() {
+        return dir.resolve(CONSOLE_LOG);
+    }
+
+    /** Appends operating-system messages to the console log, each line stamped with the time. */
+    public void appendConsole(MachineLock lock, List<String> lines) {
+        requireLock(lock);
+        StringBuilder sb = new StringBuilder();
+        String stamp = Instant.now().toString();
+        for (String line : lines) {
+            sb.append(stamp).append(' ').append(line).append('\n');
+        }
+        try {
+            Files.writeString(consoleLog(), sb, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new MachineException("cannot write " + consoleLog() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The console log lines (without the time stamps removed). */
+    public List<String> console() {
+        try {
+            return Files.exists(consoleLog()) ? Files.readAllLines(consoleLog(), StandardCharsets.UTF_8)
+                    : new ArrayList<>();
+        } catch (IOException e) {
+            throw new MachineException("cannot read " + consoleLog() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireLock(MachineLock lock) {
+        if (lock == null || !lock.isValid()) {
+            throw new IllegalStateException("changing a machine needs its lock");
+        }
+    }
+
+    private static void writeAtomically(Path file, String text) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new MachineException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.sadump.machine;
+
+import java.io.IOException;
+
+/**
+ * One contiguous piece of a {@link MemorySource}: where it is and where its bytes come from.
+ *
+ * @param start absolute address of the first byte
+ * @param size length in bytes (positive)
+ * @param kind {@link Kind#DATA} (read through {@code data}) or {@link Kind#ZERO} (known zeros)
+ * @param data reads the chunk's bytes; for a ZERO chunk it fills zeros
+ */
+public record MemoryChunk(long start, long size, Kind kind, Data data) {
+    /** Whether a chunk's bytes must be read or are known to be zero. Absent memory is simply not a chunk. */
+    public enum Kind {
+        DATA, ZERO
+    }
+
+    /** Reads {@code length} bytes at {@code offset} from the chunk's start. */
+    @FunctionalInterface
+    public interface Data {
+        void read(long offset, byte[] dst, int dstOffset, int length) throws IOException;
+    }
+
+    private static final Data ZEROS = (offset, dst, off, len) -> java.util.Arrays.fill(dst, off, off + len, (byte) 0);
+
+    public MemoryChunk {
+        if (start < 0 || size <= 0 || start + size < start) {
+            throw new IllegalArgumentException(String.format("bad chunk 0x%X+0x%X", start, size));
+        }
+    }
+
+    public static MemoryChunk zero(long start, long size) {
+        return new MemoryChunk(start, size, Kind.ZERO, ZEROS);
+    }
+
+    public static MemoryChunk data(long start, long size, Data data) {
+        return new MemoryChunk(start, size, Kind.DATA, data);
+    }
+
+    /** One past the last address. */
+    public long end() {
+        return start + size;
+    }
+
+    public boolean contains(long address) {
+        return address >= start && address - start < size;
+    }
+}

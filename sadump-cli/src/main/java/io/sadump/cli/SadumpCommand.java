@@ -1,0 +1,49 @@
+package io.sadump.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code sadump} command: the root of every subcommand. */
+@Command(
+        name = "sadump",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Model of the IBM Z (s390x) crash-dump path: production systems with a kexec-loaded kdump kernel,",
+            "the meminfo ABI, the IPL-time dumper's verdict, kdump and stand-alone dumps, read-back and archive."
+        },
+        subcommands = {
+            CommandLine.HelpCommand.class,
+        },
+        footer = {"", "Run 'sadump help COMMAND' for the options of one command."})
+public final class SadumpCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The configured command line, shared by main and the tests. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new SadumpCommand());
+        cl.setExecutionExceptionHandler(new UserErrorHandler());
+        cl.setExitCodeExceptionMapper(UserErrorHandler::exitCode);
+        return cl;
+    }
+
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = commandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        return cl.execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}
