@@ -14,7 +14,9 @@
  * }
  * // tape: block writes, tape marks, end of volume
  * try (TapeDrive tape = AttachedDevices.openTape(machine, lock, devno)) {
- *     tape.forwardSpaceFile();                                 // past file 1 (the tool)
+ *     tape.rewind();
+ *     tape.forwardSpaceBlock();                                // past the tool block (file 1)
+ *     tape.writeTapemark();                                    // closes file 1, as zipl's tape2dump does
  *     tape.writeBlock(buf);                                    // EndOfVolumeException at the capacity
  *     tape.writeTapemark();
  * }
