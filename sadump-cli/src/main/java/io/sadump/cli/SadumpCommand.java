@@ -17,6 +17,9 @@ import picocli.CommandLine.Spec;
         },
         subcommands = {
             CommandLine.HelpCommand.class,
+            MachineCommand.class,
+            KexecCommand.class,
+            InjectCommand.class,
         },
         footer = {"", "Run 'sadump help COMMAND' for the options of one command."})
 public final class SadumpCommand implements Runnable {
