@@ -134,9 +134,11 @@ final class InjectCommand implements Callable<Integer> {
             return;
         }
         int width = CorruptionCatalogue.kinds().stream().mapToInt(c -> c.kindName().length()).max().orElse(10);
-        out.printf("%-" + width + "s  %-34s  %s%n", "KIND", "VERDICT", "DAMAGES");
+        int vwidth = CorruptionCatalogue.kinds().stream().mapToInt(c -> c.expectedText().length()).max().orElse(10);
+        String format = "%-" + width + "s  %-" + vwidth + "s  %s%n";
+        out.printf(format, "KIND", "VERDICT", "DAMAGES");
         for (Corruption c : CorruptionCatalogue.kinds()) {
-            out.printf("%-" + width + "s  %-34s  %s%n", c.kindName(), c.expectedText(), c.summary());
+            out.printf(format, c.kindName(), c.expectedText(), c.summary());
         }
         out.flush();
     }

@@ -114,7 +114,7 @@ final class MachineCreateCommand implements Callable<Integer> {
                     .field("written_frames", written).field("milliseconds", Math.round(seconds * 1000));
             j.endObject().finish();
         } else {
-            out.printf("created %s: %s storage, %d CPU%s, crashkernel %s, workload %s (seed %d), %s of frames"
+            out.printf("created %s: %s storage, %d CPU%s, crashkernel %s, workload %s (seed %d), %s"
                     + " written, in %.2f s; next: sadump kexec load %s%n", dir, Sizes.format(size), cpuCount,
                     cpuCount == 1 ? "" : "s", ck.map(CrashkernelRange::toString).orElse("none"), w.word(), seedValue,
                     MachineText.size(written << 20), seconds, dir);

@@ -10,7 +10,7 @@ final class MachineText {
     /** {@code 2G}, {@code 1.5M}, {@code 3013K}, {@code 512}: binary units, at most one decimal. */
     static String size(long bytes) {
         String exact = Sizes.format(bytes);
-        if (!Character.isDigit(exact.charAt(exact.length() - 1)) && exact.length() <= 5) {
+        if (!Character.isDigit(exact.charAt(exact.length() - 1)) && exact.length() <= 4) {
             return exact;
         }
         String[] units = {"", "K", "M", "G", "T"};

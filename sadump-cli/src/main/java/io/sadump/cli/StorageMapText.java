@@ -27,16 +27,17 @@ final class StorageMapText {
 
     List<String> lines() {
         List<String> out = new ArrayList<>();
-        bar(out, "storage", 0, size);
-        bar(out, "first kernel", 0, Math.min(size, FirstKernelLayout.IMAGE_END));
+        bar(out, "storage", 0, size, true);
+        bar(out, "first kernel", 0, Math.min(size, FirstKernelLayout.IMAGE_END), false);
         regions.stream().filter(r -> r.kind() == RegionKind.CRASHKERNEL).findFirst()
-                .ifPresent(ck -> bar(out, "crashkernel", ck.start(), ck.end()));
+                .ifPresent(ck -> bar(out, "crashkernel", ck.start(), ck.end(), false));
         out.add("  legend: L lowcore  K kernel image  D kernel data  M meminfo  P CPU prefix pages  C crashkernel (free)");
         out.add("          k i c p kexec segments (kernel, initrd, cmdline, purgatory)  # memory written  . never"
                 + " written (zero)");
         out.add("  regions:");
         for (Region r : regions) {
-            if (r.kind() == RegionKind.WORKLOAD) {
+            if (r.kind() == RegionKind.WORKLOAD || (r.kind() == RegionKind.KERNEL && r.start() == 0
+                    && r.size() > FirstKernelLayout.TEXT_END)) {
                 continue;
             }
             String indent = r.kind() == RegionKind.SEGMENT ? "    " : "  ";
@@ -46,13 +47,18 @@ final class StorageMapText {
         return out;
     }
 
-    private void bar(List<String> out, String title, long lo, long hi) {
+    /**
+     * One bar over [lo, hi). In the overview the whole first kernel is one 'K', so the small structures
+     * do not hide it; in the zooms every region shows with its own mark.
+     */
+    private void bar(List<String> out, String title, long lo, long hi, boolean overview) {
         long span = hi - lo;
         long step = Math.max(4096, (span + WIDTH - 1) / WIDTH);
         step = (step + 4095) / 4096 * 4096;
         StringBuilder sb = new StringBuilder();
         for (long a = lo; a < hi; a += step) {
-            sb.append(mark(a, Math.min(hi, a + step)));
+            long b = Math.min(hi, a + step);
+            sb.append(overview && a < FirstKernelLayout.IMAGE_END ? RegionKind.KERNEL.mark() : mark(a, b));
         }
         out.add(String.format("  %s [%s, %s), one mark = %s", title, Sizes.format(lo), Sizes.format(hi),
                 MachineText.size(step)));
@@ -64,7 +70,8 @@ final class StorageMapText {
         char best = 0;
         int bestRank = Integer.MAX_VALUE;
         for (Region r : regions) {
-            if (r.end() <= a || r.start() >= b || r.kind() == RegionKind.WORKLOAD) {
+            if (r.end() <= a || r.start() >= b || r.kind() == RegionKind.WORKLOAD
+                    || (r.kind() == RegionKind.KERNEL && r.start() == 0 && r.size() > FirstKernelLayout.TEXT_END)) {
                 continue;
             }
             char m = r.kind() == RegionKind.SEGMENT ? segmentMark(r.name()) : r.kind().mark();
@@ -76,6 +83,9 @@ final class StorageMapText {
         }
         if (best != 0) {
             return best;
+        }
+        if (b <= FirstKernelLayout.IMAGE_END) {
+            return '.';
         }
         long first = a >>> FrameRecord.FRAME_SHIFT;
         long last = (b - 1) >>> FrameRecord.FRAME_SHIFT;
