@@ -98,6 +98,7 @@ class ProductionCommandsTest {
         assertOneLineError(CliRun.of("machine", "create", dir.toString(), "--seed", "x"), 2, "--seed");
         assertThat(dir).doesNotExist();
         assertOneLineError(CliRun.of("machine", "create", bare.toString()), 1, "not empty");
+        assertThat(bare.resolve("machine.conf")).exists();
     }
 
     @Test
