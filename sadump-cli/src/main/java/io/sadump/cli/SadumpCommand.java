@@ -16,6 +16,9 @@ import picocli.CommandLine.Spec;
             "the meminfo ABI, the IPL-time dumper's verdict, kdump and stand-alone dumps, read-back and archive."
         },
         subcommands = {
+            MachineCommand.class,
+            KexecCommand.class,
+            InjectCommand.class,
             CommandLine.HelpCommand.class,
             CksmCommand.class,
             MeminfoCommand.class,
