@@ -3,6 +3,7 @@ package io.sadump.machine;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ public final class FileStorage extends AbsoluteStorage {
                     StandardOpenOption.WRITE, StandardOpenOption.SPARSE);
             try {
                 // Writing the last byte sets the length without allocating the blocks before it.
-                ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
+                setLength(ch, image, size);
                 FileStorage fs = new FileStorage(image, recordFile, ch, size, new FrameRecord(size), true);
                 fs.dirty = true;
                 fs.flush();
@@ -52,8 +53,25 @@ public final class FileStorage extends AbsoluteStorage {
                 ch.close();
                 throw e;
             }
+        } catch (FileAlreadyExistsException e) {
+            throw new StorageException("cannot create " + image + ": it already exists", e);
         } catch (IOException e) {
             throw new StorageException("cannot create " + image + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Extends the file to {@code size} by writing its last byte, which allocates no block before it. A
+     * file system may refuse the length (ext4 with 4 KiB blocks stops 4 KiB short of 16 TiB); the
+     * message then says so instead of a bare "File too large".
+     */
+    private static void setLength(FileChannel ch, Path image, long size) throws IOException {
+        try {
+            ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
+        } catch (IOException e) {
+            throw new IOException(String.format("the file system refuses a file of %s (%d bytes): %s; put the"
+                    + " machine on a file system that allows files this large (xfs, btrfs, tmpfs)",
+                    Sizes.format(size), size, e.getMessage()), e);
         }
     }
 
@@ -75,8 +93,15 @@ public final class FileStorage extends AbsoluteStorage {
                                     + " truncated or replaced",
                             image, actual, Sizes.format(size), size));
                 }
-                FrameRecord record = loadOrRebuild(image, recordFile, size, ch);
-                return new FileStorage(image, recordFile, ch, size, record, writable);
+                FrameRecord record = loadTrusted(image, recordFile, size);
+                boolean rebuilt = record == null;
+                if (rebuilt) {
+                    record = rebuild(ch, size);
+                }
+                FileStorage fs = new FileStorage(image, recordFile, ch, size, record, writable);
+                // A rebuilt record is saved at the next flush, so the scan is paid once, not on every open.
+                fs.dirty = rebuilt && writable;
+                return fs;
             } catch (IOException | RuntimeException e) {
                 ch.close();
                 throw e;
@@ -88,8 +113,8 @@ public final class FileStorage extends AbsoluteStorage {
         }
     }
 
-    private static FrameRecord loadOrRebuild(Path image, Path recordFile, long size, FileChannel ch)
-            throws IOException {
+    /** The saved record when it can be trusted (present, undamaged, not older than the image); else null. */
+    private static FrameRecord loadTrusted(Path image, Path recordFile, long size) throws IOException {
         if (Files.exists(recordFile)) {
             FileTime imageTime = Files.getLastModifiedTime(image);
             FileTime recordTime = Files.getLastModifiedTime(recordFile);
@@ -101,7 +126,7 @@ public final class FileStorage extends AbsoluteStorage {
                 }
             }
         }
-        return rebuild(ch, size);
+        return null;
     }
 
     /** Scans the image for frames holding any non-zero byte. */
@@ -190,7 +215,7 @@ public final class FileStorage extends AbsoluteStorage {
         try {
             // Truncate and re-extend: the file is all holes again, which is exactly all zeros.
             channel.truncate(0);
-            channel.write(ByteBuffer.wrap(new byte[1]), size() - 1);
+            setLength(channel, image, size());
             writtenFrames().markZero(0, writtenFrames().frameCount());
             dirty = true;
         } catch (IOException e) {
