@@ -51,6 +51,12 @@ public final class FileStorage extends AbsoluteStorage {
                 return fs;
             } catch (IOException | RuntimeException e) {
                 ch.close();
+                // This call made the file; a failed create leaves nothing that would block a retry.
+                try {
+                    Files.deleteIfExists(image);
+                } catch (IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
                 throw e;
             }
         } catch (FileAlreadyExistsException e) {
