@@ -277,7 +277,13 @@ class CpuStateTest {
         assertThatThrownBy(() -> CpuStateFile.parse(good.replace("  fpc = 0x11223344\n  cpu_timer",
                 "  cpu_timer"))).hasMessageContaining("cpu 0").hasMessageContaining("fpc");
         assertThatThrownBy(() -> CpuStateFile.parse(good.replaceFirst("prefix = 0x2000", "prefix = 0xzz")))
-                .hasMessageContaining("cpu 1").hasMessageContaining("0xzz");
+                .hasMessageContaining("cpu 1").hasMessageContaining("line 14").hasMessageContaining("0xzz");
+        assertThatThrownBy(() -> CpuStateFile.parse(good.replaceFirst("prefix = 0x2000", "prefix = +2000")))
+                .hasMessageContaining("+2000");
+        assertThatThrownBy(() -> CpuStateFile.parse(good + "  fpc = 0x1\n")).hasMessageContaining("line 24")
+                .hasMessageContaining("already set on line 20");
+        assertThatThrownBy(() -> CpuStateFile.parse(good.replaceFirst("acrs = 0xa0000000", "acrs = 0x1a0000000")))
+                .hasMessageContaining("cpu 0").hasMessageContaining("access register 0");
         assertThatThrownBy(() -> CpuStateFile.parse(good.replaceFirst("gprs = 0x6000000000000000 ", "gprs = ")))
                 .hasMessageContaining("cpu 0").hasMessageContaining("16 GPRs");
     }
