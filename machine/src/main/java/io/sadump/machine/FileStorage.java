@@ -151,22 +151,6 @@ public final class FileStorage extends AbsoluteStorage {
         return record;
     }
 
-    private static boolean isZero(byte[] b, int n) {
-        ByteBuffer longs = ByteBuffer.wrap(b, 0, n);
-        int i = 0;
-        for (; i + 8 <= n; i += 8) {
-            if (longs.getLong(i) != 0) {
-                return false;
-            }
-        }
-        for (; i < n; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
         while (buf.hasRemaining()) {
             int r = ch.read(buf, position);
@@ -196,10 +180,15 @@ public final class FileStorage extends AbsoluteStorage {
     }
 
     @Override
-    protected void writeRaw(long address, byte[] src, int offset, int length) {
+    protected void checkWritable() {
         if (!writable) {
             throw new StorageException("storage " + image + " is open read-only");
         }
+    }
+
+    @Override
+    protected void writeRaw(long address, byte[] src, int offset, int length) {
+        checkWritable();
         ByteBuffer buf = ByteBuffer.wrap(src, offset, length);
         try {
             long pos = address;
@@ -215,9 +204,7 @@ public final class FileStorage extends AbsoluteStorage {
 
     @Override
     public void clear() {
-        if (!writable) {
-            throw new StorageException("storage " + image + " is open read-only");
-        }
+        checkWritable();
         try {
             // Truncate and re-extend: the file is all holes again, which is exactly all zeros.
             channel.truncate(0);

@@ -82,6 +82,12 @@ class FileStorageTest {
                 assertThat(s.u8(size - 1)).isEqualTo(0x08);
                 assertThatThrownBy(() -> s.u8(size)).isInstanceOf(AddressOutOfRangeException.class)
                         .hasMessageContaining("0x100000000000");
+                // zeroing the never-written 16 TiB - 2 MiB between the two frames writes nothing
+                s.zero(MIB, size - 2 * MIB);
+                s.copy(MIB, 2 * MIB, size - 4 * MIB);
+                assertThat(s.u8(0)).isEqualTo(0xA5);
+                assertThat(s.u64(size - 8)).isEqualTo(0x0102030405060708L);
+                assertThat(s.writtenFrames().writtenCount()).isEqualTo(2);
             }
             assertThat(Files.size(image)).isEqualTo(16L << 40);
             long blocks = allocatedBlocks(image);
@@ -150,7 +156,7 @@ class FileStorageTest {
     void frameRecordSurvivesCloseAndOpen() throws IOException {
         try (FileStorage s = FileStorage.create(image(), record(), SIZE_8M)) {
             s.putU8(0, 1);
-            s.zero(3 * MIB, 10); // written but zero: only a trusted record remembers frame 3
+            s.write(3 * MIB, new byte[10]); // written but zero: only a trusted record remembers frame 3
             s.putU16(5 * MIB - 1, 0xABCD);
         }
         try (FileStorage s = FileStorage.open(image(), record(), SIZE_8M, true)) {
@@ -177,7 +183,7 @@ class FileStorageTest {
     void recordOlderThanTheImageIsRebuiltAndIncludesWhatDdWrote() throws IOException {
         try (FileStorage s = FileStorage.create(image(), record(), SIZE_8M)) {
             s.putU8(0, 1);
-            s.zero(3 * MIB, 10);
+            s.write(3 * MIB, new byte[10]);
         }
         try (FileChannel ch = FileChannel.open(image(), StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap("written by dd".getBytes(StandardCharsets.US_ASCII)), 5 * MIB + 17);
@@ -265,7 +271,7 @@ class FileStorageTest {
         long size = 6 * MIB;
         try (FileStorage s = FileStorage.create(image(), record(), size)) {
             s.putU8(0, 1);
-            s.zero(3 * MIB, 10);
+            s.write(3 * MIB, new byte[10]);
             s.putU8(5 * MIB, 2);
         }
         try (FileStorage s = FileStorage.open(image(), record(), size, false)) {
@@ -324,6 +330,10 @@ class FileStorageTest {
                     .hasMessageContaining("read-only");
             assertThatThrownBy(s::clear).isInstanceOf(StorageException.class).hasMessageContaining("read-only");
             assertThatThrownBy(() -> s.copy(MIB, 3 * MIB, 10)).isInstanceOf(StorageException.class);
+            assertThatThrownBy(() -> s.copy(4 * MIB, 5 * MIB, 10)).isInstanceOf(StorageException.class)
+                    .hasMessageContaining("read-only");
+            assertThatThrownBy(() -> s.zero(6 * MIB, 10)).isInstanceOf(StorageException.class)
+                    .hasMessageContaining("read-only");
             assertThat(AbsoluteStorageTest.writtenFrames(s)).containsExactly(1L);
             assertThat(s.u8(MIB)).isEqualTo(1);
         }
@@ -344,7 +354,7 @@ class FileStorageTest {
         }
         try (FileStorage s = FileStorage.open(image(), record(), SIZE_8M, false)) {
             assertThat(s.writtenFrames().writtenCount()).isZero();
-            assertThat(s.bytes(MIB, (int) (4 * MIB))).containsOnly(0);
+            assertThat(s.bytes(MIB, (int) (4 * MIB))).isEqualTo(new byte[(int) (4 * MIB)]);
         }
     }
 }
