@@ -242,7 +242,7 @@ class MachineDirectoryTest {
     }
 
     @Test
-    void secondLockInTheSameJvmIsRefusedUntilTheFirstIsClosed() {
+    void secondLockInTheSameJvmIsRefusedUntilTheFirstIsClosed() throws IOException {
         Path dir = tmp.resolve("locked");
         MachineDirectory m = MachineDirectory.create(dir, MachineConfig.of(8 * MIB, 1, Optional.empty()), cpus(1));
         MachineDirectory other = MachineDirectory.open(dir);
@@ -258,6 +258,14 @@ class MachineDirectoryTest {
         }
         try (MachineLock third = m.lock()) {
             assertThat(third.isValid()).isTrue();
+            // another spelling of the same directory is the same machine
+            Path link = Files.createSymbolicLink(tmp.resolve("link"), dir);
+            assertThatThrownBy(() -> MachineDirectory.open(link).lock()).isInstanceOf(MachineLockedException.class);
+            assertThatThrownBy(() -> MachineDirectory.open(dir.resolve("../locked")).lock())
+                    .isInstanceOf(MachineLockedException.class);
+            third.close();
+            assertThat(third.isValid()).isFalse();
+            third.close(); // twice is harmless
         }
     }
 
@@ -274,6 +282,26 @@ class MachineDirectoryTest {
         ProbeResult r = runProbe("try", dir);
         assertThat(r.exit).as(r.output).isZero();
         assertThat(r.output).isEqualTo("LOCKED");
+    }
+
+    /**
+     * POSIX record locks belong to the process: closing any descriptor of the lock file drops them. A
+     * refused second attempt in this JVM must therefore not open and close the file behind the holder's
+     * back, or another process could then take the lock.
+     */
+    @Test
+    void refusedAttemptHereDoesNotReleaseTheLockForOtherProcesses() throws Exception {
+        Path dir = tmp.resolve("twice");
+        MachineDirectory m = MachineDirectory.create(dir, MachineConfig.of(8 * MIB, 1, Optional.empty()), cpus(1));
+        try (MachineLock lock = m.lock()) {
+            assertThatThrownBy(m::lock).isInstanceOf(MachineLockedException.class)
+                    .hasMessageContaining("this process");
+            ProbeResult r = runProbe("try", dir);
+            assertThat(r.output).as("another process after a refused attempt here").startsWith("REFUSED ");
+            assertThat(r.exit).isEqualTo(3);
+            assertThat(lock.isValid()).isTrue();
+        }
+        assertThat(runProbe("try", dir).output).isEqualTo("LOCKED");
     }
 
     @Test
