@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.util.Objects;
 
 /**
  * Absolute storage in a raw sparse file: the byte at file offset A is absolute address A, so {@code
@@ -24,6 +26,14 @@ public final class FileStorage extends AbsoluteStorage {
     private final FileChannel channel;
     private final boolean writable;
     private boolean dirty;
+    /**
+     * Identity (inode and modification time) of the record file when this instance opened or saved it;
+     * null when there was none. A different identity at flush means another writer (a second instance
+     * in this JVM) saved it since, and its frames are merged in, so neither loses the other's frames.
+     */
+    private String diskRecordIdentity;
+    /** Set by {@link #clear()}: the next flush replaces the record file instead of merging with it. */
+    private boolean replaceRecord;
 
     private FileStorage(Path image, Path recordFile, FileChannel channel, long size, FrameRecord record,
             boolean writable) {
@@ -47,6 +57,7 @@ public final class FileStorage extends AbsoluteStorage {
                 setLength(ch, image, size);
                 FileStorage fs = new FileStorage(image, recordFile, ch, size, new FrameRecord(size), true);
                 fs.dirty = true;
+                fs.replaceRecord = true;
                 fs.flush();
                 return fs;
             } catch (IOException | RuntimeException e) {
@@ -107,6 +118,7 @@ public final class FileStorage extends AbsoluteStorage {
                 FileStorage fs = new FileStorage(image, recordFile, ch, size, record, writable);
                 // A rebuilt record is saved at the next flush, so the scan is paid once, not on every open.
                 fs.dirty = rebuilt && writable;
+                fs.diskRecordIdentity = identity(recordFile);
                 return fs;
             } catch (IOException | RuntimeException e) {
                 ch.close();
@@ -211,6 +223,7 @@ public final class FileStorage extends AbsoluteStorage {
             setLength(channel, image, size());
             writtenFrames().markZero(0, writtenFrames().frameCount());
             dirty = true;
+            replaceRecord = true;
         } catch (IOException e) {
             throw new StorageException("clearing " + image + " failed: " + e.getMessage(), e);
         }
@@ -224,16 +237,46 @@ public final class FileStorage extends AbsoluteStorage {
         }
         try {
             channel.force(false);
+            mergeForeignRecord();
             writtenFrames().save(recordFile);
             // The record must not look older than the data it describes.
             FileTime imageTime = Files.getLastModifiedTime(image);
             if (Files.getLastModifiedTime(recordFile).compareTo(imageTime) < 0) {
                 Files.setLastModifiedTime(recordFile, imageTime);
             }
+            diskRecordIdentity = identity(recordFile);
+            replaceRecord = false;
             dirty = false;
         } catch (IOException e) {
             throw new StorageException("saving the frame record " + recordFile + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Adds the frames of a record file that another writer saved since this instance last saw it (a
+     * record is conservative, so adding frames never loses data; dropping them could).
+     */
+    private void mergeForeignRecord() throws IOException {
+        if (replaceRecord || !Files.exists(recordFile)) {
+            return;
+        }
+        if (Objects.equals(identity(recordFile), diskRecordIdentity)) {
+            return; // the file this instance loaded, rebuilt from or saved: nothing new in it
+        }
+        try {
+            writtenFrames().markWrittenFrom(FrameRecord.load(recordFile, size()));
+        } catch (IOException damaged) {
+            // a damaged file holds nothing to trust; it is replaced below
+        }
+    }
+
+    /** Inode and modification time: every save renames a new file into place, so both change. */
+    private static String identity(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        return a.fileKey() + "@" + a.lastModifiedTime();
     }
 
     @Override

@@ -79,6 +79,21 @@ public final class FrameRecord {
         bits.set(checkFrame(frame));
     }
 
+    /** Marks every frame that {@code other} (a record of the same storage) marks. */
+    public void markWrittenFrom(FrameRecord other) {
+        if (other.frameCount != frameCount) {
+            throw new IllegalArgumentException("frame records of " + other.frameCount + " and " + frameCount
+                    + " frames");
+        }
+        BitSet theirs;
+        synchronized (other) {
+            theirs = (BitSet) other.bits.clone();
+        }
+        synchronized (this) {
+            bits.or(theirs);
+        }
+    }
+
     /** Frames in {@code [from, to)} become unwritten: storage there is known to be zero again. */
     public synchronized void markZero(long fromFrame, long toFrame) {
         if (fromFrame < 0 || toFrame < fromFrame || toFrame > frameCount) {

@@ -209,6 +209,30 @@ class FileStorageTest {
         assertThat(Files.getLastModifiedTime(record())).isGreaterThanOrEqualTo(Files.getLastModifiedTime(image()));
     }
 
+    /** Two writable instances on one image (in one JVM): whichever saves last keeps both sets of frames. */
+    @Test
+    void twoWritersInOneJvmKeepEachOthersFrames() throws IOException {
+        try (FileStorage s = FileStorage.create(image(), record(), SIZE_8M)) {
+            s.putU8(0, 1);
+        }
+        for (boolean aFirst : new boolean[] {true, false}) {
+            FileStorage a = FileStorage.open(image(), record(), SIZE_8M, true);
+            FileStorage b = FileStorage.open(image(), record(), SIZE_8M, true);
+            a.putU8(aFirst ? MIB : 2 * MIB, 1);
+            b.putU8(aFirst ? 5 * MIB : 6 * MIB, 1);
+            (aFirst ? a : b).close();
+            (aFirst ? b : a).close();
+        }
+        try (FileStorage s = FileStorage.open(image(), record(), SIZE_8M, false)) {
+            assertThat(AbsoluteStorageTest.writtenFrames(s)).containsExactly(0L, 1L, 2L, 5L, 6L);
+        }
+        // a clear by one writer is not undone by the record it replaced
+        try (FileStorage s = FileStorage.open(image(), record(), SIZE_8M, true)) {
+            s.clear();
+        }
+        assertThat(FrameRecord.load(record(), SIZE_8M).writtenCount()).isZero();
+    }
+
     @Test
     void missingRecordIsRebuilt() throws IOException {
         try (FileStorage s = FileStorage.create(image(), record(), SIZE_8M)) {
