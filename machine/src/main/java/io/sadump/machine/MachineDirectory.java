@@ -223,9 +223,12 @@ public final class MachineDirectory {
         }
     }
 
-    private static void requireLock(MachineLock lock) {
+    private void requireLock(MachineLock lock) {
         if (lock == null || !lock.isValid()) {
             throw new IllegalStateException("changing a machine needs its lock");
+        }
+        if (!lock.guards(dir)) {
+            throw new IllegalStateException("the lock passed is not the lock of machine " + dir);
         }
     }
 

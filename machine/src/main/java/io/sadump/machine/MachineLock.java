@@ -103,6 +103,11 @@ public final class MachineLock implements AutoCloseable {
         return lock.isValid();
     }
 
+    /** True if this is the lock of the machine in {@code dir}. */
+    boolean guards(Path dir) {
+        return file.equals(lockFile(dir));
+    }
+
     @Override
     public void close() {
         synchronized (HELD) {

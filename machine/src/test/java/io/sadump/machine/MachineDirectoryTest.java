@@ -111,6 +111,14 @@ class MachineDirectoryTest {
         assertThatThrownBy(() -> m.saveConfig(lock, m.config().withLoadparm("X")))
                 .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> m.appendConsole(lock, List.of("x"))).isInstanceOf(IllegalStateException.class);
+        // the lock of another machine does not do
+        MachineDirectory other = MachineDirectory.create(tmp.resolve("m4b"), MachineConfig.of(8 * MIB, 1,
+                Optional.empty()), cpus(1));
+        try (MachineLock otherLock = other.lock()) {
+            assertThatThrownBy(() -> m.openStorage(otherLock)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(dir.toString());
+            other.openStorage(otherLock).close();
+        }
     }
 
     @Test
