@@ -79,6 +79,7 @@ public abstract class AbsoluteStorage implements Closeable {
     }
 
     public final byte[] bytes(long address, int length) {
+        checkRange(address, length);
         byte[] b = new byte[length];
         read(address, b, 0, length);
         return b;

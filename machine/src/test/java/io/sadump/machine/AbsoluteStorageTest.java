@@ -204,6 +204,8 @@ class AbsoluteStorageTest {
             // a length that would overflow address + length
             assertThatThrownBy(() -> s.checkRange(16, Long.MAX_VALUE)).isInstanceOf(AddressOutOfRangeException.class);
             assertThatThrownBy(() -> s.checkRange(0, -1)).isInstanceOf(AddressOutOfRangeException.class);
+            assertThatThrownBy(() -> s.bytes(0x100, -1)).isInstanceOf(AddressOutOfRangeException.class)
+                    .hasMessageContaining("0x100");
             // a failed access changes nothing
             assertThat(s.writtenFrames().writtenCount()).isZero();
             assertThat(s.u64(SIZE_8M - 8)).isZero();

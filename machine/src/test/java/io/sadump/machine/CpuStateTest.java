@@ -199,6 +199,14 @@ class CpuStateTest {
     }
 
     @Test
+    void saveAreaNeedsSixteenOfEachRegister() {
+        assertThatThrownBy(() -> new SaveArea(new long[15], new long[16], 0, 0, 0, 0, 0, 0, 0, new int[16],
+                new long[16])).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("16");
+        assertThatThrownBy(() -> new SaveArea(new long[16], new long[16], 0, 0, 0, 0, 0, 0, 0, new int[16],
+                new long[17])).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void cpuStateIsImmutable() {
         CpuState c = distinctive(0, 0);
         c.gprs()[0] = 42;
