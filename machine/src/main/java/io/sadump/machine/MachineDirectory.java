@@ -104,7 +104,7 @@ public final class MachineDirectory {
     /** Opens an existing machine directory, reading its config. */
     public static MachineDirectory open(Path dir) {
         if (!Files.exists(dir)) {
-            throw new MachineException("machine directory " + dir + " does not exist");
+            throw new MachineException(dir + " is not a directory: it does not exist");
         }
         if (!Files.isDirectory(dir)) {
             throw new MachineException(dir + " is not a directory, so not a sadump machine");

@@ -153,7 +153,8 @@ class MachineDirectoryTest {
                 .hasMessageContaining("machine.conf");
         Path missing = tmp.resolve("nowhere");
         assertThatThrownBy(() -> MachineDirectory.open(missing)).isInstanceOf(MachineException.class)
-                .hasMessageContaining(missing.toString()).hasMessageContaining("does not exist");
+                .hasMessageContaining(missing.toString()).hasMessageContaining("is not a directory")
+                .hasMessageContaining("does not exist");
         Path file = Files.writeString(tmp.resolve("file.txt"), "hello");
         assertThatThrownBy(() -> MachineDirectory.open(file)).isInstanceOf(MachineException.class)
                 .hasMessageContaining(file.toString()).hasMessageContaining("not a directory");
