@@ -79,6 +79,7 @@ public abstract class AbsoluteStorage implements Closeable {
     }
 
     public final byte[] bytes(long address, int length) {
+        checkRange(address, length);
         byte[] b = new byte[length];
         read(address, b, 0, length);
         return b;
@@ -100,6 +101,7 @@ public abstract class AbsoluteStorage implements Closeable {
 
     public final void write(long address, byte[] src, int offset, int length) {
         checkRange(address, length);
+        checkWritable();
         writeRaw(address, src, offset, length);
         frames.markWritten(address, length);
     }
@@ -121,45 +123,119 @@ public abstract class AbsoluteStorage implements Closeable {
         }
     }
 
-    /** Writes {@code length} zero bytes at {@code address}, streaming (no buffer of that size). */
+    /**
+     * Writes {@code length} zero bytes at {@code address}, streaming (no buffer of that size). Frames
+     * never written are already zero and are left alone: zeroing 1 TiB of fresh storage costs neither
+     * disk nor time, and such frames stay out of the frame record.
+     */
     public final void zero(long address, long length) {
         checkRange(address, length);
-        byte[] zeros = new byte[(int) Math.min(length, FrameRecord.FRAME_SIZE)];
-        long done = 0;
-        while (done < length) {
-            int n = (int) Math.min(zeros.length, length - done);
-            writeRaw(address + done, zeros, 0, n);
-            done += n;
+        checkWritable();
+        zeroWrittenFrames(address, length);
+    }
+
+    /** Zeros the parts of a checked range that lie in written frames (the rest is zero already). */
+    private void zeroWrittenFrames(long address, long length) {
+        if (length <= 0) {
+            return;
         }
-        frames.markWritten(address, length);
+        long end = address + length;
+        long firstFrame = address >>> FrameRecord.FRAME_SHIFT;
+        long lastFrame = (end - 1) >>> FrameRecord.FRAME_SHIFT;
+        byte[] zeros = null;
+        for (long f = nextWrittenUpTo(firstFrame, lastFrame); f >= 0; f = nextWrittenUpTo(f + 1, lastFrame)) {
+            long from = Math.max(address, f << FrameRecord.FRAME_SHIFT);
+            long to = Math.min(end, (f + 1) << FrameRecord.FRAME_SHIFT);
+            if (zeros == null) {
+                zeros = new byte[(int) Math.min(length, FrameRecord.FRAME_SIZE)];
+            }
+            writeRaw(from, zeros, 0, (int) (to - from));
+        }
+    }
+
+    /**
+     * The first written frame in {@code [frame, lastFrame]}, or -1. A short range is probed frame by
+     * frame, so copying a large range chunk by chunk never searches the record beyond each chunk.
+     */
+    private long nextWrittenUpTo(long frame, long lastFrame) {
+        if (lastFrame - frame < 64) {
+            for (long f = frame; f <= lastFrame; f++) {
+                if (frames.isWritten(f)) {
+                    return f;
+                }
+            }
+            return -1;
+        }
+        long next = frames.nextWritten(frame);
+        return next <= lastFrame ? next : -1;
+    }
+
+    /** True if any frame touched by the checked range {@code [address, address+length)} was written. */
+    private boolean anyWritten(long address, long length) {
+        return nextWrittenUpTo(address >>> FrameRecord.FRAME_SHIFT, (address + length - 1) >>> FrameRecord.FRAME_SHIFT)
+                >= 0;
     }
 
     /**
      * Copies {@code length} bytes from {@code from} to {@code to} in bounded chunks; the ranges may
-     * overlap (the copy is as if through a temporary buffer).
+     * overlap (the copy is as if through a temporary buffer). A chunk whose source frames were never
+     * written is copied as zeros, without reading it.
      */
     public final void copy(long from, long to, long length) {
         checkRange(from, length);
         checkRange(to, length);
+        checkWritable();
         int chunk = (int) Math.min(length, FrameRecord.FRAME_SIZE);
         byte[] buf = new byte[Math.max(chunk, 1)];
         if (to <= from || to >= from + length) {
             for (long done = 0; done < length; ) {
                 int n = (int) Math.min(buf.length, length - done);
-                readRaw(from + done, buf, 0, n);
-                writeRaw(to + done, buf, 0, n);
+                copyChunk(from + done, to + done, n, buf);
                 done += n;
             }
         } else {
+            // Destination above an overlapping source: copy from the end, so no byte is overwritten
+            // before it is read.
             for (long left = length; left > 0; ) {
                 int n = (int) Math.min(buf.length, left);
                 left -= n;
-                readRaw(from + left, buf, 0, n);
-                writeRaw(to + left, buf, 0, n);
+                copyChunk(from + left, to + left, n, buf);
             }
         }
-        frames.markWritten(to, length);
     }
+
+    private void copyChunk(long from, long to, int n, byte[] buf) {
+        if (anyWritten(from, n)) {
+            readRaw(from, buf, 0, n);
+            if (!isZero(buf, n)) {
+                writeRaw(to, buf, 0, n);
+                frames.markWritten(to, n);
+                return;
+            }
+        }
+        // Zeros (known or read) are copied by zeroing, so they never mark a frame: a copy that
+        // shifts a mostly empty range does not turn the whole destination into "written".
+        zeroWrittenFrames(to, n);
+    }
+
+    static boolean isZero(byte[] b, int n) {
+        ByteBuffer longs = ByteBuffer.wrap(b, 0, n);
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            if (longs.getLong(i) != 0) {
+                return false;
+            }
+        }
+        for (; i < n; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Fails if this storage cannot be changed (a read-only file); called before any change. */
+    protected void checkWritable() {}
 
     // -- big-endian scalars -------------------------------------------------------------------
 

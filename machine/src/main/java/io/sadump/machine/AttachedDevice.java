@@ -6,6 +6,16 @@ package io.sadump.machine;
  * @param capacity cylinders for a DASD, bytes of cartridge capacity for a tape
  */
 public record AttachedDevice(DeviceNumber number, DeviceType type, long capacity) {
+    public AttachedDevice {
+        if (number == null || type == null) {
+            throw new IllegalArgumentException("a device needs a device number and a type");
+        }
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("device " + number + " needs a positive "
+                    + (type == DeviceType.DASD_3390 ? "number of cylinders" : "capacity") + ", got " + capacity);
+        }
+    }
+
     /** The device types sadump models. */
     public enum DeviceType {
         /** IBM 3390 ECKD DASD on a Hercules CKD image. */

@@ -58,7 +58,8 @@ public final class CpuStateFile {
     public static List<CpuState> parse(String text) {
         List<CpuState> cpus = new ArrayList<>();
         Integer address = null;
-        Map<String, String> fields = new LinkedHashMap<>();
+        int blockLine = 0;
+        Map<String, Field> fields = new LinkedHashMap<>();
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
@@ -68,9 +69,10 @@ public final class CpuStateFile {
             try {
                 if (line.startsWith("cpu ")) {
                     if (address != null) {
-                        cpus.add(build(address, fields));
+                        cpus.add(build(address, blockLine, fields));
                     }
                     address = Integer.parseInt(line.substring(4).strip());
+                    blockLine = i + 1;
                     fields.clear();
                     continue;
                 }
@@ -78,57 +80,93 @@ public final class CpuStateFile {
                 if (eq < 0 || address == null) {
                     throw new IllegalArgumentException("expected 'cpu N' or 'register = value'");
                 }
-                fields.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+                String key = line.substring(0, eq).strip();
+                if (fields.containsKey(key)) {
+                    throw new IllegalArgumentException("'" + key + "' is already set on line " + fields.get(key).line);
+                }
+                fields.put(key, new Field(line.substring(eq + 1).strip(), i + 1));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("line " + (i + 1) + ": " + e.getMessage(), e);
             }
         }
         if (address != null) {
-            cpus.add(build(address, fields));
+            cpus.add(build(address, blockLine, fields));
         }
         return cpus;
     }
 
-    private static CpuState build(int address, Map<String, String> f) {
+    /** A register value and the line it came from, so errors can point at it. */
+    private record Field(String value, int line) {}
+
+    private static CpuState build(int address, int blockLine, Map<String, Field> f) {
         try {
-            String[] psw = require(f, "psw").split("\\s+");
+            String[] psw = require(f, "psw").value.split("\\s+");
             if (psw.length != 2) {
-                throw new IllegalArgumentException("psw needs mask and address");
+                throw new IllegalArgumentException("line " + f.get("psw").line + ": psw needs mask and address");
             }
-            long[] acrsLong = longs(require(f, "acrs"));
+            long[] acrsLong = longs(f, "acrs");
             int[] acrs = new int[acrsLong.length];
             for (int i = 0; i < acrs.length; i++) {
+                if (acrsLong[i] >>> 32 != 0) {
+                    throw new IllegalArgumentException("line " + f.get("acrs").line + ": access register " + i
+                            + " has more than 32 bits");
+                }
                 acrs[i] = (int) acrsLong[i];
             }
-            return new CpuState(address, parseHex(require(f, "prefix")), parseHex(psw[0]), parseHex(psw[1]),
-                    longs(require(f, "gprs")), acrs, longs(require(f, "crs")), longs(require(f, "fprs")),
-                    (int) parseHex(require(f, "fpc")), parseHex(require(f, "cpu_timer")),
-                    parseHex(require(f, "clock_comparator")), (int) parseHex(require(f, "tod_programmable")));
+            return new CpuState(address, hex(f, "prefix"), parseHex(psw[0], f.get("psw").line),
+                    parseHex(psw[1], f.get("psw").line), longs(f, "gprs"), acrs, longs(f, "crs"), longs(f, "fprs"),
+                    (int) hex32(f, "fpc"), hex(f, "cpu_timer"), hex(f, "clock_comparator"),
+                    (int) hex32(f, "tod_programmable"));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("cpu " + address + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cpu " + address + " (line " + blockLine + "): " + e.getMessage(), e);
         }
     }
 
-    private static String require(Map<String, String> f, String key) {
-        String v = f.get(key);
+    private static Field require(Map<String, Field> f, String key) {
+        Field v = f.get(key);
         if (v == null) {
             throw new IllegalArgumentException("missing '" + key + "'");
         }
         return v;
     }
 
-    private static long[] longs(String text) {
-        String[] words = text.split("\\s+");
-        long[] v = new long[words.length];
-        for (int i = 0; i < words.length; i++) {
-            v[i] = parseHex(words[i]);
+    private static long hex(Map<String, Field> f, String key) {
+        Field field = require(f, key);
+        return parseHex(field.value, field.line);
+    }
+
+    private static long hex32(Map<String, Field> f, String key) {
+        long v = hex(f, key);
+        if (v >>> 32 != 0) {
+            throw new IllegalArgumentException("line " + f.get(key).line + ": " + key + " has more than 32 bits");
         }
         return v;
+    }
+
+    private static long[] longs(Map<String, Field> f, String key) {
+        Field field = require(f, key);
+        String[] words = field.value.split("\\s+");
+        long[] v = new long[words.length];
+        for (int i = 0; i < words.length; i++) {
+            v[i] = parseHex(words[i], field.line);
+        }
+        return v;
+    }
+
+    private static long parseHex(String word, int line) {
+        try {
+            return parseHex(word);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("line " + line + ": " + e.getMessage(), e);
+        }
     }
 
     private static long parseHex(String word) {
         String w = word.startsWith("0x") ? word.substring(2) : word;
         try {
+            if (w.startsWith("+")) {
+                throw new NumberFormatException(); // parseUnsignedLong would take a sign
+            }
             return Long.parseUnsignedLong(w, 16);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a hex number: '" + word + "'");

@@ -15,6 +15,10 @@ public record CrashkernelRange(long base, long size) {
             throw new IllegalArgumentException(String.format(
                     "crashkernel %s@%s is not 1 MiB aligned", Sizes.format(size), Sizes.format(base)));
         }
+        if (size > AbsoluteStorage.MAX_SIZE || base > AbsoluteStorage.MAX_SIZE - size) {
+            throw new IllegalArgumentException(String.format(
+                    "crashkernel %s@%s ends beyond 16T", Sizes.format(size), Sizes.format(base)));
+        }
     }
 
     /** Parses {@code SIZE@BASE}, e.g. {@code 256M@256M}. */

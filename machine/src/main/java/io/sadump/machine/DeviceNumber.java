@@ -11,31 +11,37 @@ public record DeviceNumber(int css, int ssid, int devno) implements Comparable<D
         }
     }
 
-    /** Parses {@code 0.0.0190}, {@code 190} or {@code 0x0190} (hex digits). */
+    /** Parses {@code 0.0.0190}, {@code 190} or {@code 0x0190} (hex digits, no sign). */
     public static DeviceNumber parse(String text) {
         String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-        try {
-            String[] parts = t.split("\\.", -1);
-            if (parts.length == 3) {
-                if (parts[2].isEmpty() || parts[2].length() > 4) {
-                    throw new NumberFormatException();
-                }
-                return new DeviceNumber(Integer.parseInt(parts[0], 16), Integer.parseInt(parts[1], 16),
-                        Integer.parseInt(parts[2], 16));
+        String[] parts = t.split("\\.", -1);
+        if (parts.length == 3 && isHex(parts[0], 2) && isHex(parts[1], 1) && isHex(parts[2], 4)) {
+            int css = Integer.parseInt(parts[0], 16);
+            int ssid = Integer.parseInt(parts[1], 16);
+            if (ssid <= 3) {
+                return new DeviceNumber(css, ssid, Integer.parseInt(parts[2], 16));
             }
-            if (parts.length == 1) {
-                String hex = t.startsWith("0x") ? t.substring(2) : t;
-                if (hex.isEmpty() || hex.length() > 4) {
-                    throw new NumberFormatException();
-                }
+        } else if (parts.length == 1) {
+            String hex = t.startsWith("0x") ? t.substring(2) : t;
+            if (isHex(hex, 4)) {
                 return new DeviceNumber(0, 0, Integer.parseInt(hex, 16));
             }
-        } catch (NumberFormatException e) {
-            // reported below
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a device number: '" + text + "' (examples: 0.0.0190, 190)");
         }
         throw new IllegalArgumentException("not a device number: '" + text + "' (examples: 0.0.0190, 190)");
+    }
+
+    /** 1 to {@code maxDigits} hex digits and nothing else (Integer.parseInt would also take a sign). */
+    private static boolean isHex(String s, int maxDigits) {
+        if (s.isEmpty() || s.length() > maxDigits) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

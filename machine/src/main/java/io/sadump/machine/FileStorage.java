@@ -3,11 +3,14 @@ package io.sadump.machine;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.util.Objects;
 
 /**
  * Absolute storage in a raw sparse file: the byte at file offset A is absolute address A, so {@code
@@ -23,6 +26,14 @@ public final class FileStorage extends AbsoluteStorage {
     private final FileChannel channel;
     private final boolean writable;
     private boolean dirty;
+    /**
+     * Identity (inode and modification time) of the record file when this instance opened or saved it;
+     * null when there was none. A different identity at flush means another writer (a second instance
+     * in this JVM) saved it since, and its frames are merged in, so neither loses the other's frames.
+     */
+    private String diskRecordIdentity;
+    /** Set by {@link #clear()}: the next flush replaces the record file instead of merging with it. */
+    private boolean replaceRecord;
 
     private FileStorage(Path image, Path recordFile, FileChannel channel, long size, FrameRecord record,
             boolean writable) {
@@ -43,17 +54,41 @@ public final class FileStorage extends AbsoluteStorage {
                     StandardOpenOption.WRITE, StandardOpenOption.SPARSE);
             try {
                 // Writing the last byte sets the length without allocating the blocks before it.
-                ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
+                setLength(ch, image, size);
                 FileStorage fs = new FileStorage(image, recordFile, ch, size, new FrameRecord(size), true);
                 fs.dirty = true;
+                fs.replaceRecord = true;
                 fs.flush();
                 return fs;
             } catch (IOException | RuntimeException e) {
                 ch.close();
+                // This call made the file; a failed create leaves nothing that would block a retry.
+                try {
+                    Files.deleteIfExists(image);
+                } catch (IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
                 throw e;
             }
+        } catch (FileAlreadyExistsException e) {
+            throw new StorageException("cannot create " + image + ": it already exists", e);
         } catch (IOException e) {
             throw new StorageException("cannot create " + image + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Extends the file to {@code size} by writing its last byte, which allocates no block before it. A
+     * file system may refuse the length (ext4 with 4 KiB blocks stops 4 KiB short of 16 TiB); the
+     * message then says so instead of a bare "File too large".
+     */
+    private static void setLength(FileChannel ch, Path image, long size) throws IOException {
+        try {
+            ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
+        } catch (IOException e) {
+            throw new IOException(String.format("the file system refuses a file of %s (%d bytes): %s; put the"
+                    + " machine on a file system that allows files this large (xfs, btrfs, tmpfs)",
+                    Sizes.format(size), size, e.getMessage()), e);
         }
     }
 
@@ -75,8 +110,16 @@ public final class FileStorage extends AbsoluteStorage {
                                     + " truncated or replaced",
                             image, actual, Sizes.format(size), size));
                 }
-                FrameRecord record = loadOrRebuild(image, recordFile, size, ch);
-                return new FileStorage(image, recordFile, ch, size, record, writable);
+                FrameRecord record = loadTrusted(image, recordFile, size);
+                boolean rebuilt = record == null;
+                if (rebuilt) {
+                    record = rebuild(ch, size);
+                }
+                FileStorage fs = new FileStorage(image, recordFile, ch, size, record, writable);
+                // A rebuilt record is saved at the next flush, so the scan is paid once, not on every open.
+                fs.dirty = rebuilt && writable;
+                fs.diskRecordIdentity = identity(recordFile);
+                return fs;
             } catch (IOException | RuntimeException e) {
                 ch.close();
                 throw e;
@@ -88,8 +131,8 @@ public final class FileStorage extends AbsoluteStorage {
         }
     }
 
-    private static FrameRecord loadOrRebuild(Path image, Path recordFile, long size, FileChannel ch)
-            throws IOException {
+    /** The saved record when it can be trusted (present, undamaged, not older than the image); else null. */
+    private static FrameRecord loadTrusted(Path image, Path recordFile, long size) throws IOException {
         if (Files.exists(recordFile)) {
             FileTime imageTime = Files.getLastModifiedTime(image);
             FileTime recordTime = Files.getLastModifiedTime(recordFile);
@@ -101,7 +144,7 @@ public final class FileStorage extends AbsoluteStorage {
                 }
             }
         }
-        return rebuild(ch, size);
+        return null;
     }
 
     /** Scans the image for frames holding any non-zero byte. */
@@ -118,22 +161,6 @@ public final class FileStorage extends AbsoluteStorage {
             }
         }
         return record;
-    }
-
-    private static boolean isZero(byte[] b, int n) {
-        ByteBuffer longs = ByteBuffer.wrap(b, 0, n);
-        int i = 0;
-        for (; i + 8 <= n; i += 8) {
-            if (longs.getLong(i) != 0) {
-                return false;
-            }
-        }
-        for (; i < n; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
@@ -165,10 +192,15 @@ public final class FileStorage extends AbsoluteStorage {
     }
 
     @Override
-    protected void writeRaw(long address, byte[] src, int offset, int length) {
+    protected void checkWritable() {
         if (!writable) {
             throw new StorageException("storage " + image + " is open read-only");
         }
+    }
+
+    @Override
+    protected void writeRaw(long address, byte[] src, int offset, int length) {
+        checkWritable();
         ByteBuffer buf = ByteBuffer.wrap(src, offset, length);
         try {
             long pos = address;
@@ -184,15 +216,14 @@ public final class FileStorage extends AbsoluteStorage {
 
     @Override
     public void clear() {
-        if (!writable) {
-            throw new StorageException("storage " + image + " is open read-only");
-        }
+        checkWritable();
         try {
             // Truncate and re-extend: the file is all holes again, which is exactly all zeros.
             channel.truncate(0);
-            channel.write(ByteBuffer.wrap(new byte[1]), size() - 1);
+            setLength(channel, image, size());
             writtenFrames().markZero(0, writtenFrames().frameCount());
             dirty = true;
+            replaceRecord = true;
         } catch (IOException e) {
             throw new StorageException("clearing " + image + " failed: " + e.getMessage(), e);
         }
@@ -206,16 +237,46 @@ public final class FileStorage extends AbsoluteStorage {
         }
         try {
             channel.force(false);
+            mergeForeignRecord();
             writtenFrames().save(recordFile);
             // The record must not look older than the data it describes.
             FileTime imageTime = Files.getLastModifiedTime(image);
             if (Files.getLastModifiedTime(recordFile).compareTo(imageTime) < 0) {
                 Files.setLastModifiedTime(recordFile, imageTime);
             }
+            diskRecordIdentity = identity(recordFile);
+            replaceRecord = false;
             dirty = false;
         } catch (IOException e) {
             throw new StorageException("saving the frame record " + recordFile + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Adds the frames of a record file that another writer saved since this instance last saw it (a
+     * record is conservative, so adding frames never loses data; dropping them could).
+     */
+    private void mergeForeignRecord() throws IOException {
+        if (replaceRecord || !Files.exists(recordFile)) {
+            return;
+        }
+        if (Objects.equals(identity(recordFile), diskRecordIdentity)) {
+            return; // the file this instance loaded, rebuilt from or saved: nothing new in it
+        }
+        try {
+            writtenFrames().markWrittenFrom(FrameRecord.load(recordFile, size()));
+        } catch (IOException damaged) {
+            // a damaged file holds nothing to trust; it is replaced below
+        }
+    }
+
+    /** Inode and modification time: every save renames a new file into place, so both change. */
+    private static String identity(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        return a.fileKey() + "@" + a.lastModifiedTime();
     }
 
     @Override

@@ -2,8 +2,10 @@ package io.sadump.machine;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -76,8 +78,18 @@ public record MachineConfig(
         if (loadparm == null) {
             loadparm = "";
         }
+        // A loadparm is blank-padded to 8 characters, so trailing blanks say nothing; dropping them keeps
+        // format/parse a round trip.
+        loadparm = loadparm.stripTrailing();
         if (loadparm.length() > 8) {
             throw new IllegalArgumentException("loadparm has at most 8 characters");
+        }
+        for (int i = 0; i < loadparm.length(); i++) {
+            char c = loadparm.charAt(i);
+            if (c < 0x20 || c > 0x7E || (i == 0 && c == ' ')) {
+                throw new IllegalArgumentException("loadparm '" + loadparm + "' must be printable characters"
+                        + " without a leading blank");
+            }
         }
     }
 
@@ -146,6 +158,7 @@ public record MachineConfig(
         Optional<DeviceNumber> dumpDevice = Optional.empty();
         String loadparm = "";
         List<AttachedDevice> devices = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
@@ -159,6 +172,10 @@ public record MachineConfig(
             String key = line.substring(0, eq).strip();
             String value = line.substring(eq + 1).strip();
             try {
+                Integer first = seen.putIfAbsent(key, i + 1);
+                if (first != null) {
+                    throw new IllegalArgumentException("'" + key + "' is already set on line " + first);
+                }
                 if (key.startsWith("device.")) {
                     devices.add(parseDevice(DeviceNumber.parse(key.substring("device.".length())), value));
                     continue;
@@ -168,7 +185,7 @@ public record MachineConfig(
                         storage = Sizes.parse(value);
                         break;
                     case "cpus":
-                        cpus = Integer.parseInt(value);
+                        cpus = parseCount("cpus", value);
                         break;
                     case "crashkernel":
                         crashkernel = value.equals("none") ? Optional.empty()
@@ -199,6 +216,14 @@ public record MachineConfig(
         return new MachineConfig(storage, cpus, crashkernel, devices, panic, restart, dumpDevice, loadparm);
     }
 
+    private static int parseCount(String what, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " must be a whole number, got '" + value + "'");
+        }
+    }
+
     private static AttachedDevice parseDevice(DeviceNumber number, String value) {
         String[] words = value.split("\\s+");
         AttachedDevice.DeviceType type = AttachedDevice.DeviceType.ofModel(words[0]);
@@ -206,7 +231,7 @@ public record MachineConfig(
         for (int w = 1; w < words.length; w++) {
             String word = words[w];
             if (type == AttachedDevice.DeviceType.DASD_3390 && word.startsWith("cylinders=")) {
-                capacity = Long.parseLong(word.substring("cylinders=".length()));
+                capacity = parseCount("cylinders", word.substring("cylinders=".length()));
             } else if (type == AttachedDevice.DeviceType.TAPE_3490 && word.startsWith("capacity=")) {
                 capacity = Sizes.parse(word.substring("capacity=".length()));
             } else {

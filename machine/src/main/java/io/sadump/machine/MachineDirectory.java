@@ -49,8 +49,9 @@ public final class MachineDirectory {
         if (cpus.size() != config.cpuCount()) {
             throw new IllegalArgumentException("config has " + config.cpuCount() + " CPUs, got " + cpus.size());
         }
+        boolean dirExisted = Files.exists(dir);
         try {
-            if (Files.exists(dir)) {
+            if (dirExisted) {
                 if (!Files.isDirectory(dir)) {
                     throw new MachineException(dir + " exists and is not a directory");
                 }
@@ -67,18 +68,46 @@ public final class MachineDirectory {
             throw new MachineException("cannot create machine directory " + dir + ": " + e.getMessage(), e);
         }
         MachineDirectory m = new MachineDirectory(dir, config);
-        try (MachineLock lock = m.lock()) {
-            FileStorage.create(dir.resolve(STORAGE), dir.resolve(FRAMES), config.storageSize()).close();
-            m.saveCpus(lock, cpus);
-            m.writeConfig(config);
+        try {
+            try (MachineLock lock = m.lock()) {
+                FileStorage.create(dir.resolve(STORAGE), dir.resolve(FRAMES), config.storageSize()).close();
+                m.saveCpus(lock, cpus);
+                m.writeConfig(config);
+            }
+        } catch (RuntimeException e) {
+            // Leave no half machine behind (it would block a retry as "not empty"); remove only what
+            // this call made.
+            removeQuietly(dir, dirExisted);
+            throw e;
         }
         return m;
     }
 
+    private static void removeQuietly(Path dir, boolean keepDir) {
+        for (String name : List.of(CONFIG, CONFIG + ".tmp", STORAGE, FRAMES, FRAMES + ".tmp", CPUS, CPUS + ".tmp",
+                DEVICES, VMCORE, ".lock")) {
+            try {
+                Files.deleteIfExists(dir.resolve(name));
+            } catch (IOException ignored) {
+                // best effort: the original failure is what the caller hears about
+            }
+        }
+        if (!keepDir) {
+            try {
+                Files.deleteIfExists(dir);
+            } catch (IOException ignored) {
+                // best effort, as above
+            }
+        }
+    }
+
     /** Opens an existing machine directory, reading its config. */
     public static MachineDirectory open(Path dir) {
+        if (!Files.exists(dir)) {
+            throw new MachineException(dir + " is not a directory: it does not exist");
+        }
         if (!Files.isDirectory(dir)) {
-            throw new MachineException(dir + " is not a directory");
+            throw new MachineException(dir + " is not a directory, so not a sadump machine");
         }
         Path conf = dir.resolve(CONFIG);
         String text;
@@ -194,9 +223,12 @@ public final class MachineDirectory {
         }
     }
 
-    private static void requireLock(MachineLock lock) {
+    private void requireLock(MachineLock lock) {
         if (lock == null || !lock.isValid()) {
             throw new IllegalStateException("changing a machine needs its lock");
+        }
+        if (!lock.guards(dir)) {
+            throw new IllegalStateException("the lock passed is not the lock of machine " + dir);
         }
     }
 

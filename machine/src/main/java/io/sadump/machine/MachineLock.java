@@ -9,22 +9,53 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The write lock of a machine directory: an OS file lock on {@code DIR/.lock}, so a second writer (in
  * this or another process) is refused with a clear message. The OS drops it if the process dies.
+ *
+ * <p>The OS lock belongs to the process, and on Linux closing <em>any</em> descriptor of the file drops
+ * it (see {@link FileLock}). So a lock file held by this JVM is never opened a second time: the locks
+ * held here are also kept in {@link #HELD}, and a second attempt in this JVM is refused from there.
  */
 public final class MachineLock implements AutoCloseable {
+    /** Lock files (absolute, normalized) this JVM holds. Guarded by itself. */
+    private static final Set<Path> HELD = new HashSet<>();
+
+    private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private MachineLock(FileChannel channel, FileLock lock) {
+    private MachineLock(Path file, FileChannel channel, FileLock lock) {
+        this.file = file;
         this.channel = channel;
         this.lock = lock;
     }
 
     static MachineLock acquire(Path dir) {
-        Path file = dir.resolve(".lock");
+        Path file = lockFile(dir);
+        synchronized (HELD) {
+            if (HELD.contains(file)) {
+                throw new MachineLockedException("machine " + dir + " is already locked by this process");
+            }
+            MachineLock lock = acquireFile(dir, file);
+            HELD.add(file);
+            return lock;
+        }
+    }
+
+    /** The lock file by its real path, so two spellings of one directory (a symlink) are one lock. */
+    private static Path lockFile(Path dir) {
+        try {
+            return dir.toRealPath().resolve(".lock");
+        } catch (IOException e) {
+            return dir.toAbsolutePath().normalize().resolve(".lock");
+        }
+    }
+
+    private static MachineLock acquireFile(Path dir, Path file) {
         FileChannel ch;
         try {
             ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -41,7 +72,7 @@ public final class MachineLock implements AutoCloseable {
             }
             ch.truncate(0);
             ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
-            return new MachineLock(ch, lock);
+            return new MachineLock(file, ch, lock);
         } catch (OverlappingFileLockException e) {
             closeQuietly(ch);
             throw new MachineLockedException("machine " + dir + " is already locked by this process");
@@ -72,13 +103,25 @@ public final class MachineLock implements AutoCloseable {
         return lock.isValid();
     }
 
+    /** True if this is the lock of the machine in {@code dir}. */
+    boolean guards(Path dir) {
+        return file.equals(lockFile(dir));
+    }
+
     @Override
     public void close() {
-        try {
-            lock.release();
-            channel.close();
-        } catch (IOException e) {
-            throw new MachineException("releasing the machine lock failed: " + e.getMessage(), e);
+        synchronized (HELD) {
+            if (!channel.isOpen()) {
+                return; // closed before: closing twice is harmless
+            }
+            try {
+                lock.release();
+                channel.close();
+            } catch (IOException e) {
+                throw new MachineException("releasing the machine lock failed: " + e.getMessage(), e);
+            } finally {
+                HELD.remove(file);
+            }
         }
     }
 }

@@ -36,12 +36,28 @@ final class MemoryStorage extends AbsoluteStorage {
             long page = address >>> PAGE_SHIFT;
             int within = (int) (address & (PAGE - 1));
             int n = Math.min(length, PAGE - within);
-            byte[] p = pages.computeIfAbsent(page, k -> new byte[PAGE]);
-            System.arraycopy(src, offset, p, within, n);
+            byte[] p = pages.get(page);
+            if (p == null && isZero(src, offset, n)) {
+                // an absent page reads as zero already: writing zeros there costs no heap
+            } else {
+                if (p == null) {
+                    p = pages.computeIfAbsent(page, k -> new byte[PAGE]);
+                }
+                System.arraycopy(src, offset, p, within, n);
+            }
             address += n;
             offset += n;
             length -= n;
         }
+    }
+
+    private static boolean isZero(byte[] b, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

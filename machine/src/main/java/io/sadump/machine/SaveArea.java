@@ -33,6 +33,10 @@ public record SaveArea(
     static final int CONTROL_REGISTERS = (int) (Lowcore.SAVE_CONTROL_REGISTERS - Lowcore.SAVE_AREA);
 
     public SaveArea {
+        if (fprs == null || fprs.length != 16 || gprs == null || gprs.length != 16 || accessRegisters == null
+                || accessRegisters.length != 16 || controlRegisters == null || controlRegisters.length != 16) {
+            throw new IllegalArgumentException("a save area holds 16 FPRs, GPRs, access and control registers");
+        }
         fprs = fprs.clone();
         gprs = gprs.clone();
         accessRegisters = accessRegisters.clone();

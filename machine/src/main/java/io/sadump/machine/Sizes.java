@@ -24,32 +24,45 @@ public final class Sizes {
         }
         try {
             if (t.startsWith("0X")) {
-                return Long.parseUnsignedLong(t.substring(2), 16);
+                String hex = t.substring(2);
+                if (hex.isEmpty() || hex.charAt(0) == '+' || hex.charAt(0) == '-') {
+                    throw new NumberFormatException();
+                }
+                // Signed parse: a size never reaches 2^63, so a larger hex number is an error, not negative.
+                return Long.parseLong(hex, 16);
             }
             int end = 0;
-            while (end < t.length() && Character.isDigit(t.charAt(end))) {
+            while (end < t.length() && t.charAt(end) >= '0' && t.charAt(end) <= '9') {
                 end++;
             }
             if (end == 0) {
                 throw new IllegalArgumentException("not a size: '" + text + "' (examples: 4096, 64M, 2G, 1T)");
             }
             long number = Long.parseLong(t.substring(0, end));
-            String suffix = t.substring(end).replace("IB", "").replace("B", "");
             long unit;
-            switch (suffix) {
+            switch (t.substring(end)) {
                 case "":
+                case "B":
                     unit = 1;
                     break;
                 case "K":
+                case "KB":
+                case "KIB":
                     unit = KIB;
                     break;
                 case "M":
+                case "MB":
+                case "MIB":
                     unit = MIB;
                     break;
                 case "G":
+                case "GB":
+                case "GIB":
                     unit = GIB;
                     break;
                 case "T":
+                case "TB":
+                case "TIB":
                     unit = TIB;
                     break;
                 default:

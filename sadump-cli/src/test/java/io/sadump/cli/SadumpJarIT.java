@@ -1,0 +1,100 @@
+package io.sadump.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Runs the built {@code target/sadump.jar} with {@code java -jar}, as a user would, on the build's JDK
+ * (17) and on JDK 25. A missing JDK 25 is a failure, not a skip: the project promises both.
+ */
+class SadumpJarIT {
+    /** Where JDK 25 lives on the build machine; override with -Dsadump.jdk25=DIR. */
+    static final String JDK25 = System.getProperty("sadump.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64");
+
+    record Result(int exit, String out, String err) {}
+
+    static Stream<String> javas() {
+        return Stream.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                Path.of(JDK25, "bin", "java").toString());
+    }
+
+    static Path jar() {
+        Path jar = Path.of(System.getProperty("sadump.jar", "target/sadump.jar"));
+        assertThat(jar).as("the shaded jar (built in the package phase)").isRegularFile();
+        return jar;
+    }
+
+    static Result run(String java, String... args) throws IOException, InterruptedException {
+        assertThat(Path.of(java)).as("java executable %s", java).isExecutable();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-jar", jar().toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile("sadump-it-", ".out");
+        Path err = Files.createTempFile("sadump-it-", ".err");
+        try {
+            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** The feature version a JDK reports, from {@code java -version} ("openjdk version \"25.0.3\""). */
+    static int featureVersion(String java) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Matcher m = Pattern.compile("version \"(\\d+)").matcher(text);
+        assertThat(m.find()).as("java -version of %s: %s", java, text).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void versionRunsOnThisJdk(String java) throws Exception {
+        int feature = featureVersion(java);
+        Result r = run(java, "--version");
+        assertThat(r.exit()).as("stderr: %s", r.err()).isZero();
+        String[] lines = r.out().split("\\R");
+        assertThat(lines[0]).matches("sadump \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
+        assertThat(lines[1]).startsWith("Java " + feature);
+        assertThat(r.err()).as("no warnings on stderr").isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void helpRunsOnThisJdk(String java) throws Exception {
+        Result r = run(java, "--help");
+        assertThat(r.exit()).as("stderr: %s", r.err()).isZero();
+        assertThat(r.out()).startsWith("Usage: sadump").contains("Commands:").contains("--version");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void unknownCommandExitsTwoWithoutAStackTrace(String java) throws Exception {
+        Result r = run(java, "frobnicate");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("frobnicate").doesNotContain("\tat ").doesNotContain("Exception");
+    }
+
+    @org.junit.jupiter.api.Test
+    void jdk25IsReallyJdk25() throws Exception {
+        assertThat(featureVersion(Path.of(JDK25, "bin", "java").toString())).isEqualTo(25);
+        assertThat(featureVersion(javas().findFirst().orElseThrow())).isGreaterThanOrEqualTo(17);
+    }
+}
