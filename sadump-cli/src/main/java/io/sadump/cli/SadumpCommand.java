@@ -12,17 +12,18 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Model of the IBM Z (s390x) crash-dump path: production systems with a kexec-loaded kdump kernel,",
-            "the meminfo ABI, the IPL-time dumper's verdict, kdump and stand-alone dumps, read-back and archive."
+            "A model of the IBM Z (s390x) crash-dump path: production systems with a",
+            "kexec-loaded kdump kernel, the meminfo ABI, the IPL-time dumper's verdict,",
+            "kdump and stand-alone dumps, reading dumps back and archiving them."
         },
         subcommands = {
             MachineCommand.class,
             KexecCommand.class,
             InjectCommand.class,
-            CommandLine.HelpCommand.class,
             CksmCommand.class,
             MeminfoCommand.class,
             DumpdevCommand.class,
+            CommandLine.HelpCommand.class,
         },
         footer = {"", "Run 'sadump help COMMAND' for the options of one command."})
 public final class SadumpCommand implements Runnable {
@@ -38,8 +39,18 @@ public final class SadumpCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SadumpCommand());
         cl.setExecutionExceptionHandler(new UserErrorHandler());
+        cl.setParameterExceptionHandler(SadumpCommand::usageError);
         cl.setExitCodeExceptionMapper(UserErrorHandler::exitCode);
         return cl;
+    }
+
+    /** Bad command-line words: one line naming the problem and where the help is, exit 2. */
+    private static int usageError(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cl = ex.getCommandLine();
+        String name = cl.getCommandSpec().qualifiedName();
+        cl.getErr().println(name + ": " + ex.getMessage().replace('\n', ' ') + " (see '" + name + " --help')");
+        cl.getErr().flush();
+        return UserErrorHandler.EXIT_USAGE;
     }
 
     public static int run(PrintWriter out, PrintWriter err, String... args) {
