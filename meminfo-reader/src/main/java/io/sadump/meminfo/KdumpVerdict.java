@@ -1,0 +1,221 @@
+package io.sadump.meminfo;
+
+import io.sadump.machine.AbsoluteStorage;
+import io.sadump.machine.Lowcore;
+import io.sadump.machine.Sizes;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The IPL-time dumper's single decision point: may kdump start? Runs the checks of shared/DESIGN.md
+ * ("The verdict") in order; the first failure decides. Checks 1-4 are zipl's {@code os_info_check}
+ * with its codes (shared/reference/kernel-kdump.md §3.4), checks 5-8 are sadump's (entry 13 and the
+ * kexec segment table, whose SHA-256 digests stand in for purgatory's, §2.4).
+ *
+ * <p>Reads storage only; segment digests are streamed in bounded chunks ({@link StorageDigest}).
+ */
+public final class KdumpVerdict {
+    /** Crashkernel base and size must be multiples of 1 MiB (zgetdump {@code kdump_init}, §3.7). */
+    public static final long CRASHKERNEL_ALIGNMENT = Sizes.MIB;
+
+    private KdumpVerdict() {}
+
+    /** Runs checks 1..8 against {@code storage}. Storage I/O failures propagate as exceptions. */
+    public static VerdictResult evaluate(AbsoluteStorage storage) {
+        // 1: pointer non-zero, 4 KiB-aligned, inside storage; magic.
+        if (!storage.contains(Lowcore.MEMINFO_POINTER, 8)) {
+            return VerdictResult.fail(VerdictCheck.MEMINFO_MISSING, String.format(
+                    "storage of %s ends before the meminfo pointer at 0x%04X", Sizes.format(storage.size()),
+                    Lowcore.MEMINFO_POINTER), 0, null, null);
+        }
+        long pointer = storage.u64(Lowcore.MEMINFO_POINTER);
+        if (pointer == 0) {
+            return VerdictResult.fail(VerdictCheck.MEMINFO_MISSING, String.format(
+                    "no meminfo: the pointer at 0x%04X is 0", Lowcore.MEMINFO_POINTER), pointer, null, null);
+        }
+        if ((pointer & (MeminfoPage.ALIGNMENT - 1)) != 0) {
+            return VerdictResult.fail(VerdictCheck.MEMINFO_MISSING, String.format(
+                    "meminfo pointer 0x%X at 0x%04X is not 4 KiB-aligned", pointer, Lowcore.MEMINFO_POINTER),
+                    pointer, null, null);
+        }
+        if (!storage.contains(pointer, MeminfoPage.SIZE)) {
+            return VerdictResult.fail(VerdictCheck.MEMINFO_MISSING, String.format(
+                    "meminfo pointer 0x%X at 0x%04X lies outside storage of %s", pointer, Lowcore.MEMINFO_POINTER,
+                    Sizes.format(storage.size())), pointer, null, null);
+        }
+        MeminfoPage page = MeminfoPage.read(ByteBuffer.wrap(storage.bytes(pointer, MeminfoPage.SIZE)));
+        if (!page.magicValid()) {
+            return VerdictResult.fail(VerdictCheck.MEMINFO_MISSING, String.format(
+                    "no meminfo at 0x%X: magic is 0x%016X (\"%s\"), not \"OSINFOSZ\"", pointer, page.magic(),
+                    page.magicText()), pointer, null, null);
+        }
+
+        // 2: header CKSM over [0x0C, 0x1000).
+        int computed = page.computeChecksum();
+        if (computed != page.csum()) {
+            return VerdictResult.fail(VerdictCheck.MEMINFO_CHECKSUM, String.format(
+                    "meminfo at 0x%X: header checksum is 0x%08X, computed 0x%08X", pointer, page.csum(), computed),
+                    pointer, page, null);
+        }
+
+        // 3: version_major <= 1 (a larger minor is fine).
+        if (page.versionMajor() > MeminfoPage.VERSION_MAJOR) {
+            return VerdictResult.fail(VerdictCheck.MEMINFO_VERSION, String.format(
+                    "meminfo version %d.%d: major version %d is newer than the supported %d", page.versionMajor(),
+                    page.versionMinor(), page.versionMajor(), MeminfoPage.VERSION_MAJOR), pointer, page, null);
+        }
+
+        // 4: crashkernel non-zero, 1 MiB-aligned, inside storage.
+        long ckBase = page.crashkernelAddr();
+        long ckSize = page.crashkernelSize();
+        String ck = String.format("crashkernel [0x%X, +0x%X)", ckBase, ckSize);
+        if (ckBase == 0) {
+            return VerdictResult.fail(VerdictCheck.NO_CRASHKERNEL, "meminfo names no crashkernel (address 0)", pointer,
+                    page, null);
+        }
+        if (ckSize == 0) {
+            return VerdictResult.fail(VerdictCheck.NO_CRASHKERNEL, ck + " is empty (size 0)", pointer, page, null);
+        }
+        if (ckBase % CRASHKERNEL_ALIGNMENT != 0 || ckSize % CRASHKERNEL_ALIGNMENT != 0) {
+            return VerdictResult.fail(VerdictCheck.NO_CRASHKERNEL, ck + " is not 1 MiB-aligned", pointer, page, null);
+        }
+        if (!storage.contains(ckBase, ckSize)) {
+            return VerdictResult.fail(VerdictCheck.NO_CRASHKERNEL, ck + " lies outside storage of "
+                    + Sizes.format(storage.size()), pointer, page, null);
+        }
+        long ckEnd = ckBase + ckSize;
+
+        // 5: entry 13 present.
+        MeminfoEntry e13 = page.entry(MeminfoEntryIndex.KDUMP_SEGMENTS);
+        if (e13.isAbsent()) {
+            return VerdictResult.fail(VerdictCheck.NO_KDUMP_KERNEL,
+                    "no kdump kernel loaded: meminfo entry 13 (KDUMP_SEGMENTS) is empty", pointer, page, null);
+        }
+
+        // 6: entry 13 inside storage, its CKSM, then the table's magic, version and count.
+        String where = String.format("segment table [0x%X, +%d)", e13.addr(), e13.size());
+        if (!storage.contains(e13.addr(), e13.size())) {
+            return VerdictResult.fail(VerdictCheck.SEGMENT_TABLE_DAMAGED, where + " named by meminfo entry 13 lies"
+                    + " outside storage of " + Sizes.format(storage.size()), pointer, page, null);
+        }
+        int tableCksm = Cksm.of(storage, e13.addr(), e13.size());
+        if (tableCksm != e13.csum()) {
+            return VerdictResult.fail(VerdictCheck.SEGMENT_TABLE_DAMAGED, String.format(
+                    "%s: checksum is 0x%08X, entry 13 says 0x%08X", where, tableCksm, e13.csum()), pointer, page, null);
+        }
+        int minSize = KexecSegmentTable.sizeFor(1);
+        if (e13.size() < minSize || e13.size() > KexecSegmentTable.MAX_SIZE) {
+            return VerdictResult.fail(VerdictCheck.SEGMENT_TABLE_DAMAGED, String.format(
+                    "%s: a table of 1..%d segments has %d..%d bytes", where, KexecSegmentTable.MAX_SEGMENTS, minSize,
+                    KexecSegmentTable.MAX_SIZE), pointer, page, null);
+        }
+        KexecSegmentTable table;
+        try {
+            table = KexecSegmentTable.read(ByteBuffer.wrap(storage.bytes(e13.addr(), (int) e13.size())));
+        } catch (MeminfoFormatException e) {
+            return VerdictResult.fail(VerdictCheck.SEGMENT_TABLE_DAMAGED, where + ": " + e.getMessage(), pointer, page,
+                    null);
+        }
+        if (table.size() != e13.size()) {
+            return VerdictResult.fail(VerdictCheck.SEGMENT_TABLE_DAMAGED, String.format(
+                    "%s: entry 13 gives %d bytes but a table of %d segments has %d", where, e13.size(),
+                    table.segments().size(), table.size()), pointer, page, null);
+        }
+
+        // 7: layout.
+        VerdictResult layout = checkLayout(table, ckBase, ckEnd, pointer, page);
+        if (layout != null) {
+            return layout;
+        }
+
+        // 8: SHA-256 of every segment, in table order.
+        List<KexecSegment> segments = table.segments();
+        for (int i = 0; i < segments.size(); i++) {
+            KexecSegment s = segments.get(i);
+            byte[] digest = StorageDigest.sha256(storage, s.mem(), s.memsz());
+            if (!MessageDigest.isEqual(digest, s.sha256())) {
+                return VerdictResult.failSegment(VerdictCheck.SEGMENT_CORRUPTED, String.format(
+                        "%s corrupted: SHA-256 mismatch over [0x%X, 0x%X)", name(i, s), s.mem(), s.end()), i,
+                        s.kind(), pointer, page, table);
+            }
+        }
+        return VerdictResult.pass(String.format("kdump can start: %d segments verified, entry point 0x%X",
+                segments.size(), table.entryPoint()), pointer, page, table);
+    }
+
+    private static VerdictResult checkLayout(KexecSegmentTable table, long ckBase, long ckEnd, long pointer,
+            MeminfoPage page) {
+        List<KexecSegment> segments = table.segments();
+        String ck = String.format("crashkernel memory [0x%X, 0x%X)", ckBase, ckEnd);
+        for (int i = 0; i < segments.size(); i++) {
+            KexecSegment s = segments.get(i);
+            if (s.memsz() == 0) {
+                return layoutFail(i, s, name(i, s) + " is empty (memsz 0)", pointer, page, table);
+            }
+            if (Long.compareUnsigned(s.bufsz(), s.memsz()) > 0) {
+                return layoutFail(i, s, String.format("%s: bufsz 0x%X exceeds memsz 0x%X", name(i, s), s.bufsz(),
+                        s.memsz()), pointer, page, table);
+            }
+            if (s.end() == -1 || Long.compareUnsigned(s.mem(), ckBase) < 0
+                    || Long.compareUnsigned(s.end(), ckEnd) > 0) {
+                return layoutFail(i, s, String.format("%s [0x%X, +0x%X) lies outside %s", name(i, s), s.mem(),
+                        s.memsz(), ck), pointer, page, table);
+            }
+        }
+        // All segments are inside the crashkernel now, so signed comparisons are safe.
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < segments.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingLong((Integer i) -> segments.get(i).mem()).thenComparing(i -> i));
+        for (int k = 0; k + 1 < order.size(); k++) {
+            int a = order.get(k);
+            int b = order.get(k + 1);
+            if (segments.get(a).end() > segments.get(b).mem()) {
+                int first = Math.min(a, b);
+                int second = Math.max(a, b);
+                return layoutFail(second, segments.get(second), String.format("%s and %s overlap at 0x%X",
+                        name(first, segments.get(first)), name(second, segments.get(second)), segments.get(b).mem()),
+                        pointer, page, table);
+            }
+        }
+        int kernel = -1;
+        for (int i = 0; i < segments.size(); i++) {
+            if (segments.get(i).kind() == SegmentKind.KERNEL) {
+                if (kernel >= 0) {
+                    return layoutFail(i, segments.get(i), String.format("%s and %s are both kernel segments",
+                            name(kernel, segments.get(kernel)), name(i, segments.get(i))), pointer, page, table);
+                }
+                kernel = i;
+            }
+        }
+        if (kernel < 0) {
+            return VerdictResult.fail(VerdictCheck.SEGMENT_LAYOUT_INVALID,
+                    "the segment table has no kernel segment", pointer, page, table);
+        }
+        KexecSegment k = segments.get(kernel);
+        long entry = table.entryPoint();
+        // Before the swap the kdump kernel's absolute 0 sits at the crashkernel base.
+        long before = ckBase + entry;
+        if (Long.compareUnsigned(entry, ckEnd - ckBase) >= 0 || before < k.mem() || before >= k.end()) {
+            return layoutFail(kernel, k, String.format(
+                    "kdump entry point 0x%X (0x%X before the swap) lies outside %s [0x%X, 0x%X)", entry, before,
+                    name(kernel, k), k.mem(), k.end()), pointer, page, table);
+        }
+        return null;
+    }
+
+    private static VerdictResult layoutFail(int index, KexecSegment s, String message, long pointer, MeminfoPage page,
+            KexecSegmentTable table) {
+        return VerdictResult.failSegment(VerdictCheck.SEGMENT_LAYOUT_INVALID, message, index, s.kind(), pointer, page,
+                table);
+    }
+
+    /** "segment 1 (initrd)". */
+    static String name(int index, KexecSegment s) {
+        return "segment " + index + " (" + s.kind().label() + ")";
+    }
+}
