@@ -20,4 +20,10 @@ public interface ConsoleListener {
      * the console lines themselves come through {@link #message} at most every few seconds.
      */
     default void progress(long done, long total) {}
+
+    /**
+     * The dump is about to read memory: {@code storage} now holds what the dump will contain (after store
+     * status, before the crashkernel swap). A test or a demo takes its reference digests here.
+     */
+    default void dumpStarting(io.sadump.machine.AbsoluteStorage storage) {}
 }

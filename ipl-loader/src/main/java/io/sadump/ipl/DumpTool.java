@@ -1,104 +1,79 @@
 package io.sadump.ipl;
 
+import io.sadump.device.dumptool.DumpDeviceInfo;
+import io.sadump.device.dumptool.DumpParmTail;
+import io.sadump.device.dumptool.DumpToolKind;
+import io.sadump.device.dumptool.MultiVolumeTable;
 import io.sadump.machine.Sizes;
-import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The dump tool found on the IPL device and the parameters zipl patched into its parm tail
- * ({@code struct stage2dump_parm_tail}, 16 bytes at the end of the tool: {@code reserved[6]},
- * {@code no_compress u8}, {@code mvdump_force u8}, {@code mem_upper_limit u64}; reference
- * s390-tools-dump.md §1.4).
+ * The dump tool the IPL found on the load device, with the parameters zipl patched into its parm tail
+ * (reference s390-tools-dump.md §1.4): what the dumper needs to run.
  *
- * @param kind which dumper
+ * @param kind {@code XECKD64}, {@code XMULT64} or sadump's tape tool
  * @param version the magic's version byte
- * @param noCompress the {@code --no-compress} attribute
- * @param force the multi-volume {@code --force} attribute (skip the signature check)
- * @param memoryLimit {@code mem_upper_limit}; {@link #NO_LIMIT} (all ones) for none
+ * @param parameters the parm tail (no-compress, force, size limit)
+ * @param multiVolumeTable the volume table (XMULT64 only)
  */
-public record DumpTool(DumpToolKind kind, int version, boolean noCompress, boolean force, long memoryLimit) {
-    /** {@code mem_upper_limit} of a tool without a size limit. */
-    public static final long NO_LIMIT = -1L;
-    /** Size of the parm tail at the end of the tool. */
-    public static final int PARM_TAIL_SIZE = 16;
-    static final int TAIL_NO_COMPRESS = 6;
-    static final int TAIL_FORCE = 7;
-    static final int TAIL_MEM_LIMIT = 8;
+public record DumpTool(DumpToolKind kind, int version, DumpParmTail parameters,
+        Optional<MultiVolumeTable> multiVolumeTable) {
 
     public DumpTool {
         Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(parameters, "parameters");
+        Objects.requireNonNull(multiVolumeTable, "multiVolumeTable");
     }
 
     /**
-     * Decodes a dump tool from its first bytes (at least {@link DumpToolKind#toolSize} of its version).
+     * The tool a device inspection found.
      *
-     * @param where names the device and block for error messages
-     * @throws IplException when there is no known magic or version
+     * @param where "3390 0.0.0190", for the message
+     * @throws IplException when the device carries no usable dump tool
      */
-    public static DumpTool read(byte[] tool, String where) {
-        return read(tool, where, true);
+    public static DumpTool of(DumpDeviceInfo info, String where) {
+        if (info.tool().isEmpty() || info.parameters().isEmpty()) {
+            String why = info.problems().isEmpty() ? "" : " (" + String.join("; ", info.problems()) + ")";
+            throw new IplException(where + " holds no dump tool" + why
+                    + ": it cannot be IPLed as a dumper; prepare it with 'sadump dumpdev' first");
+        }
+        DumpToolKind kind = info.tool().get();
+        if (kind == DumpToolKind.ECKD_MULTI && info.multiVolumeTable().isEmpty()) {
+            throw new IplException(where + ": the XMULT64 dump tool has no readable multi-volume table"
+                    + (info.problems().isEmpty() ? "" : " (" + String.join("; ", info.problems()) + ")"));
+        }
+        return new DumpTool(kind, info.version(), info.parameters().get(), info.multiVolumeTable());
     }
 
-    private static DumpTool read(byte[] tool, String where, boolean withTail) {
-        if (tool.length < 8) {
-            throw new IplException(where + ": too short for a dump tool");
-        }
-        DumpToolKind kind = DumpToolKind.byMagic(tool);
-        if (kind == null) {
-            throw new IplException(String.format("%s holds no dump tool: it starts with 0x%016X, not XECKD64 or "
-                    + "XMULT64 (prepare the device as a dump device first)", where, ByteBuffer.wrap(tool).getLong(0)));
-        }
-        int version = tool[7] & 0xFF;
-        int size = kind.toolSize(version);
-        if (size < 0) {
-            throw new IplException(String.format("%s: dump tool %s version %d is unknown (1 and 2 are)", where,
-                    kind.magic(), version));
-        }
-        if (!withTail) {
-            return new DumpTool(kind, version, false, false, NO_LIMIT);
-        }
-        if (tool.length < size) {
-            throw new IplException(String.format("%s: dump tool %s v%d needs 0x%X bytes, only 0x%X were read", where,
-                    kind.magic(), version, size, tool.length));
-        }
-        ByteBuffer tail = ByteBuffer.wrap(tool, size - PARM_TAIL_SIZE, PARM_TAIL_SIZE).slice();
-        return new DumpTool(kind, version, tail.get(TAIL_NO_COMPRESS) != 0, tail.get(TAIL_FORCE) != 0,
-                tail.getLong(TAIL_MEM_LIMIT));
+    public boolean noCompress() {
+        return parameters.noCompress();
     }
 
-    /**
-     * Checks the magic and version only (the first block of the tool), so the caller knows how much to
-     * read; the parameters of the result are the defaults.
-     */
-    static DumpTool readMagicOnly(byte[] first, String where) {
-        DumpTool probe = read(padTo(first, 8), where, false);
-        return probe;
-    }
-
-    private static byte[] padTo(byte[] b, int n) {
-        return b.length >= n ? b : java.util.Arrays.copyOf(b, n);
-    }
-
-    /** The tool's size in bytes. */
-    public int size() {
-        return kind.toolSize(version);
+    public boolean force() {
+        return parameters.mvdumpForce();
     }
 
     public boolean hasLimit() {
-        return memoryLimit != NO_LIMIT;
+        return parameters.sizeLimit().isPresent();
     }
 
-    /** "XECKD64 v2 (single-volume ECKD, compression on, no size limit)". */
+    public long memoryLimit() {
+        return parameters.memUpperLimit();
+    }
+
+    /** "XECKD64 v2 (single-volume DASD dump tool, compression on, no size limit)". */
     public String describe() {
         StringBuilder sb = new StringBuilder();
-        sb.append(kind.magic()).append(" v").append(version).append(" (").append(kind.description());
+        sb.append(kind.magicName()).append(" v").append(version).append(" (").append(kind.description());
         if (kind == DumpToolKind.ECKD_SINGLE) {
-            sb.append(noCompress ? ", no compression" : ", compression on");
+            sb.append(noCompress() ? ", no compression" : ", compression on");
         }
-        if (kind == DumpToolKind.ECKD_MULTI && force) {
+        multiVolumeTable.ifPresent(t -> sb.append(", ").append(t.volumes().size()).append(" volumes"));
+        if (kind == DumpToolKind.ECKD_MULTI && force()) {
             sb.append(", force");
         }
-        sb.append(hasLimit() ? ", size limit " + Sizes.format(memoryLimit) : ", no size limit").append(')');
+        sb.append(hasLimit() ? ", size limit " + Sizes.format(memoryLimit()) : ", no size limit").append(')');
         return sb.toString();
     }
 }

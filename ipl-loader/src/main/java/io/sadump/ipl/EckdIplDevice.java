@@ -3,9 +3,12 @@ package io.sadump.ipl;
 import io.sadump.device.DeviceException;
 import io.sadump.device.ckd.EckdDasd;
 import io.sadump.device.ckd.EckdExtent;
+import io.sadump.device.dumptool.DumpDeviceInfo;
+import io.sadump.device.dumptool.DumpDevicePreparer;
+import io.sadump.device.dumptool.DumpToolKind;
+import io.sadump.device.dumptool.MultiVolumeTable;
 import io.sadump.dump.DumpBlockSink;
 import io.sadump.dump.DumpDeviceFullException;
-import io.sadump.dump.s390.S390DumpHeader;
 import io.sadump.dump.s390.S390DumpResult;
 import io.sadump.dump.s390.S390DumpSettings;
 import io.sadump.dump.s390.S390ExtDumpWriter;
@@ -25,18 +28,6 @@ import java.util.function.Function;
  * the multi-volume table that follows an {@code XMULT64} tool.
  */
 public final class EckdIplDevice implements IplDevice {
-    /** {@code DF_S390_MAGIC_BLK_ECKD}: the dump tool starts at block 3. */
-    public static final int DUMP_TOOL_BLOCK = 3;
-    /** The multi-volume table is 512 bytes. */
-    static final int MV_TABLE_SIZE = 512;
-    static final int MV_TIMESTAMP = 0;
-    static final int MV_NUM_PARAM = 8;
-    static final int MV_PARAMS = 10;
-    /** {@code struct mvdump_param}: devno u16, start_blk u32, end_blk u32, blocksize u8, bpt u8, num_heads u8. */
-    static final int MV_PARAM_SIZE = 13;
-    /** {@code mvdump_sign} of a prepared multi-volume partition: offset 0x200 of its first block. */
-    static final int MV_SIGNATURE_OFFSET = 0x200;
-
     private final DeviceNumber number;
     private final EckdDasd dasd;
     private final Function<DeviceNumber, Optional<Path>> volumeImages;
@@ -74,13 +65,7 @@ public final class EckdIplDevice implements IplDevice {
 
     @Override
     public DumpTool readDumpTool() throws IOException {
-        String where = "3390 " + number + " block " + DUMP_TOOL_BLOCK;
-        byte[] first = dasd.readBlock(DUMP_TOOL_BLOCK);
-        DumpTool probe = DumpTool.readMagicOnly(first, where);
-        int size = probe.kind().toolSize(probe.version());
-        byte[] tool = new byte[size];
-        dasd.readBlocks(DUMP_TOOL_BLOCK, ByteBuffer.wrap(tool));
-        return DumpTool.read(tool, where);
+        return DumpTool.of(DumpDevicePreparer.inspect(dasd), "3390 " + number);
     }
 
     @Override
@@ -107,35 +92,34 @@ public final class EckdIplDevice implements IplDevice {
 
     private FallbackDumpResult dumpMultiVolume(MemorySource memory, DumpTool tool, S390ExtDumpWriter writer)
             throws IOException {
-        MultiVolumeTable table = readTable(dasd, tool);
+        MultiVolumeTable table = tool.multiVolumeTable().orElseThrow();
         List<EckdDasd> opened = new ArrayList<>();
         try {
             List<DumpBlockSink> sinks = new ArrayList<>();
             List<DeviceNumber> numbers = new ArrayList<>();
             for (MultiVolumeTable.Volume v : table.volumes()) {
-                DeviceNumber devno = new DeviceNumber(0, 0, v.devno());
+                DeviceNumber devno = v.device();
                 EckdDasd d;
                 if (devno.equals(number)) {
                     d = dasd;
                 } else {
+                    // eckd2dump_mv.c check_volume: the volume must exist and carry the same table
                     Path image = volumeImages.apply(devno).orElseThrow(() -> new DumpFailedException(
-                            DumpFailedException.DEVICE_UNDEFINED, String.format("%04x is undefined", v.devno())));
+                            DumpFailedException.DEVICE_UNDEFINED, String.format("%04x is undefined", devno.devno())));
                     d = EckdDasd.open(image, devno.toString(), true);
                     opened.add(d);
-                    MultiVolumeTable other = readTable(d, tool);
-                    if (other.timestamp() != table.timestamp()) {
+                    DumpDeviceInfo other = DumpDevicePreparer.inspect(d);
+                    long otherTime = other.multiVolumeTable().map(MultiVolumeTable::timestamp).orElse(-1L);
+                    if (otherTime != table.timestamp()) {
                         throw new DumpFailedException(DumpFailedException.INCONSISTENT_TIME, String.format(
-                                "Inconsistent time stamps: volume %s has table time 0x%X, the IPL volume 0x%X",
-                                devno, other.timestamp(), table.timestamp()));
+                                "Inconsistent time stamps: volume %s does not carry the IPL volume's table", devno));
                     }
                 }
-                EckdExtent partition = d.extent((int) (v.startBlock() / 12), (int) (v.endBlock() / 12));
-                if (!tool.force()) {
-                    long sign = ByteBuffer.wrap(partition.readBlock(0)).getLong(MV_SIGNATURE_OFFSET);
-                    if (sign != S390DumpHeader.MAGIC_EXT) {
-                        throw new DumpFailedException(DumpFailedException.WRONG_SIGNATURE, String.format(
-                                "Wrong signature on %s: the partition was not prepared for this dump", devno));
-                    }
+                int bpt = v.blocksPerTrack();
+                EckdExtent partition = d.extent((int) (v.startBlock() / bpt), (int) (v.endBlock() / bpt));
+                if (!tool.force() && !DumpDevicePreparer.hasSignature(d)) {
+                    throw new DumpFailedException(DumpFailedException.WRONG_SIGNATURE, String.format(
+                            "Wrong signature on %s: its dump partition was not prepared for this set", devno));
                 }
                 sinks.add(new ExtentSink(partition));
                 numbers.add(devno);
@@ -148,29 +132,6 @@ public final class EckdIplDevice implements IplDevice {
                 d.close();
             }
         }
-    }
-
-    /** The multi-volume table at block {@code 3 + toolSize/4096}. */
-    static MultiVolumeTable readTable(EckdDasd d, DumpTool tool) throws DeviceException {
-        byte[] block = d.readBlock(DUMP_TOOL_BLOCK + tool.size() / DumpBlockSink.BLOCK_SIZE);
-        ByteBuffer b = ByteBuffer.wrap(block);
-        int count = Short.toUnsignedInt(b.getShort(MV_NUM_PARAM));
-        if (count < 1 || count > S390ExtDumpWriter.MAX_VOLUMES) {
-            throw new IplException(String.format("%s: the multi-volume table names %d volumes (1..32 are possible)",
-                    d.name(), count));
-        }
-        List<MultiVolumeTable.Volume> volumes = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            int at = MV_PARAMS + i * MV_PARAM_SIZE;
-            volumes.add(new MultiVolumeTable.Volume(Short.toUnsignedInt(b.getShort(at)),
-                    Integer.toUnsignedLong(b.getInt(at + 2)), Integer.toUnsignedLong(b.getInt(at + 6))));
-        }
-        return new MultiVolumeTable(b.getLong(MV_TIMESTAMP), volumes);
-    }
-
-    /** The zipl multi-volume parameter table (reference s390-tools-dump.md §1.5), the fields the dumper uses. */
-    record MultiVolumeTable(long timestamp, List<Volume> volumes) {
-        record Volume(int devno, long startBlock, long endBlock) {}
     }
 
     @Override
