@@ -20,14 +20,14 @@ final class S390Cpus {
 
     /**
      * Reads the save area of every prefix whose page lies inside {@code [0, memSize)}; prefixes that
-     * are misaligned, beyond the dump, or unreadable are left out (zgetdump degrades such CPUs too).
+     * are zero, misaligned, beyond the dump, or unreadable are left out (zgetdump degrades such CPUs too).
      */
     static List<CpuState> fromPrefixes(MemorySource memory, long[] prefixes, long memSize) {
         List<CpuState> cpus = new ArrayList<>();
         byte[] area = new byte[SaveArea.SIZE];
         for (int i = 0; i < prefixes.length; i++) {
             long prefix = prefixes[i];
-            if ((prefix & 0xFFF) != 0 || prefix + Lowcore.SAVE_AREA + SaveArea.SIZE > memSize) {
+            if (prefix == 0 || (prefix & 0xFFF) != 0 || prefix + Lowcore.SAVE_AREA + SaveArea.SIZE > memSize) {
                 continue;
             }
             try {
