@@ -16,11 +16,9 @@ import io.sadump.machine.DeviceNumber;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * A 3390 DASD as the IPL and the zipl ECKD dumpers use it (reference s390-tools-dump.md §1.4-1.6): the
@@ -30,16 +28,22 @@ import java.util.function.Function;
 public final class EckdIplDevice implements IplDevice {
     private final DeviceNumber number;
     private final EckdDasd dasd;
-    private final Function<DeviceNumber, Optional<Path>> volumeImages;
+    private final VolumeOpener volumes;
+
+    /** Opens another 3390 of the machine by device number, for multi-volume dumps. */
+    @FunctionalInterface
+    public interface VolumeOpener {
+        /** The volume, opened for writing; empty when no 3390 is defined at {@code number}. */
+        Optional<EckdDasd> open(DeviceNumber number) throws DeviceException;
+    }
 
     /**
-     * @param volumeImages finds the image of another 3390 by device number (for multi-volume dumps)
+     * @param dasd the IPL volume, opened for writing; closed with this device
      */
-    public EckdIplDevice(DeviceNumber number, Path image, Function<DeviceNumber, Optional<Path>> volumeImages)
-            throws DeviceException {
+    public EckdIplDevice(DeviceNumber number, EckdDasd dasd, VolumeOpener volumes) {
         this.number = number;
-        this.dasd = EckdDasd.open(image, number.toString(), true);
-        this.volumeImages = volumeImages;
+        this.dasd = dasd;
+        this.volumes = volumes;
     }
 
     @Override
@@ -104,9 +108,8 @@ public final class EckdIplDevice implements IplDevice {
                     d = dasd;
                 } else {
                     // eckd2dump_mv.c check_volume: the volume must exist and carry the same table
-                    Path image = volumeImages.apply(devno).orElseThrow(() -> new DumpFailedException(
+                    d = volumes.open(devno).orElseThrow(() -> new DumpFailedException(
                             DumpFailedException.DEVICE_UNDEFINED, String.format("%04x is undefined", devno.devno())));
-                    d = EckdDasd.open(image, devno.toString(), true);
                     opened.add(d);
                     DumpDeviceInfo other = DumpDevicePreparer.inspect(d);
                     long otherTime = other.multiVolumeTable().map(MultiVolumeTable::timestamp).orElse(-1L);
