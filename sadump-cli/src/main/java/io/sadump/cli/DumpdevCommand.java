@@ -10,16 +10,18 @@ import picocli.CommandLine.Spec;
         name = "dumpdev",
         mixinStandardHelpOptions = true,
         description = {
-            "Prepare a machine's DASD or tape as a stand-alone dump device, as zipl -d / zipl -M do, and show what",
-            "a device carries, as zgetdump -d does."
+            "Prepare stand-alone dump devices and show what they carry.",
+            "",
+            "'prepare' installs the dump tool on a DASD or tape of a machine, as zipl -d",
+            "and zipl -M do; 'show' tells what a device carries, as zgetdump -d does."
         },
         subcommands = {DumpdevPrepareCommand.class, DumpdevShowCommand.class, CommandLine.HelpCommand.class},
         footer = {
             "",
             "Examples:",
-            "  sadump dumpdev prepare sys1 0.0.0190 --size 2G         single-volume DASD dump, 2 GiB limit",
-            "  sadump dumpdev prepare sys1 --multi 190,191,192       multi-volume dump over three DASDs",
-            "  sadump dumpdev prepare sys1 0.0.0181                  tape dump (tool as file 1)",
+            "  sadump dumpdev prepare sys1 0.0.0190 --size 2G   (DASD, 2 GiB limit)",
+            "  sadump dumpdev prepare sys1 --multi 190,191,192  (three DASDs)",
+            "  sadump dumpdev prepare sys1 0.0.0181             (a tape)",
             "  sadump dumpdev show sys1 0.0.0190",
         })
 public final class DumpdevCommand implements java.util.concurrent.Callable<Integer> {

@@ -31,14 +31,19 @@ import picocli.CommandLine.Spec;
         name = "prepare",
         mixinStandardHelpOptions = true,
         description = {
-            "Install the stand-alone dump tool on a device of the machine in DIR, as zipl -d does: on a 3390 DASD,",
-            "the IPL record on track 0, the XECKD64 dump tool at block 3 with its parameters (size limit,",
-            "compression) and the first 64 KiB of the dump partition (track 1 to the end) zeroed. On a tape, the",
-            "tool as file 1 followed by a tape mark; the rest of the tape is erased.",
-            "With --multi, as zipl -M does: the XMULT64 tool and the same multi-volume table (time stamp, up to 32",
-            "volumes) on every DASD listed, and the signature at offset 512 of each dump partition.",
-            "IPLing a prepared device in Hercules stops in disabled wait 000A0000 005AD002 (DASD),",
-            "005AD004 (multi-volume) or 005AD006 (tape); the dump itself is written by sadump's dumper."
+            "Install the stand-alone dump tool on a DASD or tape (zipl -d, zipl -M).",
+            "",
+            "On a 3390 DASD, as zipl -d does: the IPL record on track 0, the XECKD64",
+            "dump tool at block 3 with its parameters (size limit, compression), and",
+            "the first 64 KiB of the dump partition (track 1 to the end) zeroed.",
+            "On a tape: the tool as file 1, then a tape mark; the rest is erased.",
+            "With --multi, as zipl -M does: the XMULT64 tool and the same multi-volume",
+            "table (time stamp, up to 32 volumes) on every DASD listed, and the",
+            "signature at offset 512 of each dump partition.",
+            "IPLing a prepared device in Hercules stops in the disabled wait",
+            "000A0000 005AD002 (DASD), 005AD004 (multi-volume) or 005AD006 (tape);",
+            "the dump itself is written by sadump's dumper.",
+            ""
         },
         footer = {
             "",
@@ -46,7 +51,7 @@ import picocli.CommandLine.Spec;
             "  sadump dumpdev prepare sys1 0.0.0190",
             "  sadump dumpdev prepare sys1 190 --size 512M --no-compress",
             "  sadump dumpdev prepare sys1 --multi 0.0.0190,0.0.0191 --force",
-            "  sadump dumpdev prepare sys1 181                       (a tape)",
+            "  sadump dumpdev prepare sys1 181                    (a tape)",
         })
 public final class DumpdevPrepareCommand implements Callable<Integer> {
     @Spec
@@ -60,7 +65,7 @@ public final class DumpdevPrepareCommand implements Callable<Integer> {
     String devno;
 
     @Option(names = "--multi", split = ",", paramLabel = "DEVNO",
-            description = "Prepare a multi-volume dump over these DASDs (1..32, comma-separated), like zipl -M.")
+            description = "Prepare a multi-volume dump over these DASDs (1..32, comma-separated), as zipl -M does.")
     List<String> multi;
 
     @Option(names = "--size", paramLabel = "LIMIT",
@@ -143,9 +148,24 @@ public final class DumpdevPrepareCommand implements Callable<Integer> {
             DumpDeviceReport.print(out, machine, AttachedDevices.device(machine, first.number()),
                     DumpDevicePreparer.inspect(first.dasd()));
         } finally {
-            for (DumpDevicePreparer.Volume v : volumes) {
+            closeAll(volumes);
+        }
+    }
+
+    /** Closes every volume; the first failure is reported after all are closed. */
+    private static void closeAll(List<DumpDevicePreparer.Volume> volumes) throws DeviceException {
+        DeviceException first = null;
+        for (DumpDevicePreparer.Volume v : volumes) {
+            try {
                 v.dasd().close();
+            } catch (DeviceException e) {
+                if (first == null) {
+                    first = e;
+                }
             }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 }

@@ -23,9 +23,12 @@ import picocli.CommandLine.Spec;
         name = "show",
         mixinStandardHelpOptions = true,
         description = {
-            "Tell what is installed on a DASD or tape of the machine in DIR, as zgetdump -d does: the dump tool",
-            "and its version, the dump size limit, compression, the multi-volume table with the state of every",
-            "volume, the IPL PSW and the disabled wait that IPLing the device shows; or 'Dump tool: none'."
+            "Show the dump tool a DASD or tape carries (zgetdump -d).",
+            "",
+            "Tells the dump tool and its version, the dump size limit, compression,",
+            "the multi-volume table with the state of every volume, the IPL PSW and",
+            "the disabled wait that IPLing the device shows; or 'Dump tool: none'.",
+            ""
         },
         footer = {
             "",
