@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sadump.device.AttachedDevices;
 import io.sadump.device.ckd.EckdDasd;
+import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.ReadBackDump;
+import io.sadump.dump.elf.ElfCoreReader;
+import java.nio.channels.FileChannel;
 import io.sadump.dump.s390.S390ExtDumpReader;
 import io.sadump.fixtures.KexecLoad;
 import io.sadump.machine.AbsoluteStorage;
@@ -19,7 +22,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,46 +37,40 @@ class IplLoaderTest {
         m = new TestMachine(tmp.resolve("m"));
     }
 
-    /** A core collector that checks old memory against the digests taken when the dump started. */
-    static final class CheckingWriter implements VmcoreWriter {
-        final AtomicReference<MebibyteDigests.Comparison> seen = new AtomicReference<>();
-        final TestMachine m;
-
-        CheckingWriter(TestMachine m) {
-            this.m = m;
-        }
-
-        @Override
-        public long write(io.sadump.machine.MemorySource memory, Path file) throws IOException {
-            seen.set(m.atDump.compare(memory));
-            Files.writeString(file, "checked");
-            return Files.size(file);
-        }
-    }
-
     @Test
-    void passingVerdictStartsKdumpWhichSeesOldMemoryAsItWas() throws IOException {
-        CheckingWriter w = new CheckingWriter(m);
-        LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(TestMachine.DASD, false, true, ""), c), w);
+    void passingVerdictStartsKdumpWhoseVmcoreReadsBackAsOldMemoryWas() throws IOException {
+        LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(TestMachine.DASD, false, true, ""), c), elf());
 
         assertThat(o.verdictWord()).isEqualTo("pass");
         assertThat(o.dumpKind()).isEqualTo(DumpKind.VMCORE);
         assertThat(o.dumpComplete()).isTrue();
         assertThat(o.paths()).singleElement().asString().endsWith("/vmcore");
-        assertThat(o.paths().get(0)).startsWith(m.machine.vmcoreDir().toString());
-        MebibyteDigests.Comparison cmp = w.seen.get();
+        Path vmcore = Path.of(o.paths().get(0));
+        assertThat(vmcore.getParent().getParent()).isEqualTo(m.machine.vmcoreDir());
+        assertThat(o.bytes()).isEqualTo(Files.size(vmcore));
         CrashkernelRange ck = m.machine.config().crashkernel().orElseThrow();
-        assertThat(cmp.different()).as("MiBs that differ from storage at dump time").isEmpty();
-        assertThat(cmp.absent()).containsExactlyElementsOf(LongStream.range(ck.base() >> 20, ck.end() >> 20)
-                .boxed().toList());
+        try (ReadBackDump core = ElfCoreReader.open(DumpBlockSource.of(FileChannel.open(vmcore)), vmcore.toString())) {
+            MebibyteDigests.Comparison cmp = m.atDump.compare(core);
+            assertThat(cmp.different()).as("MiBs that differ from storage at dump time").isEmpty();
+            assertThat(cmp.absent()).as("the crashkernel range is left out")
+                    .containsExactlyElementsOf(LongStream.range(ck.base() >> 20, ck.end() >> 20).boxed().toList());
+            assertThat(core.cpus()).hasSize(2);
+            assertThat(core.cpus()).extracting(c -> c.pswAddress())
+                    .containsExactlyElementsOf(m.cpusBefore.stream().map(c -> c.pswAddress()).toList());
+            assertThat(core.vmcoreinfo()).hasValueSatisfying(v -> assertThat(v).contains("OSRELEASE="));
+        }
         assertThat(o.messages()).contains(IplLoader.BANNER);
         assertThat(o.messages()).anyMatch(s -> s.startsWith("kdump check: meminfo at 0x"));
         assertThat(o.after()).isEqualTo(AfterDump.REIPL);
         assertThat(m.system.state().bootCount()).isEqualTo(2);
         // the re-IPLed system has kdump loaded again: a second load passes again
-        LoadOutcome again = m.run((l, c) -> l.load(new LoadRequest(TestMachine.DASD, false, true, ""), c), w);
+        LoadOutcome again = m.run((l, c) -> l.load(new LoadRequest(TestMachine.DASD, false, true, ""), c), elf());
         assertThat(again.verdictWord()).isEqualTo("pass");
-        assertThat(w.seen.get().different()).isEmpty();
+        assertThat(again.paths().get(0)).isNotEqualTo(o.paths().get(0));
+    }
+
+    static VmcoreWriter elf() {
+        return new ElfVmcoreWriter(io.sadump.dump.DumpProgressListener.NONE);
     }
 
     @Test
@@ -86,7 +82,7 @@ class IplLoaderTest {
             s.putU8(at, s.u8(at) ^ 0x10);
         }
         LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(TestMachine.DASD, false, true, ""), c),
-                new CheckingWriter(m));
+                elf());
 
         assertThat(o.verdictWord()).isEqualTo("fail");
         assertThat(o.verdictCode()).isEqualTo(VerdictCheck.SEGMENT_CORRUPTED.code());
@@ -111,7 +107,7 @@ class IplLoaderTest {
     void fallbackToTapeWritesAClassicDump() throws IOException {
         breakMeminfoPointer();
         LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(TestMachine.TAPE, false, false, ""), c),
-                new CheckingWriter(m));
+                elf());
         assertThat(o.verdictCode()).isEqualTo(0x4520);
         assertThat(o.dumpKind()).isEqualTo(DumpKind.CLASSIC);
         assertThat(o.dumpComplete()).isTrue();
@@ -122,7 +118,7 @@ class IplLoaderTest {
     void deviceTooSmallFailsTheDumpWith4600() throws IOException {
         breakMeminfoPointer();
         LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(TestMachine.SMALL_DASD, false, false, ""), c),
-                new CheckingWriter(m));
+                elf());
         assertThat(o.dumpComplete()).isFalse();
         assertThat(o.dumpCode()).isEqualTo(0x4600);
         assertThat(o.messages()).anyMatch(s -> s.startsWith("Dump failed: 0x4600 Device too small"));
@@ -135,7 +131,7 @@ class IplLoaderTest {
             s.putU64(io.sadump.machine.Lowcore.MEMINFO_POINTER, 0);
         }
         LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(TestMachine.DASD, false, false, ""), c),
-                new CheckingWriter(m));
+                elf());
         assertThat(o.after()).isEqualTo(AfterDump.DISABLED_WAIT);
         assertThat(o.waitCode()).isEqualTo(0x4520);
         assertThat(o.cpus().get(0).pswMask()).isEqualTo(IplLoader.DISABLED_WAIT_MASK);
@@ -146,7 +142,7 @@ class IplLoaderTest {
     @Test
     void loadClearZeroesStorageAndDumpsNothing() throws IOException {
         LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(TestMachine.DASD, true, false, ""), c),
-                new CheckingWriter(m));
+                elf());
         assertThat(o.dumpKind()).isEqualTo(DumpKind.NONE);
         assertThat(o.verdict()).isEmpty();
         assertThat(o.messages()).anyMatch(s -> s.contains("no dump is possible"));
@@ -162,12 +158,12 @@ class IplLoaderTest {
             before = MebibyteDigests.of(s);
         }
         assertThatThrownBy(() -> m.run((l, c) -> l.load(new LoadRequest(io.sadump.machine.DeviceNumber.parse("0.0.0999"),
-                false, true, ""), c), new CheckingWriter(m)))
+                false, true, ""), c), elf()))
                 .isInstanceOf(IplException.class)
                 .hasMessageContaining("no device at load address 0.0.0999")
                 .hasMessageContaining("0.0.0190");
         assertThatThrownBy(() -> m.run((l, c) -> l.load(new LoadRequest(TestMachine.BLANK_DASD, false, true, ""), c),
-                new CheckingWriter(m)))
+                elf()))
                 .isInstanceOf(IplException.class)
                 .hasMessageContaining("0.0.0192 holds no dump tool");
         try (AbsoluteStorage s = m.machine.openStorage()) {
@@ -180,7 +176,7 @@ class IplLoaderTest {
     @Test
     void restartRunsTheVerdictInTheKernelAndOnFailureTheDumpconfAction() throws IOException {
         // pass: kdump from the kernel, with store status of every CPU
-        LoadOutcome pass = m.run((l, c) -> l.restart(c), new CheckingWriter(m));
+        LoadOutcome pass = m.run((l, c) -> l.restart(c), elf());
         assertThat(pass.dumpKind()).isEqualTo(DumpKind.VMCORE);
         assertThat(pass.messages()).anyMatch(s -> s.startsWith("kernel: kdump check"));
 
@@ -190,7 +186,7 @@ class IplLoaderTest {
                     io.sadump.machine.MachineConfig.DumpconfAction.DUMP, java.util.Optional.of(TestMachine.DASD)));
         }
         breakMeminfoPointer();
-        LoadOutcome dump = m.run((l, c) -> l.restart(c), new CheckingWriter(m));
+        LoadOutcome dump = m.run((l, c) -> l.restart(c), elf());
         assertThat(dump.messages()).anyMatch(s -> s.contains("on_restart = dump: IPL of dump device 0.0.0190"));
         assertThat(dump.dumpKind()).isEqualTo(DumpKind.S390_EXT);
         assertThat(dump.verdictCode()).isEqualTo(0x4520);
@@ -201,7 +197,7 @@ class IplLoaderTest {
                     io.sadump.machine.MachineConfig.DumpconfAction.STOP, java.util.Optional.empty()));
         }
         breakMeminfoPointer();
-        LoadOutcome stop = m.run((l, c) -> l.restart(c), new CheckingWriter(m));
+        LoadOutcome stop = m.run((l, c) -> l.restart(c), elf());
         assertThat(stop.after()).isEqualTo(AfterDump.STOPPED);
         assertThat(stop.dumpKind()).isEqualTo(DumpKind.NONE);
     }

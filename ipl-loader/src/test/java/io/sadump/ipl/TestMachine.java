@@ -35,6 +35,7 @@ final class TestMachine {
     final MachineDirectory machine;
     final List<String> console = new ArrayList<>();
     MebibyteDigests atDump;
+    List<io.sadump.machine.CpuState> cpusBefore;
 
     TestMachine(Path dir) throws IOException {
         system = ProductionSystem.create(dir, ProductionSystem.Spec.of(STORAGE, "testhost"));
@@ -62,6 +63,7 @@ final class TestMachine {
     /** Runs {@code task} on an IPL loader of this machine, as the HMC command does, and saves the CPUs. */
     LoadOutcome run(LoaderTask task, VmcoreWriter writer) throws IOException {
         try (MachineLock lock = machine.lock()) {
+            cpusBefore = machine.cpus();
             FileStorage storage = machine.openStorage(lock);
             try {
                 ProductionReboot reboot = (ipib, out) -> {
