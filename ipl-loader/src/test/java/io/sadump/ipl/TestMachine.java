@@ -6,6 +6,8 @@ import io.sadump.device.dumptool.DumpDevicePreparer;
 import io.sadump.device.dumptool.DumpToolOptions;
 import io.sadump.device.tape.TapeDrive;
 import io.sadump.fixtures.KexecLoad;
+import io.sadump.fixtures.MachineTemplate;
+import java.nio.file.Files;
 import io.sadump.fixtures.ProductionSystem;
 import io.sadump.machine.AttachedDevice;
 import io.sadump.machine.DeviceNumber;
@@ -37,9 +39,25 @@ final class TestMachine {
     MebibyteDigests atDump;
     List<io.sadump.machine.CpuState> cpusBefore;
 
+    private static Path template;
+
+    /** A copy of the machine built once per test run (building it takes longer than copying it). */
     TestMachine(Path dir) throws IOException {
-        system = ProductionSystem.create(dir, ProductionSystem.Spec.of(STORAGE, "testhost"));
+        synchronized (TestMachine.class) {
+            if (template == null) {
+                Path t = Files.createTempDirectory("sadump-ipl-template").resolve("m");
+                build(t);
+                template = t;
+            }
+        }
+        MachineTemplate.copy(template, dir);
+        system = ProductionSystem.open(dir);
         machine = system.machine();
+    }
+
+    private static void build(Path dir) throws IOException {
+        ProductionSystem system = ProductionSystem.create(dir, ProductionSystem.Spec.of(STORAGE, "testhost"));
+        MachineDirectory machine = system.machine();
         try (MachineLock lock = machine.lock()) {
             AttachedDevices.attach(machine, lock, new AttachedDevice(DASD, AttachedDevice.DeviceType.DASD_3390, 500));
             AttachedDevices.attach(machine, lock, new AttachedDevice(SMALL_DASD, AttachedDevice.DeviceType.DASD_3390,
