@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             CommandLine.HelpCommand.class,
             DumpdevCommand.class,
+            HmcCommand.class,
         },
         footer = {"", "Run 'sadump help COMMAND' for the options of one command."})
 public final class SadumpCommand implements Runnable {
