@@ -17,6 +17,9 @@ import picocli.CommandLine.Spec;
         },
         subcommands = {
             CommandLine.HelpCommand.class,
+            MachineCommand.class,
+            KexecCommand.class,
+            InjectCommand.class,
             DumpdevCommand.class,
             HmcCommand.class,
             DemoCommand.class,
