@@ -37,6 +37,9 @@ final class TestMachine {
     final MachineDirectory machine;
     final List<String> console = new ArrayList<>();
     MebibyteDigests atDump;
+    /** Addresses whose 16 bytes are recorded when the dump starts, and what they held. */
+    final List<Long> probes = new ArrayList<>();
+    final java.util.Map<Long, byte[]> probeBytes = new java.util.HashMap<>();
     List<io.sadump.machine.CpuState> cpusBefore;
 
     private static Path template;
@@ -102,6 +105,9 @@ final class TestMachine {
                     @Override
                     public void dumpStarting(io.sadump.machine.AbsoluteStorage s) {
                         atDump = MebibyteDigests.of(s);
+                        for (long a : probes) {
+                            probeBytes.put(a, s.bytes(a, 16));
+                        }
                     }
                 });
                 machine.saveCpus(lock, o.cpus());
