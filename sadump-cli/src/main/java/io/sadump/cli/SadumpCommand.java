@@ -16,13 +16,13 @@ import picocli.CommandLine.Spec;
             "the meminfo ABI, the IPL-time dumper's verdict, kdump and stand-alone dumps, read-back and archive."
         },
         subcommands = {
-            CommandLine.HelpCommand.class,
             MachineCommand.class,
             KexecCommand.class,
             InjectCommand.class,
             DumpdevCommand.class,
             HmcCommand.class,
             DemoCommand.class,
+            CommandLine.HelpCommand.class,
         },
         footer = {"", "Run 'sadump help COMMAND' for the options of one command."})
 public final class SadumpCommand implements Runnable {
