@@ -20,9 +20,11 @@ import picocli.CommandLine.Spec;
             MachineCommand.class,
             KexecCommand.class,
             InjectCommand.class,
+            DumpdevCommand.class,
+            HmcCommand.class,
+            DemoCommand.class,
             CksmCommand.class,
             MeminfoCommand.class,
-            DumpdevCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {"", "Run 'sadump help COMMAND' for the options of one command."})
