@@ -1,5 +1,7 @@
 package io.sadump.dump;
 
+import io.sadump.meminfo.Cksm;
+
 import io.sadump.machine.Lowcore;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;

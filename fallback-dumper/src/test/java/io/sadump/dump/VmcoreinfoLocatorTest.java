@@ -1,5 +1,7 @@
 package io.sadump.dump;
 
+import io.sadump.meminfo.Cksm;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sadump.dump.elf.ElfCoreReader;
@@ -25,24 +27,6 @@ import org.junit.jupiter.api.Test;
 class VmcoreinfoLocatorTest {
     static final long MIB = 1L << 20;
     static final String TEXT = "OSRELEASE=6.1.0\nPAGESIZE=4096\nSYMBOL(lowcore_ptr)=0000000001234000\n";
-
-    /** The CKSM vectors of reference kernel-kdump.md §2.1. */
-    @Test
-    void cksmVectors() {
-        HexFormat hex = HexFormat.of();
-        assertThat(Cksm.of(hex.parseHex("000102030405060708090A"), 0, 11)).isEqualTo(0x0C0F120A);
-        assertThat(Cksm.of(hex.parseHex("FFFFFFFF00000002"), 0, 8)).isEqualTo(0x00000002);
-        assertThat(Cksm.of(hex.parseHex("FFFFFFFF"), 0, 4)).isEqualTo(0xFFFFFFFF);
-        assertThat(Cksm.of(hex.parseHex("8000000080000000"), 0, 8)).isEqualTo(0x00000001);
-        assertThat(Cksm.of(new byte[0], 0, 0)).isZero();
-        byte[] text = "OSRELEASE=6.1.0\nPAGESIZE=4096\n".getBytes(StandardCharsets.US_ASCII);
-        assertThat(Cksm.of(text, 0, text.length)).isEqualTo(0x28CCCB95);
-        // os_info vector 1: magic, version 1.1, crashkernel 0x10000000 + 0x10000000
-        byte[] page = new byte[4096];
-        ByteBuffer.wrap(page).putLong(0, 0x4F53494E464F535AL).putShort(0x0C, (short) 1).putShort(0x0E, (short) 1)
-                .putLong(0x10, 0x10000000L).putLong(0x18, 0x10000000L);
-        assertThat(Cksm.of(page, 0x0C, 4096 - 0x0C)).isEqualTo(0x20010001);
-    }
 
     /** A meminfo page at {@code page} whose entry 0 points to {@code data} at {@code dataAddress}. */
     static void meminfo(AbsoluteStorage s, long page, long dataAddress, byte[] data) {
