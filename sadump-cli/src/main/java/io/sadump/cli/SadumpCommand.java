@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
             CommandLine.HelpCommand.class,
             CksmCommand.class,
             MeminfoCommand.class,
+            DumpdevCommand.class,
         },
         footer = {"", "Run 'sadump help COMMAND' for the options of one command."})
 public final class SadumpCommand implements Runnable {

@@ -1,0 +1,15 @@
+package io.sadump.device.tape;
+
+import io.sadump.device.DeviceException;
+
+/**
+ * Unit exception on a write: the end of the cartridge is reached. The block was not written. A tape
+ * dumper reports it as "Device too small" (reference/s390-tools-dump.md §1.7).
+ */
+public class EndOfVolumeException extends DeviceException {
+    private static final long serialVersionUID = 1L;
+
+    public EndOfVolumeException(String device, String message) {
+        super(device, message);
+    }
+}
