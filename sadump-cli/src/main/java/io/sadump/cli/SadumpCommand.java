@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
             CksmCommand.class,
             MeminfoCommand.class,
             DumpdevCommand.class,
+            ZgetdumpCommand.class,
+            ArchiveCommand.class,
         },
         footer = {"", "Run 'sadump help COMMAND' for the options of one command."})
 public final class SadumpCommand implements Runnable {
