@@ -83,6 +83,18 @@ public final class DumpArchiveReader {
         return p;
     }
 
+    /**
+     * A regular file by its type flag ('0', NUL or '7'); commons-compress's {@code isFile()} also says
+     * yes for links and devices, so the flag is checked here.
+     */
+    static boolean isPlainFile(TarArchiveEntry e) {
+        byte flag = e.getLinkFlag();
+        boolean regular = flag == TarArchiveEntry.LF_NORMAL || flag == TarArchiveEntry.LF_OLDNORM
+                || flag == TarArchiveEntry.LF_CONTIG;
+        return regular && !e.isSymbolicLink() && !e.isLink() && !e.isCharacterDevice() && !e.isBlockDevice()
+                && !e.isFIFO();
+    }
+
     private static String kind(TarArchiveEntry e) {
         if (e.isSymbolicLink()) {
             return "a symbolic link to '" + e.getLinkName() + "'";
@@ -128,7 +140,7 @@ public final class DumpArchiveReader {
                         }
                         continue;
                     }
-                    if (!e.isFile()) {
+                    if (!isPlainFile(e)) {
                         throw new ArchiveVerificationException(archive + ": refusing entry '" + name + "': it is "
                                 + kind(e) + ", not a plain file");
                     }
