@@ -133,4 +133,21 @@ class ZgetdumpCommandTest {
         assertThat(r.err()).contains("only one system");
         assertThat(CliRun.of("zgetdump", "-d", dir.toString()).exit()).isEqualTo(2);
     }
+
+    @Test
+    void deviceShowsTheDumpTool() throws Exception {
+        Path m = dir.resolve("sys1");
+        java.util.List<io.sadump.machine.AttachedDevice> devs = java.util.List.of(
+                io.sadump.device.AttachedDevices.parseDasd("0.0.0190:2"));
+        io.sadump.machine.MachineConfig cfg = io.sadump.machine.MachineConfig.of(64 * DumpFiles.MIB, 1,
+                java.util.Optional.empty()).withDevices(devs);
+        io.sadump.machine.MachineDirectory md = io.sadump.machine.MachineDirectory.create(m, cfg,
+                java.util.List.of(io.sadump.machine.CpuState.reset(0).withPrefix(0x10000)));
+        io.sadump.device.AttachedDevices.createImage(md, devs.get(0));
+        assertThat(CliRun.of("zgetdump", "-d", m.toString(), "190").out()).contains("Dump tool:          none");
+        assertThat(CliRun.of("dumpdev", "prepare", m.toString(), "190", "--size", "100M").exit()).isZero();
+        CliRun r = CliRun.of("zgetdump", "-d", m.toString(), "0.0.0190");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("XECKD64").contains("Dump size limit:    100 MB");
+    }
 }
