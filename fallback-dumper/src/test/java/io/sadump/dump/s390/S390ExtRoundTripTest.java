@@ -272,4 +272,40 @@ class S390ExtRoundTripTest {
             assertThat(events.get(i)[0]).isGreaterThanOrEqualTo(events.get(i - 1)[0]);
         }
     }
+
+    @Test
+    void deviceIoErrorStopsTheDumpAndTheReaderSaysIncomplete() throws IOException {
+        AbsoluteStorage storage = TestMemory.storage(Workload.RANDOM, 16 * MIB, 12);
+        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        java.util.SplittableRandom r = new java.util.SplittableRandom(12);
+        for (boolean compress : new boolean[] {false, true}) {
+            for (int i = 0; i < 5; i++) {
+                long block = 1 + r.nextLong(16 * 256);
+                MemoryVolume vol = new MemoryVolume(100_000).failingAt(block);
+                assertThatThrownBy(() -> new S390ExtDumpWriter(settings(compress)).write(src, vol))
+                        .as("error at block %d compress=%s", block, compress)
+                        .isInstanceOf(IOException.class).hasMessageContaining("injected");
+                assertThat(S390ExtDumpReader.inspect(vol.source(), "v").complete()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void elfCoreConvertsToS390ExtAndBack() throws IOException {
+        AbsoluteStorage storage = TestMemory.storage(Workload.MIXED, 32 * MIB, 13);
+        List<CpuState> cpus = TestMemory.cpus(storage, 2, 13);
+        StorageMemorySource src = new StorageMemorySource(storage, cpus, Optional.of("OSRELEASE=x\n"));
+        java.io.ByteArrayOutputStream elf = new java.io.ByteArrayOutputStream();
+        new io.sadump.dump.elf.ElfCoreWriter(io.sadump.dump.elf.ElfCoreWriter.Options.defaults())
+                .write(src, java.nio.channels.Channels.newChannel(elf));
+        try (ReadBackDump core = io.sadump.dump.elf.ElfCoreReader.open(
+                io.sadump.dump.DumpBlockSource.ofBytes(elf.toByteArray()), "vmcore")) {
+            MemoryVolume vol = new MemoryVolume(100_000);
+            new S390ExtDumpWriter(settings(true)).write(core, vol);
+            try (ReadBackDump dump = S390ExtDumpReader.open(vol.source(), "converted")) {
+                assertThat(TestMemory.digests(dump, 32 * MIB)).isEqualTo(TestMemory.digests(storage, 32 * MIB));
+                assertThat(dump.cpus()).isEqualTo(cpus);
+            }
+        }
+    }
 }
