@@ -4,10 +4,10 @@ import io.sadump.device.DeviceException;
 import io.sadump.device.DeviceIoErrorException;
 import io.sadump.device.ImageFormatException;
 import io.sadump.device.IoFaultPlan;
+import io.sadump.device.IplDevice;
 import io.sadump.device.NotReadyException;
 import io.sadump.device.WriteProtectedException;
 import java.io.ByteArrayOutputStream;
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -33,7 +33,7 @@ import java.util.Objects;
  *
  * <p>Not thread-safe.
  */
-public final class TapeDrive implements Closeable {
+public final class TapeDrive implements IplDevice {
     /** Default cartridge capacity: 800 MiB (a 3490E cartridge holds about 800 MB uncompressed). */
     public static final long DEFAULT_CAPACITY = 800L << 20;
     /** The largest block: a chunk length is a u16. */

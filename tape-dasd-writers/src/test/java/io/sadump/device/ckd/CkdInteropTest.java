@@ -51,11 +51,38 @@ class CkdInteropTest {
         Path img = dir.resolve("bad.3390");
         EckdDasd.create(img, 1, "BAD001").close();
         CkdDamage.corruptTrackHeader(img, 5);
-        assertThat(HerculesChecks.ckdProblems(img, dir)).anyMatch(l -> l.contains("HHCDC008E") || l.contains("E "));
+        assertThat(HerculesChecks.ckdProblems(img, dir)).anyMatch(l -> l.contains("HHCDC008E")
+                && l.contains("read error track 5"));
         try (EckdDasd d = EckdDasd.open(img, false)) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> d.readTrack(5))
                     .isInstanceOf(io.sadump.device.ImageFormatException.class)
                     .hasMessageContaining("track 5").hasMessageContaining("invalid track header");
+        }
+    }
+
+    @Test
+    void truncatedImageIsRejectedByHerculesAndBySadump() throws Exception {
+        Path img = dir.resolve("cut.3390");
+        EckdDasd.create(img, 1, "CUT001").close();
+        CkdDamage.truncate(img, new CkdGeometry(1).imageSize() - 56832);
+        assertThat(HerculesChecks.ckdProblems(img, dir)).anyMatch(l -> l.contains("HHCDU013E"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EckdDasd.open(img, false))
+                .isInstanceOf(io.sadump.device.ImageFormatException.class)
+                .hasMessageContaining("not 512 + a whole number of cylinders");
+    }
+
+    @Test
+    void userRecordWithR0IsFoundByCckdcdskAndBySadump() throws Exception {
+        Path img = dir.resolve("r0.3390");
+        try (EckdDasd d = EckdDasd.create(img, 2, "R00001")) {
+            d.writeBlocks(17 * 12, ByteBuffer.allocate(12 * 4096));
+        }
+        // R of the first user record on track 17 becomes 0 (hercules-devices.md §3.3: HHCCU622W)
+        CkdDamage.poke(img, new CkdGeometry(2).trackOffset(17) + CkdTrack.FIRST_RECORD_OFFSET + 4, new byte[] {0});
+        assertThat(HerculesChecks.ckdProblems(img, dir)).anyMatch(l -> l.contains("HHCCU"));
+        try (EckdDasd d = EckdDasd.open(img, false)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> d.readTrack(17))
+                    .isInstanceOf(io.sadump.device.ImageFormatException.class).hasMessageContaining("track 17");
         }
     }
 }

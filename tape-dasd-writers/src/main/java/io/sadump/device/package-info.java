@@ -1,0 +1,27 @@
+/**
+ * Device drivers for sadump's simulated machines: 3390 ECKD DASD on Hercules {@code CKD_P370} images
+ * ({@link io.sadump.device.ckd}), 3480/3490 tape on AWSTAPE images ({@link io.sadump.device.tape}), and
+ * dump-device preparation, the model of {@code zipl -d}/{@code zipl -M} ({@link io.sadump.device.dumptool}).
+ *
+ * <h2>For a dumper</h2>
+ * <pre>{@code
+ * // DASD: open by device number (needs the machine lock to write) and write the dump partition
+ * try (EckdDasd dasd = AttachedDevices.openDasd(machine, lock, devno)) {
+ *     DumpDeviceInfo tool = DumpDevicePreparer.inspect(dasd);   // XECKD64/XMULT64, size limit, MV table
+ *     EckdExtent part = dasd.dumpPartition();                  // track 1..last, 12 x 4096 per track
+ *     part.writeBlocks(0, header);                             // ByteBuffer, a multiple of 4096 bytes
+ *     ...                                                      // EndOfExtentException: "Device too small"
+ * }
+ * // tape: block writes, tape marks, end of volume
+ * try (TapeDrive tape = AttachedDevices.openTape(machine, lock, devno)) {
+ *     tape.rewind();
+ *     tape.forwardSpaceBlock();                                // past the tool block (file 1)
+ *     tape.writeTapemark();                                    // closes file 1, as zipl's tape2dump does
+ *     tape.writeBlock(buf);                                    // EndOfVolumeException at the capacity
+ *     tape.writeTapemark();
+ * }
+ * }</pre>
+ * Every failure is a {@link io.sadump.device.DeviceException} (checked, an {@link java.io.IOException})
+ * whose message names the device; tests inject I/O errors with {@link io.sadump.device.IoFaultPlan}.
+ */
+package io.sadump.device;
