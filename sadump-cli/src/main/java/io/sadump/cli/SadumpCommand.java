@@ -22,6 +22,9 @@ import picocli.CommandLine.Spec;
             DumpdevCommand.class,
             ZgetdumpCommand.class,
             ArchiveCommand.class,
+            MachineCommand.class,
+            KexecCommand.class,
+            InjectCommand.class,
         },
         footer = {"", "Run 'sadump help COMMAND' for the options of one command."})
 public final class SadumpCommand implements Runnable {
