@@ -122,7 +122,8 @@ public final class DumpArchiveReader {
         try (BufferedInputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16)) {
             compression = ArchiveCompression.detect(raw);
             try (InputStream in = compression.decompress(raw);
-                    TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+                    TarStreamAudit audit = new TarStreamAudit(in, archive.toString());
+                    TarArchiveInputStream tar = new TarArchiveInputStream(audit)) {
                 TarArchiveEntry e;
                 byte[] buf = new byte[1 << 20];
                 int entries = 0;
@@ -198,6 +199,11 @@ public final class DumpArchiveReader {
                 if (entries == 0) {
                     throw new ArchiveVerificationException(archive + ": the archive holds no files");
                 }
+                // read to the very end: trailing blocks, and the compressor's own end check
+                while (audit.read(buf) >= 0) {
+                    // audited as it passes
+                }
+                audit.finish();
             } catch (ArchiveVerificationException ex) {
                 throw ex;
             } catch (IOException ex) {

@@ -160,6 +160,38 @@ class DumpArchiveTest {
         }
     }
 
+    @Test
+    void aChangedByteOutsideTheFilesOfAPlainTarIsCaught() throws IOException {
+        Path good = dir.resolve("plain.tar");
+        create(good, ArchiveCompression.NONE, DumpArchiveWriter.Content.ELF, Optional.empty());
+        long dumpData;
+        long infoEnd;
+        try (TarFile t = new TarFile(good)) {
+            TarArchiveEntry dump = t.getEntries().stream().filter(e -> e.getName().equals("dump.elf")).findFirst()
+                    .orElseThrow();
+            TarArchiveEntry info = t.getEntries().get(0);
+            dumpData = dump.getDataOffset();
+            infoEnd = info.getDataOffset() + info.getSize();
+        }
+        Path header = copy(good, "header.tar");
+        flipAt(header, dumpData - 512 + 140); // the mtime field of the dump's header
+        assertThatThrownBy(() -> DumpArchiveReader.verify(header, null)).isInstanceOf(ArchiveVerificationException.class);
+        Path padding = copy(good, "padding.tar");
+        flipAt(padding, infoEnd + 3); // zero padding after info.json
+        assertThatThrownBy(() -> DumpArchiveReader.verify(padding, null))
+                .isInstanceOf(ArchiveVerificationException.class);
+    }
+
+    private static void flipAt(Path f, long at) throws IOException {
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+            ch.read(b, at);
+            b.put(0, (byte) (b.get(0) ^ 0x01));
+            b.rewind();
+            ch.write(b, at);
+        }
+    }
+
     private Path copy(Path f, String name) throws IOException {
         return Files.copy(f, dir.resolve(name));
     }
