@@ -11,7 +11,6 @@ import io.sadump.machine.MemorySource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
@@ -139,7 +138,7 @@ final class ZgetdumpCommand implements Callable<Integer> {
             DumpConverter converter = new DumpConverter(format, progress);
             if (output.equals("-")) {
                 OutputStream stdout = System.out;
-                WritableByteChannel ch = Channels.newChannel(stdout);
+                WritableByteChannel ch = new StreamChannel(stdout);
                 converter.write(memory, ch);
                 stdout.flush();
             } else {
