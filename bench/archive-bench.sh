@@ -48,6 +48,7 @@ t_arch=$(timed java "${java_opts[@]}" -jar "$jar" archive create "$dump" -o "$wo
 s_zstd=$(stat -c %s "$work/ref.zst")
 s_arch=$(stat -c %s "$work/a.tar.zst")
 
+t_jvm=$(timed java "${java_opts[@]}" -jar "$jar" --version)
 t_ddn=$(timed dd if="$dump" of=/dev/null bs=1M)
 t_convn=$(timed to_null java "${java_opts[@]}" -jar "$jar" zgetdump "$dump" -f elf -o -)
 t_dd=$(timed dd if="$dump" of="$work/dd.out" bs=1M)
@@ -57,6 +58,7 @@ echo "input: $dump ($bytes bytes), $(nproc) CPUs, $(java -version 2>&1 | head -1
 printf 'zstd -3 -T2            : %6.2f s  %7s MiB/s  -> %d bytes\n' "$t_zstd" "$(mbps "$t_zstd")" "$s_zstd"
 printf 'sadump archive (zstd 3): %6.2f s  %7s MiB/s  -> %d bytes\n' "$t_arch" "$(mbps "$t_arch")" "$s_arch"
 printf '  throughput vs zstd   : %s %%   size vs zstd: %s %%\n' "$(pct "$t_zstd" "$t_arch")" "$(pct "$s_arch" "$s_zstd")"
+printf 'JVM start (--version)  : %6.2f s  (included in every sadump figure)\n' "$t_jvm"
 printf 'dd bs=1M > /dev/null   : %6.2f s  %7s MiB/s\n' "$t_ddn" "$(mbps "$t_ddn")"
 printf 'zgetdump -f elf -o - >/dev/null: %6.2f s  %7s MiB/s\n' "$t_convn" "$(mbps "$t_convn")"
 printf '  throughput vs dd     : %s %%\n' "$(pct "$t_ddn" "$t_convn")"
