@@ -169,4 +169,53 @@ class DumpOpenerTest {
         assertThatThrownBy(() -> DumpOpener.open(List.of(img))).isInstanceOf(DumpFormatException.class)
                 .hasMessageContaining("no valid dump found");
     }
+
+    @Test
+    void aDasdThatRanFullHoldsAnIncompleteDump() throws IOException {
+        Path img = dir.resolve("small.3390");
+        assertThatThrownBy(() -> TestDumps.dasd(system.memory(), img, 3, false))
+                .isInstanceOf(io.sadump.dump.DumpDeviceFullException.class);
+        try (OpenedDump d = DumpOpener.open(List.of(img))) {
+            DumpInfo i = DumpInfo.of(d);
+            assertThat(i.format()).isEqualTo("s390_ext");
+            assertThat(i.complete()).isFalse();
+            assertThat(i.problem().get()).contains(img.toString());
+        }
+    }
+
+    @Test
+    void aTapeThatRanOutHoldsAnIncompleteDump() throws IOException {
+        Path img = dir.resolve("short.aws");
+        io.sadump.device.tape.TapeDrive.createVolume(img);
+        try (io.sadump.device.tape.TapeDrive t = new io.sadump.device.tape.TapeDrive("0.0.0181")) {
+            t.mount(img, 4 * TestDumps.MIB, true);
+            io.sadump.device.dumptool.DumpDevicePreparer.prepareTape(t,
+                    io.sadump.device.dumptool.DumpToolOptions.defaults());
+            t.rewind();
+            t.readBlock();
+            assertThatThrownBy(() -> new io.sadump.dump.s390.ClassicS390DumpWriter(TestDumps.settings(false))
+                    .writeTape(system.memory(), new io.sadump.dump.TapeBlockSink() {
+                        @Override
+                        public void writeBlock(byte[] buf, int off, int length) throws IOException {
+                            try {
+                                t.writeBlock(java.nio.ByteBuffer.wrap(buf, off, length));
+                            } catch (io.sadump.device.tape.EndOfVolumeException e) {
+                                throw new io.sadump.dump.DumpDeviceFullException(e.getMessage(), t.blockId());
+                            }
+                        }
+
+                        @Override
+                        public void writeTapemark() throws IOException {
+                            t.writeTapemark();
+                        }
+                    })).isInstanceOf(io.sadump.dump.DumpDeviceFullException.class);
+        }
+        try (OpenedDump d = DumpOpener.open(List.of(img))) {
+            DumpInfo i = DumpInfo.of(d);
+            assertThat(i.format()).isEqualTo("s390tape");
+            assertThat(i.complete()).isFalse();
+            assertThat(i.problem().get()).contains("cut short");
+            assertThat(i.uts().nodename()).contains(TestDumps.NODENAME); // the first MiBs are there
+        }
+    }
 }
