@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 /** {@code sadump machine create DIR}: a production system with a booted first kernel. */
 @Command(
         name = "create",
+        header = "Create a production system with a booted first kernel.",
         mixinStandardHelpOptions = true,
         description = {
             "Creates a production system in DIR (a new or empty directory) and boots its first kernel: the kernel "
