@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 /** {@code sadump archive create SOURCE... -o NAME}. */
 @Command(
         name = "create",
+        header = "Write a dump archive with info.json, SHA256SUMS and a signature.",
         mixinStandardHelpOptions = true,
         description = {
             "Write a dump archive. SOURCE is what zgetdump reads (CKD images, AWS tape,",

@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
 /** {@code sadump archive extract NAME -o DIR}. */
 @Command(
         name = "extract",
+        header = "Extract an archive safely, checking it first.",
         mixinStandardHelpOptions = true,
         description = {
             "Extract an archive into DIR, checking it as 'verify' does. Entries with",

@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 /** {@code sadump archive verify NAME [--cert CERT.pem]}. */
 @Command(
         name = "verify",
+        header = "Check every byte of an archive and its signature.",
         mixinStandardHelpOptions = true,
         description = {
             "Check an archive: every file against SHA256SUMS, no file unlisted, and the",

@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
 /** {@code sadump zgetdump}: read a dump back from its device image or file, show it, convert it. */
 @Command(
         name = "zgetdump",
+        header = "Read a dump back, check it and convert it, as IBM's zgetdump does.",
         mixinStandardHelpOptions = true,
         description = {
             "Read a dump back, check it and convert it, as IBM's zgetdump does.",
