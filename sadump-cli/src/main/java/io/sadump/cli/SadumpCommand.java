@@ -17,14 +17,16 @@ import picocli.CommandLine.Spec;
             "kdump and stand-alone dumps, reading dumps back and archiving them."
         },
         subcommands = {
+            DemoCommand.class,
             MachineCommand.class,
             KexecCommand.class,
             InjectCommand.class,
+            MeminfoCommand.class,
             DumpdevCommand.class,
             HmcCommand.class,
-            DemoCommand.class,
+            ZgetdumpCommand.class,
+            ArchiveCommand.class,
             CksmCommand.class,
-            MeminfoCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {"", "Run 'sadump help COMMAND' for the options of one command."})

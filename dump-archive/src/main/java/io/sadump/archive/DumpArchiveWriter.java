@@ -1,0 +1,280 @@
+package io.sadump.archive;
+
+import io.sadump.dump.DumpProgressListener;
+import io.sadump.machine.MemorySource;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * Writes a dump archive: a standard tar (commons-compress; POSIX/PAX headers for big sizes and long
+ * names), compressed with zstd, xz, gzip or not at all, holding
+ * <ol>
+ *   <li>{@code info.json}: the {@code zgetdump -i} facts and the archive's metadata;</li>
+ *   <li>the dump, converted ({@code dump.elf}, {@code dump.s390}) or as found (the source files);</li>
+ *   <li>{@code SHA256SUMS}: one {@code <hex>  <name>} line per file, as {@code sha256sum} writes and
+ *       {@code sha256sum -c} reads it;</li>
+ *   <li>with a key, {@code SHA256SUMS.p7s}: a detached CMS signature over {@code SHA256SUMS}.</li>
+ * </ol>
+ * The dump is streamed into its tar entry: the entry size is computed up front from the memory's
+ * chunks, and nothing of the dump is held in memory. The archive appears under its name only when
+ * complete (it is written to a temporary file next to it first).
+ */
+public final class DumpArchiveWriter {
+    public static final String INFO = "info.json";
+    public static final String SUMS = "SHA256SUMS";
+    public static final String SIGNATURE = "SHA256SUMS.p7s";
+    static final int MODE_FILE = 0100644;
+    static final int BUFFER = 1 << 20;
+
+    /** What goes into the archive as the dump. */
+    public enum Content {
+        S390, ELF, ASIS;
+
+        public static Content parse(String s) {
+            try {
+                return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--format is s390, elf or asis, not '" + s + "'");
+            }
+        }
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * @param threads zstd worker threads
+     * @param selection the system chosen from a dump with two (recorded in info.json)
+     */
+    public record Options(ArchiveCompression compression, int level, Content content,
+            Optional<ArchiveSigning.Signer> signer, int threads, DumpProgressListener listener,
+            Optional<SystemSelection> selection) {
+        public Options {
+            compression.checkLevel(level);
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1");
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(ArchiveCompression.ZSTD, ArchiveCompression.ZSTD.defaultLevel(), Content.ELF,
+                    Optional.empty(), Math.max(1, Runtime.getRuntime().availableProcessors()),
+                    DumpProgressListener.NONE, Optional.empty());
+        }
+    }
+
+    /** One file in the archive. */
+    public record Member(String name, long size, String sha256) {}
+
+    /** What was written. */
+    public record Created(Path archive, List<Member> members, long archiveBytes, Optional<String> signer) {}
+
+    private DumpArchiveWriter() {}
+
+    /**
+     * Writes {@code out}.
+     *
+     * @param dump the dump as opened (its files for {@link Content#ASIS})
+     * @param memory the memory to convert (the dump, or the selected system of it)
+     * @param info the facts for info.json
+     */
+    public static Created create(OpenedDump dump, MemorySource memory, DumpInfo info, Path out, Options options)
+            throws IOException {
+        if (!info.complete()) {
+            throw new io.sadump.dump.IncompleteDumpException("Dump cannot be processed (is not complete): "
+                    + info.problem().get());
+        }
+        Path dir = out.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".partial");
+        try {
+            List<Member> members;
+            try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), BUFFER);
+                    OutputStream compressed = options.compression().compress(file, options.level(), options.threads());
+                    TarArchiveOutputStream tar = new TarArchiveOutputStream(compressed)) {
+                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+                tar.setAddPaxHeadersForNonAsciiNames(true);
+                members = writeEntries(tar, dump, memory, info, options);
+                tar.finish();
+            }
+            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return new Created(out, members, Files.size(out),
+                    options.signer().map(s -> s.certificate().getSubjectX500Principal().getName()));
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static List<Member> writeEntries(TarArchiveOutputStream tar, OpenedDump dump, MemorySource memory,
+            DumpInfo info, Options options) throws IOException {
+        Instant now = Instant.now();
+        List<Member> members = new ArrayList<>();
+        List<String> dumpNames = new ArrayList<>();
+        List<Long> dumpSizes = new ArrayList<>();
+        DumpConverter converter = null;
+        if (options.content() == Content.ASIS) {
+            for (Path f : dump.files()) {
+                String name = uniqueName(f.getFileName().toString(), dumpNames);
+                dumpNames.add(name);
+                dumpSizes.add(Files.size(f));
+            }
+        } else {
+            OutputFormat format = options.content() == Content.S390 ? OutputFormat.S390 : OutputFormat.ELF;
+            converter = new DumpConverter(format, options.listener());
+            dumpNames.add(format.fileName());
+            dumpSizes.add(converter.outputSize(memory));
+        }
+
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("archive", "{\"tool\": \"sadump\", \"created\": " + DumpInfoJson.str(now.toString())
+                + ", \"content\": " + DumpInfoJson.str(options.content().label())
+                + ", \"compression\": " + DumpInfoJson.str(options.compression().label())
+                + ", \"selection\": " + options.selection().map(s -> DumpInfoJson.str(s.label())).orElse("null")
+                + ", \"dumpFiles\": " + DumpInfoJson.strings(dumpNames)
+                + ", \"dumpFileSizes\": " + dumpSizes
+                + ", \"sources\": " + DumpInfoJson.strings(dump.files().stream().map(Path::toString).toList()) + "}");
+        byte[] infoJson = DumpInfoJson.of(info, meta).getBytes(StandardCharsets.UTF_8);
+        members.add(small(tar, INFO, infoJson, now));
+
+        Instant dumpTime = info.created().orElse(now);
+        for (int i = 0; i < dumpNames.size(); i++) {
+            TarArchiveEntry e = entry(dumpNames.get(i), dumpSizes.get(i), dumpTime);
+            tar.putArchiveEntry(e);
+            DigestingChannel ch = new DigestingChannel(tar);
+            if (converter != null) {
+                converter.write(memory, ch);
+            } else {
+                copy(dump.files().get(i), ch, dumpSizes.get(i));
+            }
+            if (ch.count != dumpSizes.get(i)) {
+                throw new IOException(dumpNames.get(i) + ": wrote " + ch.count + " bytes, the tar entry says "
+                        + dumpSizes.get(i));
+            }
+            tar.closeArchiveEntry();
+            members.add(new Member(dumpNames.get(i), ch.count, ch.hex()));
+        }
+
+        StringBuilder sums = new StringBuilder();
+        for (Member m : members) {
+            sums.append(m.sha256()).append("  ").append(m.name()).append('\n');
+        }
+        byte[] sumBytes = sums.toString().getBytes(StandardCharsets.UTF_8);
+        List<Member> all = new ArrayList<>(members);
+        all.add(small(tar, SUMS, sumBytes, now));
+        if (options.signer().isPresent()) {
+            byte[] sig = ArchiveSigning.sign(sumBytes, options.signer().get());
+            all.add(small(tar, SIGNATURE, sig, now));
+        }
+        return all;
+    }
+
+    private static String uniqueName(String name, List<String> taken) {
+        String n = name;
+        for (int k = 1; taken.contains(n) || n.equals(INFO) || n.equals(SUMS) || n.equals(SIGNATURE); k++) {
+            n = k + "-" + name;
+        }
+        return n;
+    }
+
+    private static void copy(Path f, WritableByteChannel ch, long size) throws IOException {
+        byte[] buf = new byte[BUFFER];
+        long done = 0;
+        try (InputStream in = Files.newInputStream(f)) {
+            for (int n; done < size && (n = in.read(buf, 0, (int) Math.min(buf.length, size - done))) > 0; ) {
+                ch.write(ByteBuffer.wrap(buf, 0, n));
+                done += n;
+            }
+        }
+        if (done != size) {
+            throw new IOException(f + ": changed while it was archived (" + done + " of " + size + " bytes read)");
+        }
+    }
+
+    private static TarArchiveEntry entry(String name, long size, Instant time) {
+        TarArchiveEntry e = new TarArchiveEntry(name);
+        e.setSize(size);
+        e.setMode(MODE_FILE);
+        e.setModTime(java.util.Date.from(time));
+        return e;
+    }
+
+    private static Member small(TarArchiveOutputStream tar, String name, byte[] data, Instant time)
+            throws IOException {
+        tar.putArchiveEntry(entry(name, data.length, time));
+        tar.write(data);
+        tar.closeArchiveEntry();
+        return new Member(name, data.length, HexFormat.of().formatHex(sha256().digest(data)));
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    /** Writes into the current tar entry and digests what passes. */
+    private static final class DigestingChannel implements WritableByteChannel {
+        private final OutputStream out;
+        private final MessageDigest md = sha256();
+        private final byte[] buf = new byte[64 * 1024];
+        long count;
+
+        DigestingChannel(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            int n = src.remaining();
+            if (src.hasArray()) {
+                int off = src.arrayOffset() + src.position();
+                md.update(src.array(), off, n);
+                out.write(src.array(), off, n);
+                src.position(src.limit());
+            } else {
+                while (src.hasRemaining()) {
+                    int k = Math.min(buf.length, src.remaining());
+                    src.get(buf, 0, k);
+                    md.update(buf, 0, k);
+                    out.write(buf, 0, k);
+                }
+            }
+            count += n;
+            return n;
+        }
+
+        String hex() {
+            return HexFormat.of().formatHex(md.digest());
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {}
+    }
+}

@@ -1,0 +1,39 @@
+package io.sadump.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code sadump archive}: keep a dump safe in a tar with digests and an optional signature. */
+@Command(
+        name = "archive",
+        header = "Archive dumps (tar, SHA256SUMS, signature); verify, extract.",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Archive a dump: a standard tar (zstd, xz, gzip or none) holding the dump,",
+            "an info.json with the zgetdump -i facts, a SHA256SUMS that 'sha256sum -c'",
+            "accepts and, with a key, a detached CMS signature that 'openssl cms",
+            "-verify' accepts. 'verify' checks every byte; 'extract' also refuses",
+            "entries that would escape the target directory."
+        },
+        subcommands = {ArchiveCreateCommand.class, ArchiveVerifyCommand.class, ArchiveExtractCommand.class,
+            CommandLine.HelpCommand.class},
+        footer = {
+            "",
+            "Examples:",
+            "  sadump archive create sys1/devices/0.0.0190.3390 -o dump.tar.zst",
+            "  sadump archive create dump.elf -o dump.tar.xz --compress xz --format asis",
+            "  sadump archive create dump.s390 -o d.tar.zst --sign key.pem --cert cert.pem",
+            "  sadump archive verify d.tar.zst --cert cert.pem",
+            "  sadump archive extract d.tar.zst -o restored/",
+        })
+final class ArchiveCommand implements java.util.concurrent.Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: create, verify or extract");
+    }
+}

@@ -1,0 +1,177 @@
+package io.sadump.cli;
+
+import io.sadump.archive.DumpConverter;
+import io.sadump.archive.DumpInfo;
+import io.sadump.archive.DumpInfoJson;
+import io.sadump.archive.DumpOpener;
+import io.sadump.archive.OpenedDump;
+import io.sadump.archive.OutputFormat;
+import io.sadump.archive.SystemSelection;
+import io.sadump.machine.MemorySource;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code sadump zgetdump}: read a dump back from its device image or file, show it, convert it. */
+@Command(
+        name = "zgetdump",
+        header = "Read a dump back, check it and convert it, as IBM's zgetdump does.",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Read a dump back, check it and convert it, as IBM's zgetdump does.",
+            "",
+            "SOURCE is a 3390 CKD image (the dump partition holds an s390_ext dump; give",
+            "every volume of a multi-volume dump, in any order), an AWSTAPE image (a",
+            "classic dump after the dump tool's file), a file with a classic s390 or an",
+            "s390_ext dump, or an s390x ELF core (vmcore). The format is found from the",
+            "content.",
+            "",
+            "-i prints what zgetdump -i prints; an incomplete dump is reported as 'Dump",
+            "cannot be processed (is not complete)' with exit status 1. -d DIR DEVNO shows",
+            "the dump tool on a device of a machine. Otherwise the dump is converted to",
+            "-f elf (default) or s390 and written to -o OUT ('-' for stdout).",
+            ""
+        },
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "0:done; for -i the dump is complete",
+            "1:no dump found, the dump is incomplete, or I/O failed",
+            "2:wrong usage"
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  sadump zgetdump -i sys1/devices/0.0.0190.3390",
+            "  sadump zgetdump -i 0.0.0191.3390 0.0.0190.3390     (multi-volume)",
+            "  sadump zgetdump -i dump.elf --json",
+            "  sadump zgetdump -d sys1 0.0.0190",
+            "  sadump zgetdump sys1/devices/0.0.0181.aws -f elf -o dump.elf",
+            "  sadump zgetdump dump.s390 -f elf -o - | ssh host 'cat > dump.elf'",
+            "  sadump zgetdump 0.0.0190.3390 --select prod -o prod.elf",
+        })
+final class ZgetdumpCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "SOURCE", arity = "1..*", description = "The dump's files (or DIR DEVNO with -d).")
+    List<String> sources = new ArrayList<>();
+
+    @Option(names = {"-i", "--info"}, description = "Print the dump's facts and check it.")
+    boolean info;
+
+    @Option(names = {"-d", "--device"}, description = "Show the dump tool on a device: sadump zgetdump -d DIR DEVNO.")
+    boolean device;
+
+    @Option(names = {"-f", "--fmt"}, paramLabel = "FORMAT", description = "Output format: elf (default) or s390.")
+    String fmt = "elf";
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Output file, or '-' for stdout.")
+    String output;
+
+    @Option(names = {"-s", "--select"}, paramLabel = "SYSTEM",
+            description = "For a dump taken while a kdump kernel ran: prod, kdump or all.")
+    String select;
+
+    @Option(names = "--json", description = "With -i: one JSON object instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (device) {
+            if (sources.size() != 2) {
+                throw new UsageException("-d needs a machine directory and a device number: -d DIR DEVNO");
+            }
+            DumpdevShowCommand show = new DumpdevShowCommand();
+            show.spec = spec;
+            show.dir = Path.of(sources.get(0));
+            show.devno = sources.get(1);
+            show.json = json;
+            return show.call();
+        }
+        if (!info && output == null) {
+            throw new UsageException("say what to do: -i to show the dump, -o OUT to convert it, or -d DIR DEVNO");
+        }
+        if (info && output != null) {
+            throw new UsageException("-i and -o exclude each other");
+        }
+        OutputFormat format = OutputFormat.parse(fmt);
+        Optional<SystemSelection> selection = select == null ? Optional.empty()
+                : Optional.of(SystemSelection.parse(select));
+        List<Path> files = sources.stream().map(Path::of).toList();
+        try (OpenedDump opened = DumpOpener.open(files)) {
+            DumpInfo facts = DumpInfo.of(opened);
+            if (info) {
+                if (json) {
+                    out.print(DumpInfoJson.of(facts));
+                } else {
+                    DumpInfoReport.print(out, facts);
+                }
+                out.flush();
+                if (!facts.complete()) {
+                    err.println("sadump zgetdump: Dump cannot be processed (is not complete): " + facts.problem().get());
+                    err.flush();
+                    return UserErrorHandler.EXIT_FAILURE;
+                }
+                return 0;
+            }
+            opened.dump().requireComplete();
+            MemorySource memory = selectedMemory(opened, facts, selection);
+            err.println("Format Info:");
+            err.printf("  Source: %s%n  Target: %s%n", facts.format(), format.name().toLowerCase(java.util.Locale.ROOT));
+            err.flush();
+            ConsoleProgress progress = ConsoleProgress.onTerminal(err);
+            DumpConverter converter = new DumpConverter(format, progress);
+            if (output.equals("-")) {
+                OutputStream stdout = System.out;
+                WritableByteChannel ch = new StreamChannel(stdout);
+                converter.write(memory, ch);
+                stdout.flush();
+            } else {
+                Path target = Path.of(output);
+                try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
+                    converter.write(memory, ch);
+                } catch (IOException | RuntimeException e) {
+                    Files.deleteIfExists(target);
+                    throw e;
+                }
+            }
+            progress.done();
+            err.println("Success: Dump has been copied");
+            err.flush();
+            return 0;
+        }
+    }
+
+    /** The memory to write: as dumped, or the system --select chose from a dump that holds two. */
+    static MemorySource selectedMemory(OpenedDump opened, DumpInfo facts, Optional<SystemSelection> selection) {
+        if (facts.kdump().isEmpty()) {
+            if (selection.isPresent() && selection.get() != SystemSelection.ALL) {
+                throw new UsageException("--select " + selection.get().label() + ": the dump holds only one system (no "
+                        + "kdump kernel's old-memory range at 0x10418/0x10420)");
+            }
+            return opened.dump();
+        }
+        if (selection.isEmpty()) {
+            throw new UsageException("the dump was taken while a kdump kernel ran (old memory " + facts.kdump().get()
+                    + "): choose --select prod, kdump or all");
+        }
+        return selection.get().apply(opened.dump(), facts.kdump().get());
+    }
+}

@@ -1,0 +1,153 @@
+package io.sadump.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sadump.fixtures.FirstKernel;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ZgetdumpCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void infoPrintsTheZgetdumpFields() throws IOException {
+        Path f = DumpFiles.ext(dir, "dump.ext");
+        CliRun r = CliRun.of("zgetdump", "-i", f.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("General dump info:")
+                .contains("  Dump format........: s390_ext")
+                .contains("  Version............: 2")
+                .contains("  Dump created.......: " + DumpInfoReport.time(DumpFiles.START))
+                .contains("  Dump CPU ID........: ff00012320648000")
+                .contains("  UTS node name......: " + DumpFiles.NODENAME)
+                .contains("  UTS kernel release.: " + FirstKernel.RELEASE)
+                .contains("  Volume number......: 0")
+                .contains("  System arch........: s390x (64 bit)")
+                .contains("  CPU count (online).: 2")
+                .contains("  CPU count (real)...: 2")
+                .contains("  Dump memory range..: 16 MB")
+                .contains("  Real memory range..: 16 MB")
+                .contains("  Zlib compression unit: 1 MB")
+                .contains("Memory map:")
+                .contains("  0000000000000000 - 0000000000ffffff (16 MB)");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void infoAsJson() throws IOException {
+        Path f = DumpFiles.classic(dir, "dump.s390");
+        CliRun r = CliRun.of("zgetdump", "-i", "--json", f.toString());
+        assertThat(r.exit()).isZero();
+        Map<String, Object> o = MiniJson.object(MiniJson.parse(r.out()));
+        assertThat(o).containsEntry("format", "s390").containsEntry("complete", true)
+                .containsEntry("utsNodename", DumpFiles.NODENAME).containsEntry("utsRelease", FirstKernel.RELEASE)
+                .containsEntry("cpuId", "ff00012320648000").containsEntry("created", DumpFiles.START.toString());
+        assertThat(((Number) o.get("dumpMemorySize")).longValue()).isEqualTo(DumpFiles.SIZE);
+        assertThat(MiniJson.array(o.get("memoryMap"))).hasSize(1);
+    }
+
+    @Test
+    void incompleteDumpExitsOne() throws IOException {
+        Path f = DumpFiles.classic(dir, "dump.s390");
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+            ch.truncate(5 * DumpFiles.MIB);
+        }
+        CliRun r = CliRun.of("zgetdump", "-i", f.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("Dump format........: s390");
+        assertThat(r.err()).startsWith("sadump zgetdump: Dump cannot be processed (is not complete)");
+        CliRun c = CliRun.of("zgetdump", f.toString(), "-o", dir.resolve("x.elf").toString());
+        assertThat(c.exit()).isEqualTo(1);
+        assertThat(c.err()).contains("cut short");
+        assertThat(dir.resolve("x.elf")).doesNotExist();
+    }
+
+    @Test
+    void garbageAndEmptyGiveOneLine() throws IOException {
+        Path empty = Files.createFile(dir.resolve("empty"));
+        CliRun r = CliRun.of("zgetdump", "-i", empty.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("sadump zgetdump: " + empty + ": the file is empty: no dump found");
+        Path txt = Files.writeString(dir.resolve("notes.txt"), "hello, this is no dump\n");
+        r = CliRun.of("zgetdump", "-i", txt.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip().split("\n")).hasSize(1);
+        assertThat(r.err()).contains("no valid dump found");
+    }
+
+    @Test
+    void convertsToElfAndBackToS390() throws IOException {
+        Path f = DumpFiles.ext(dir, "dump.ext");
+        Path elf = dir.resolve("dump.elf");
+        CliRun r = CliRun.of("zgetdump", f.toString(), "-f", "elf", "-o", elf.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("Source: s390_ext").contains("Target: elf").contains("Success: Dump has been copied");
+        Path s390 = dir.resolve("dump.s390");
+        r = CliRun.of("zgetdump", elf.toString(), "-f", "s390", "-o", s390.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        CliRun i = CliRun.of("zgetdump", "-i", s390.toString());
+        assertThat(i.exit()).isZero();
+        assertThat(i.out()).contains("Dump format........: s390").contains("UTS node name......: " + DumpFiles.NODENAME);
+        // memory of the classic output equals the original classic dump's memory
+        Path orig = DumpFiles.classic(dir, "orig.s390");
+        byte[] a = Files.readAllBytes(s390);
+        byte[] b = Files.readAllBytes(orig);
+        assertThat(java.util.Arrays.copyOfRange(a, 4096, a.length - 16))
+                .isEqualTo(java.util.Arrays.copyOfRange(b, 4096, b.length - 16));
+    }
+
+    @Test
+    void writesToStdout() throws IOException {
+        Path f = DumpFiles.ext(dir, "dump.ext");
+        Path elf = dir.resolve("file.elf");
+        assertThat(CliRun.of("zgetdump", f.toString(), "-o", elf.toString()).exit()).isZero();
+        PrintStream old = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(bytes, false));
+            CliRun r = CliRun.of("zgetdump", f.toString(), "-o", "-");
+            assertThat(r.exit()).isZero();
+        } finally {
+            System.out.flush();
+            System.setOut(old);
+        }
+        assertThat(bytes.toByteArray()).isEqualTo(Files.readAllBytes(elf));
+    }
+
+    @Test
+    void usageErrors() throws IOException {
+        Path f = DumpFiles.ext(dir, "dump.ext");
+        assertThat(CliRun.of("zgetdump", f.toString()).exit()).isEqualTo(2);
+        assertThat(CliRun.of("zgetdump", f.toString(), "-f", "lkcd", "-o", "x").exit()).isEqualTo(2);
+        CliRun r = CliRun.of("zgetdump", f.toString(), "--select", "prod", "-o", dir.resolve("p").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("only one system");
+        assertThat(CliRun.of("zgetdump", "-d", dir.toString()).exit()).isEqualTo(2);
+    }
+
+    @Test
+    void deviceShowsTheDumpTool() throws Exception {
+        Path m = dir.resolve("sys1");
+        java.util.List<io.sadump.machine.AttachedDevice> devs = java.util.List.of(
+                io.sadump.device.AttachedDevices.parseDasd("0.0.0190:2"));
+        io.sadump.machine.MachineConfig cfg = io.sadump.machine.MachineConfig.of(64 * DumpFiles.MIB, 1,
+                java.util.Optional.empty()).withDevices(devs);
+        io.sadump.machine.MachineDirectory md = io.sadump.machine.MachineDirectory.create(m, cfg,
+                java.util.List.of(io.sadump.machine.CpuState.reset(0).withPrefix(0x10000)));
+        io.sadump.device.AttachedDevices.createImage(md, devs.get(0));
+        assertThat(CliRun.of("zgetdump", "-d", m.toString(), "190").out()).contains("Dump tool:          none");
+        assertThat(CliRun.of("dumpdev", "prepare", m.toString(), "190", "--size", "100M").exit()).isZero();
+        CliRun r = CliRun.of("zgetdump", "-d", m.toString(), "0.0.0190");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("XECKD64").contains("Dump size limit:    100 MB");
+    }
+}
