@@ -19,7 +19,12 @@ import picocli.CommandLine.Spec;
             CommandLine.HelpCommand.class,
             CksmCommand.class,
             MeminfoCommand.class,
+            MachineCommand.class,
+            KexecCommand.class,
+            InjectCommand.class,
             DumpdevCommand.class,
+            HmcCommand.class,
+            DemoCommand.class,
         },
         footer = {"", "Run 'sadump help COMMAND' for the options of one command."})
 public final class SadumpCommand implements Runnable {

@@ -1,0 +1,67 @@
+package io.sadump.dump;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+
+/**
+ * Where a DASD dump writer puts its data: a partition of 4096-byte blocks, addressed from 0 (the
+ * block that holds the dump header) to {@link #capacityBlocks()} - 1.
+ *
+ * <p>Writes are positional because the s390_ext writer fills in a compressed segment's header after
+ * its data, as the zipl dumper does ({@code zipl/boot/eckd2dump_zlib.c}, reference
+ * s390-tools-dump.md §1.3). A device driver implements this for a DASD partition; {@link
+ * #of(FileChannel, long)} adapts a file.
+ */
+public interface DumpBlockSink {
+    /** The block size of every s390 dump partition (reference s390-tools-dump.md §1.6). */
+    int BLOCK_SIZE = 4096;
+
+    /**
+     * Writes {@code blockCount} blocks from {@code buf[off ..]} starting at block {@code firstBlock}.
+     * Callers never write past {@link #capacityBlocks()}; an implementation may still refuse with
+     * {@link DumpDeviceFullException}.
+     */
+    void writeBlocks(long firstBlock, byte[] buf, int off, int blockCount) throws IOException;
+
+    /** The number of blocks of the partition. */
+    long capacityBlocks();
+
+    /** Pushes written blocks to the medium. */
+    default void flush() throws IOException {}
+
+    /**
+     * A file as a partition of {@code capacityBlocks} blocks; block 0 is at file offset 0. The file
+     * grows as blocks are written (it is not pre-allocated).
+     */
+    static DumpBlockSink of(FileChannel channel, long capacityBlocks) {
+        if (capacityBlocks <= 0) {
+            throw new IllegalArgumentException("capacity must be positive, was " + capacityBlocks);
+        }
+        return new DumpBlockSink() {
+            @Override
+            public void writeBlocks(long firstBlock, byte[] buf, int off, int blockCount) throws IOException {
+                if (firstBlock < 0 || blockCount < 0 || firstBlock + blockCount > capacityBlocks) {
+                    throw new DumpDeviceFullException(String.format(
+                            "write of %d blocks at block %d does not fit a partition of %d blocks", blockCount,
+                            firstBlock, capacityBlocks), firstBlock);
+                }
+                ByteBuffer b = ByteBuffer.wrap(buf, off, blockCount * BLOCK_SIZE);
+                long pos = firstBlock * BLOCK_SIZE;
+                while (b.hasRemaining()) {
+                    pos += channel.write(b, pos);
+                }
+            }
+
+            @Override
+            public long capacityBlocks() {
+                return capacityBlocks;
+            }
+
+            @Override
+            public void flush() throws IOException {
+                channel.force(false);
+            }
+        };
+    }
+}

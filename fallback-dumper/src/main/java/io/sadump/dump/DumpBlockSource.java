@@ -1,0 +1,114 @@
+package io.sadump.dump;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+
+/**
+ * The bytes of a dump as a reader sees them: a file, or a DASD partition read through its driver.
+ * Reads are positional; offset 0 is the first byte of the dump (its header). Implementations must
+ * be safe for use from several threads.
+ */
+public interface DumpBlockSource extends AutoCloseable {
+    /** The size in bytes: the file length, or the partition size of a volume. */
+    long size() throws IOException;
+
+    /**
+     * Reads exactly {@code length} bytes at {@code position}.
+     *
+     * @throws EOFException when the range reaches beyond the data that exists (a truncated dump)
+     */
+    void read(long position, byte[] dst, int offset, int length) throws IOException;
+
+    @Override
+    default void close() throws IOException {}
+
+    /** A file channel (its size is the file's size); closing the source closes the channel. */
+    static DumpBlockSource of(FileChannel channel) {
+        return of(channel, -1);
+    }
+
+    /**
+     * A file channel that holds a partition of {@code partitionSize} bytes; the file may be shorter
+     * when the writer did not fill the partition (reads beyond its end fail with EOF). A negative
+     * size means "the file's size".
+     */
+    static DumpBlockSource of(FileChannel channel, long partitionSize) {
+        return new DumpBlockSource() {
+            @Override
+            public long size() throws IOException {
+                return partitionSize >= 0 ? partitionSize : channel.size();
+            }
+
+            @Override
+            public void read(long position, byte[] dst, int offset, int length) throws IOException {
+                ByteBuffer b = ByteBuffer.wrap(dst, offset, length);
+                long pos = position;
+                while (b.hasRemaining()) {
+                    int n = channel.read(b, pos);
+                    if (n < 0) {
+                        throw new EOFException(String.format("dump data ends at byte 0x%X, needed up to 0x%X", pos,
+                                position + length));
+                    }
+                    pos += n;
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                channel.close();
+            }
+        };
+    }
+
+    /** A seekable channel; reads are serialised because they move the channel's position. */
+    static DumpBlockSource of(SeekableByteChannel channel) {
+        if (channel instanceof FileChannel fc) {
+            return of(fc);
+        }
+        return new DumpBlockSource() {
+            @Override
+            public synchronized long size() throws IOException {
+                return channel.size();
+            }
+
+            @Override
+            public synchronized void read(long position, byte[] dst, int offset, int length) throws IOException {
+                channel.position(position);
+                ByteBuffer b = ByteBuffer.wrap(dst, offset, length);
+                while (b.hasRemaining()) {
+                    if (channel.read(b) < 0) {
+                        throw new EOFException(String.format("dump data ends at byte 0x%X, needed up to 0x%X",
+                                position + b.position() - offset, position + length));
+                    }
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                channel.close();
+            }
+        };
+    }
+
+    /** Bytes in memory (tests, small dumps). */
+    static DumpBlockSource ofBytes(byte[] data) {
+        return new DumpBlockSource() {
+            @Override
+            public long size() {
+                return data.length;
+            }
+
+            @Override
+            public void read(long position, byte[] dst, int offset, int length) throws IOException {
+                if (position < 0 || position + length > data.length) {
+                    throw new EOFException(String.format("dump data ends at byte 0x%X, needed up to 0x%X",
+                            data.length, position + length));
+                }
+                System.arraycopy(data, (int) position, dst, offset, length);
+            }
+        };
+    }
+}

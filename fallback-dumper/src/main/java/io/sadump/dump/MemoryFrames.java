@@ -1,0 +1,179 @@
+package io.sadump.dump;
+
+import io.sadump.machine.MemoryChunk;
+import io.sadump.machine.MemorySource;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The 1 MiB frames of a {@link MemorySource} below a limit, as the s390 dump writers see them: a
+ * frame "holds data" when a DATA chunk overlaps it; every other frame is known to be zero (a ZERO
+ * chunk, or memory the source does not have, which the stand-alone dumper also writes as zeros). The
+ * data frames come from the source's chunk list, never from scanning memory for zeros.
+ */
+public final class MemoryFrames {
+    /** The frame size: 1 MiB, the s390_ext segment granule ({@code find_dump_segment}). */
+    public static final long FRAME_SIZE = 1L << 20;
+
+    public static final int FRAME_SHIFT = 20;
+
+    private final MemorySource source;
+    private final List<MemoryChunk> chunks;
+    private final long limit;
+    private final long frameCount;
+    /** Runs of data frames: [runStart[i], runEnd[i]), sorted, disjoint, not adjacent. */
+    private final long[] runStart;
+    private final long[] runEnd;
+    private final int runCount;
+
+    /** The frames of {@code source} in {@code [0, limit)}. */
+    public MemoryFrames(MemorySource source, long limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("the memory to dump must not be empty");
+        }
+        this.source = source;
+        this.chunks = source.chunks();
+        this.limit = limit;
+        this.frameCount = (limit + FRAME_SIZE - 1) >>> FRAME_SHIFT;
+        long[] starts = new long[16];
+        long[] ends = new long[16];
+        int n = 0;
+        for (MemoryChunk c : chunks) {
+            if (c.kind() != MemoryChunk.Kind.DATA || c.start() >= limit) {
+                continue;
+            }
+            long first = c.start() >>> FRAME_SHIFT;
+            long last = (Math.min(c.end(), limit) - 1) >>> FRAME_SHIFT;
+            if (n > 0 && first <= ends[n - 1]) {
+                ends[n - 1] = Math.max(ends[n - 1], last + 1);
+            } else {
+                if (n == starts.length) {
+                    starts = Arrays.copyOf(starts, n * 2);
+                    ends = Arrays.copyOf(ends, n * 2);
+                }
+                starts[n] = first;
+                ends[n] = last + 1;
+                n++;
+            }
+        }
+        this.runStart = starts;
+        this.runEnd = ends;
+        this.runCount = n;
+    }
+
+    public long limit() {
+        return limit;
+    }
+
+    /** Frames covering {@code [0, limit)}; the last one may be partial. */
+    public long frameCount() {
+        return frameCount;
+    }
+
+    /** The number of frames holding data. */
+    public long dataFrameCount() {
+        long total = 0;
+        for (int i = 0; i < runCount; i++) {
+            total += runEnd[i] - runStart[i];
+        }
+        return total;
+    }
+
+    /** The byte length of frame {@code frame} (the last one can be shorter than 1 MiB). */
+    public long frameLength(long frame) {
+        return Math.min(FRAME_SIZE, limit - (frame << FRAME_SHIFT));
+    }
+
+    private int runAtOrAfter(long frame) {
+        int lo = 0;
+        int hi = runCount - 1;
+        int result = runCount;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (runEnd[mid] > frame) {
+                result = mid;
+                hi = mid - 1;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return result;
+    }
+
+    public boolean holdsData(long frame) {
+        int r = runAtOrAfter(frame);
+        return r < runCount && runStart[r] <= frame;
+    }
+
+    /** The first data frame at or after {@code frame}, or {@link #frameCount()} when none follows. */
+    public long nextDataFrame(long frame) {
+        int r = runAtOrAfter(frame);
+        if (r == runCount) {
+            return frameCount;
+        }
+        return Math.max(frame, runStart[r]);
+    }
+
+    /** The first frame at or after {@code frame} that holds no data, or {@link #frameCount()}. */
+    public long nextZeroFrame(long frame) {
+        int r = runAtOrAfter(frame);
+        if (r == runCount || runStart[r] > frame) {
+            return Math.min(frame, frameCount);
+        }
+        return runEnd[r];
+    }
+
+    /**
+     * Reads {@code [address, address+length)} of memory with zeros wherever the source has a ZERO
+     * chunk or no chunk.
+     */
+    public void read(long address, byte[] dst, int off, int length) throws IOException {
+        readFilled(chunks, address, dst, off, length);
+    }
+
+    /** Like {@link #read} for any chunk list. */
+    public static void readFilled(List<MemoryChunk> chunks, long address, byte[] dst, int off, int length)
+            throws IOException {
+        int lo = 0;
+        int hi = chunks.size() - 1;
+        int index = chunks.size();
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (chunks.get(mid).end() > address) {
+                index = mid;
+                hi = mid - 1;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        long a = address;
+        int o = off;
+        int left = length;
+        while (left > 0) {
+            MemoryChunk c = index < chunks.size() ? chunks.get(index) : null;
+            if (c == null || c.start() > a) {
+                int n = (int) (c == null ? left : Math.min(left, c.start() - a));
+                Arrays.fill(dst, o, o + n, (byte) 0);
+                a += n;
+                o += n;
+                left -= n;
+                continue;
+            }
+            int n = (int) Math.min(left, c.end() - a);
+            if (c.kind() == MemoryChunk.Kind.DATA) {
+                c.data().read(a - c.start(), dst, o, n);
+            } else {
+                Arrays.fill(dst, o, o + n, (byte) 0);
+            }
+            a += n;
+            o += n;
+            left -= n;
+            index++;
+        }
+    }
+
+    public MemorySource source() {
+        return source;
+    }
+}

@@ -1,0 +1,214 @@
+package io.sadump.dump.elf;
+
+import io.sadump.dump.DumpBlockSource;
+import io.sadump.dump.DumpFormat;
+import io.sadump.dump.DumpFormatException;
+import io.sadump.dump.ReadBackDump;
+import io.sadump.dump.VmcoreinfoLocator;
+import io.sadump.machine.CpuState;
+import io.sadump.machine.MemoryChunk;
+import io.sadump.machine.MemorySource;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads an s390x ELF core (a vmcore) as a memory source: {@code PT_LOAD} segments become chunks at
+ * their physical address ({@code p_paddr}; DATA for the file part, ZERO for {@code p_memsz >
+ * p_filesz}; where loads overlap, the first one wins), the CPUs come from the PRSTATUS/PRFPREG/
+ * NT_S390_* notes (numbered by {@code pr_pid - 1}), the VMCOREINFO from its note (else from memory, as
+ * {@link VmcoreinfoLocator} finds it).
+ *
+ * <p>A core whose segments or notes reach past the end of the file is incomplete: {@link #open}
+ * fails with {@link io.sadump.dump.IncompleteDumpException}, {@link #inspect} returns the part that
+ * is there with {@link ReadBackDump#complete()} false.
+ */
+public final class ElfCoreReader {
+    private ElfCoreReader() {}
+
+    /** Largest note segment read (real ones are a few KiB per CPU). */
+    static final long MAX_NOTES = 64L << 20;
+
+    public static ReadBackDump open(DumpBlockSource source, String name) throws IOException {
+        return inspect(source, name).requireComplete();
+    }
+
+    public static ReadBackDump inspect(DumpBlockSource source, String name) throws IOException {
+        long size = source.size();
+        if (size < ElfHeader.SIZE) {
+            throw new DumpFormatException(name + ": too small for an ELF header (" + size + " bytes)");
+        }
+        byte[] eb = new byte[ElfHeader.SIZE];
+        source.read(0, eb, 0, eb.length);
+        ByteBuffer ebuf = ByteBuffer.wrap(eb);
+        if (!ElfHeader.hasMagic(ebuf)) {
+            throw new DumpFormatException(name + ": not an ELF file (no \\x7fELF magic)");
+        }
+        ElfHeader h = ElfHeader.read(ebuf);
+        if (h.elfClass() != ElfHeader.ELFCLASS64 || h.data() != ElfHeader.ELFDATA2MSB) {
+            throw new DumpFormatException(name + ": not a 64-bit big-endian ELF file (class " + h.elfClass() + ", data "
+                    + h.data() + ")");
+        }
+        if (h.type() != ElfHeader.ET_CORE || h.machine() != ElfHeader.EM_S390) {
+            throw new DumpFormatException(name + ": not an s390x core (e_type " + h.type() + ", e_machine " + h.machine()
+                    + "; need 4 ET_CORE and 22 EM_S390)");
+        }
+        if (h.phentsize() != ElfProgramHeader.SIZE) {
+            throw new DumpFormatException(name + ": e_phentsize is " + h.phentsize() + ", not 56");
+        }
+        long phnum = h.phnum();
+        if (phnum == ElfHeader.PN_XNUM) {
+            phnum = sectionZeroInfo(source, h, name);
+        }
+        List<String> problems = new ArrayList<>();
+        byte[] pb = new byte[(int) (phnum * ElfProgramHeader.SIZE)];
+        try {
+            source.read(h.phoff(), pb, 0, pb.length);
+        } catch (EOFException e) {
+            throw new DumpFormatException(name + ": the program headers reach past the end of the file", e);
+        }
+        ByteBuffer pbuf = ByteBuffer.wrap(pb);
+        List<ElfProgramHeader> loads = new ArrayList<>();
+        List<ElfNote> notes = new ArrayList<>();
+        for (int i = 0; i < phnum; i++) {
+            ElfProgramHeader p = ElfProgramHeader.read(pbuf);
+            if (p.type() == ElfProgramHeader.PT_LOAD) {
+                loads.add(p);
+            } else if (p.type() == ElfProgramHeader.PT_NOTE) {
+                readNotes(source, p, name, notes, problems, size);
+            }
+        }
+
+        S390CoreNotes.CpuCollector collector = new S390CoreNotes.CpuCollector();
+        Optional<String> vmcoreinfo = Optional.empty();
+        for (ElfNote n : notes) {
+            String err = collector.accept(n);
+            if (err != null) {
+                throw new DumpFormatException(name + ": " + err);
+            }
+            if (n.name().equals(S390CoreNotes.VMCOREINFO) && n.type() == S390CoreNotes.NT_VMCOREINFO) {
+                vmcoreinfo = Optional.of(text(n.desc()));
+            }
+        }
+        String err = collector.close();
+        if (err != null) {
+            throw new DumpFormatException(name + ": " + err);
+        }
+        List<CpuState> cpus = collector.cpus();
+
+        loads.sort(Comparator.comparingLong(ElfProgramHeader::paddr));
+        List<MemoryChunk> chunks = new ArrayList<>();
+        long covered = 0;
+        long fileBytes = 0;
+        long memorySize = 0;
+        for (ElfProgramHeader p : loads) {
+            if (p.memsz() <= 0) {
+                continue;
+            }
+            long start = p.paddr();
+            long filesz = Math.min(p.filesz(), p.memsz());
+            long available = Math.max(0, Math.min(filesz, size - p.offset()));
+            if (available < filesz) {
+                problems.add(String.format("%s: the segment for memory 0x%X-0x%X needs file bytes up to 0x%X, the file "
+                        + "has 0x%X", name, start, start + p.memsz(), p.offset() + filesz, size));
+            }
+            long fileOffset = p.offset();
+            // the part of the load not covered by an earlier one
+            long from = Math.max(start, covered);
+            long dataEnd = start + available;
+            if (from < dataEnd) {
+                long delta = from - start;
+                long o = fileOffset + delta;
+                chunks.add(MemoryChunk.data(from, dataEnd - from, (off, dst, d, n) -> source.read(o + off, dst, d, n)));
+            }
+            if (available == filesz) {
+                long zeroFrom = Math.max(start + filesz, covered);
+                long end = start + p.memsz();
+                if (zeroFrom < end) {
+                    chunks.add(MemoryChunk.zero(zeroFrom, end - zeroFrom));
+                }
+                covered = Math.max(covered, end);
+            } else {
+                covered = Math.max(covered, dataEnd);
+            }
+            fileBytes += available;
+            memorySize = Math.max(memorySize, start + p.memsz());
+        }
+        long systemSize = memorySize;
+        MemorySource view = new MemorySource() {
+            @Override
+            public List<MemoryChunk> chunks() {
+                return chunks;
+            }
+
+            @Override
+            public long memorySize() {
+                return systemSize;
+            }
+
+            @Override
+            public List<CpuState> cpus() {
+                return cpus;
+            }
+
+            @Override
+            public Optional<String> vmcoreinfo() {
+                return Optional.empty();
+            }
+        };
+        if (vmcoreinfo.isEmpty()) {
+            vmcoreinfo = VmcoreinfoLocator.find(view);
+        }
+        Optional<String> problem = problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
+        return new ReadBackDump(DumpFormat.ELF, chunks, memorySize, cpus, vmcoreinfo, problem, fileBytes,
+                Optional.empty(), Optional.empty(), List.of(source));
+    }
+
+    private static void readNotes(DumpBlockSource source, ElfProgramHeader p, String name, List<ElfNote> notes,
+            List<String> problems, long size) throws IOException {
+        if (p.filesz() > MAX_NOTES) {
+            throw new DumpFormatException(name + ": the note segment of " + p.filesz() + " bytes is too large");
+        }
+        if (p.offset() + p.filesz() > size) {
+            problems.add(String.format("%s: the note segment needs file bytes up to 0x%X, the file has 0x%X", name,
+                    p.offset() + p.filesz(), size));
+            return;
+        }
+        byte[] nb = new byte[(int) p.filesz()];
+        source.read(p.offset(), nb, 0, nb.length);
+        ByteBuffer b = ByteBuffer.wrap(nb);
+        while (b.remaining() >= ElfNote.HEADER_SIZE) {
+            if (b.getInt(b.position()) == 0 && b.getInt(b.position() + 4) == 0 && b.getInt(b.position() + 8) == 0) {
+                break; // the empty note that ends the kernel's note list
+            }
+            try {
+                notes.add(ElfNote.read(b));
+            } catch (IllegalArgumentException e) {
+                throw new DumpFormatException(name + ": damaged note at byte 0x" + Long.toHexString(p.offset()
+                        + b.position()) + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static long sectionZeroInfo(DumpBlockSource source, ElfHeader h, String name) throws IOException {
+        if (h.shoff() == 0) {
+            throw new DumpFormatException(name + ": e_phnum is PN_XNUM but there is no section header 0");
+        }
+        byte[] sh = new byte[64];
+        source.read(h.shoff(), sh, 0, sh.length);
+        return ByteBuffer.wrap(sh).getInt(44) & 0xFFFF_FFFFL; // sh_info of Elf64_Shdr
+    }
+
+    private static String text(byte[] b) {
+        int end = b.length;
+        while (end > 0 && b[end - 1] == 0) {
+            end--;
+        }
+        return new String(b, 0, end, StandardCharsets.ISO_8859_1);
+    }
+}

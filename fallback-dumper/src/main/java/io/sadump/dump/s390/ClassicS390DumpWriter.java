@@ -1,0 +1,121 @@
+package io.sadump.dump.s390;
+
+import io.sadump.dump.DumpProgressListener;
+import io.sadump.dump.MemoryFrames;
+import io.sadump.dump.TapeBlockSink;
+import io.sadump.machine.MemorySource;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.List;
+
+/**
+ * Writes the classic s390 dump format (magic ...fd; reference s390-tools-dump.md §1.1-1.3, §1.7):
+ * the 4 KiB header, all memory {@code [0, mem_size)} uncompressed, then the 16-byte end marker.
+ *
+ * <p>On tape ({@code zipl/boot/tape2dump.c}) the dump is a tape file of its own: a tapemark that closes
+ * the dump tool's file, the header block, memory in 32 KiB blocks (memory the source does not hold is
+ * written as zeros), the end marker as a 16-byte block, and a closing tapemark. End of tape is the
+ * tape sink's {@link io.sadump.dump.DumpDeviceFullException}; the partial dump then has no end marker.
+ *
+ * <p>In a file the memory follows the header directly and the end marker sits at {@code 0x1000 +
+ * mem_size} (what zgetdump and libkdumpfile read as "s390"). Frames the source has no data for are
+ * skipped with a seek when the target is seekable (a sparse file), else written as zeros.
+ */
+public final class ClassicS390DumpWriter {
+    /** {@code BLK_SIZE} of the tape dumper: 32 KiB per memory block. */
+    public static final int TAPE_BLOCK_SIZE = 0x8000;
+
+    private static final int TAPE_BLOCKS_PER_PROGRESS = (int) (MemoryFrames.FRAME_SIZE / TAPE_BLOCK_SIZE);
+
+    private final S390DumpSettings settings;
+
+    public ClassicS390DumpWriter(S390DumpSettings settings) {
+        this.settings = settings;
+    }
+
+    private S390DumpHeader header(MemorySource source) {
+        return S390ExtDumpWriter.baseHeader(settings, source, S390DumpHeader.MAGIC, settings.todClock().getAsLong());
+    }
+
+    private S390EndMarker endMarker(S390DumpHeader h) {
+        long tod = settings.todClock().getAsLong();
+        return S390EndMarker.at(Long.compareUnsigned(tod, h.tod()) < 0 ? h.tod() : tod);
+    }
+
+    /** Writes the dump to tape, tapemarks included. */
+    public S390DumpResult writeTape(MemorySource source, TapeBlockSink tape) throws IOException {
+        S390DumpHeader h = header(source);
+        long memSize = h.memSize();
+        MemoryFrames frames = new MemoryFrames(source, memSize);
+        DumpProgressListener listener = settings.listener();
+        tape.writeTapemark();
+        tape.writeBlock(h.toBytes(), 0, S390DumpHeader.SIZE);
+        long blocks = 1;
+        byte[] buf = new byte[TAPE_BLOCK_SIZE];
+        long written = 0;
+        for (long addr = 0; addr < memSize; addr += TAPE_BLOCK_SIZE) {
+            int n = (int) Math.min(TAPE_BLOCK_SIZE, memSize - addr);
+            frames.read(addr, buf, 0, n);
+            if (n < TAPE_BLOCK_SIZE) {
+                java.util.Arrays.fill(buf, n, TAPE_BLOCK_SIZE, (byte) 0);
+            }
+            tape.writeBlock(buf, 0, TAPE_BLOCK_SIZE);
+            blocks++;
+            written += TAPE_BLOCK_SIZE;
+            if (blocks % TAPE_BLOCKS_PER_PROGRESS == 1) {
+                listener.progress(Math.min(addr + TAPE_BLOCK_SIZE, memSize), memSize, written);
+            }
+        }
+        S390EndMarker em = endMarker(h);
+        tape.writeBlock(em.toBytes(), 0, S390EndMarker.SIZE);
+        blocks++;
+        tape.writeTapemark();
+        tape.flush();
+        listener.progress(memSize, memSize, written);
+        return new S390DumpResult(h, em, List.of(blocks), written, 0, 0);
+    }
+
+    /** Writes the dump as a file: header, memory, end marker. */
+    public S390DumpResult writeFile(MemorySource source, WritableByteChannel out) throws IOException {
+        S390DumpHeader h = header(source);
+        long memSize = h.memSize();
+        MemoryFrames frames = new MemoryFrames(source, memSize);
+        DumpProgressListener listener = settings.listener();
+        SeekableByteChannel seekable = out instanceof SeekableByteChannel s ? s : null;
+        long base = seekable != null ? seekable.position() : 0;
+        writeAll(out, h.toBytes(), S390DumpHeader.SIZE);
+        byte[] buf = new byte[(int) MemoryFrames.FRAME_SIZE];
+        byte[] zeros = null;
+        for (long f = 0; f < frames.frameCount(); f++) {
+            int n = (int) frames.frameLength(f);
+            if (frames.holdsData(f)) {
+                frames.read(f * MemoryFrames.FRAME_SIZE, buf, 0, n);
+                writeAll(out, buf, n);
+            } else if (seekable != null) {
+                seekable.position(seekable.position() + n);
+            } else {
+                if (zeros == null) {
+                    zeros = new byte[buf.length];
+                }
+                writeAll(out, zeros, n);
+            }
+            listener.progress(f * MemoryFrames.FRAME_SIZE + n, memSize, f * MemoryFrames.FRAME_SIZE + n);
+        }
+        if (seekable != null) {
+            seekable.position(base + S390DumpHeader.SIZE + memSize);
+        }
+        S390EndMarker em = endMarker(h);
+        writeAll(out, em.toBytes(), S390EndMarker.SIZE);
+        long fileSize = S390DumpHeader.SIZE + memSize + S390EndMarker.SIZE;
+        return new S390DumpResult(h, em, List.of((fileSize + 4095) / 4096), memSize, 0, 0);
+    }
+
+    private static void writeAll(WritableByteChannel out, byte[] b, int n) throws IOException {
+        ByteBuffer bb = ByteBuffer.wrap(b, 0, n);
+        while (bb.hasRemaining()) {
+            out.write(bb);
+        }
+    }
+}

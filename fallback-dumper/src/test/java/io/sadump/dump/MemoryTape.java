@@ -1,0 +1,74 @@
+package io.sadump.dump;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A tape in memory for tests: blocks and tapemarks in order, with an optional capacity in bytes after
+ * which writes fail as end of tape.
+ */
+public final class MemoryTape implements TapeBlockSink {
+    private final List<byte[]> records = new ArrayList<>(); // null = tapemark
+    private final long capacity;
+    private long used;
+
+    public MemoryTape(long capacityBytes) {
+        this.capacity = capacityBytes;
+    }
+
+    @Override
+    public void writeBlock(byte[] buf, int off, int length) throws IOException {
+        if (used + length > capacity) {
+            throw new DumpDeviceFullException("end of tape after " + used + " bytes", used);
+        }
+        records.add(Arrays.copyOfRange(buf, off, off + length));
+        used += length;
+    }
+
+    @Override
+    public void writeTapemark() throws IOException {
+        if (used + 1 > capacity) {
+            throw new DumpDeviceFullException("end of tape after " + used + " bytes", used);
+        }
+        records.add(null);
+        used += 1;
+    }
+
+    public List<byte[]> records() {
+        return records;
+    }
+
+    /** The file after {@code tapemarks} tapemarks, read block by block. */
+    public TapeBlockSource file(int tapemarks) {
+        int start = 0;
+        for (int seen = 0; seen < tapemarks; start++) {
+            if (records.get(start) == null) {
+                seen++;
+            }
+        }
+        int first = start;
+        return new TapeBlockSource() {
+            int pos = first;
+
+            @Override
+            public int readBlock(byte[] dst) {
+                if (pos >= records.size()) {
+                    return END_OF_DATA;
+                }
+                byte[] r = records.get(pos++);
+                if (r == null) {
+                    return TAPEMARK;
+                }
+                System.arraycopy(r, 0, dst, 0, Math.min(dst.length, r.length));
+                return r.length;
+            }
+
+            @Override
+            public void seekBlock(long block) {
+                pos = (int) Math.min(records.size(), first + block);
+            }
+        };
+    }
+}

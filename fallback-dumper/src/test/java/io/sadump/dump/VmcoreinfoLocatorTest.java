@@ -1,0 +1,129 @@
+package io.sadump.dump;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sadump.dump.elf.ElfCoreReader;
+import io.sadump.dump.elf.ElfCoreWriter;
+import io.sadump.dump.s390.ClassicS390DumpReader;
+import io.sadump.dump.s390.ClassicS390DumpWriter;
+import io.sadump.dump.s390.S390DumpSettings;
+import io.sadump.dump.s390.S390ExtDumpReader;
+import io.sadump.dump.s390.S390ExtDumpWriter;
+import io.sadump.machine.AbsoluteStorage;
+import io.sadump.machine.Lowcore;
+import io.sadump.machine.StorageMemorySource;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class VmcoreinfoLocatorTest {
+    static final long MIB = 1L << 20;
+    static final String TEXT = "OSRELEASE=6.1.0\nPAGESIZE=4096\nSYMBOL(lowcore_ptr)=0000000001234000\n";
+
+    /** The CKSM vectors of reference kernel-kdump.md §2.1. */
+    @Test
+    void cksmVectors() {
+        HexFormat hex = HexFormat.of();
+        assertThat(Cksm.of(hex.parseHex("000102030405060708090A"), 0, 11)).isEqualTo(0x0C0F120A);
+        assertThat(Cksm.of(hex.parseHex("FFFFFFFF00000002"), 0, 8)).isEqualTo(0x00000002);
+        assertThat(Cksm.of(hex.parseHex("FFFFFFFF"), 0, 4)).isEqualTo(0xFFFFFFFF);
+        assertThat(Cksm.of(hex.parseHex("8000000080000000"), 0, 8)).isEqualTo(0x00000001);
+        assertThat(Cksm.of(new byte[0], 0, 0)).isZero();
+        byte[] text = "OSRELEASE=6.1.0\nPAGESIZE=4096\n".getBytes(StandardCharsets.US_ASCII);
+        assertThat(Cksm.of(text, 0, text.length)).isEqualTo(0x28CCCB95);
+        // os_info vector 1: magic, version 1.1, crashkernel 0x10000000 + 0x10000000
+        byte[] page = new byte[4096];
+        ByteBuffer.wrap(page).putLong(0, 0x4F53494E464F535AL).putShort(0x0C, (short) 1).putShort(0x0E, (short) 1)
+                .putLong(0x10, 0x10000000L).putLong(0x18, 0x10000000L);
+        assertThat(Cksm.of(page, 0x0C, 4096 - 0x0C)).isEqualTo(0x20010001);
+    }
+
+    /** A meminfo page at {@code page} whose entry 0 points to {@code data} at {@code dataAddress}. */
+    static void meminfo(AbsoluteStorage s, long page, long dataAddress, byte[] data) {
+        s.write(dataAddress, data);
+        byte[] p = new byte[4096];
+        ByteBuffer b = ByteBuffer.wrap(p);
+        b.putLong(0, VmcoreinfoLocator.MEMINFO_MAGIC).putShort(0x0C, (short) 1).putShort(0x0E, (short) 2)
+                .putLong(0x10, 64 * MIB).putLong(0x18, 32 * MIB);
+        b.putLong(0x20, dataAddress).putLong(0x28, data.length).putInt(0x30, Cksm.of(data, 0, data.length));
+        b.putInt(0x08, Cksm.of(p, 0x0C, 4096 - 0x0C));
+        s.write(page, p);
+        s.putU64(Lowcore.MEMINFO_POINTER, page);
+    }
+
+    static byte[] note(String text) {
+        byte[] t = text.getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer b = ByteBuffer.allocate(24 + ((t.length + 3) & ~3));
+        b.putInt(11).putInt(t.length).putInt(0).put("VMCOREINFO".getBytes(StandardCharsets.US_ASCII)).put((byte) 0)
+                .put((byte) 0).put(t);
+        return b.array();
+    }
+
+    @Test
+    void findsTheTextThroughMeminfoEntryZero() {
+        AbsoluteStorage s = AbsoluteStorage.inMemory(8 * MIB);
+        meminfo(s, 0x30000, 0x31000, TEXT.getBytes(StandardCharsets.US_ASCII));
+        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s, List.of(), Optional.empty()))).contains(TEXT);
+    }
+
+    @Test
+    void acceptsAWholeNoteInEntryZero() {
+        AbsoluteStorage s = AbsoluteStorage.inMemory(8 * MIB);
+        meminfo(s, 0x30000, 0x31000, note(TEXT));
+        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s, List.of(), Optional.empty()))).contains(TEXT);
+    }
+
+    @Test
+    void fallsBackToTheNotePointerWhenMeminfoIsDamaged() {
+        AbsoluteStorage s = AbsoluteStorage.inMemory(8 * MIB);
+        meminfo(s, 0x30000, 0x31000, "OSRELEASE=wrong\n".getBytes(StandardCharsets.US_ASCII));
+        s.putU8(0x30000 + 0x100, 0x55); // breaks the header checksum
+        s.write(0x32004, note(TEXT));
+        s.putU64(Lowcore.VMCOREINFO_POINTER, 0x32004);
+        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s, List.of(), Optional.empty()))).contains(TEXT);
+    }
+
+    @Test
+    void nothingWhenNeitherIsValid() {
+        AbsoluteStorage s = AbsoluteStorage.inMemory(8 * MIB);
+        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s, List.of(), Optional.empty()))).isEmpty();
+        meminfo(s, 0x30000, 0x31000, TEXT.getBytes(StandardCharsets.US_ASCII));
+        s.putU8(0x31000, 'X'); // entry checksum no longer matches
+        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s, List.of(), Optional.empty()))).isEmpty();
+        s.putU64(Lowcore.VMCOREINFO_POINTER, 7 * MIB + 100); // points at zeros: no note name
+        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s, List.of(), Optional.empty()))).isEmpty();
+    }
+
+    /** Every s390 reader finds it in the dumped memory, and a conversion to ELF carries it as a note. */
+    @Test
+    void s390DumpsYieldTheVmcoreinfoAndConvertToElf() throws IOException {
+        AbsoluteStorage s = TestMemory.storage(TestMemory.Workload.MIXED, 16 * MIB, 4);
+        meminfo(s, 0x30000, 0x31000, TEXT.getBytes(StandardCharsets.US_ASCII));
+        List<io.sadump.machine.CpuState> cpus = TestMemory.cpus(s, 2, 4);
+        StorageMemorySource src = new StorageMemorySource(s, cpus, Optional.empty());
+        S390DumpSettings settings = S390DumpSettings.defaults().withFixedTod(0xD000_0000_0000_0000L);
+        MemoryVolume vol = new MemoryVolume(1 << 16);
+        new S390ExtDumpWriter(settings).write(src, vol);
+        try (ReadBackDump ext = S390ExtDumpReader.open(vol.source(), "ext")) {
+            assertThat(ext.vmcoreinfo()).contains(TEXT);
+            ByteArrayOutputStream elf = new ByteArrayOutputStream();
+            new ElfCoreWriter(ElfCoreWriter.Options.defaults()).write(ext, Channels.newChannel(elf));
+            try (ReadBackDump back = ElfCoreReader.open(DumpBlockSource.ofBytes(elf.toByteArray()), "converted")) {
+                assertThat(back.vmcoreinfo()).contains(TEXT);
+                assertThat(back.cpus()).isEqualTo(cpus);
+                assertThat(TestMemory.digests(back, 16 * MIB)).isEqualTo(TestMemory.digests(s, 16 * MIB));
+            }
+        }
+        ByteArrayOutputStream classic = new ByteArrayOutputStream();
+        new ClassicS390DumpWriter(settings).writeFile(src, Channels.newChannel(classic));
+        try (ReadBackDump c = ClassicS390DumpReader.open(DumpBlockSource.ofBytes(classic.toByteArray()), "c")) {
+            assertThat(c.vmcoreinfo()).contains(TEXT);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.sadump.ipl;
+
+import io.sadump.device.DeviceException;
+import io.sadump.device.ckd.EckdDasd;
+import io.sadump.device.ckd.EckdExtent;
+import io.sadump.device.dumptool.DumpDeviceInfo;
+import io.sadump.device.dumptool.DumpDevicePreparer;
+import io.sadump.device.dumptool.DumpToolKind;
+import io.sadump.device.dumptool.MultiVolumeTable;
+import io.sadump.dump.DumpBlockSink;
+import io.sadump.dump.DumpDeviceFullException;
+import io.sadump.dump.s390.S390DumpResult;
+import io.sadump.dump.s390.S390DumpSettings;
+import io.sadump.dump.s390.S390ExtDumpWriter;
+import io.sadump.machine.DeviceNumber;
+import io.sadump.machine.MemorySource;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A 3390 DASD as the IPL and the zipl ECKD dumpers use it (reference s390-tools-dump.md §1.4-1.6): the
+ * dump tool at block 3 of track 0, the dump partition from track 1 (single volume) or the partitions of
+ * the multi-volume table that follows an {@code XMULT64} tool.
+ */
+public final class EckdIplDevice implements IplDevice {
+    private final DeviceNumber number;
+    private final EckdDasd dasd;
+    private final VolumeOpener volumes;
+
+    /** Opens another 3390 of the machine by device number, for multi-volume dumps. */
+    @FunctionalInterface
+    public interface VolumeOpener {
+        /** The volume, opened for writing; empty when no 3390 is defined at {@code number}. */
+        Optional<EckdDasd> open(DeviceNumber number) throws DeviceException;
+    }
+
+    /**
+     * @param dasd the IPL volume, opened for writing; closed with this device
+     */
+    public EckdIplDevice(DeviceNumber number, EckdDasd dasd, VolumeOpener volumes) {
+        this.number = number;
+        this.dasd = dasd;
+        this.volumes = volumes;
+    }
+
+    @Override
+    public DeviceNumber number() {
+        return number;
+    }
+
+    @Override
+    public String description() {
+        String volser;
+        try {
+            volser = dasd.volser();
+        } catch (DeviceException e) {
+            volser = "";
+        }
+        return "3390 " + number + (volser.isBlank() ? "" : " (volser " + volser.strip() + ")");
+    }
+
+    @Override
+    public byte[] readIplRecord() throws IOException {
+        return dasd.readIplRecord();
+    }
+
+    @Override
+    public DumpTool readDumpTool() throws IOException {
+        return DumpTool.of(DumpDevicePreparer.inspect(dasd), "3390 " + number);
+    }
+
+    @Override
+    public FallbackDumpResult dump(MemorySource memory, DumpTool tool, S390DumpSettings settings)
+            throws IOException {
+        S390DumpSettings s = settings.withCompression(!tool.noCompress() && tool.kind() == DumpToolKind.ECKD_SINGLE);
+        if (tool.hasLimit()) {
+            s = s.withMemoryLimit(tool.memoryLimit());
+        }
+        S390ExtDumpWriter writer = new S390ExtDumpWriter(s);
+        try {
+            if (tool.kind() == DumpToolKind.ECKD_SINGLE) {
+                S390DumpResult r = writer.write(memory, new ExtentSink(dasd.dumpPartition()));
+                return new FallbackDumpResult(DumpKind.S390_EXT, List.of(number), r.header().memSize(),
+                        r.dumpFileBytes());
+            }
+            return dumpMultiVolume(memory, tool, writer);
+        } catch (DumpDeviceFullException e) {
+            throw new DumpFailedException(DumpFailedException.DEVICE_TOO_SMALL, "Device too small: " + e.getMessage(), e);
+        } catch (DeviceException e) {
+            throw new DumpFailedException(DumpFailedException.IO_ERROR, "I/O error: " + e.getMessage(), e);
+        }
+    }
+
+    private FallbackDumpResult dumpMultiVolume(MemorySource memory, DumpTool tool, S390ExtDumpWriter writer)
+            throws IOException {
+        MultiVolumeTable table = tool.multiVolumeTable().orElseThrow();
+        List<EckdDasd> opened = new ArrayList<>();
+        try {
+            List<DumpBlockSink> sinks = new ArrayList<>();
+            List<DeviceNumber> numbers = new ArrayList<>();
+            for (MultiVolumeTable.Volume v : table.volumes()) {
+                DeviceNumber devno = v.device();
+                EckdDasd d;
+                if (devno.equals(number)) {
+                    d = dasd;
+                } else {
+                    // eckd2dump_mv.c check_volume: the volume must exist and carry the same table
+                    d = volumes.open(devno).orElseThrow(() -> new DumpFailedException(
+                            DumpFailedException.DEVICE_UNDEFINED, String.format("%04x is undefined", devno.devno())));
+                    opened.add(d);
+                    DumpDeviceInfo other = DumpDevicePreparer.inspect(d);
+                    long otherTime = other.multiVolumeTable().map(MultiVolumeTable::timestamp).orElse(-1L);
+                    if (otherTime != table.timestamp()) {
+                        throw new DumpFailedException(DumpFailedException.INCONSISTENT_TIME, String.format(
+                                "Inconsistent time stamps: volume %s does not carry the IPL volume's table", devno));
+                    }
+                }
+                int bpt = v.blocksPerTrack();
+                EckdExtent partition = d.extent((int) (v.startBlock() / bpt), (int) (v.endBlock() / bpt));
+                if (!tool.force() && !DumpDevicePreparer.hasSignature(d)) {
+                    throw new DumpFailedException(DumpFailedException.WRONG_SIGNATURE, String.format(
+                            "Wrong signature on %s: its dump partition was not prepared for this set", devno));
+                }
+                sinks.add(new ExtentSink(partition));
+                numbers.add(devno);
+            }
+            S390DumpResult r = writer.writeMultiVolume(memory, sinks, table.timestamp());
+            return new FallbackDumpResult(DumpKind.S390_EXT, numbers.subList(0, r.volumesUsed()),
+                    r.header().memSize(), r.dumpFileBytes());
+        } finally {
+            for (EckdDasd d : opened) {
+                d.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        dasd.close();
+    }
+
+    /** A DASD extent as the block sink of the s390 dump writers. */
+    static final class ExtentSink implements DumpBlockSink {
+        private final EckdExtent extent;
+
+        ExtentSink(EckdExtent extent) {
+            this.extent = extent;
+        }
+
+        @Override
+        public void writeBlocks(long firstBlock, byte[] buf, int off, int blockCount) throws IOException {
+            extent.writeBlocks(firstBlock, ByteBuffer.wrap(buf, off, blockCount * BLOCK_SIZE));
+        }
+
+        @Override
+        public long capacityBlocks() {
+            return extent.blockCount();
+        }
+
+        @Override
+        public void flush() throws IOException {
+            extent.dasd().flush();
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.sadump.ipl;
+
+import io.sadump.machine.DeviceNumber;
+import java.io.IOException;
+
+/** Opens the device at a load address, as the channel subsystem finds it. */
+@FunctionalInterface
+public interface IplDevices {
+    /**
+     * @throws IplException when no device is defined at {@code number}, naming what is attached
+     */
+    IplDevice open(DeviceNumber number) throws IOException;
+}

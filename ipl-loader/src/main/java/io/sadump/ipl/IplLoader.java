@@ -1,0 +1,340 @@
+package io.sadump.ipl;
+
+import io.sadump.dump.DumpProgressListener;
+import io.sadump.dump.s390.S390DumpSettings;
+import io.sadump.machine.AbsoluteStorage;
+import io.sadump.machine.CpuState;
+import io.sadump.machine.CrashkernelRange;
+import io.sadump.machine.Lowcore;
+import io.sadump.machine.MachineConfig;
+import io.sadump.machine.MachineConfig.DumpconfAction;
+import io.sadump.machine.Sizes;
+import io.sadump.machine.StorageMemorySource;
+import io.sadump.meminfo.KdumpVerdict;
+import io.sadump.meminfo.MeminfoPage;
+import io.sadump.meminfo.VerdictResult;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The IPL model: the HMC's Load of a dump device and the PSW restart, each ending in the single
+ * decision point of shared/DESIGN.md. The dumper (or the first kernel, on restart) runs the {@link
+ * KdumpVerdict}; on pass it swaps the crashkernel memory with {@code [0, size)} ({@link
+ * CrashkernelSwap}), sets {@code OLDMEM_BASE/SIZE} and enters the {@link KdumpKernel}; on fail it says
+ * why, with the code, and writes the stand-alone dump to its IPL device. Afterwards it re-IPLs through
+ * a valid IPIB or stops in a disabled wait (reference/kernel-kdump.md §3).
+ *
+ * <p>Nothing is printed: every console line goes to the {@link ConsoleListener} and into the {@link
+ * LoadOutcome}. The dumper's own code in storage (zipl loads it below 0x10000) is not modelled, so the
+ * dump holds exactly the production system's memory.
+ */
+public final class IplLoader {
+    /** The dump tool's banner (zipl {@code stage2dump.c}, reference s390-tools-dump.md §2). */
+    public static final String BANNER = "zIPL v2.31.0 dump tool (64 bit)";
+    /** The line before the memory is written. */
+    public static final String DUMPING = "Dumping 64 bit OS";
+    public static final String DUMP_SUCCESSFUL = "Dump successful";
+    public static final String DUMP_FAILED = "Dump failed";
+    /** How often the dumper prints its progress line (about every 5 s, §2). */
+    static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+    /** Disabled wait PSW mask: wait state, EA+BA (64-bit), no interrupts; the address carries the code. */
+    public static final long DISABLED_WAIT_MASK = 0x0002_0001_8000_0000L;
+    /** Running PSW after a successful restart of kdump: the kdump kernel runs enabled, 64-bit. */
+    static final long KDUMP_RUNNING_MASK = 0x0704_C001_8000_0000L;
+
+    private final AbsoluteStorage storage;
+    private final MachineConfig config;
+    private final List<CpuState> cpus;
+    private final IplDevices devices;
+    private final KdumpKernel kdump;
+    private final Optional<ProductionReboot> reboot;
+    private final Clock clock;
+    private S390DumpSettings dumpSettings = S390DumpSettings.defaults();
+
+    /**
+     * @param storage the machine's absolute storage (opened for writing)
+     * @param cpus the machine's CPUs, IPL CPU first
+     * @param reboot boots the production system on re-IPL; empty when there is none to boot
+     */
+    public IplLoader(AbsoluteStorage storage, MachineConfig config, List<CpuState> cpus, IplDevices devices,
+            KdumpKernel kdump, Optional<ProductionReboot> reboot, Clock clock) {
+        this.storage = Objects.requireNonNull(storage);
+        this.config = Objects.requireNonNull(config);
+        if (cpus.isEmpty()) {
+            throw new IllegalArgumentException("a machine needs at least one CPU");
+        }
+        this.cpus = List.copyOf(cpus);
+        this.devices = Objects.requireNonNull(devices);
+        this.kdump = Objects.requireNonNull(kdump);
+        this.reboot = Objects.requireNonNull(reboot);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    /** The settings of the stand-alone dump (threads, TOD clock); the tool's parameters override them. */
+    public IplLoader withDumpSettings(S390DumpSettings settings) {
+        this.dumpSettings = Objects.requireNonNull(settings);
+        return this;
+    }
+
+    /** The HMC's Load. Throws {@link IplException}, with nothing changed, when the device cannot be IPLed. */
+    public LoadOutcome load(LoadRequest request, ConsoleListener console) throws IOException {
+        Task t = new Task("load " + request.device(), console);
+        return t.load(request, cpus);
+    }
+
+    /** PSW restart: the first kernel's restart handler, then its {@code on_restart} action. */
+    public LoadOutcome restart(ConsoleListener console) throws IOException {
+        Task t = new Task("restart", console);
+        return t.restart();
+    }
+
+    /** One load or restart: collects its console lines. */
+    private final class Task {
+        final String trigger;
+        final ConsoleListener console;
+        final List<String> messages = new ArrayList<>();
+        final Instant start;
+
+        Task(String trigger, ConsoleListener console) {
+            this.trigger = trigger;
+            this.console = console;
+            this.start = clock.instant();
+        }
+
+        void say(String line) {
+            messages.add(line);
+            console.message(line);
+        }
+
+        LoadOutcome load(LoadRequest request, List<CpuState> current) throws IOException {
+            say(String.format("HMC: load %s (%s%s%s)", request.device(), request.clear() ? "clear" : "normal",
+                    request.storeStatus() ? ", store status" : "",
+                    request.loadparm().isEmpty() ? "" : ", loadparm " + request.loadparm()));
+            try (IplDevice device = devices.open(request.device())) {
+                // Identify first: a device that cannot be IPLed as a dumper fails the load before anything changes.
+                byte[] iplRecord = device.readIplRecord();
+                DumpTool tool = device.readDumpTool();
+                List<CpuState> now = current;
+                if (request.storeStatus()) {
+                    storeStatus(now);
+                    say(String.format("HMC: store status: %d CPU%s stored (CPU %d, the IPL CPU, also at absolute 0x%04X)",
+                            now.size(), now.size() == 1 ? "" : "s", now.get(0).cpuAddress(), Lowcore.SAVE_AREA));
+                }
+                if (request.clear()) {
+                    storage.clear();
+                    now = now.stream().map(c -> CpuState.reset(c.cpuAddress())).toList();
+                    say("HMC: clear reset: storage zeroed (" + Sizes.format(storage.size())
+                            + "); no dump is possible");
+                } else {
+                    say("HMC: system reset (normal): storage kept");
+                }
+                java.nio.ByteBuffer r = java.nio.ByteBuffer.wrap(iplRecord);
+                say(String.format("HMC: IPL from %s: IPL PSW %016X; dump tool %s", device.description(),
+                        r.getLong(0), tool.describe()));
+                if (request.clear()) {
+                    say("The dump tool finds zeroed storage: nothing to dump; the system stays stopped");
+                    return outcome(Optional.empty(), DumpKind.NONE, false, 0,
+                            "load clear: storage was zeroed, no dump is possible", List.of(), 0, AfterDump.STOPPED, 0,
+                            now);
+                }
+                return dumper(device, tool, now);
+            }
+        }
+
+        /** The dump tool running after the IPL: verdict, then kdump or the stand-alone dump. */
+        LoadOutcome dumper(IplDevice device, DumpTool tool, List<CpuState> now) throws IOException {
+            say(BANNER);
+            // stage2dump.c: store status on every CPU (SIGP stop-and-store); the IPL CPU's status is
+            // stored only by the operator's "store status".
+            for (int i = 1; i < now.size(); i++) {
+                now.get(i).storeStatus(storage, false);
+            }
+            VerdictResult verdict = KdumpVerdict.evaluate(storage);
+            if (verdict.passed()) {
+                say(passLine(verdict));
+                return kdump(verdict, now, false);
+            }
+            say(failLine(verdict));
+            return fallback(device, tool, verdict, now);
+        }
+
+        String passLine(VerdictResult v) {
+            MeminfoPage p = v.meminfo().orElseThrow();
+            return String.format("kdump check: meminfo at 0x%X valid, crashkernel %s at 0x%X, %d segments verified: "
+                    + "starting the kdump kernel at 0x%X", v.meminfoPointer(), Sizes.format(p.crashkernelSize()),
+                    p.crashkernelAddr(), v.segmentTable().orElseThrow().segments().size(), v.entryPoint());
+        }
+
+        String failLine(VerdictResult v) {
+            return String.format("kdump not possible: 0x%04X %s", v.code(), v.message());
+        }
+
+        /** Swap, OLDMEM_BASE/SIZE, enter the kdump kernel (purgatory's work, reference §3.3), then re-IPL. */
+        LoadOutcome kdump(VerdictResult verdict, List<CpuState> now, boolean fromKernel) throws IOException {
+            MeminfoPage page = verdict.meminfo().orElseThrow();
+            CrashkernelRange ck = new CrashkernelRange(page.crashkernelAddr(), page.crashkernelSize());
+            console.dumpStarting(storage);
+            CrashkernelSwap.swap(storage, ck);
+            storage.putU64(Lowcore.OLDMEM_BASE, ck.base());
+            storage.putU64(Lowcore.OLDMEM_SIZE, ck.size());
+            say(String.format("%sswapped [0, 0x%X) with [0x%X, 0x%X); OLDMEM_BASE=0x%X OLDMEM_SIZE=0x%X; "
+                    + "PSW %016X %016X", fromKernel ? "kernel: " : "", ck.size(), ck.base(), ck.end(), ck.base(),
+                    ck.size(), KDUMP_RUNNING_MASK, verdict.entryPoint()));
+            KdumpResult r = kdump.run(storage, now, this::say);
+            List<CpuState> after = new ArrayList<>(now);
+            after.set(0, now.get(0).withPsw(KDUMP_RUNNING_MASK, verdict.entryPoint()));
+            String reason = "kdump: " + verdict.message() + "; vmcore written";
+            return reIpl(r.reIpl(), Optional.of(verdict), DumpKind.VMCORE, true, 0, reason,
+                    List.of(r.vmcore().toString()), r.bytes(), 0, after);
+        }
+
+        /** The stand-alone dump to the IPL device, the dumper's messages, then exit. */
+        LoadOutcome fallback(IplDevice device, DumpTool tool, VerdictResult verdict, List<CpuState> now)
+                throws IOException {
+            say(DUMPING);
+            if (tool.noCompress() && tool.kind() == io.sadump.device.dumptool.DumpToolKind.ECKD_SINGLE) {
+                say("Dump compression prevented by the --no-compress attribute");
+            }
+            if (tool.hasLimit()) {
+                say("Using memory limit");
+            }
+            console.dumpStarting(storage);
+            Progress progress = new Progress();
+            S390DumpSettings settings = dumpSettings.withListener(progress);
+            Optional<String> vmcoreinfo = Optional.empty();
+            StorageMemorySource memory = new StorageMemorySource(storage, now, vmcoreinfo);
+            String reason = "kdump not possible (" + verdict.summary() + ")";
+            try {
+                FallbackDumpResult r = device.dump(memory, tool, settings);
+                progress.finish();
+                say(DUMP_SUCCESSFUL);
+                List<String> paths = r.volumes().stream().map(Object::toString).toList();
+                return exit(Optional.of(verdict), r.kind(), true, 0,
+                        reason + "; stand-alone dump written to " + String.join(", ", paths), paths,
+                        r.dumpFileBytes(), verdict.code(), now);
+            } catch (DumpFailedException e) {
+                say(String.format("%s: 0x%04X %s", DUMP_FAILED, e.code(), e.getMessage()));
+                return exit(Optional.of(verdict), kindOf(tool), false, e.code(),
+                        reason + "; the stand-alone dump failed: " + e.getMessage(),
+                        List.of(device.number().toString()), progress.bytes, e.code(), now);
+            }
+        }
+
+        DumpKind kindOf(DumpTool tool) {
+            return tool.kind() == io.sadump.device.dumptool.DumpToolKind.TAPE ? DumpKind.CLASSIC : DumpKind.S390_EXT;
+        }
+
+        /** The dumper's exit: re-IPL through a valid IPIB of storage, else a disabled wait with the code. */
+        LoadOutcome exit(Optional<VerdictResult> verdict, DumpKind kind, boolean complete, int dumpCode, String reason,
+                List<String> paths, long bytes, int waitCode, List<CpuState> now) throws IOException {
+            return reIpl(Ipib.find(storage), verdict, kind, complete, dumpCode, reason, paths, bytes, waitCode, now);
+        }
+
+        LoadOutcome reIpl(Ipib.Check check, Optional<VerdictResult> verdict, DumpKind kind, boolean complete,
+                int dumpCode, String reason, List<String> paths, long bytes, int waitCode, List<CpuState> now)
+                throws IOException {
+            if (check.valid() && reboot.isPresent()) {
+                Ipib ipib = check.ipib().orElseThrow();
+                say("Re-IPL through the IPIB at 0x" + Long.toHexString(ipib.address()).toUpperCase() + ": "
+                        + ipib.target());
+                List<CpuState> booted = reboot.get().reboot(ipib, this::say);
+                say("The production system is running again");
+                return outcome(verdict, kind, complete, dumpCode, reason, paths, bytes, AfterDump.REIPL, 0, booted);
+            }
+            String why = check.valid() ? "a valid IPIB, but no production system to boot" : check.reason();
+            List<CpuState> after = new ArrayList<>(now);
+            after.set(0, now.get(0).withPsw(DISABLED_WAIT_MASK, waitCode & 0xFFFF_FFFFL));
+            say(String.format("No re-IPL (%s): disabled wait PSW %016X %016X (code 0x%04X)", why, DISABLED_WAIT_MASK,
+                    waitCode & 0xFFFF_FFFFL, waitCode));
+            return outcome(verdict, kind, complete, dumpCode, reason, paths, bytes, AfterDump.DISABLED_WAIT, waitCode,
+                    after);
+        }
+
+        LoadOutcome restart() throws IOException {
+            DumpconfAction action = config.onRestart();
+            say("HMC: PSW restart: the first kernel takes the restart interrupt (on_restart = " + action.word() + ")");
+            VerdictResult verdict = KdumpVerdict.evaluate(storage);
+            if (verdict.passed()) {
+                say("kernel: " + passLine(verdict));
+                // __machine_kdump: store status of every CPU, the boot CPU's also at absolute 0x1200 (§3.2)
+                storeStatus(cpus);
+                return kdump(verdict, cpus, true);
+            }
+            say("kernel: " + failLine(verdict));
+            switch (action) {
+                case DUMP -> {
+                    if (config.dumpDevice().isEmpty()) {
+                        say("kernel: on_restart = dump, but no dump device is configured: stopping");
+                        return stopped(verdict, "kdump not possible and no dump device configured");
+                    }
+                    say("kernel: on_restart = dump: IPL of dump device " + config.dumpDevice().get());
+                    return load(new LoadRequest(config.dumpDevice().get(), false, true, config.loadparm()), cpus);
+                }
+                case REIPL -> {
+                    Ipib.Check check = Ipib.find(storage);
+                    return reIpl(check, Optional.of(verdict), DumpKind.NONE, false, 0,
+                            "kdump not possible (" + verdict.summary() + "); on_restart = reipl", List.of(), 0,
+                            verdict.code(), cpus);
+                }
+                default -> {
+                    say("kernel: on_restart = " + action.word() + ": the system stops");
+                    return stopped(verdict, "kdump not possible (" + verdict.summary() + "); on_restart = "
+                            + action.word());
+                }
+            }
+        }
+
+        LoadOutcome stopped(VerdictResult verdict, String reason) {
+            return outcome(Optional.of(verdict), DumpKind.NONE, false, 0, reason, List.of(), 0, AfterDump.STOPPED, 0,
+                    cpus);
+        }
+
+        LoadOutcome outcome(Optional<VerdictResult> verdict, DumpKind kind, boolean complete, int dumpCode,
+                String reason, List<String> paths, long bytes, AfterDump after, int waitCode, List<CpuState> now) {
+            return new LoadOutcome(trigger, verdict, kind, complete, dumpCode, reason, paths, bytes,
+                    Duration.between(start, clock.instant()), after, waitCode, now, messages);
+        }
+
+        /** The dumper's progress lines, at most every 5 s and once at the end. */
+        final class Progress implements DumpProgressListener {
+            long lastLine = System.nanoTime();
+            long done;
+            long total;
+            long bytes;
+
+            @Override
+            public void progress(long memoryDone, long memoryTotal, long dumpFileBytes) {
+                done = memoryDone;
+                total = memoryTotal;
+                bytes = dumpFileBytes;
+                console.progress(memoryDone, memoryTotal);
+                long t = System.nanoTime();
+                if (t - lastLine >= PROGRESS_INTERVAL.toNanos()) {
+                    lastLine = t;
+                    say(line());
+                }
+            }
+
+            void finish() {
+                say(line());
+            }
+
+            String line() {
+                return String.format("%08d / %08d MB (Dump file size %08d MB)", done >> 20, total >> 20, bytes >> 20);
+            }
+        }
+    }
+
+    /** Store status on every CPU; the first (IPL) CPU's area also at absolute 0x1200. */
+    void storeStatus(List<CpuState> list) {
+        for (int i = 0; i < list.size(); i++) {
+            list.get(i).storeStatus(storage, i == 0);
+        }
+    }
+}

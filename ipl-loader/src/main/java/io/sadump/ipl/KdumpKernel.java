@@ -1,0 +1,96 @@
+package io.sadump.ipl;
+
+import io.sadump.machine.AbsoluteStorage;
+import io.sadump.machine.CpuState;
+import io.sadump.machine.CrashkernelRange;
+import io.sadump.machine.Lowcore;
+import io.sadump.machine.Sizes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A model of the kdump kernel, entered at its kdump entry point after the swap: it reads {@code
+ * OLDMEM_BASE/SIZE} from its parmarea (0x10418/0x10420), sees old memory through the mapping of
+ * {@code copy_oldmem} ({@link OldMemorySource}, crashkernel range left out), reads meminfo, VMCOREINFO
+ * and the CPUs' save areas ({@link OldMemoryFacts}), and its core collector writes the ELF vmcore to
+ * {@code <vmcore dir>/<timestamp>/vmcore}, as kdump's {@code makedumpfile}/{@code cp} would
+ * (reference/kernel-kdump.md §3.6, §4).
+ */
+public final class KdumpKernel {
+    /** The file name inside the timestamp directory. */
+    public static final String VMCORE_FILE = "vmcore";
+    /** kdump's directory naming: {@code 2026-11-25-11:43:58}. */
+    static final DateTimeFormatter DIRECTORY_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd-HH:mm:ss")
+            .withZone(ZoneOffset.UTC);
+
+    private final Path vmcoreDir;
+    private final VmcoreWriter writer;
+    private final Clock clock;
+
+    /**
+     * @param vmcoreDir where the vmcore directories go (the machine's {@code vmcore/})
+     * @param writer the core collector's ELF writer
+     */
+    public KdumpKernel(Path vmcoreDir, VmcoreWriter writer, Clock clock) {
+        this.vmcoreDir = vmcoreDir;
+        this.writer = writer;
+        this.clock = clock;
+    }
+
+    /**
+     * Runs the kdump kernel on {@code storage} as the swap left it.
+     *
+     * @param machineCpus the machine's CPUs, IPL CPU first; their prefixes say where the save areas are
+     * @throws KdumpException when OLDMEM_BASE/SIZE do not describe a usable old memory
+     */
+    public KdumpResult run(AbsoluteStorage storage, List<CpuState> machineCpus, ConsoleListener console)
+            throws IOException {
+        CrashkernelRange oldmem = oldmem(storage);
+        console.message(String.format("kdump: OLDMEM_BASE=0x%X OLDMEM_SIZE=0x%X (%s)", oldmem.base(), oldmem.size(),
+                Sizes.format(oldmem.size())));
+        OldMemorySource probe = new OldMemorySource(storage, oldmem, List.of(), Optional.empty());
+        OldMemoryFacts facts = OldMemoryFacts.read(probe, machineCpus);
+        for (String w : facts.warnings()) {
+            console.message("kdump: " + w);
+        }
+        console.message(String.format("kdump: VMCOREINFO from %s; %d CPU save area%s", facts.vmcoreinfoSource(),
+                facts.cpus().size(), facts.cpus().size() == 1 ? "" : "s"));
+        OldMemorySource old = new OldMemorySource(storage, oldmem, facts.cpus(), facts.vmcoreinfo());
+        Path file = newDirectory().resolve(VMCORE_FILE);
+        console.message("kdump: saving vmcore to " + file);
+        long bytes = writer.write(old, file);
+        console.message(String.format("kdump: saved vmcore, %s", Sizes.format(bytes)));
+        Ipib.Check reIpl = Ipib.find((a, dst) -> old.readOld(a, dst, 0, dst.length), old.memorySize());
+        return new KdumpResult(file, bytes, oldmem, facts, reIpl);
+    }
+
+    /** OLDMEM_BASE/SIZE, accepted as zgetdump's {@code kdump_init} accepts them (reference §3.7). */
+    static CrashkernelRange oldmem(AbsoluteStorage storage) {
+        long base = storage.u64(Lowcore.OLDMEM_BASE);
+        long size = storage.u64(Lowcore.OLDMEM_SIZE);
+        long align = Sizes.MIB;
+        if (base == 0 || size == 0 || base % align != 0 || size % align != 0 || base < size
+                || !storage.contains(base, size)) {
+            throw new KdumpException(String.format("kdump kernel: OLDMEM_BASE=0x%X OLDMEM_SIZE=0x%X at 0x%X/0x%X do "
+                    + "not describe old memory (non-zero, 1 MiB-aligned, base >= size, inside %s of storage)", base,
+                    size, Lowcore.OLDMEM_BASE, Lowcore.OLDMEM_SIZE, Sizes.format(storage.size())));
+        }
+        return new CrashkernelRange(base, size);
+    }
+
+    private Path newDirectory() throws IOException {
+        String name = DIRECTORY_TIME.format(clock.instant());
+        Path dir = vmcoreDir.resolve(name);
+        for (int i = 2; Files.exists(dir); i++) {
+            dir = vmcoreDir.resolve(name + "-" + i);
+        }
+        Files.createDirectories(dir);
+        return dir;
+    }
+}

@@ -1,0 +1,56 @@
+package io.sadump.ipl;
+
+import io.sadump.machine.CpuState;
+import io.sadump.meminfo.VerdictResult;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The result of a load or PSW restart, for the HMC and for scripts.
+ *
+ * @param trigger what the operator did: {@code load 0.0.0190}, {@code restart}
+ * @param verdict the kdump verdict, when one ran (not after a clear reset)
+ * @param dumpKind what was written
+ * @param dumpComplete whether the dump was written completely (false also when none was written)
+ * @param dumpCode the dumper's code: 0 on success, e.g. 0x4600 "Device too small"
+ * @param reason one sentence: why kdump did or did not run, and how the dump went
+ * @param paths the vmcore file, or the device images the fallback dump went to
+ * @param bytes bytes of memory data written (vmcore size, or the s390 dump's data)
+ * @param duration wall time of the whole task
+ * @param after how the machine ended
+ * @param waitCode the code of the disabled wait PSW when {@code after} is {@link AfterDump#DISABLED_WAIT}
+ * @param cpus the CPUs as the task left them (new ones after a re-IPL); the caller saves them
+ * @param messages every console line, in order
+ */
+public record LoadOutcome(
+        String trigger,
+        Optional<VerdictResult> verdict,
+        DumpKind dumpKind,
+        boolean dumpComplete,
+        int dumpCode,
+        String reason,
+        List<String> paths,
+        long bytes,
+        Duration duration,
+        AfterDump after,
+        int waitCode,
+        List<CpuState> cpus,
+        List<String> messages) {
+
+    public LoadOutcome {
+        paths = List.copyOf(paths);
+        cpus = List.copyOf(cpus);
+        messages = List.copyOf(messages);
+    }
+
+    /** "pass", "fail" or "none". */
+    public String verdictWord() {
+        return verdict.map(v -> v.passed() ? "pass" : "fail").orElse("none");
+    }
+
+    /** The verdict's code: 0 on pass or without a verdict. */
+    public int verdictCode() {
+        return verdict.map(VerdictResult::code).orElse(0);
+    }
+}

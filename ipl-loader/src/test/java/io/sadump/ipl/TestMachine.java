@@ -1,0 +1,118 @@
+package io.sadump.ipl;
+
+import io.sadump.device.AttachedDevices;
+import io.sadump.device.ckd.EckdDasd;
+import io.sadump.device.dumptool.DumpDevicePreparer;
+import io.sadump.device.dumptool.DumpToolOptions;
+import io.sadump.device.tape.TapeDrive;
+import io.sadump.fixtures.KexecLoad;
+import io.sadump.fixtures.MachineTemplate;
+import java.nio.file.Files;
+import io.sadump.fixtures.ProductionSystem;
+import io.sadump.machine.AttachedDevice;
+import io.sadump.machine.DeviceNumber;
+import io.sadump.machine.FileStorage;
+import io.sadump.machine.MachineDirectory;
+import io.sadump.machine.MachineLock;
+import io.sadump.machine.Sizes;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A production system for the full-load tests: 256 MiB, 2 CPUs, crashkernel 64M@64M, a kdump kernel
+ * loaded by kexec, a prepared 3390 at 0.0.0190 and a prepared tape at 0.0.0181.
+ */
+final class TestMachine {
+    static final DeviceNumber DASD = DeviceNumber.parse("0.0.0190");
+    static final DeviceNumber SMALL_DASD = DeviceNumber.parse("0.0.0191");
+    static final DeviceNumber BLANK_DASD = DeviceNumber.parse("0.0.0192");
+    static final DeviceNumber TAPE = DeviceNumber.parse("0.0.0181");
+    static final long STORAGE = 256 * Sizes.MIB;
+
+    final ProductionSystem system;
+    final MachineDirectory machine;
+    final List<String> console = new ArrayList<>();
+    MebibyteDigests atDump;
+    List<io.sadump.machine.CpuState> cpusBefore;
+
+    private static Path template;
+
+    /** A copy of the machine built once per test run (building it takes longer than copying it). */
+    TestMachine(Path dir) throws IOException {
+        synchronized (TestMachine.class) {
+            if (template == null) {
+                Path t = Files.createTempDirectory("sadump-ipl-template").resolve("m");
+                build(t);
+                template = t;
+            }
+        }
+        MachineTemplate.copy(template, dir);
+        system = ProductionSystem.open(dir);
+        machine = system.machine();
+    }
+
+    private static void build(Path dir) throws IOException {
+        ProductionSystem system = ProductionSystem.create(dir, ProductionSystem.Spec.of(STORAGE, "testhost"));
+        MachineDirectory machine = system.machine();
+        try (MachineLock lock = machine.lock()) {
+            AttachedDevices.attach(machine, lock, new AttachedDevice(DASD, AttachedDevice.DeviceType.DASD_3390, 500));
+            AttachedDevices.attach(machine, lock, new AttachedDevice(SMALL_DASD, AttachedDevice.DeviceType.DASD_3390,
+                    20));
+            AttachedDevices.attach(machine, lock, new AttachedDevice(BLANK_DASD, AttachedDevice.DeviceType.DASD_3390,
+                    5));
+            AttachedDevices.attach(machine, lock, new AttachedDevice(TAPE, AttachedDevice.DeviceType.TAPE_3490,
+                    400 * Sizes.MIB));
+            for (DeviceNumber d : List.of(DASD, SMALL_DASD)) {
+                try (EckdDasd dasd = AttachedDevices.openDasd(machine, lock, d)) {
+                    DumpDevicePreparer.prepareDasd(dasd, DumpToolOptions.defaults());
+                }
+            }
+            try (TapeDrive tape = AttachedDevices.openTape(machine, lock, TAPE)) {
+                DumpDevicePreparer.prepareTape(tape, DumpToolOptions.defaults());
+            }
+            KexecLoad.load(machine, lock, KexecLoad.Request.synthetic());
+        }
+    }
+
+    /** Runs {@code task} on an IPL loader of this machine, as the HMC command does, and saves the CPUs. */
+    LoadOutcome run(LoaderTask task, VmcoreWriter writer) throws IOException {
+        try (MachineLock lock = machine.lock()) {
+            cpusBefore = machine.cpus();
+            FileStorage storage = machine.openStorage(lock);
+            try {
+                ProductionReboot reboot = (ipib, out) -> {
+                    storage.close();
+                    system.reboot(lock);
+                    return machine.cpus();
+                };
+                IplLoader loader = new IplLoader(storage, machine.config(), machine.cpus(),
+                        new MachineIplDevices(machine, lock),
+                        new KdumpKernel(machine.vmcoreDir(), writer, Clock.systemUTC()), Optional.of(reboot),
+                        Clock.systemUTC());
+                LoadOutcome o = task.run(loader, new ConsoleListener() {
+                    @Override
+                    public void message(String line) {
+                        console.add(line);
+                    }
+
+                    @Override
+                    public void dumpStarting(io.sadump.machine.AbsoluteStorage s) {
+                        atDump = MebibyteDigests.of(s);
+                    }
+                });
+                machine.saveCpus(lock, o.cpus());
+                return o;
+            } finally {
+                storage.close();
+            }
+        }
+    }
+
+    interface LoaderTask {
+        LoadOutcome run(IplLoader loader, ConsoleListener console) throws IOException;
+    }
+}

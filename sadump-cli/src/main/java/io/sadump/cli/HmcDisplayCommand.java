@@ -1,0 +1,211 @@
+package io.sadump.cli;
+
+import io.sadump.ipl.Ipib;
+import io.sadump.machine.AbsoluteStorage;
+import io.sadump.machine.CpuState;
+import io.sadump.machine.Lowcore;
+import io.sadump.machine.MachineDirectory;
+import io.sadump.machine.SaveArea;
+import io.sadump.machine.Sizes;
+import io.sadump.meminfo.KdumpVerdict;
+import io.sadump.meminfo.KexecSegment;
+import io.sadump.meminfo.KexecSegmentTable;
+import io.sadump.meminfo.MeminfoEntry;
+import io.sadump.meminfo.MeminfoEntryIndex;
+import io.sadump.meminfo.MeminfoPage;
+import io.sadump.meminfo.VerdictResult;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code sadump hmc DIR display ...}: what the HMC's display functions show. Read-only. */
+@Command(
+        name = "display",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Display machine state without changing it:",
+            "  psw        every CPU's PSW and prefix",
+            "  registers  every CPU's general, access and control registers",
+            "  lowcore    the absolute lowcore fields of the dump path (IPIB, VMCOREINFO and meminfo",
+            "             pointers, the store-status save area, OLDMEM_BASE/SIZE)",
+            "  meminfo    the meminfo page, the kexec segment table and the kdump verdict on it now",
+            "  storage    ADDR [LEN]: a hex dump of absolute storage (LEN defaults to 256 bytes, at most 1M)"
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  sadump hmc sys1 display psw",
+            "  sadump hmc sys1 display meminfo",
+            "  sadump hmc sys1 display storage 0x1200 0x200",
+        })
+public final class HmcDisplayCommand implements Callable<Integer> {
+    static final long DEFAULT_LENGTH = 256;
+    static final long MAX_LENGTH = Sizes.MIB;
+
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    HmcCommand hmc;
+
+    @Parameters(index = "0", paramLabel = "WHAT", description = "psw, registers, lowcore, meminfo or storage.")
+    String what;
+
+    @Parameters(index = "1..2", arity = "0..2", paramLabel = "ADDR [LEN]",
+            description = "For storage: the address and length (hex with 0x, or sizes like 4K).")
+    List<String> range = List.of();
+
+    @Override
+    public Integer call() {
+        MachineDirectory machine = MachineDirectory.open(hmc.dir);
+        PrintWriter out = spec.commandLine().getOut();
+        String w = what.toLowerCase(Locale.ROOT);
+        if (!w.equals("storage") && !range.isEmpty()) {
+            throw new UsageException("display " + w + " takes no address; only 'display storage ADDR [LEN]' does");
+        }
+        switch (w) {
+            case "psw" -> psw(out, machine.cpus());
+            case "registers" -> registers(out, machine.cpus());
+            case "lowcore" -> {
+                try (AbsoluteStorage s = machine.openStorage()) {
+                    lowcore(out, s);
+                }
+            }
+            case "meminfo" -> {
+                try (AbsoluteStorage s = machine.openStorage()) {
+                    meminfo(out, s);
+                }
+            }
+            case "storage" -> {
+                if (range.isEmpty()) {
+                    throw new UsageException("display storage needs an address: display storage ADDR [LEN]");
+                }
+                long addr = number(range.get(0), "address");
+                long len = range.size() > 1 ? number(range.get(1), "length") : DEFAULT_LENGTH;
+                if (len <= 0 || len > MAX_LENGTH) {
+                    throw new UsageException("the length must be 1 to 1M bytes, not " + range.get(1));
+                }
+                try (AbsoluteStorage s = machine.openStorage()) {
+                    s.checkRange(addr, len);
+                    hexDump(out, s, addr, len);
+                }
+            }
+            default -> throw new UsageException("cannot display '" + what
+                    + "': choose psw, registers, lowcore, meminfo or storage");
+        }
+        out.flush();
+        return 0;
+    }
+
+    static long number(String s, String what) {
+        String t = s.trim();
+        try {
+            if (t.startsWith("0x") || t.startsWith("0X")) {
+                return Long.parseUnsignedLong(t.substring(2).replace("_", ""), 16);
+            }
+            return Sizes.parse(t);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("not an " + what + ": '" + s + "' (hex like 0x1200, or a size like 4K)");
+        }
+    }
+
+    static void psw(PrintWriter out, List<CpuState> cpus) {
+        for (CpuState c : cpus) {
+            out.printf("CPU %d  PSW %016X %016X  prefix 0x%X%s%n", c.cpuAddress(), c.pswMask(), c.pswAddress(),
+                    c.prefix(), (c.pswMask() & 0x0002_0000_0000_0000L) != 0 && (c.pswMask() & 0x0300_0000_0000_0000L) == 0
+                            ? String.format("  disabled wait, code 0x%04X", c.pswAddress() & 0xFFFF_FFFFL) : "");
+        }
+    }
+
+    static void registers(PrintWriter out, List<CpuState> cpus) {
+        for (CpuState c : cpus) {
+            out.printf("CPU %d  PSW %016X %016X  prefix 0x%X%n", c.cpuAddress(), c.pswMask(), c.pswAddress(), c.prefix());
+            rows(out, "GR", c.gprs());
+            long[] ars = new long[CpuState.REGISTER_COUNT];
+            for (int i = 0; i < ars.length; i++) {
+                ars[i] = Integer.toUnsignedLong(c.accessRegisters()[i]);
+            }
+            rows(out, "AR", ars);
+            rows(out, "CR", c.controlRegisters());
+            out.printf("  FPC %08X  CPU timer %016X  clock comparator %016X  TOD programmable %08X%n", c.fpc(),
+                    c.cpuTimer(), c.clockComparator(), c.todProgrammable());
+        }
+    }
+
+    private static void rows(PrintWriter out, String name, long[] regs) {
+        for (int i = 0; i < regs.length; i += 4) {
+            out.printf("  %s%-2d %016X %016X %016X %016X%n", name, i, regs[i], regs[i + 1], regs[i + 2], regs[i + 3]);
+        }
+    }
+
+    static void lowcore(PrintWriter out, AbsoluteStorage s) {
+        out.printf("0x%04X  IPIB pointer          0x%X%n", Lowcore.IPIB_POINTER, s.u64(Lowcore.IPIB_POINTER));
+        Ipib.Check ipib = Ipib.find(s);
+        out.printf("0x%04X  IPIB checksum         0x%08X  (%s)%n", Lowcore.IPIB_CHECKSUM, s.u32(Lowcore.IPIB_CHECKSUM),
+                ipib.valid() ? "valid: re-IPL " + ipib.ipib().orElseThrow().target() : ipib.reason());
+        out.printf("0x%04X  VMCOREINFO note       0x%X%n", Lowcore.VMCOREINFO_POINTER, s.u64(Lowcore.VMCOREINFO_POINTER));
+        out.printf("0x%04X  meminfo pointer       0x%X%n", Lowcore.MEMINFO_POINTER, s.u64(Lowcore.MEMINFO_POINTER));
+        SaveArea a = SaveArea.read(ByteBuffer.wrap(s.bytes(Lowcore.SAVE_AREA, SaveArea.SIZE)));
+        out.printf("0x%04X  save area: PSW %016X %016X  prefix 0x%X  GR15 %016X%n", Lowcore.SAVE_AREA, a.pswMask(),
+                a.pswAddress(), Integer.toUnsignedLong(a.prefix()), a.gprs()[15]);
+        out.printf("0x%05X OLDMEM_BASE           0x%X%n", Lowcore.OLDMEM_BASE, s.u64(Lowcore.OLDMEM_BASE));
+        out.printf("0x%05X OLDMEM_SIZE           0x%X%n", Lowcore.OLDMEM_SIZE, s.u64(Lowcore.OLDMEM_SIZE));
+    }
+
+    static void meminfo(PrintWriter out, AbsoluteStorage s) {
+        VerdictResult v = KdumpVerdict.evaluate(s);
+        out.printf("meminfo pointer (0x%04X): 0x%X%n", Lowcore.MEMINFO_POINTER, v.meminfoPointer());
+        if (v.meminfo().isPresent()) {
+            MeminfoPage p = v.meminfo().get();
+            out.printf("magic \"%s\", csum 0x%08X (%s), version %d.%d%n", p.magicText(), p.csum(),
+                    p.checksumValid() ? "valid" : "INVALID", p.versionMajor(), p.versionMinor());
+            out.printf("crashkernel 0x%X, size 0x%X (%s)%n", p.crashkernelAddr(), p.crashkernelSize(),
+                    Sizes.format(p.crashkernelSize()));
+            for (MeminfoEntryIndex i : MeminfoEntryIndex.values()) {
+                MeminfoEntry e = p.entry(i);
+                if (!e.isAbsent()) {
+                    out.printf("  entry %2d %-15s addr 0x%X size 0x%X csum 0x%08X%n", i.index(), i.name(), e.addr(),
+                            e.size(), e.csum());
+                }
+            }
+        }
+        if (v.segmentTable().isPresent()) {
+            KexecSegmentTable t = v.segmentTable().get();
+            out.printf("kexec segment table: %d segments, entry point 0x%X%n", t.segments().size(), t.entryPoint());
+            for (int i = 0; i < t.segments().size(); i++) {
+                KexecSegment g = t.segments().get(i);
+                out.printf("  segment %d %-10s mem 0x%X memsz 0x%X bufsz 0x%X sha256 %s...%n", i, g.kind().label(),
+                        g.mem(), g.memsz(), g.bufsz(), java.util.HexFormat.of().formatHex(g.sha256(), 0, 8));
+            }
+        }
+        out.println("verdict: " + v.summary());
+    }
+
+    static void hexDump(PrintWriter out, AbsoluteStorage s, long addr, long len) {
+        byte[] b = s.bytes(addr, (int) len);
+        for (int off = 0; off < b.length; off += 16) {
+            StringBuilder hex = new StringBuilder();
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < 16; i++) {
+                if (off + i < b.length) {
+                    int v = b[off + i] & 0xFF;
+                    hex.append(String.format("%02X", v));
+                    text.append(v >= 0x20 && v < 0x7F ? (char) v : '.');
+                } else {
+                    hex.append("  ");
+                }
+                if (i % 4 == 3) {
+                    hex.append(' ');
+                }
+            }
+            out.printf("%016X  %s |%s|%n", addr + off, hex, text);
+        }
+    }
+}

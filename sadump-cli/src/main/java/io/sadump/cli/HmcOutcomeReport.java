@@ -1,0 +1,84 @@
+package io.sadump.cli;
+
+import io.sadump.ipl.AfterDump;
+import io.sadump.ipl.DumpKind;
+import io.sadump.ipl.LoadOutcome;
+import io.sadump.machine.Sizes;
+import java.io.PrintWriter;
+import java.util.List;
+
+/** How {@code sadump hmc load|restart} shows a {@link LoadOutcome}: a short summary, or JSON for scripts. */
+final class HmcOutcomeReport {
+    private HmcOutcomeReport() {}
+
+    static void print(PrintWriter out, LoadOutcome o) {
+        out.println();
+        out.println("Verdict:  " + o.verdict().map(v -> v.summary()).orElse("none (no verdict ran)"));
+        out.println("Dump:     " + dumpLine(o));
+        out.println("After:    " + afterLine(o));
+        out.printf("Time:     %.1f s%n", o.duration().toMillis() / 1000.0);
+    }
+
+    static String dumpLine(LoadOutcome o) {
+        if (o.dumpKind() == DumpKind.NONE) {
+            return "none";
+        }
+        String where = o.dumpKind() == DumpKind.VMCORE ? String.join(", ", o.paths())
+                : "device " + String.join(", ", o.paths());
+        String state = o.dumpComplete() ? "complete" : String.format("FAILED 0x%04X, incomplete", o.dumpCode());
+        return o.dumpKind().word() + " " + where + " (" + state + ", " + Sizes.format(o.bytes()) + ")";
+    }
+
+    static String afterLine(LoadOutcome o) {
+        return switch (o.after()) {
+            case REIPL -> "re-IPL: the production system runs again";
+            case DISABLED_WAIT -> String.format("disabled wait, code 0x%04X", o.waitCode());
+            case STOPPED -> "stopped";
+        };
+    }
+
+    static String json(LoadOutcome o) {
+        StringBuilder sb = new StringBuilder("{");
+        field(sb, "trigger", str(o.trigger()));
+        field(sb, "verdict", str(o.verdictWord()));
+        field(sb, "code", str(String.format("0x%04X", o.verdictCode())));
+        field(sb, "reason", str(o.verdict().map(v -> v.message()).orElse(o.reason())));
+        field(sb, "summary", str(o.reason()));
+        StringBuilder dump = new StringBuilder("{");
+        field(dump, "kind", str(o.dumpKind().word()));
+        field(dump, "complete", String.valueOf(o.dumpComplete()));
+        field(dump, "code", str(String.format("0x%04X", o.dumpCode())));
+        field(dump, "paths", array(o.paths()));
+        field(dump, "bytes", String.valueOf(o.bytes()));
+        field(sb, "dump", dump.append('}').toString());
+        field(sb, "after", str(o.after().word()));
+        if (o.after() == AfterDump.DISABLED_WAIT) {
+            field(sb, "wait_code", str(String.format("0x%04X", o.waitCode())));
+        }
+        field(sb, "duration_ms", String.valueOf(o.duration().toMillis()));
+        field(sb, "messages", array(o.messages()));
+        return sb.append('}').toString();
+    }
+
+    static String array(List<String> items) {
+        StringBuilder sb = new StringBuilder("[");
+        for (String s : items) {
+            if (sb.length() > 1) {
+                sb.append(',');
+            }
+            sb.append(str(s));
+        }
+        return sb.append(']').toString();
+    }
+
+    static void field(StringBuilder sb, String name, String jsonValue) {
+        if (sb.length() > 1) {
+            sb.append(',');
+        }
+        sb.append(str(name)).append(':').append(jsonValue);
+    }
+
+    static String str(String s) {
+        return DumpDeviceReport.str(s);
+    }
+}
