@@ -39,6 +39,7 @@ public final class HmcLoad {
     private boolean storeStatus = true;
     private boolean reIpl = true;
     private boolean keepConsole = true;
+    private boolean fastReference;
 
     private HmcLoad(MachineDirectory machine, DeviceNumber device) {
         this.machine = Objects.requireNonNull(machine, "machine");
@@ -74,13 +75,22 @@ public final class HmcLoad {
     }
 
     /**
+     * Whether the reference taken when the dump starts is CRC-32C per MiB ({@link FrameChecksums}, fast)
+     * instead of SHA-256 per MiB (default).
+     */
+    public HmcLoad fastReference(boolean on) {
+        this.fastReference = on;
+        return this;
+    }
+
+    /**
      * Runs the load.
      *
      * @throws io.sadump.ipl.IplException when the device cannot be IPLed (nothing changed)
      */
     public ObservedLoad run() throws IOException {
         LoadRequest request = new LoadRequest(device, false, storeStatus, "");
-        MebibyteDigests[] atDump = new MebibyteDigests[1];
+        StorageReference[] atDump = new StorageReference[1];
         try (MachineLock lock = machine.lock()) {
             List<String> pending = new ArrayList<>();
             FileStorage storage = machine.openStorage(lock);
@@ -106,7 +116,7 @@ public final class HmcLoad {
 
                     @Override
                     public void dumpStarting(AbsoluteStorage s) {
-                        atDump[0] = MebibyteDigests.of(s);
+                        atDump[0] = fastReference ? FrameChecksums.of(s) : StorageReference.of(MebibyteDigests.of(s));
                     }
                 });
                 machine.saveCpus(lock, outcome.cpus());

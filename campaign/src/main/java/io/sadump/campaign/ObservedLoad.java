@@ -23,11 +23,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A load that was run by {@link HmcLoad}: the outcome, and the per-MiB digests of storage taken when the
+ * A load that was run by {@link HmcLoad}: the outcome, and the per-MiB reference of storage taken when the
  * dump started (empty when no dump started, e.g. a clear load).
  */
 public record ObservedLoad(MachineDirectory machine, LoadRequest request, LoadOutcome outcome,
-        Optional<MebibyteDigests> atDump) {
+        Optional<StorageReference> atDump) {
     public ObservedLoad {
         Objects.requireNonNull(machine, "machine");
         Objects.requireNonNull(request, "request");
@@ -67,7 +67,7 @@ public record ObservedLoad(MachineDirectory machine, LoadRequest request, LoadOu
      *     back (a classic dump on tape, a multi-volume s390_ext dump)
      */
     public DumpComparison compareDump() throws IOException {
-        MebibyteDigests reference = atDump.orElseThrow(() -> new IllegalStateException(
+        StorageReference reference = atDump.orElseThrow(() -> new IllegalStateException(
                 "no dump started in '" + outcome.trigger() + "' (" + outcome.reason() + ")"));
         switch (outcome.dumpKind()) {
             case VMCORE -> {

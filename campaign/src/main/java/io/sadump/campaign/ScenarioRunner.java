@@ -6,7 +6,6 @@ import io.sadump.fixtures.Corruption;
 import io.sadump.fixtures.CorruptionCatalogue;
 import io.sadump.fixtures.InjectionException;
 import io.sadump.fixtures.InjectionReport;
-import io.sadump.fixtures.MachineTemplate;
 import io.sadump.ipl.DumpKind;
 import io.sadump.ipl.LoadOutcome;
 import io.sadump.ipl.MebibyteDigests;
@@ -51,6 +50,7 @@ final class ScenarioRunner {
             MachineDirectory.CPUS, MachineDirectory.CONSOLE_LOG, ".lock");
 
     private final CampaignTemplate template;
+    private final TemplateCopy copy;
     private final DiskState templateState;
     private final String dasdImage;
     private final byte[] dasdHead;
@@ -58,6 +58,7 @@ final class ScenarioRunner {
 
     ScenarioRunner(CampaignTemplate template) throws IOException {
         this.template = template;
+        this.copy = new TemplateCopy(template.machineDir());
         this.templateState = DiskState.of(template.machineDir());
         MachineDirectory machine = MachineDirectory.open(template.machineDir());
         this.cpuCount = machine.config().cpuCount();
@@ -89,12 +90,12 @@ final class ScenarioRunner {
         boolean fellBack = false;
         List<String> messages = List.of();
         try {
-            MachineTemplate.copy(template.machineDir(), dir);
+            copy.copyTo(dir);
             MachineDirectory machine = MachineDirectory.open(dir);
             try (MachineLock lock = machine.lock()) {
                 injection = Optional.of(CorruptionCatalogue.inject(machine, lock, s.kind(), s.seed()));
             }
-            ObservedLoad load = HmcLoad.of(machine, CampaignTemplate.DASD).reIpl(false).run();
+            ObservedLoad load = HmcLoad.of(machine, CampaignTemplate.DASD).reIpl(false).fastReference(true).run();
             LoadOutcome o = load.outcome();
             messages = o.messages();
             code = o.verdictCode();
@@ -217,7 +218,7 @@ final class ScenarioRunner {
             if (!Arrays.equals(head, dasdHead)) {
                 problems.add(dasdImage + ": the device header or track 0 (IPL record, dump tool, label) changed");
             }
-            MebibyteDigests atDump = load.atDump().orElse(null);
+            StorageReference atDump = load.atDump().orElse(null);
             if (atDump != null) {
                 try (AbsoluteStorage storage = machine.openStorage()) {
                     MebibyteDigests.Comparison c = atDump.compare(
