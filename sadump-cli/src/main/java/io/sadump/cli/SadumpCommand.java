@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
             DumpdevCommand.class,
             HmcCommand.class,
             DemoCommand.class,
+            CampaignCommand.class,
         },
         footer = {"", "Run 'sadump help COMMAND' for the options of one command."})
 public final class SadumpCommand implements Runnable {
