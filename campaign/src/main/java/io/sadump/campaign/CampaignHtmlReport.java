@@ -177,6 +177,7 @@ public final class CampaignHtmlReport {
             dl.summary div { background: #f4f6f9; border-radius: 6px; padding: .5em .8em; }
             dt { font-size: .85em; color: #5b6475; }
             dd { margin: 0; font-size: 1.3em; font-weight: 600; }
+            dd#setup { font-size: .95em; font-weight: 500; }
             table { border-collapse: collapse; width: 100%; font-size: .92em; }
             th, td { text-align: left; padding: .3em .6em; border-bottom: 1px solid #e4e7ec; }
             .num { text-align: right; font-variant-numeric: tabular-nums; }
