@@ -40,7 +40,7 @@ class CampaignReportChromiumTest {
     Path tmp;
 
     @BeforeAll
-    static void campaign(@TempDir Path dir) throws IOException {
+    static void campaign(@TempDir(factory = MemoryTempDir.class) Path dir) throws IOException {
         chromium = findChromium();
         result = Campaign.defaults(dir).withRuns(40).withSeed(99).withParallel(2).run(n -> {});
     }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CampaignTest {
     static final long SEED = 20261125L;
 
-    @TempDir
+    @TempDir(factory = MemoryTempDir.class)
     Path dir;
 
     @Test
