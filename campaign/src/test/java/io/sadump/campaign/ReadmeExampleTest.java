@@ -29,10 +29,4 @@ class ReadmeExampleTest {
         assertThat(load).fellBack().withCode(0x4533).namingSegment(KERNEL).dumpMatchesStorage();
     }
 
-    @Test
-    void anIntactSystemStartsKdump(@ProductionSystemSpec(storage = "64M") ProductionSystem system) throws Exception {
-        ObservedLoad load = HmcLoad.of(system, DUMP_DASD).run();
-
-        assertThat(load).startedKdump().dumpMatchesStorage();
-    }
 }
