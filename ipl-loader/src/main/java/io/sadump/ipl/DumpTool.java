@@ -62,10 +62,18 @@ public record DumpTool(DumpToolKind kind, int version, DumpParmTail parameters,
         return parameters.memUpperLimit();
     }
 
-    /** "XECKD64 v2 (single-volume DASD dump tool, compression on, no size limit)". */
+    static String label(DumpToolKind kind) {
+        return switch (kind) {
+            case ECKD_SINGLE -> "single-volume DASD";
+            case ECKD_MULTI -> "multi-volume DASD";
+            case TAPE -> "tape";
+        };
+    }
+
+    /** "XECKD64 v2 (single-volume DASD, compression on, no size limit)". */
     public String describe() {
         StringBuilder sb = new StringBuilder();
-        sb.append(kind.magicName()).append(" v").append(version).append(" (").append(kind.description());
+        sb.append(kind.magicName()).append(" v").append(version).append(" (").append(label(kind));
         if (kind == DumpToolKind.ECKD_SINGLE) {
             sb.append(noCompress() ? ", no compression" : ", compression on");
         }

@@ -65,7 +65,7 @@ public final class KdumpKernel {
         Path file = newDirectory().resolve(VMCORE_FILE);
         console.message("kdump: saving vmcore to " + file);
         long bytes = writer.write(old, file);
-        console.message(String.format("kdump: saved vmcore, %s", Sizes.format(bytes)));
+        console.message(String.format("kdump: saved vmcore, %.1f MiB", bytes / (double) Sizes.MIB));
         Ipib.Check reIpl = Ipib.find((a, dst) -> old.readOld(a, dst, 0, dst.length), old.memorySize());
         return new KdumpResult(file, bytes, oldmem, facts, reIpl);
     }

@@ -37,17 +37,29 @@ final class TestMachine {
     final MachineDirectory machine;
     final List<String> console = new ArrayList<>();
     MebibyteDigests atDump;
+    /** Addresses whose 16 bytes are recorded when the dump starts, and what they held. */
+    final List<Long> probes = new ArrayList<>();
+    final java.util.Map<Long, byte[]> probeBytes = new java.util.HashMap<>();
     List<io.sadump.machine.CpuState> cpusBefore;
 
-    private static Path template;
+    private static final java.util.Map<Long, Path> TEMPLATES = new java.util.HashMap<>();
+    final long storageSize;
 
-    /** A copy of the machine built once per test run (building it takes longer than copying it). */
+    /** A copy of the 256 MiB machine built once per test run (building it takes longer than copying it). */
     TestMachine(Path dir) throws IOException {
+        this(dir, STORAGE);
+    }
+
+    /** A copy of a machine of {@code storage} bytes (default crashkernel for that size). */
+    TestMachine(Path dir, long storage) throws IOException {
+        storageSize = storage;
+        Path template;
         synchronized (TestMachine.class) {
+            template = TEMPLATES.get(storage);
             if (template == null) {
-                Path t = Files.createTempDirectory("sadump-ipl-template").resolve("m");
-                build(t);
-                template = t;
+                template = Files.createTempDirectory("sadump-ipl-template").resolve("m");
+                build(template, storage);
+                TEMPLATES.put(storage, template);
             }
         }
         MachineTemplate.copy(template, dir);
@@ -55,8 +67,8 @@ final class TestMachine {
         machine = system.machine();
     }
 
-    private static void build(Path dir) throws IOException {
-        ProductionSystem system = ProductionSystem.create(dir, ProductionSystem.Spec.of(STORAGE, "testhost"));
+    private static void build(Path dir, long storage) throws IOException {
+        ProductionSystem system = ProductionSystem.create(dir, ProductionSystem.Spec.of(storage, "testhost"));
         MachineDirectory machine = system.machine();
         try (MachineLock lock = machine.lock()) {
             AttachedDevices.attach(machine, lock, new AttachedDevice(DASD, AttachedDevice.DeviceType.DASD_3390, 500));
@@ -102,6 +114,9 @@ final class TestMachine {
                     @Override
                     public void dumpStarting(io.sadump.machine.AbsoluteStorage s) {
                         atDump = MebibyteDigests.of(s);
+                        for (long a : probes) {
+                            probeBytes.put(a, s.bytes(a, 16));
+                        }
                     }
                 });
                 machine.saveCpus(lock, o.cpus());

@@ -26,7 +26,7 @@ final class HmcOutcomeReport {
         String where = o.dumpKind() == DumpKind.VMCORE ? String.join(", ", o.paths())
                 : "device " + String.join(", ", o.paths());
         String state = o.dumpComplete() ? "complete" : String.format("FAILED 0x%04X, incomplete", o.dumpCode());
-        return o.dumpKind().word() + " " + where + " (" + state + ", " + Sizes.format(o.bytes()) + ")";
+        return o.dumpKind().word() + " " + where + " (" + state + String.format(", %.1f MiB)", o.bytes() / (double) Sizes.MIB);
     }
 
     static String afterLine(LoadOutcome o) {

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 /** {@code sadump kexec load DIR}: the kdump kernel into crashkernel memory, as kexec-tools does on s390. */
 @Command(
         name = "load",
+        header = "Load a kdump kernel into crashkernel memory as kexec-tools does on s390.",
         mixinStandardHelpOptions = true,
         description = {
             "Loads a kdump kernel into the crashkernel memory of DIR, placed as kexec-tools places it on s390 "
@@ -42,7 +43,7 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  sadump kexec load sys1",
-            "  sadump kexec load sys1 --kernel /boot/image-6.1.0 --initrd /boot/initrd-kdump.img",
+            "  sadump kexec load sys1 --kernel image --initrd initrd.img",
             "  sadump kexec load sys1 --cmdline 'root=/dev/dasda1 nr_cpus=1 panic=10'"
         })
 final class KexecLoadCommand implements Callable<Integer> {

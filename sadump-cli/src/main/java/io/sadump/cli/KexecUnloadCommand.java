@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 /** {@code sadump kexec unload DIR}: removes the kdump kernel (meminfo entry 13). */
 @Command(
         name = "unload",
+        header = "Unload the kdump kernel (remove meminfo entry 13).",
         mixinStandardHelpOptions = true,
         description = {
             "Unloads the kdump kernel of DIR, as 'kexec -p -u': removes meminfo entry 13 (the header checksum is "

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 /** {@code sadump machine create DIR}: a production system with a booted first kernel. */
 @Command(
         name = "create",
+        header = "Create a production system with a booted first kernel.",
         mixinStandardHelpOptions = true,
         description = {
             "Creates a production system in DIR (a new or empty directory) and boots its first kernel: the kernel "
@@ -43,6 +44,9 @@ import picocli.CommandLine.Spec;
             "  sadump machine create lab --crashkernel 512M@1G --seed 42"
         })
 final class MachineCreateCommand implements Callable<Integer> {
+    /** Storage from which the workload fill reports progress. */
+    static final long PROGRESS_FROM = Sizes.GIB;
+
     @Parameters(index = "0", paramLabel = "DIR", description = "the new machine directory")
     Path dir;
 
@@ -94,7 +98,18 @@ final class MachineCreateCommand implements Callable<Integer> {
         ProductionSystem.Spec s = new ProductionSystem.Spec(size, cpuCount, ck, w, seedValue, nodename);
         ProductionSystem.validate(s);
         long start = System.nanoTime();
-        ProductionSystem p = ProductionSystem.create(dir, s);
+        PrintWriter err = spec.commandLine().getErr();
+        // Progress on stderr for fills that take a while: every 10% of at least 1 GiB of workload.
+        boolean showProgress = w != Workload.ZERO && size >= PROGRESS_FROM;
+        long[] shown = {0};
+        ProductionSystem p = ProductionSystem.create(dir, s, (done, total) -> {
+            if (showProgress && (done - shown[0] >= total / 10 || done == total) && done > shown[0]) {
+                shown[0] = done;
+                err.printf("sadump machine create: filling memory: %s / %s%n", MachineText.size(done),
+                        MachineText.size(total));
+                err.flush();
+            }
+        });
         double seconds = (System.nanoTime() - start) / 1e9;
         long written;
         try (FileStorage st = p.machine().openStorage()) {

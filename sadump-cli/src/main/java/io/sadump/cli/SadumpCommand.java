@@ -16,7 +16,6 @@ import picocli.CommandLine.Spec;
             "the meminfo ABI, the IPL-time dumper's verdict, kdump and stand-alone dumps, read-back and archive."
         },
         subcommands = {
-            CommandLine.HelpCommand.class,
             CksmCommand.class,
             MeminfoCommand.class,
             MachineCommand.class,
@@ -26,6 +25,7 @@ import picocli.CommandLine.Spec;
             HmcCommand.class,
             DemoCommand.class,
             CampaignCommand.class,
+            CommandLine.HelpCommand.class,
         },
         footer = {"", "Run 'sadump help COMMAND' for the options of one command."})
 public final class SadumpCommand implements Runnable {

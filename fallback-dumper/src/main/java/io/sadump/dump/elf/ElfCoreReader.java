@@ -33,6 +33,8 @@ public final class ElfCoreReader {
 
     /** Largest note segment read (real ones are a few KiB per CPU). */
     static final long MAX_NOTES = 64L << 20;
+    /** Largest program header table read (a million ranges). */
+    static final long MAX_PROGRAM_HEADERS = 1 << 20;
 
     public static ReadBackDump open(DumpBlockSource source, String name) throws IOException {
         return inspect(source, name).requireComplete();
@@ -64,6 +66,9 @@ public final class ElfCoreReader {
         long phnum = h.phnum();
         if (phnum == ElfHeader.PN_XNUM) {
             phnum = sectionZeroInfo(source, h, name);
+        }
+        if (phnum > MAX_PROGRAM_HEADERS) {
+            throw new DumpFormatException(name + ": " + phnum + " program headers is more than a core can sensibly have");
         }
         List<String> problems = new ArrayList<>();
         byte[] pb = new byte[(int) (phnum * ElfProgramHeader.SIZE)];

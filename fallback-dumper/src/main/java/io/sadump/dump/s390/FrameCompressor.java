@@ -17,12 +17,17 @@ import java.util.zip.Deflater;
  * Compresses 1 MiB entries on several threads and hands the results back in submission order, so
  * the dump is byte-identical whatever the thread timing. Each entry is one zlib stream at level 1,
  * as the zipl dumper writes it ({@code zipl/boot/eckd2dump_zlib.c}: deflate level 1, zlib wrapper);
- * an entry whose compressed form would not save a block is stored as is. Buffers come from a fixed
+ * an entry whose compressed form would not save a block is stored as is, and so is one whose first
+ * 64 KiB do not compress by about 3% (incompressible memory is detected without deflating all of it). Buffers come from a fixed
  * pool, so memory stays bounded (about 2 x window x 1 MiB).
  */
 final class FrameCompressor implements AutoCloseable {
     static final int BLOCK = 4096;
     static final int LEVEL = 1;
+    /** Bytes deflated first to see whether an entry compresses at all. */
+    static final int PROBE = 64 * 1024;
+    /** The probe must save at least 1/32 (about 3%), else the entry is stored. */
+    static final int PROBE_MIN_SAVING = 32;
 
     /** One compressed (or stored) entry. {@code data[0, blocks * 4096)} is what goes to disk. */
     static final class Entry {
@@ -128,15 +133,37 @@ final class FrameCompressor implements AutoCloseable {
         }
         try {
             d.reset();
-            d.setInput(e.input, 0, e.inputLength);
-            d.finish();
-            // Compressed output must save at least one block, else the entry is stored.
+            // Compressed output must save at least one block, else the entry is stored. A probe of the
+            // first 64 KiB (ended with a sync flush, which keeps the stream valid) detects incompressible
+            // data early, so random memory costs little CPU.
             int room = e.inputLength - BLOCK;
             int n = 0;
-            while (!d.finished() && n < room) {
-                n += d.deflate(out, n, room - n);
+            boolean store = false;
+            if (e.inputLength > 2 * PROBE) {
+                d.setInput(e.input, 0, PROBE);
+                while (n < room) {
+                    int space = room - n;
+                    int got = d.deflate(out, n, space, Deflater.SYNC_FLUSH);
+                    n += got;
+                    if (got < space) {
+                        break; // the flush is complete
+                    }
+                }
+                store = n >= room || n > PROBE - PROBE / PROBE_MIN_SAVING;
+                if (!store) {
+                    d.setInput(e.input, PROBE, e.inputLength - PROBE);
+                }
+            } else {
+                d.setInput(e.input, 0, e.inputLength);
             }
-            if (d.finished() && n > 0) {
+            if (!store) {
+                d.finish();
+                while (!d.finished() && n < room) {
+                    n += d.deflate(out, n, room - n);
+                }
+                store = !d.finished() || n == 0;
+            }
+            if (!store) {
                 int padded = (n + BLOCK - 1) / BLOCK * BLOCK;
                 java.util.Arrays.fill(out, n, padded, (byte) 0);
                 e.output = out;

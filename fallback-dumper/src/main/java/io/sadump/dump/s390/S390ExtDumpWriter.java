@@ -3,6 +3,7 @@ package io.sadump.dump.s390;
 import io.sadump.dump.DumpBlockSink;
 import io.sadump.dump.DumpDeviceFullException;
 import io.sadump.dump.DumpProgressListener;
+import io.sadump.dump.DumpVolumes;
 import io.sadump.dump.MemoryFrames;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.MemorySource;
@@ -52,10 +53,19 @@ public final class S390ExtDumpWriter {
      * Writes a multi-volume dump ({@code XMULT64}, never compressed) over {@code volumes} in table
      * order. {@code ziplTime} is the timestamp of the multi-volume table zipl wrote.
      */
-    public S390DumpResult writeMultiVolume(MemorySource source, List<DumpBlockSink> volumes, long ziplTime)
+    public S390DumpResult writeMultiVolume(MemorySource source, List<? extends DumpBlockSink> volumes, long ziplTime)
             throws IOException {
-        if (volumes.isEmpty() || volumes.size() > MAX_VOLUMES) {
-            throw new IllegalArgumentException("a multi-volume dump needs 1 to 32 volumes, not " + volumes.size());
+        return writeMultiVolume(source, DumpVolumes.of(volumes), ziplTime);
+    }
+
+    /**
+     * Writes a multi-volume dump, opening each volume only when the dump reaches it, so that the
+     * dumper's per-volume checks run right before the volume is written.
+     */
+    public S390DumpResult writeMultiVolume(MemorySource source, DumpVolumes volumes, long ziplTime)
+            throws IOException {
+        if (volumes.count() < 1 || volumes.count() > MAX_VOLUMES) {
+            throw new IllegalArgumentException("a multi-volume dump needs 1 to 32 volumes, not " + volumes.count());
         }
         return new Job(source, true, ziplTime).writeMultiVolume(volumes);
     }
@@ -92,7 +102,6 @@ public final class S390ExtDumpWriter {
 
     /** The state of one dump being written. */
     private final class Job {
-        final MemorySource source;
         final MemoryFrames frames;
         final long memSize;
         final DumpProgressListener listener;
@@ -102,9 +111,9 @@ public final class S390ExtDumpWriter {
         long compressedEntries;
         long storedEntries;
         long addressDone;
+        S390EndMarker lastEndMarker;
 
         Job(MemorySource source, boolean multiVolume, long ziplTime) {
-            this.source = source;
             S390DumpHeader h = baseHeader(settings, source, S390DumpHeader.MAGIC_EXT, settings.todClock().getAsLong());
             if (multiVolume) {
                 h = h.withMultiVolume(ziplTime);
@@ -177,8 +186,6 @@ public final class S390ExtDumpWriter {
             lastEndMarker = em;
             return block + 1;
         }
-
-        S390EndMarker lastEndMarker;
 
         S390EndMarker endMarker() {
             long tod = settings.todClock().getAsLong();
@@ -302,12 +309,14 @@ public final class S390ExtDumpWriter {
             }
         }
 
-        S390DumpResult writeMultiVolume(List<DumpBlockSink> volumes) throws IOException {
+        S390DumpResult writeMultiVolume(DumpVolumes volumes) throws IOException {
             List<Long> used = new ArrayList<>();
+            List<DumpBlockSink> opened = new ArrayList<>();
             long frame = 0;
-            for (int v = 0; v < volumes.size(); v++) {
-                DumpBlockSink sink = volumes.get(v);
-                listener.volumeStarted(v, volumes.size());
+            for (int v = 0; v < volumes.count(); v++) {
+                listener.volumeStarted(v, volumes.count());
+                DumpBlockSink sink = volumes.open(v);
+                opened.add(sink);
                 put(sink, 0, base.withVolumeNumber(v).toBytes(), 1, v);
                 long block = 1;
                 // eckd2dump_mv.c write_volume: free space minus the segment header and the end marker
@@ -326,7 +335,7 @@ public final class S390ExtDumpWriter {
                     if (s.last()) {
                         block = writeEndMarker(sink, block, v);
                         used.add(block);
-                        return finish(used, volumes.subList(0, v + 1));
+                        return finish(used, opened);
                     }
                     frame = s.nextFrame();
                     if (free < MIB) {
@@ -337,7 +346,7 @@ public final class S390ExtDumpWriter {
             }
             throw new DumpDeviceFullException(String.format(
                     "the dump device is too small: all %d volumes are full (memory dumped up to 0x%X of 0x%X; "
-                            + "the dump has no end marker)", volumes.size(), addressDone, memSize), addressDone);
+                            + "the dump has no end marker)", volumes.count(), addressDone, memSize), addressDone);
         }
     }
 }

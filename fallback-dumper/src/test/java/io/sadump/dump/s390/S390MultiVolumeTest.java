@@ -167,4 +167,54 @@ class S390MultiVolumeTest {
         assertThat(r.volumesUsed()).isEqualTo(1);
         assertThat(S390ExtDumpReader.openMultiVolume(sources(vols), names(2)).complete()).isTrue();
     }
+
+    @Test
+    void volumesAreOpenedOnlyWhenTheDumpReachesThemAndAFailedCheckStopsIt() throws IOException {
+        AbsoluteStorage storage = TestMemory.storage(Workload.RANDOM, 24 * MIB, 14);
+        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        List<MemoryVolume> vols = volumes(3, 256L * 10 + 3);
+        List<Integer> opened = new ArrayList<>();
+        io.sadump.dump.DumpVolumes checked = new io.sadump.dump.DumpVolumes() {
+            @Override
+            public int count() {
+                return 3;
+            }
+
+            @Override
+            public io.sadump.dump.DumpBlockSink open(int index) throws IOException {
+                opened.add(index);
+                if (index == 1) {
+                    throw new IOException("volume 1: Inconsistent time stamps (0x4605)");
+                }
+                return vols.get(index);
+            }
+        };
+        assertThatThrownBy(() -> new S390ExtDumpWriter(settings()).writeMultiVolume(src, checked, ZIPL_TIME))
+                .hasMessageContaining("0x4605");
+        assertThat(opened).containsExactly(0, 1);
+        assertThat(vols.get(2).bytesWritten()).isZero();
+        assertThat(S390ExtDumpReader.inspectMultiVolume(sources(vols), names(3)).complete()).isFalse();
+
+        // a small dump only opens the first volume
+        opened.clear();
+        AbsoluteStorage small = TestMemory.storage(Workload.RANDOM, 4 * MIB, 15);
+        new S390ExtDumpWriter(settings()).writeMultiVolume(new StorageMemorySource(small, List.of(), Optional.empty()),
+                checked, ZIPL_TIME);
+        assertThat(opened).containsExactly(0);
+    }
+
+    @Test
+    void sizeLimitOverVolumes() throws IOException {
+        AbsoluteStorage storage = TestMemory.storage(Workload.RANDOM, 32 * MIB, 16);
+        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        List<MemoryVolume> vols = volumes(2, 256L * 10 + 3);
+        S390DumpResult r = new S390ExtDumpWriter(settings().withMemoryLimit(18 * MIB))
+                .writeMultiVolume(src, List.copyOf(vols), ZIPL_TIME);
+        assertThat(r.header().memSize()).isEqualTo(18 * MIB);
+        assertThat(r.header().memSizeReal()).isEqualTo(32 * MIB);
+        assertThat(r.volumesUsed()).isEqualTo(2);
+        try (ReadBackDump dump = S390ExtDumpReader.openMultiVolume(sources(vols), names(2))) {
+            assertThat(TestMemory.digests(dump, 18 * MIB)).isEqualTo(TestMemory.digests(storage, 18 * MIB));
+        }
+    }
 }

@@ -1,0 +1,18 @@
+/**
+ * The dump formats of sadump, each one reader (bytes to {@link io.sadump.machine.MemorySource}) and
+ * one writer (memory source to bytes), streamed chunk by chunk, so that a conversion is a reader
+ * plugged into a writer (DESIGN.md "Data flow").
+ *
+ * <ul>
+ *   <li>{@link io.sadump.dump.s390}: the stand-alone dump formats: the 4 KiB header, s390_ext on DASD
+ *       (zero-skip, zlib, multi-volume), classic s390 in a file and on tape;
+ *   <li>{@link io.sadump.dump.elf}: the ELF core (vmcore) of the kdump path and conversions.
+ * </ul>
+ *
+ * <p>Writers put blocks into a {@link io.sadump.dump.DumpBlockSink} (a DASD partition) or a {@link
+ * io.sadump.dump.TapeBlockSink}, or a channel; readers take a {@link io.sadump.dump.DumpBlockSource}
+ * or a {@link io.sadump.dump.TapeBlockSource} and return a {@link io.sadump.dump.ReadBackDump} that
+ * says whether the dump is complete. Progress comes as {@link io.sadump.dump.DumpProgressListener}
+ * events; nothing here prints.
+ */
+package io.sadump.dump;
