@@ -20,8 +20,9 @@ import java.util.function.IntConsumer;
 /**
  * A corruption-injection campaign: {@code runs} scenarios drawn by {@code seed} from {@code kinds}, each a
  * fresh copy of the {@link CampaignTemplate} of {@code storageSize} with one injection, run through the HMC
- * load and checked ({@link ScenarioRunner}). Scenarios run on {@code parallel} threads, each in its own
- * directory under {@code campaignDir/work}; the results do not depend on the number of threads.
+ * load and checked ({@link ScenarioRunner}). Scenarios run on {@code parallel} threads; each thread has one
+ * machine directory under {@code campaignDir/work}, restored to the template before each scenario (a copy
+ * the first time). The results do not depend on the number of threads.
  *
  * @param campaignDir where the template is cached and scenarios run
  * @param keepUnexpected how many machines of unexpected scenarios to keep in {@code campaignDir/kept}
@@ -95,6 +96,9 @@ public record Campaign(Path campaignDir, long storageSize, int runs, long seed, 
         ScenarioResult[] results = new ScenarioResult[scenarios.size()];
         AtomicInteger done = new AtomicInteger();
         AtomicInteger kept = new AtomicInteger();
+        AtomicInteger workers = new AtomicInteger();
+        // each worker thread reuses one machine directory, restored to the template before every scenario
+        ThreadLocal<Path> workerDir = ThreadLocal.withInitial(() -> work.resolve("w" + workers.getAndIncrement()));
         long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
             Thread t = new Thread(r, "campaign-scenario");
@@ -105,9 +109,10 @@ public record Campaign(Path campaignDir, long storageSize, int runs, long seed, 
             List<Future<?>> futures = new ArrayList<>();
             for (Scenario s : scenarios) {
                 futures.add(pool.submit(() -> {
-                    ScenarioResult r = runner.run(s, work.resolve("s" + s.index()), kept.get() < keepUnexpected);
+                    Path dir = workerDir.get();
+                    ScenarioResult r = runner.run(s, dir);
                     if (!r.expected() && kept.getAndIncrement() < keepUnexpected) {
-                        keep(work.resolve("s" + s.index()), s);
+                        keep(dir, s);
                     }
                     results[s.index()] = r;
                     progress.accept(done.incrementAndGet());
@@ -137,7 +142,7 @@ public record Campaign(Path campaignDir, long storageSize, int runs, long seed, 
         CampaignTemplate.deleteTree(work);
         Files.createDirectories(work);
         Path dir = work.resolve("s");
-        ScenarioResult r = runner.run(scenario, dir, true);
+        ScenarioResult r = runner.run(scenario, dir);
         if (!r.expected()) {
             keepAt(campaignDir, dir, scenario);
         }

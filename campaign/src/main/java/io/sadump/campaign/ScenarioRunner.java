@@ -42,7 +42,7 @@ import java.util.Set;
  *       track 0 (IPL record, dump tool, label) are unchanged; after kdump, exactly one new file, the vmcore;
  *       every other file of the machine (configuration, production state, ...) is as in the template.</li>
  * </ol>
- * Thread-safe: each call works in its own directory.
+ * Thread-safe as long as each thread works in its own directory.
  */
 final class ScenarioRunner {
     /** Files a load changes by design: storage and its frame record, the CPUs, the console log, the lock. */
@@ -78,10 +78,11 @@ final class ScenarioRunner {
     }
 
     /**
-     * Runs {@code s} in {@code dir} (which must not exist), and removes {@code dir} again unless
-     * {@code keep} says to keep an unexpected scenario's machine for inspection.
+     * Runs {@code s} in {@code dir}: a new directory, or one a previous scenario ran in, which is restored to
+     * the template first ({@link TemplateCopy#restore}). The machine is left in {@code dir} as the scenario
+     * left it, for the caller to keep, reuse or remove.
      */
-    ScenarioResult run(Scenario s, Path dir, boolean keepUnexpected) {
+    ScenarioResult run(Scenario s, Path dir) {
         long start = System.nanoTime();
         List<String> problems = new ArrayList<>();
         Optional<InjectionReport> injection = Optional.empty();
@@ -90,7 +91,7 @@ final class ScenarioRunner {
         boolean fellBack = false;
         List<String> messages = List.of();
         try {
-            copy.copyTo(dir);
+            copy.restore(dir);
             MachineDirectory machine = MachineDirectory.open(dir);
             try (MachineLock lock = machine.lock()) {
                 injection = Optional.of(CorruptionCatalogue.inject(machine, lock, s.kind(), s.seed()));
@@ -109,16 +110,8 @@ final class ScenarioRunner {
         } catch (IOException | RuntimeException e) {
             problems.add("the scenario failed: " + e);
         }
-        ScenarioResult r = new ScenarioResult(s, injection, label, code, fellBack, problems, messages,
+        return new ScenarioResult(s, injection, label, code, fellBack, problems, messages,
                 Duration.ofNanos(System.nanoTime() - start));
-        if (!(keepUnexpected && !r.expected())) {
-            try {
-                CampaignTemplate.deleteTree(dir);
-            } catch (IOException e) {
-                // a leftover scenario directory costs disk, not correctness; the next campaign run clears it
-            }
-        }
-        return r;
     }
 
     static String label(LoadOutcome o) {

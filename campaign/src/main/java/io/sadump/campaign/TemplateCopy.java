@@ -30,7 +30,11 @@ final class TemplateCopy {
     /** A range of data of a large file, held in memory: {@code bytes} go to file offset {@code offset}. */
     private record Range(long offset, ByteBuffer bytes) {}
 
-    private record Entry(Path relative, boolean directory, long size, FileTime modified, List<Range> data) {}
+    /**
+     * One file or directory of the template: a large file's data ranges, a small file's bytes.
+     */
+    private record Entry(Path relative, boolean directory, long size, FileTime modified, List<Range> data,
+            byte[] content) {}
 
     private final Path from;
     private final List<Entry> entries;
@@ -51,7 +55,8 @@ final class TemplateCopy {
                 boolean dir = Files.isDirectory(p);
                 long size = dir ? 0 : Files.size(p);
                 List<Range> data = !dir && size >= LARGE ? load(p, dataRanges(p)) : List.of();
-                list.add(new Entry(rel, dir, size, Files.getLastModifiedTime(p), data));
+                byte[] content = !dir && size < LARGE ? Files.readAllBytes(p) : null;
+                list.add(new Entry(rel, dir, size, Files.getLastModifiedTime(p), data, content));
             }
             this.entries = List.copyOf(list);
         } catch (IOException e) {
@@ -78,6 +83,112 @@ final class TemplateCopy {
         for (int i = entries.size() - 1; i >= 0; i--) {
             Entry e = entries.get(i);
             Files.setLastModifiedTime(to.resolve(e.relative().toString()), e.modified());
+        }
+    }
+
+    /**
+     * Makes {@code to} equal to the template again, in place: files the template lacks are removed, small
+     * files rewritten when they differ, and large files compared 64 KiB block by block with the template
+     * (its data, or zero where it has a hole) and rewritten only where they differ. A scenario changes a
+     * few MiB of storage and writes its dump to the DASD; restoring those blocks costs much less than
+     * freeing and allocating the whole copy again, and keeps the same file pages in use. {@code to} must
+     * have been made by {@link #copyTo} or this method; when it does not exist it is copied.
+     */
+    void restore(Path to) throws IOException {
+        if (!Files.isDirectory(to)) {
+            copyTo(to);
+            return;
+        }
+        java.util.Set<String> known = new java.util.HashSet<>();
+        for (Entry e : entries) {
+            known.add(e.relative().toString());
+        }
+        List<Path> present;
+        try (Stream<Path> walk = Files.walk(to)) {
+            present = walk.sorted(java.util.Comparator.reverseOrder()).toList();
+        }
+        for (Path p : present) {
+            String rel = to.relativize(p).toString();
+            if (!rel.isEmpty() && !known.contains(rel)) {
+                if (Files.isDirectory(p)) {
+                    CampaignTemplate.deleteTree(p);
+                } else {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+        for (Entry e : entries) {
+            Path dst = to.resolve(e.relative().toString());
+            if (e.directory()) {
+                Files.createDirectories(dst);
+            } else if (e.content() != null) {
+                if (!Files.isRegularFile(dst) || !java.util.Arrays.equals(Files.readAllBytes(dst), e.content())) {
+                    Files.write(dst, e.content());
+                }
+            } else {
+                restoreRanges(dst, e);
+            }
+        }
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            Entry e = entries.get(i);
+            Files.setLastModifiedTime(to.resolve(e.relative().toString()), e.modified());
+        }
+    }
+
+    private static final ByteBuffer ZERO_BLOCK = ByteBuffer.allocateDirect(BLOCK).asReadOnlyBuffer();
+
+    private static void restoreRanges(Path dst, Entry e) throws IOException {
+        try (FileChannel ch = FileChannel.open(dst, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, StandardOpenOption.SPARSE)) {
+            if (ch.size() > e.size()) {
+                ch.truncate(e.size());
+            }
+            ByteBuffer cur = ByteBuffer.allocateDirect(BLOCK);
+            List<Range> ranges = e.data();
+            int ri = 0;
+            long fileEnd = ch.size();
+            for (long pos = 0; pos < e.size(); pos += BLOCK) {
+                int len = (int) Math.min(BLOCK, e.size() - pos);
+                while (ri < ranges.size() && ranges.get(ri).offset() + ranges.get(ri).bytes().limit() <= pos) {
+                    ri++;
+                }
+                ByteBuffer want;
+                if (ri < ranges.size() && ranges.get(ri).offset() <= pos) {
+                    Range r = ranges.get(ri);
+                    int from = (int) (pos - r.offset());
+                    want = r.bytes().duplicate().position(from).limit(from + len);
+                } else {
+                    want = ZERO_BLOCK.duplicate().limit(len);
+                }
+                boolean same;
+                if (pos >= fileEnd) {
+                    same = want.mismatch(ZERO_BLOCK.duplicate().limit(len)) == -1;
+                } else {
+                    cur.clear().limit(len);
+                    int n = 0;
+                    while (cur.hasRemaining()) {
+                        int k = ch.read(cur, pos + n);
+                        if (k < 0) {
+                            break;
+                        }
+                        n += k;
+                    }
+                    while (cur.hasRemaining()) {
+                        cur.put((byte) 0);
+                    }
+                    cur.flip();
+                    same = cur.mismatch(want) == -1;
+                }
+                if (!same) {
+                    long at = pos;
+                    while (want.hasRemaining()) {
+                        at += ch.write(want, at);
+                    }
+                }
+            }
+            if (ch.size() < e.size()) {
+                ch.write(ByteBuffer.wrap(new byte[1]), e.size() - 1);
+            }
         }
     }
 
