@@ -1,5 +1,7 @@
 package io.sadump.ipl;
 
+import io.sadump.machine.AbsoluteStorage;
+
 /**
  * Where the IPL model's operating-system messages go, as events: the library never prints. The HMC
  * shows them (and appends them to the machine's console log); a CLI may draw a progress bar from
@@ -25,5 +27,5 @@ public interface ConsoleListener {
      * The dump is about to read memory: {@code storage} now holds what the dump will contain (after store
      * status, before the crashkernel swap). A test or a demo takes its reference digests here.
      */
-    default void dumpStarting(io.sadump.machine.AbsoluteStorage storage) {}
+    default void dumpStarting(AbsoluteStorage storage) {}
 }

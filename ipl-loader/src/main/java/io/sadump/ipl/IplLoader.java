@@ -1,5 +1,6 @@
 package io.sadump.ipl;
 
+import io.sadump.device.dumptool.DumpToolKind;
 import io.sadump.dump.DumpProgressListener;
 import io.sadump.dump.s390.S390DumpSettings;
 import io.sadump.machine.AbsoluteStorage;
@@ -14,6 +15,7 @@ import io.sadump.meminfo.KdumpVerdict;
 import io.sadump.meminfo.MeminfoPage;
 import io.sadump.meminfo.VerdictResult;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -134,7 +136,7 @@ public final class IplLoader {
                 } else {
                     say("HMC: system reset (normal): storage kept");
                 }
-                java.nio.ByteBuffer r = java.nio.ByteBuffer.wrap(iplRecord);
+                ByteBuffer r = ByteBuffer.wrap(iplRecord);
                 say(String.format("HMC: IPL from %s: IPL PSW %016X; dump tool %s", device.description(),
                         r.getLong(0), tool.describe()));
                 if (request.clear()) {
@@ -198,7 +200,7 @@ public final class IplLoader {
         LoadOutcome fallback(IplDevice device, DumpTool tool, VerdictResult verdict, List<CpuState> now)
                 throws IOException {
             say(DUMPING);
-            if (tool.noCompress() && tool.kind() == io.sadump.device.dumptool.DumpToolKind.ECKD_SINGLE) {
+            if (tool.noCompress() && tool.kind() == DumpToolKind.ECKD_SINGLE) {
                 say("Dump compression prevented by the --no-compress attribute");
             }
             if (tool.hasLimit()) {
@@ -207,8 +209,8 @@ public final class IplLoader {
             console.dumpStarting(storage);
             Progress progress = new Progress();
             S390DumpSettings settings = dumpSettings.withListener(progress);
-            Optional<String> vmcoreinfo = Optional.empty();
-            StorageMemorySource memory = new StorageMemorySource(storage, now, vmcoreinfo);
+            // the s390 formats carry no VMCOREINFO of their own: readers find it in the dumped memory
+            StorageMemorySource memory = new StorageMemorySource(storage, now, Optional.empty());
             String reason = "kdump not possible (" + verdict.summary() + ")";
             try {
                 FallbackDumpResult r = device.dump(memory, tool, settings);
@@ -227,7 +229,7 @@ public final class IplLoader {
         }
 
         DumpKind kindOf(DumpTool tool) {
-            return tool.kind() == io.sadump.device.dumptool.DumpToolKind.TAPE ? DumpKind.CLASSIC : DumpKind.S390_EXT;
+            return tool.kind() == DumpToolKind.TAPE ? DumpKind.CLASSIC : DumpKind.S390_EXT;
         }
 
         /** The dumper's exit: re-IPL through a valid IPIB of storage, else a disabled wait with the code. */

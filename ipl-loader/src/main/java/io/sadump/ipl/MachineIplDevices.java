@@ -1,6 +1,7 @@
 package io.sadump.ipl;
 
 import io.sadump.device.AttachedDevices;
+import io.sadump.device.DeviceException;
 import io.sadump.device.ckd.EckdDasd;
 import io.sadump.machine.AttachedDevice;
 import io.sadump.machine.DeviceNumber;
@@ -37,7 +38,7 @@ public final class MachineIplDevices implements IplDevices {
         };
     }
 
-    private Optional<EckdDasd> openVolume(DeviceNumber number) throws io.sadump.device.DeviceException {
+    private Optional<EckdDasd> openVolume(DeviceNumber number) throws DeviceException {
         Optional<AttachedDevice> d = machine.config().device(number);
         if (d.isEmpty() || d.get().type() != AttachedDevice.DeviceType.DASD_3390) {
             return Optional.empty();
