@@ -74,6 +74,17 @@ final class JsonWriter {
         return this;
     }
 
+    /** A finite number with up to 3 decimals (RFC 8259 has no NaN or infinity). */
+    JsonWriter value(double d) {
+        if (!Double.isFinite(d)) {
+            throw new IllegalArgumentException("JSON has no " + d);
+        }
+        beforeValue();
+        out.print(java.math.BigDecimal.valueOf(d).setScale(3, java.math.RoundingMode.HALF_UP).stripTrailingZeros()
+                .toPlainString());
+        return this;
+    }
+
     JsonWriter nullValue() {
         beforeValue();
         out.print("null");

@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
             HmcCommand.class,
             ZgetdumpCommand.class,
             ArchiveCommand.class,
+            CampaignCommand.class,
             CksmCommand.class,
             CommandLine.HelpCommand.class,
         },

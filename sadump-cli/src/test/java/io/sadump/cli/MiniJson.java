@@ -106,6 +106,14 @@ final class MiniJson {
         if (start == i) {
             throw new IllegalArgumentException("unexpected '" + c + "' at " + i);
         }
+        if (i < s.length() && s.charAt(i) == '.') {
+            // a fraction (sadump campaign's rates): returned as a Double
+            i++;
+            while (i < s.length() && Character.isDigit(s.charAt(i))) {
+                i++;
+            }
+            return Double.parseDouble(s.substring(start, i));
+        }
         return Long.parseLong(s.substring(start, i));
     }
 

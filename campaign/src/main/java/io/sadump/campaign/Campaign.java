@@ -1,0 +1,183 @@
+package io.sadump.campaign;
+
+import io.sadump.fixtures.Corruption;
+import io.sadump.fixtures.CorruptionCatalogue;
+import io.sadump.machine.MachineException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+
+/**
+ * A corruption-injection campaign: {@code runs} scenarios drawn by {@code seed} from {@code kinds}, each a
+ * fresh copy of the {@link CampaignTemplate} of {@code storageSize} with one injection, run through the HMC
+ * load and checked ({@link ScenarioRunner}). Scenarios run on {@code parallel} threads; each thread has one
+ * machine directory under {@code campaignDir/work}, restored to the template before each scenario (a copy
+ * the first time). The results do not depend on the number of threads.
+ *
+ * @param campaignDir where the template is cached and scenarios run
+ * @param keepUnexpected how many machines of unexpected scenarios to keep in {@code campaignDir/kept}
+ */
+public record Campaign(Path campaignDir, long storageSize, int runs, long seed, List<Corruption> kinds,
+        int parallel, int keepUnexpected) {
+    public static final int DEFAULT_RUNS = 100;
+    public static final long DEFAULT_SEED = 1;
+    public static final long DEFAULT_STORAGE = 64L << 20;
+
+    public Campaign {
+        Objects.requireNonNull(campaignDir, "campaignDir");
+        kinds = List.copyOf(kinds);
+        if (runs < 1) {
+            throw new IllegalArgumentException("a campaign runs at least 1 scenario, not " + runs);
+        }
+        if (parallel < 1) {
+            throw new IllegalArgumentException("--parallel must be at least 1, not " + parallel);
+        }
+        if (kinds.isEmpty()) {
+            throw new IllegalArgumentException("a campaign needs at least one injection kind");
+        }
+        if (keepUnexpected < 0) {
+            throw new IllegalArgumentException("keepUnexpected must not be negative");
+        }
+    }
+
+    /** Every kind of the catalogue, the available cores, 64 MiB systems. */
+    public static Campaign defaults(Path campaignDir) {
+        return new Campaign(campaignDir, DEFAULT_STORAGE, DEFAULT_RUNS, DEFAULT_SEED, CorruptionCatalogue.kinds(),
+                Math.max(1, Runtime.getRuntime().availableProcessors()), 5);
+    }
+
+    public Campaign withRuns(int n) {
+        return new Campaign(campaignDir, storageSize, n, seed, kinds, parallel, keepUnexpected);
+    }
+
+    public Campaign withSeed(long s) {
+        return new Campaign(campaignDir, storageSize, runs, s, kinds, parallel, keepUnexpected);
+    }
+
+    public Campaign withKinds(List<Corruption> k) {
+        return new Campaign(campaignDir, storageSize, runs, seed, k, parallel, keepUnexpected);
+    }
+
+    public Campaign withStorage(long size) {
+        return new Campaign(campaignDir, size, runs, seed, kinds, parallel, keepUnexpected);
+    }
+
+    public Campaign withParallel(int p) {
+        return new Campaign(campaignDir, storageSize, runs, seed, kinds, p, keepUnexpected);
+    }
+
+    /** The scenarios this campaign runs, in order. */
+    public List<Scenario> scenarios() {
+        List<Scenario> list = new ArrayList<>(runs);
+        for (int i = 0; i < runs; i++) {
+            list.add(Scenario.draw(seed, i, kinds, storageSize));
+        }
+        return list;
+    }
+
+    /** Runs the campaign; {@code progress} gets the number of finished scenarios after each one. */
+    public CampaignResult run(IntConsumer progress) throws IOException {
+        long t0 = System.nanoTime();
+        CampaignTemplate template = CampaignTemplate.ensure(campaignDir, storageSize);
+        ScenarioRunner runner = new ScenarioRunner(template);
+        Duration templateTime = Duration.ofNanos(System.nanoTime() - t0);
+        Path work = freshWorkDir();
+        List<Scenario> scenarios = scenarios();
+        ScenarioResult[] results = new ScenarioResult[scenarios.size()];
+        AtomicInteger done = new AtomicInteger();
+        AtomicInteger kept = new AtomicInteger();
+        AtomicInteger workers = new AtomicInteger();
+        // each worker thread reuses one machine directory, restored to the template before every scenario
+        ThreadLocal<Path> workerDir = ThreadLocal.withInitial(() -> work.resolve("w" + workers.getAndIncrement()));
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
+            Thread t = new Thread(r, "campaign-scenario");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Scenario s : scenarios) {
+                futures.add(pool.submit(() -> {
+                    Path dir = workerDir.get();
+                    ScenarioResult r = runner.run(s, dir);
+                    if (!r.expected() && kept.getAndIncrement() < keepUnexpected) {
+                        keep(dir, s);
+                    }
+                    results[s.index()] = r;
+                    progress.accept(done.incrementAndGet());
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("the campaign was interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a scenario worker failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        CampaignTemplate.deleteTree(work);
+        return new CampaignResult(this, List.of(results), elapsed, template.wasBuilt() ? templateTime : Duration.ZERO);
+    }
+
+    /** Runs one scenario alone (a replay), keeping its machine in {@code campaignDir/kept} when unexpected. */
+    public static ScenarioResult replay(Path campaignDir, Scenario scenario) throws IOException {
+        CampaignTemplate template = CampaignTemplate.ensure(campaignDir, scenario.storageSize());
+        ScenarioRunner runner = new ScenarioRunner(template);
+        Path work = campaignDir.resolve("work").resolve("replay-" + ProcessHandle.current().pid());
+        CampaignTemplate.deleteTree(work);
+        Files.createDirectories(work);
+        Path dir = work.resolve("s");
+        ScenarioResult r = runner.run(scenario, dir);
+        if (!r.expected()) {
+            keepAt(campaignDir, dir, scenario);
+        }
+        CampaignTemplate.deleteTree(work);
+        return r;
+    }
+
+    private Path freshWorkDir() throws IOException {
+        Path work = campaignDir.resolve("work").resolve("run-" + ProcessHandle.current().pid());
+        CampaignTemplate.deleteTree(work);
+        Files.createDirectories(work);
+        return work;
+    }
+
+    private void keep(Path dir, Scenario s) {
+        keepAt(campaignDir, dir, s);
+    }
+
+    private static void keepAt(Path campaignDir, Path dir, Scenario s) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        Path target = campaignDir.resolve("kept").resolve(s.id().replace(':', '_'));
+        try {
+            CampaignTemplate.deleteTree(target);
+            Files.createDirectories(target.getParent());
+            Files.move(dir, target);
+        } catch (IOException e) {
+            throw new MachineException("cannot keep the machine of scenario " + s.id() + " in " + target + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Where the machine of an unexpected scenario is kept. */
+    public static Path keptMachine(Path campaignDir, Scenario s) {
+        return campaignDir.resolve("kept").resolve(s.id().replace(':', '_'));
+    }
+}

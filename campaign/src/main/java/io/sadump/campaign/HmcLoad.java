@@ -1,0 +1,137 @@
+package io.sadump.campaign;
+
+import io.sadump.dump.DumpProgressListener;
+import io.sadump.fixtures.ProductionSystem;
+import io.sadump.ipl.ConsoleListener;
+import io.sadump.ipl.ElfVmcoreWriter;
+import io.sadump.ipl.IplLoader;
+import io.sadump.ipl.KdumpKernel;
+import io.sadump.ipl.LoadOutcome;
+import io.sadump.ipl.LoadRequest;
+import io.sadump.ipl.MachineIplDevices;
+import io.sadump.ipl.MebibyteDigests;
+import io.sadump.ipl.ProductionReboot;
+import io.sadump.machine.AbsoluteStorage;
+import io.sadump.machine.DeviceNumber;
+import io.sadump.machine.FileStorage;
+import io.sadump.machine.MachineDirectory;
+import io.sadump.machine.MachineLock;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The HMC's Load task run on a production system as {@code sadump hmc DIR load DEVNO} runs it (lock,
+ * storage, the IPL model with the devices of the machine directory, console lines appended to the
+ * machine's console log, CPUs saved), and observed: the per-MiB digests of storage are taken at the
+ * moment the dump starts, so the dump that was written can be compared with what the system held.
+ *
+ * <p>Options: store status (on by default, as an operator taking a dump does), and whether a valid IPIB
+ * re-IPLs the production system afterwards (on by default; a campaign turns it off, which leaves the
+ * machine in the dumper's disabled wait and saves rebuilding storage).
+ */
+public final class HmcLoad {
+    private final MachineDirectory machine;
+    private final DeviceNumber device;
+    private boolean storeStatus = true;
+    private boolean reIpl = true;
+    private boolean keepConsole = true;
+    private boolean fastReference;
+
+    private HmcLoad(MachineDirectory machine, DeviceNumber device) {
+        this.machine = Objects.requireNonNull(machine, "machine");
+        this.device = Objects.requireNonNull(device, "device");
+    }
+
+    /** A load of {@code device} on {@code system}. */
+    public static HmcLoad of(ProductionSystem system, DeviceNumber device) {
+        return new HmcLoad(system.machine(), device);
+    }
+
+    /** A load of {@code device} on a machine directory (without re-IPL unless it is a production system). */
+    public static HmcLoad of(MachineDirectory machine, DeviceNumber device) {
+        return new HmcLoad(machine, device);
+    }
+
+    /** Whether the HMC stores every CPU's status before the reset (default: yes). */
+    public HmcLoad storeStatus(boolean on) {
+        this.storeStatus = on;
+        return this;
+    }
+
+    /** Whether a valid IPIB boots the production system again after the dump (default: yes). */
+    public HmcLoad reIpl(boolean on) {
+        this.reIpl = on;
+        return this;
+    }
+
+    /** Whether the console lines are appended to the machine's console log (default: yes). */
+    public HmcLoad keepConsole(boolean on) {
+        this.keepConsole = on;
+        return this;
+    }
+
+    /**
+     * Whether the reference taken when the dump starts is CRC-32C per MiB ({@link FrameChecksums}, fast)
+     * instead of SHA-256 per MiB (default).
+     */
+    public HmcLoad fastReference(boolean on) {
+        this.fastReference = on;
+        return this;
+    }
+
+    /**
+     * Runs the load.
+     *
+     * @throws io.sadump.ipl.IplException when the device cannot be IPLed (nothing changed)
+     */
+    public ObservedLoad run() throws IOException {
+        LoadRequest request = new LoadRequest(device, false, storeStatus, "");
+        StorageReference[] atDump = new StorageReference[1];
+        try (MachineLock lock = machine.lock()) {
+            List<String> pending = new ArrayList<>();
+            FileStorage storage = machine.openStorage(lock);
+            try {
+                Optional<ProductionReboot> reboot = reIpl
+                        ? ProductionSystem.stateOf(machine).map(state -> (ipib, console) -> {
+                            flush(lock, pending);
+                            storage.close();
+                            ProductionSystem.open(machine).reboot(lock);
+                            return machine.cpus();
+                        })
+                        : Optional.empty();
+                IplLoader loader = new IplLoader(storage, machine.config(), machine.cpus(),
+                        new MachineIplDevices(machine, lock),
+                        new KdumpKernel(machine.vmcoreDir(), new ElfVmcoreWriter(DumpProgressListener.NONE),
+                                Clock.systemUTC()),
+                        reboot, Clock.systemUTC());
+                LoadOutcome outcome = loader.load(request, new ConsoleListener() {
+                    @Override
+                    public void message(String line) {
+                        pending.add(line);
+                    }
+
+                    @Override
+                    public void dumpStarting(AbsoluteStorage s) {
+                        atDump[0] = fastReference ? FrameChecksums.of(s) : StorageReference.of(MebibyteDigests.of(s));
+                    }
+                });
+                machine.saveCpus(lock, outcome.cpus());
+                flush(lock, pending);
+                return new ObservedLoad(machine, request, outcome, Optional.ofNullable(atDump[0]));
+            } finally {
+                storage.close();
+            }
+        }
+    }
+
+    private void flush(MachineLock lock, List<String> pending) {
+        if (keepConsole && !pending.isEmpty()) {
+            machine.appendConsole(lock, List.copyOf(pending));
+        }
+        pending.clear();
+    }
+}

@@ -1,0 +1,276 @@
+package io.sadump.campaign;
+
+import io.sadump.machine.MachineException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Copies the campaign template fast and sparse, many times: the template's large files (storage,
+ * device images) are scanned once for the 64 KiB blocks that hold data, those ranges are kept in memory
+ * (a 64 MiB system holds about 36 MiB), and each copy writes only them; the holes stay holes and are
+ * never read again.
+ * Like {@code MachineTemplate.copy} it keeps every file's modification time, so the storage's frame
+ * record stays trusted, and leaves out the lock file. The template must not change while copies are made.
+ */
+final class TemplateCopy {
+    /** Granularity of the data scan; the same as MachineTemplate's sparse copy. */
+    static final int BLOCK = 1 << 16;
+    /** Files from this size are copied by their data ranges; smaller ones whole. */
+    static final long LARGE = 1 << 20;
+
+    /** A range of data of a large file, held in memory: {@code bytes} go to file offset {@code offset}. */
+    private record Range(long offset, ByteBuffer bytes) {}
+
+    /**
+     * One file or directory of the template: a large file's data ranges, a small file's bytes.
+     */
+    private record Entry(Path relative, boolean directory, long size, FileTime modified, List<Range> data,
+            byte[] content) {}
+
+    private final Path from;
+    private final List<Entry> entries;
+
+    TemplateCopy(Path from) {
+        this.from = from;
+        try {
+            List<Entry> list = new ArrayList<>();
+            List<Path> paths;
+            try (Stream<Path> walk = Files.walk(from)) {
+                paths = walk.toList();
+            }
+            for (Path p : paths) {
+                Path rel = from.relativize(p);
+                if (rel.toString().equals(".lock")) {
+                    continue;
+                }
+                boolean dir = Files.isDirectory(p);
+                long size = dir ? 0 : Files.size(p);
+                List<Range> data = !dir && size >= LARGE ? load(p, dataRanges(p)) : List.of();
+                byte[] content = !dir && size < LARGE ? Files.readAllBytes(p) : null;
+                list.add(new Entry(rel, dir, size, Files.getLastModifiedTime(p), data, content));
+            }
+            this.entries = List.copyOf(list);
+        } catch (IOException e) {
+            throw new MachineException("cannot read the template " + from + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Copies the template to {@code to}, which must not exist. */
+    void copyTo(Path to) throws IOException {
+        Files.createDirectories(to.getParent());
+        Files.createDirectory(to);
+        for (Entry e : entries) {
+            Path src = from.resolve(e.relative().toString());
+            Path dst = to.resolve(e.relative().toString());
+            if (e.directory()) {
+                Files.createDirectories(dst);
+            } else if (e.size() < LARGE) {
+                Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                copyRanges(src, dst, e);
+            }
+        }
+        // times last, once every file is complete (directories after their files)
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            Entry e = entries.get(i);
+            Files.setLastModifiedTime(to.resolve(e.relative().toString()), e.modified());
+        }
+    }
+
+    /**
+     * Makes {@code to} equal to the template again, in place: files the template lacks are removed, small
+     * files rewritten when they differ, and large files compared 64 KiB block by block with the template
+     * (its data, or zero where it has a hole) and rewritten only where they differ. A scenario changes a
+     * few MiB of storage and writes its dump to the DASD; restoring those blocks costs much less than
+     * freeing and allocating the whole copy again, and keeps the same file pages in use. {@code to} must
+     * have been made by {@link #copyTo} or this method; when it does not exist it is copied.
+     */
+    void restore(Path to) throws IOException {
+        if (!Files.isDirectory(to)) {
+            copyTo(to);
+            return;
+        }
+        java.util.Set<String> known = new java.util.HashSet<>();
+        for (Entry e : entries) {
+            known.add(e.relative().toString());
+        }
+        List<Path> present;
+        try (Stream<Path> walk = Files.walk(to)) {
+            present = walk.sorted(java.util.Comparator.reverseOrder()).toList();
+        }
+        for (Path p : present) {
+            String rel = to.relativize(p).toString();
+            if (!rel.isEmpty() && !known.contains(rel)) {
+                if (Files.isDirectory(p)) {
+                    CampaignTemplate.deleteTree(p);
+                } else {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+        for (Entry e : entries) {
+            Path dst = to.resolve(e.relative().toString());
+            if (e.directory()) {
+                Files.createDirectories(dst);
+            } else if (e.content() != null) {
+                if (!Files.isRegularFile(dst) || !java.util.Arrays.equals(Files.readAllBytes(dst), e.content())) {
+                    Files.write(dst, e.content());
+                }
+            } else {
+                restoreRanges(dst, e);
+            }
+        }
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            Entry e = entries.get(i);
+            Files.setLastModifiedTime(to.resolve(e.relative().toString()), e.modified());
+        }
+    }
+
+    private static final ByteBuffer ZERO_BLOCK = ByteBuffer.allocateDirect(BLOCK).asReadOnlyBuffer();
+
+    private static void restoreRanges(Path dst, Entry e) throws IOException {
+        try (FileChannel ch = FileChannel.open(dst, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, StandardOpenOption.SPARSE)) {
+            if (ch.size() > e.size()) {
+                ch.truncate(e.size());
+            }
+            ByteBuffer cur = ByteBuffer.allocateDirect(BLOCK);
+            List<Range> ranges = e.data();
+            int ri = 0;
+            long fileEnd = ch.size();
+            for (long pos = 0; pos < e.size(); pos += BLOCK) {
+                int len = (int) Math.min(BLOCK, e.size() - pos);
+                while (ri < ranges.size() && ranges.get(ri).offset() + ranges.get(ri).bytes().limit() <= pos) {
+                    ri++;
+                }
+                ByteBuffer want;
+                if (ri < ranges.size() && ranges.get(ri).offset() <= pos) {
+                    Range r = ranges.get(ri);
+                    int from = (int) (pos - r.offset());
+                    want = r.bytes().duplicate().position(from).limit(from + len);
+                } else {
+                    want = ZERO_BLOCK.duplicate().limit(len);
+                }
+                boolean same;
+                if (pos >= fileEnd) {
+                    same = want.mismatch(ZERO_BLOCK.duplicate().limit(len)) == -1;
+                } else {
+                    cur.clear().limit(len);
+                    int n = 0;
+                    while (cur.hasRemaining()) {
+                        int k = ch.read(cur, pos + n);
+                        if (k < 0) {
+                            break;
+                        }
+                        n += k;
+                    }
+                    while (cur.hasRemaining()) {
+                        cur.put((byte) 0);
+                    }
+                    cur.flip();
+                    same = cur.mismatch(want) == -1;
+                }
+                if (!same) {
+                    long at = pos;
+                    while (want.hasRemaining()) {
+                        at += ch.write(want, at);
+                    }
+                }
+            }
+            if (ch.size() < e.size()) {
+                ch.write(ByteBuffer.wrap(new byte[1]), e.size() - 1);
+            }
+        }
+    }
+
+    private static void copyRanges(Path src, Path dst, Entry e) throws IOException {
+        try (FileChannel out = FileChannel.open(dst, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.SPARSE)) {
+            for (Range r : e.data()) {
+                ByteBuffer b = r.bytes().duplicate();
+                long pos = r.offset();
+                while (b.hasRemaining()) {
+                    pos += out.write(b, pos);
+                }
+            }
+            if (out.size() < e.size()) {
+                // sets the length without allocating the hole before it
+                out.write(ByteBuffer.wrap(new byte[1]), e.size() - 1);
+            }
+        }
+    }
+
+    /** Reads the data ranges of {@code file} into memory (direct buffers, written without another copy). */
+    private static List<Range> load(Path file, List<long[]> ranges) throws IOException {
+        List<Range> out = new ArrayList<>();
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            for (long[] r : ranges) {
+                ByteBuffer b = ByteBuffer.allocateDirect((int) (r[1] - r[0]));
+                long pos = r[0];
+                while (b.hasRemaining()) {
+                    int n = in.read(b, pos);
+                    if (n < 0) {
+                        throw new IOException(file + " ended at byte " + pos + " while the template was read");
+                    }
+                    pos += n;
+                }
+                out.add(new Range(r[0], b.flip().asReadOnlyBuffer()));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The ranges of 64 KiB blocks of {@code file} that hold a non-zero byte, merged. */
+    private static List<long[]> dataRanges(Path file) throws IOException {
+        List<long[]> ranges = new ArrayList<>();
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = in.size();
+            ByteBuffer buf = ByteBuffer.allocate(BLOCK);
+            for (long pos = 0; pos < size; pos += BLOCK) {
+                buf.clear();
+                int n = 0;
+                while (buf.hasRemaining()) {
+                    int k = in.read(buf, pos + n);
+                    if (k < 0) {
+                        break;
+                    }
+                    n += k;
+                }
+                if (isZero(buf, n)) {
+                    continue;
+                }
+                long end = pos + n;
+                if (!ranges.isEmpty() && ranges.get(ranges.size() - 1)[1] == pos) {
+                    ranges.get(ranges.size() - 1)[1] = end;
+                } else {
+                    ranges.add(new long[] {pos, end});
+                }
+            }
+        }
+        return ranges;
+    }
+
+    private static boolean isZero(ByteBuffer buf, int n) {
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            if (buf.getLong(i) != 0) {
+                return false;
+            }
+        }
+        for (; i < n; i++) {
+            if (buf.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
