@@ -229,14 +229,18 @@ public final class FileStorage extends AbsoluteStorage {
         }
     }
 
-    /** Saves the frame record after the data, so the record is never newer than what it describes. */
+    /**
+     * Saves the frame record after the data, so the record is never newer than what it describes. The
+     * data is not fsynced: storage.img models volatile memory, and an fsync of gigabytes per command
+     * made every command wait for the disk. A record saved while data pages were still in the page
+     * cache is at worst conservative (it may mark frames that a host crash left zero).
+     */
     @Override
     public void flush() {
         if (!writable || !dirty) {
             return;
         }
         try {
-            channel.force(false);
             mergeForeignRecord();
             writtenFrames().save(recordFile);
             // The record must not look older than the data it describes.
