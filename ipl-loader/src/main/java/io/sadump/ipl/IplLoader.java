@@ -87,7 +87,7 @@ public final class IplLoader {
     /** The HMC's Load. Throws {@link IplException}, with nothing changed, when the device cannot be IPLed. */
     public LoadOutcome load(LoadRequest request, ConsoleListener console) throws IOException {
         Task t = new Task("load " + request.device(), console);
-        return t.load(request, cpus);
+        return t.load(request, cpus, "HMC");
     }
 
     /** PSW restart: the first kernel's restart handler, then its {@code on_restart} action. */
@@ -114,8 +114,9 @@ public final class IplLoader {
             console.message(line);
         }
 
-        LoadOutcome load(LoadRequest request, List<CpuState> current) throws IOException {
-            say(String.format("HMC: load %s (%s%s%s)", request.device(), request.clear() ? "clear" : "normal",
+        /** @param who "HMC" for the operator's Load, "kernel: diag 308" for the dumpconf dump action */
+        LoadOutcome load(LoadRequest request, List<CpuState> current, String who) throws IOException {
+            say(String.format("%s: load %s (%s%s%s)", who, request.device(), request.clear() ? "clear" : "normal",
                     request.storeStatus() ? ", store status" : "",
                     request.loadparm().isEmpty() ? "" : ", loadparm " + request.loadparm()));
             try (IplDevice device = devices.open(request.device())) {
@@ -125,19 +126,19 @@ public final class IplLoader {
                 List<CpuState> now = current;
                 if (request.storeStatus()) {
                     storeStatus(now);
-                    say(String.format("HMC: store status: %d CPU%s stored (CPU %d, the IPL CPU, also at absolute 0x%04X)",
-                            now.size(), now.size() == 1 ? "" : "s", now.get(0).cpuAddress(), Lowcore.SAVE_AREA));
+                    say(String.format("%s: store status: %d CPU%s stored (CPU %d, the IPL CPU, also at absolute 0x%04X)",
+                            who, now.size(), now.size() == 1 ? "" : "s", now.get(0).cpuAddress(), Lowcore.SAVE_AREA));
                 }
                 if (request.clear()) {
                     storage.clear();
                     now = now.stream().map(c -> CpuState.reset(c.cpuAddress())).toList();
-                    say("HMC: clear reset: storage zeroed (" + Sizes.format(storage.size())
+                    say(who + ": clear reset: storage zeroed (" + Sizes.format(storage.size())
                             + "); no dump is possible");
                 } else {
-                    say("HMC: system reset (normal): storage kept");
+                    say(who + ": system reset (normal): storage kept");
                 }
                 ByteBuffer r = ByteBuffer.wrap(iplRecord);
-                say(String.format("HMC: IPL from %s: IPL PSW %016X; dump tool %s", device.description(),
+                say(String.format("%s: IPL from %s: IPL PSW %016X; dump tool %s", who, device.description(),
                         r.getLong(0), tool.describe()));
                 if (request.clear()) {
                     say("The dump tool finds zeroed storage: nothing to dump; the system stays stopped");
@@ -276,7 +277,8 @@ public final class IplLoader {
                         return stopped(verdict, "kdump not possible and no dump device configured");
                     }
                     say("kernel: on_restart = dump: IPL of dump device " + config.dumpDevice().get());
-                    return load(new LoadRequest(config.dumpDevice().get(), false, true, config.loadparm()), cpus);
+                    return load(new LoadRequest(config.dumpDevice().get(), false, true, config.loadparm()), cpus,
+                            "kernel: diag 308");
                 }
                 case REIPL -> {
                     Ipib.Check check = Ipib.find(storage);
