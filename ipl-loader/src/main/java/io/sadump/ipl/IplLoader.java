@@ -93,7 +93,19 @@ public final class IplLoader {
     /** PSW restart: the first kernel's restart handler, then its {@code on_restart} action. */
     public LoadOutcome restart(ConsoleListener console) throws IOException {
         Task t = new Task("restart", console);
-        return t.restart();
+        return t.kernelTrigger("on_restart", config.onRestart(),
+                "HMC: PSW restart: the first kernel takes the restart interrupt");
+    }
+
+    /**
+     * A kernel panic: {@code panic() -> __crash_kexec()} runs the same verdict (reference §3.2), then
+     * the {@code on_panic} action.
+     *
+     * @param message the panic message, for the console
+     */
+    public LoadOutcome panic(String message, ConsoleListener console) throws IOException {
+        Task t = new Task("panic", console);
+        return t.kernelTrigger("on_panic", config.onPanic(), "Kernel panic - not syncing: " + message);
     }
 
     /** One load or restart: collects its console lines. */
@@ -259,9 +271,9 @@ public final class IplLoader {
                     after);
         }
 
-        LoadOutcome restart() throws IOException {
-            DumpconfAction action = config.onRestart();
-            say("HMC: PSW restart: the first kernel takes the restart interrupt (on_restart = " + action.word() + ")");
+        /** The first kernel's crash_kexec, then the shutdown action {@code name} = {@code action}. */
+        LoadOutcome kernelTrigger(String name, DumpconfAction action, String firstLine) throws IOException {
+            say(firstLine + " (" + name + " = " + action.word() + ")");
             VerdictResult verdict = KdumpVerdict.evaluate(storage);
             if (verdict.passed()) {
                 say("kernel: " + passLine(verdict));
@@ -273,22 +285,22 @@ public final class IplLoader {
             switch (action) {
                 case DUMP -> {
                     if (config.dumpDevice().isEmpty()) {
-                        say("kernel: on_restart = dump, but no dump device is configured: stopping");
+                        say("kernel: " + name + " = dump, but no dump device is configured: stopping");
                         return stopped(verdict, "kdump not possible and no dump device configured");
                     }
-                    say("kernel: on_restart = dump: IPL of dump device " + config.dumpDevice().get());
+                    say("kernel: " + name + " = dump: IPL of dump device " + config.dumpDevice().get());
                     return load(new LoadRequest(config.dumpDevice().get(), false, true, config.loadparm()), cpus,
                             "kernel: diag 308");
                 }
                 case REIPL -> {
                     Ipib.Check check = Ipib.find(storage);
                     return reIpl(check, Optional.of(verdict), DumpKind.NONE, false, 0,
-                            "kdump not possible (" + verdict.summary() + "); on_restart = reipl", List.of(), 0,
+                            "kdump not possible (" + verdict.summary() + "); " + name + " = reipl", List.of(), 0,
                             verdict.code(), cpus);
                 }
                 default -> {
-                    say("kernel: on_restart = " + action.word() + ": the system stops");
-                    return stopped(verdict, "kdump not possible (" + verdict.summary() + "); on_restart = "
+                    say("kernel: " + name + " = " + action.word() + ": the system stops");
+                    return stopped(verdict, "kdump not possible (" + verdict.summary() + "); " + name + " = "
                             + action.word());
                 }
             }
