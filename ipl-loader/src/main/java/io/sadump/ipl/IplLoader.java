@@ -87,13 +87,25 @@ public final class IplLoader {
     /** The HMC's Load. Throws {@link IplException}, with nothing changed, when the device cannot be IPLed. */
     public LoadOutcome load(LoadRequest request, ConsoleListener console) throws IOException {
         Task t = new Task("load " + request.device(), console);
-        return t.load(request, cpus);
+        return t.load(request, cpus, "HMC");
     }
 
     /** PSW restart: the first kernel's restart handler, then its {@code on_restart} action. */
     public LoadOutcome restart(ConsoleListener console) throws IOException {
         Task t = new Task("restart", console);
-        return t.restart();
+        return t.kernelTrigger("on_restart", config.onRestart(),
+                "HMC: PSW restart: the first kernel takes the restart interrupt");
+    }
+
+    /**
+     * A kernel panic: {@code panic() -> __crash_kexec()} runs the same verdict (reference §3.2), then
+     * the {@code on_panic} action.
+     *
+     * @param message the panic message, for the console
+     */
+    public LoadOutcome panic(String message, ConsoleListener console) throws IOException {
+        Task t = new Task("panic", console);
+        return t.kernelTrigger("on_panic", config.onPanic(), "Kernel panic - not syncing: " + message);
     }
 
     /** One load or restart: collects its console lines. */
@@ -114,8 +126,9 @@ public final class IplLoader {
             console.message(line);
         }
 
-        LoadOutcome load(LoadRequest request, List<CpuState> current) throws IOException {
-            say(String.format("HMC: load %s (%s%s%s)", request.device(), request.clear() ? "clear" : "normal",
+        /** @param who "HMC" for the operator's Load, "kernel: diag 308" for the dumpconf dump action */
+        LoadOutcome load(LoadRequest request, List<CpuState> current, String who) throws IOException {
+            say(String.format("%s: load %s (%s%s%s)", who, request.device(), request.clear() ? "clear" : "normal",
                     request.storeStatus() ? ", store status" : "",
                     request.loadparm().isEmpty() ? "" : ", loadparm " + request.loadparm()));
             try (IplDevice device = devices.open(request.device())) {
@@ -125,19 +138,19 @@ public final class IplLoader {
                 List<CpuState> now = current;
                 if (request.storeStatus()) {
                     storeStatus(now);
-                    say(String.format("HMC: store status: %d CPU%s stored (CPU %d, the IPL CPU, also at absolute 0x%04X)",
-                            now.size(), now.size() == 1 ? "" : "s", now.get(0).cpuAddress(), Lowcore.SAVE_AREA));
+                    say(String.format("%s: store status: %d CPU%s stored (CPU %d, the IPL CPU, also at absolute 0x%04X)",
+                            who, now.size(), now.size() == 1 ? "" : "s", now.get(0).cpuAddress(), Lowcore.SAVE_AREA));
                 }
                 if (request.clear()) {
                     storage.clear();
                     now = now.stream().map(c -> CpuState.reset(c.cpuAddress())).toList();
-                    say("HMC: clear reset: storage zeroed (" + Sizes.format(storage.size())
+                    say(who + ": clear reset: storage zeroed (" + Sizes.format(storage.size())
                             + "); no dump is possible");
                 } else {
-                    say("HMC: system reset (normal): storage kept");
+                    say(who + ": system reset (normal): storage kept");
                 }
                 ByteBuffer r = ByteBuffer.wrap(iplRecord);
-                say(String.format("HMC: IPL from %s: IPL PSW %016X; dump tool %s", device.description(),
+                say(String.format("%s: IPL from %s: IPL PSW %016X; dump tool %s", who, device.description(),
                         r.getLong(0), tool.describe()));
                 if (request.clear()) {
                     say("The dump tool finds zeroed storage: nothing to dump; the system stays stopped");
@@ -258,9 +271,9 @@ public final class IplLoader {
                     after);
         }
 
-        LoadOutcome restart() throws IOException {
-            DumpconfAction action = config.onRestart();
-            say("HMC: PSW restart: the first kernel takes the restart interrupt (on_restart = " + action.word() + ")");
+        /** The first kernel's crash_kexec, then the shutdown action {@code name} = {@code action}. */
+        LoadOutcome kernelTrigger(String name, DumpconfAction action, String firstLine) throws IOException {
+            say(firstLine + " (" + name + " = " + action.word() + ")");
             VerdictResult verdict = KdumpVerdict.evaluate(storage);
             if (verdict.passed()) {
                 say("kernel: " + passLine(verdict));
@@ -272,21 +285,22 @@ public final class IplLoader {
             switch (action) {
                 case DUMP -> {
                     if (config.dumpDevice().isEmpty()) {
-                        say("kernel: on_restart = dump, but no dump device is configured: stopping");
+                        say("kernel: " + name + " = dump, but no dump device is configured: stopping");
                         return stopped(verdict, "kdump not possible and no dump device configured");
                     }
-                    say("kernel: on_restart = dump: IPL of dump device " + config.dumpDevice().get());
-                    return load(new LoadRequest(config.dumpDevice().get(), false, true, config.loadparm()), cpus);
+                    say("kernel: " + name + " = dump: IPL of dump device " + config.dumpDevice().get());
+                    return load(new LoadRequest(config.dumpDevice().get(), false, true, config.loadparm()), cpus,
+                            "kernel: diag 308");
                 }
                 case REIPL -> {
                     Ipib.Check check = Ipib.find(storage);
                     return reIpl(check, Optional.of(verdict), DumpKind.NONE, false, 0,
-                            "kdump not possible (" + verdict.summary() + "); on_restart = reipl", List.of(), 0,
+                            "kdump not possible (" + verdict.summary() + "); " + name + " = reipl", List.of(), 0,
                             verdict.code(), cpus);
                 }
                 default -> {
-                    say("kernel: on_restart = " + action.word() + ": the system stops");
-                    return stopped(verdict, "kdump not possible (" + verdict.summary() + "); on_restart = "
+                    say("kernel: " + name + " = " + action.word() + ": the system stops");
+                    return stopped(verdict, "kdump not possible (" + verdict.summary() + "); " + name + " = "
                             + action.word());
                 }
             }

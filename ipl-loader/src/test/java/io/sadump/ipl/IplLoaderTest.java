@@ -202,6 +202,22 @@ class IplLoaderTest {
         assertThat(stop.dumpKind()).isEqualTo(DumpKind.NONE);
     }
 
+    @Test
+    void panicRunsTheVerdictAndOnFailureTheOnPanicAction() throws IOException {
+        try (MachineLock lock = m.machine.lock()) {
+            m.machine.saveConfig(lock, m.machine.config().withDumpconf(io.sadump.machine.MachineConfig.DumpconfAction.REIPL,
+                    io.sadump.machine.MachineConfig.DumpconfAction.STOP, java.util.Optional.empty()));
+        }
+        breakMeminfoPointer();
+        LoadOutcome o = m.run((l, c) -> l.panic("Oops", c), elf());
+        assertThat(o.trigger()).isEqualTo("panic");
+        assertThat(o.messages().get(0)).isEqualTo("Kernel panic - not syncing: Oops (on_panic = reipl)");
+        assertThat(o.verdictCode()).isEqualTo(0x4520);
+        assertThat(o.dumpKind()).isEqualTo(DumpKind.NONE);
+        assertThat(o.after()).isEqualTo(AfterDump.REIPL);
+        assertThat(m.system.state().bootCount()).isEqualTo(2);
+    }
+
     private void breakMeminfoPointer() {
         try (MachineLock lock = m.machine.lock(); FileStorage s = m.machine.openStorage(lock)) {
             s.putU64(io.sadump.machine.Lowcore.MEMINFO_POINTER, 0);

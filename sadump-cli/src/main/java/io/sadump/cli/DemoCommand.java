@@ -48,13 +48,15 @@ import picocli.CommandLine.Spec;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Show the whole dump path on a built-in system, in ./sadump-demo: a 2 GiB production system",
-            "(workload mixed, 2 CPUs, crashkernel 256M@256M) with a 3390 DASD and a tape; kexec loads a kdump",
-            "kernel; the DASD is prepared as a dump device; a Load with store status passes the kdump verdict",
-            "and kdump writes a vmcore. Then one bit of the kdump kernel is flipped and the Load again fails the",
-            "verdict, naming the damaged segment, and the stand-alone dump goes to the DASD. Finally both dumps",
-            "are read back and compared, MiB by MiB (SHA-256), with storage as it was when each dump started.",
-            "The machine stays for you to explore with 'sadump hmc'."
+            "The whole dump path on a built-in 2 GiB system, in ./sadump-demo.",
+            "",
+            "A production system (workload mixed, 2 CPUs, crashkernel 256M@256M) with",
+            "a 3390 and a tape; kexec loads a kdump kernel; the DASD is prepared as a",
+            "dump device. Load with store status: the verdict passes and kdump writes",
+            "a vmcore. Then one bit of the kdump kernel is flipped: the next Load fails",
+            "the verdict, naming the segment, and the stand-alone dump goes to the DASD.",
+            "Both dumps are read back and compared MiB by MiB (SHA-256) with storage as",
+            "it was when each dump started. The machine stays for 'sadump hmc'.",
         },
         footer = {
             "",

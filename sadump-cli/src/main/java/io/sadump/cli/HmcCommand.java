@@ -13,10 +13,12 @@ import picocli.CommandLine.Spec;
         name = "hmc",
         mixinStandardHelpOptions = true,
         description = {
-            "The Hardware Management Console of the machine in DIR: Load a dump device (the IPL-time dumper",
-            "runs the kdump verdict: kdump writes a vmcore, or the stand-alone dump goes to the device),",
-            "PSW restart (the first kernel's restart handler), display registers, lowcore, meminfo or storage,",
-            "and the operating-system messages."
+            "The HMC of the machine in DIR: Load, PSW restart, display, messages.",
+            "",
+            "Load a dump device and the IPL-time dumper runs the kdump verdict: kdump",
+            "writes a vmcore, or the stand-alone dump goes to the device. PSW restart",
+            "runs the first kernel's restart handler. Display shows registers, lowcore,",
+            "meminfo or storage; messages shows the console log.",
         },
         subcommands = {
             HmcLoadCommand.class,

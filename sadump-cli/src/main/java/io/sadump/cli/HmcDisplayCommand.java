@@ -30,13 +30,15 @@ import picocli.CommandLine.Spec;
         name = "display",
         mixinStandardHelpOptions = true,
         description = {
-            "Display machine state without changing it:",
+            "Display machine state without changing it.",
+            "",
             "  psw        every CPU's PSW and prefix",
-            "  registers  every CPU's general, access and control registers",
-            "  lowcore    the absolute lowcore fields of the dump path (IPIB, VMCOREINFO and meminfo",
-            "             pointers, the store-status save area, OLDMEM_BASE/SIZE)",
-            "  meminfo    the meminfo page, the kexec segment table and the kdump verdict on it now",
-            "  storage    ADDR [LEN]: a hex dump of absolute storage (LEN defaults to 256 bytes, at most 1M)"
+            "  registers  general, access and control registers of every CPU",
+            "  lowcore    IPIB, VMCOREINFO and meminfo pointers, the save area at",
+            "             0x1200, OLDMEM_BASE/SIZE",
+            "  meminfo    the meminfo page, the kexec segment table, the verdict now",
+            "  storage    ADDR [LEN]: hex dump of absolute storage (default 256 bytes,",
+            "             at most 1M)",
         },
         footer = {
             "",
@@ -58,16 +60,20 @@ public final class HmcDisplayCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "WHAT", description = "psw, registers, lowcore, meminfo or storage.")
     String what;
 
-    @Parameters(index = "1..2", arity = "0..2", paramLabel = "ADDR [LEN]",
-            description = "For storage: the address and length (hex with 0x, or sizes like 4K).")
-    List<String> range = List.of();
+    @Parameters(index = "1", arity = "0..1", paramLabel = "ADDR",
+            description = "For storage: the address (hex with 0x, or a size like 2M).")
+    String addr;
+
+    @Parameters(index = "2", arity = "0..1", paramLabel = "LEN",
+            description = "For storage: the length (hex with 0x, or a size like 4K).")
+    String len;
 
     @Override
     public Integer call() {
         MachineDirectory machine = MachineDirectory.open(hmc.dir);
         PrintWriter out = spec.commandLine().getOut();
         String w = what.toLowerCase(Locale.ROOT);
-        if (!w.equals("storage") && !range.isEmpty()) {
+        if (!w.equals("storage") && addr != null) {
             throw new UsageException("display " + w + " takes no address; only 'display storage ADDR [LEN]' does");
         }
         switch (w) {
@@ -84,17 +90,17 @@ public final class HmcDisplayCommand implements Callable<Integer> {
                 }
             }
             case "storage" -> {
-                if (range.isEmpty()) {
+                if (addr == null) {
                     throw new UsageException("display storage needs an address: display storage ADDR [LEN]");
                 }
-                long addr = number(range.get(0), "address");
-                long len = range.size() > 1 ? number(range.get(1), "length") : DEFAULT_LENGTH;
-                if (len <= 0 || len > MAX_LENGTH) {
-                    throw new UsageException("the length must be 1 to 1M bytes, not " + range.get(1));
+                long a = number(addr, "address");
+                long n = len != null ? number(len, "length") : DEFAULT_LENGTH;
+                if (n <= 0 || n > MAX_LENGTH) {
+                    throw new UsageException("the length must be 1 to 1M bytes, not " + len);
                 }
                 try (AbsoluteStorage s = machine.openStorage()) {
-                    s.checkRange(addr, len);
-                    hexDump(out, s, addr, len);
+                    s.checkRange(a, n);
+                    hexDump(out, s, a, n);
                 }
             }
             default -> throw new UsageException("cannot display '" + what

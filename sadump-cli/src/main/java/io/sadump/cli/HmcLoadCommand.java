@@ -19,19 +19,21 @@ import picocli.CommandLine.Spec;
         name = "load",
         mixinStandardHelpOptions = true,
         description = {
-            "Load (IPL) from the device at DEVNO. With a prepared dump device the dump tool runs: it checks",
-            "meminfo and every kexec segment (the kdump verdict). Pass: crashkernel memory is swapped with",
-            "[0, size) and the kdump kernel writes DIR/vmcore/<time>/vmcore. Fail: the console says why, with",
-            "the code, and the stand-alone dump goes to DEVNO (s390_ext on DASD, classic on tape). Then the",
-            "system re-IPLs through its IPIB, or stops in a disabled wait with the code.",
-            "Exit status 0 when a dump was written completely (or nothing was to be written), 1 otherwise."
+            "Load (IPL) a dump device: kdump verdict, then vmcore or stand-alone dump.",
+            "",
+            "The dump tool on DEVNO checks meminfo and every kexec segment (the kdump",
+            "verdict). Pass: crashkernel memory is swapped with [0, size) and the kdump",
+            "kernel writes DIR/vmcore/<time>/vmcore. Fail: the console says why, with",
+            "the code, and the stand-alone dump goes to DEVNO (s390_ext on DASD, classic",
+            "on tape). Then the system re-IPLs through its IPIB, or stops in a disabled",
+            "wait with the code. Exit status 1 when a dump failed or is incomplete.",
         },
         footer = {
             "",
             "Examples:",
             "  sadump hmc sys1 load 0.0.0190 --store-status",
             "  sadump hmc sys1 load 181 --json",
-            "  sadump hmc sys1 load 190 --clear        (storage is zeroed: nothing can be dumped)",
+            "  sadump hmc sys1 load 190 --clear    (zeroes storage: nothing to dump)",
         })
 public final class HmcLoadCommand implements Callable<Integer> {
     @Spec

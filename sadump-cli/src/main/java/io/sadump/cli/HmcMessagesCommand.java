@@ -14,7 +14,9 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "messages",
         mixinStandardHelpOptions = true,
-        description = "Show the operating-system messages (the console log): boots, dumper, kdump kernel.",
+        description = {
+            "Show the console log: boots, the dumper, the kdump kernel, in order.",
+        },
         footer = {"", "Examples:", "  sadump hmc sys1 messages", "  sadump hmc sys1 messages --last 20"})
 public final class HmcMessagesCommand implements Callable<Integer> {
     @Spec

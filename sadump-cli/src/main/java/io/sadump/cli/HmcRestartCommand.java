@@ -16,10 +16,11 @@ import picocli.CommandLine.Spec;
         name = "restart",
         mixinStandardHelpOptions = true,
         description = {
-            "PSW restart: the first kernel takes the restart interrupt and runs the same kdump verdict, as",
-            "machine_kexec does. Pass: it stores every CPU's status and starts kdump, which writes a vmcore.",
-            "Fail: the configured on_restart action runs (dump = IPL the configured dump device with store",
-            "status, stop, reipl). See 'sadump machine' for the dumpconf settings."
+            "PSW restart: the first kernel runs the kdump verdict, else on_restart.",
+            "",
+            "As machine_kexec does: pass = store status of every CPU and kdump, which",
+            "writes a vmcore; fail = the configured on_restart action (dump = IPL the",
+            "configured dump device with store status, stop, reipl).",
         },
         footer = {"", "Examples:", "  sadump hmc sys1 restart", "  sadump hmc sys1 restart --json"})
 public final class HmcRestartCommand implements Callable<Integer> {

@@ -1,0 +1,23 @@
+/**
+ * IPL and the kdump path (shared/DESIGN.md, reference/kernel-kdump.md §3-4).
+ *
+ * <ul>
+ *   <li>{@link io.sadump.ipl.IplLoader}: the HMC's Load of a device ({@link io.sadump.ipl.LoadRequest}:
+ *       clear or normal reset, store status), PSW restart and panic in the first kernel; each ends in
+ *       the kdump verdict and returns a {@link io.sadump.ipl.LoadOutcome}. Console lines are events
+ *       ({@link io.sadump.ipl.ConsoleListener}); nothing is printed.
+ *   <li>Devices as the IPL sees them ({@link io.sadump.ipl.IplDevice}): {@link io.sadump.ipl.EckdIplDevice}
+ *       (XECKD64 single-volume s390_ext with zlib, XMULT64 over the volume table) and
+ *       {@link io.sadump.ipl.TapeIplDevice} (classic s390 dump after the tool file);
+ *       {@link io.sadump.ipl.MachineIplDevices} opens them from a machine directory.
+ *   <li>Pass: {@link io.sadump.ipl.CrashkernelSwap} (streamed), OLDMEM_BASE/SIZE, and the
+ *       {@link io.sadump.ipl.KdumpKernel}, which reads old memory through
+ *       {@link io.sadump.ipl.OldMemorySource} / {@link io.sadump.ipl.OldMemoryFacts} and writes the ELF
+ *       vmcore ({@link io.sadump.ipl.ElfVmcoreWriter}).
+ *   <li>After the dump: re-IPL through a valid {@link io.sadump.ipl.Ipib} by a
+ *       {@link io.sadump.ipl.ProductionReboot} the caller supplies, else a disabled wait with the code.
+ *   <li>{@link io.sadump.ipl.MebibyteDigests}: per-MiB SHA-256 of storage at dump time, to check a dump
+ *       read back; {@link io.sadump.ipl.DasdDumpSource} reads a DASD dump partition for the readers.
+ * </ul>
+ */
+package io.sadump.ipl;
