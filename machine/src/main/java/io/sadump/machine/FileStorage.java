@@ -7,6 +7,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -23,7 +24,7 @@ import java.util.Objects;
 public final class FileStorage extends AbsoluteStorage {
     private final Path image;
     private final Path recordFile;
-    private final FileChannel channel;
+    private FileChannel channel;
     private final boolean writable;
     private boolean dirty;
     /**
@@ -218,9 +219,24 @@ public final class FileStorage extends AbsoluteStorage {
     public void clear() {
         checkWritable();
         try {
-            // Truncate and re-extend: the file is all holes again, which is exactly all zeros.
-            channel.truncate(0);
-            setLength(channel, image, size());
+            // A new all-holes file renamed over the old one: exactly all zeros. Truncating in place
+            // would first wait for the old file's dirty pages to reach the disk; an unlinked inode's
+            // pages are simply dropped.
+            Path fresh = image.resolveSibling(image.getFileName() + ".clear");
+            Files.deleteIfExists(fresh);
+            FileChannel next = FileChannel.open(fresh, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE, StandardOpenOption.SPARSE);
+            try {
+                setLength(next, fresh, size());
+                Files.move(fresh, image, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException | RuntimeException e) {
+                next.close();
+                Files.deleteIfExists(fresh);
+                throw e;
+            }
+            FileChannel old = channel;
+            channel = next;
+            old.close();
             writtenFrames().markZero(0, writtenFrames().frameCount());
             dirty = true;
             replaceRecord = true;

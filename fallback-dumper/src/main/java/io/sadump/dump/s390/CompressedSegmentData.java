@@ -10,7 +10,9 @@ import java.util.zip.Inflater;
  * Reads the memory of a compressed s390_ext segment: entry i covers bytes [i * entrySize, ...) of the
  * segment; its data starts {@code entryOffsets[i] & 0x7FFFFFFF} blocks after the segment header, as a
  * zlib stream, or stored as is when the high bit is set (as zgetdump's
- * {@code dfi_s390_ext_mem_chunk_read_decompress}). The last decompressed entry is cached.
+ * {@code dfi_s390_ext_mem_chunk_read_decompress}). The last decompressed entry of the whole dump is
+ * cached in an {@link EntryCache} that all segments of one dump share: a dump with hundreds of
+ * segments still holds one entry in memory.
  */
 final class CompressedSegmentData implements MemoryChunk.Data {
     private static final int BLOCK = 4096;
@@ -22,12 +24,19 @@ final class CompressedSegmentData implements MemoryChunk.Data {
     private final int entrySize;
     private final int[] entryOffsets;
     private final long sizeOnDisk;
-    private int cachedEntry = -1;
-    private byte[] cache;
-    private byte[] compressed;
+    private final EntryCache shared;
+
+    /** The one decompressed entry (and its input buffer) of a dump, with the segment it belongs to. */
+    static final class EntryCache {
+        private CompressedSegmentData owner;
+        private int entry = -1;
+        private byte[] data;
+        private byte[] compressed;
+    }
 
     CompressedSegmentData(DumpBlockSource source, long segmentStart, long dataOffset, long length, int entrySize,
-            int[] entryOffsets, long sizeOnDiskBlocks) {
+            int[] entryOffsets, long sizeOnDiskBlocks, EntryCache shared) {
+        this.shared = shared;
         this.source = source;
         this.segmentStart = segmentStart;
         this.dataOffset = dataOffset;
@@ -58,7 +67,7 @@ final class CompressedSegmentData implements MemoryChunk.Data {
             if (stored(index)) {
                 source.read(dataOffset + entryBlock(index) * BLOCK + within, dst, o, n);
             } else {
-                synchronized (this) {
+                synchronized (shared) {
                     byte[] entry = inflate(index, entryLength);
                     System.arraycopy(entry, within, dst, o, n);
                 }
@@ -70,8 +79,9 @@ final class CompressedSegmentData implements MemoryChunk.Data {
     }
 
     private byte[] inflate(int index, int entryLength) throws IOException {
-        if (cachedEntry == index) {
-            return cache;
+        EntryCache c = shared;
+        if (c.owner == this && c.entry == index) {
+            return c.data;
         }
         long endBlock = index + 1 < entryOffsets.length ? entryBlock(index + 1) : sizeOnDisk;
         long blocks = endBlock - entryBlock(index);
@@ -80,12 +90,16 @@ final class CompressedSegmentData implements MemoryChunk.Data {
                     segmentStart, index, blocks));
         }
         int size = (int) (blocks * BLOCK);
-        if (compressed == null || compressed.length < size) {
-            compressed = new byte[size];
+        if (c.compressed == null || c.compressed.length < size) {
+            c.compressed = new byte[size];
         }
-        if (cache == null) {
-            cache = new byte[entrySize];
+        if (c.data == null || c.data.length < entrySize) {
+            c.data = new byte[entrySize];
         }
+        c.owner = null;
+        c.entry = -1;
+        byte[] compressed = c.compressed;
+        byte[] cache = c.data;
         source.read(dataOffset + entryBlock(index) * BLOCK, compressed, 0, size);
         Inflater inflater = new Inflater(false);
         try {
@@ -99,19 +113,18 @@ final class CompressedSegmentData implements MemoryChunk.Data {
                 n += got;
             }
             if (n != entryLength) {
-                cachedEntry = -1;
                 throw new IOException(String.format(
                         "s390_ext segment at 0x%X: entry %d (memory 0x%X) decompresses to %d bytes, expected %d",
                         segmentStart, index, segmentStart + (long) index * entrySize, n, entryLength));
             }
         } catch (DataFormatException e) {
-            cachedEntry = -1;
             throw new IOException(String.format("s390_ext segment at 0x%X: entry %d (memory 0x%X) is not valid zlib data: %s",
                     segmentStart, index, segmentStart + (long) index * entrySize, e.getMessage()), e);
         } finally {
             inflater.end();
         }
-        cachedEntry = index;
+        c.owner = this;
+        c.entry = index;
         return cache;
     }
 }

@@ -98,6 +98,8 @@ public final class S390ExtDumpReader {
         final S390DumpHeader header;
         final long memSize;
         final List<MemoryChunk> chunks = new ArrayList<>();
+        /** One decompressed entry for the whole dump, so reading holds one entry's memory, not one per segment. */
+        final CompressedSegmentData.EntryCache entryCache = new CompressedSegmentData.EntryCache();
         long old;
         long dumpFileBytes;
         boolean stopped;
@@ -165,7 +167,7 @@ public final class S390ExtDumpReader {
                 if (s.length() > 0) {
                     if (s.isCompressed()) {
                         chunks.add(MemoryChunk.data(s.start(), s.length(), new CompressedSegmentData(source, s.start(),
-                                off, s.length(), header.zlibEntrySize(), s.entryOffsets(), s.sizeOnDisk())));
+                                off, s.length(), header.zlibEntrySize(), s.entryOffsets(), s.sizeOnDisk(), entryCache)));
                     } else {
                         chunks.add(plainChunk(source, s.start(), s.length(), off));
                     }
