@@ -1,5 +1,12 @@
 package io.sadump.cli;
 
+import java.io.IOException;
+
+import java.util.List;
+import java.util.ArrayList;
+import io.sadump.machine.MachineLock;
+import io.sadump.machine.AttachedDevice;
+import io.sadump.device.AttachedDevices;
 import io.sadump.fixtures.ProductionSystem;
 import io.sadump.fixtures.Workload;
 import io.sadump.machine.CrashkernelRange;
@@ -41,7 +48,8 @@ import picocli.CommandLine.Spec;
             "  sadump machine create sys1                      2G, 2 CPUs, crashkernel 256M@256M, mixed workload",
             "  sadump machine create small --storage 64M       crashkernel defaults to 16M@16M",
             "  sadump machine create big --storage 1T --workload zero --cpus 8",
-            "  sadump machine create lab --crashkernel 512M@1G --seed 42"
+            "  sadump machine create lab --crashkernel 512M@1G --seed 42",
+            "  sadump machine create sys2 --dasd 0.0.0190 --dasd 191:1113 --tape 181:2G"
         })
 final class MachineCreateCommand implements Callable<Integer> {
     /** Storage from which the workload fill reports progress. */
@@ -74,6 +82,16 @@ final class MachineCreateCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE})")
     String seed;
 
+    @Option(names = "--dasd", paramLabel = "DEVNO[:CYLS]",
+            description = "attach a 3390 DASD at DEVNO (image devices/<devno>.3390; default 3339 cylinders, a"
+                    + " 3390-3); repeatable")
+    List<String> dasds = new ArrayList<>();
+
+    @Option(names = "--tape", paramLabel = "DEVNO[:CAPACITY]",
+            description = "attach a 3490 tape drive at DEVNO with a blank cartridge (image devices/<devno>.aws;"
+                    + " default capacity 800M); repeatable")
+    List<String> tapes = new ArrayList<>();
+
     @Option(names = "--json", description = "print one JSON object instead of the summary line")
     boolean json;
 
@@ -81,7 +99,7 @@ final class MachineCreateCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         long size = parseSize(storage, "--storage");
         int cpuCount = parseInt(cpus, "--cpus");
         long seedValue = parseLong(seed, "--seed");
@@ -93,6 +111,19 @@ final class MachineCreateCommand implements Callable<Integer> {
             ck = Optional.empty();
         } else {
             ck = Optional.of(CrashkernelRange.parse(crashkernel));
+        }
+        List<AttachedDevice> devices = new ArrayList<>();
+        try {
+            for (String d : dasds) {
+                devices.add(AttachedDevices.parseDasd(d));
+            }
+            for (String t : tapes) {
+                devices.add(AttachedDevices.parseTape(t));
+            }
+            // the config refuses a device number given twice, before anything is created
+            MachineConfig.of(Sizes.MIB, 1, Optional.empty()).withDevices(devices);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
         String nodename = nodename(dir);
         ProductionSystem.Spec s = new ProductionSystem.Spec(size, cpuCount, ck, w, seedValue, nodename);
@@ -110,6 +141,13 @@ final class MachineCreateCommand implements Callable<Integer> {
                 err.flush();
             }
         });
+        if (!devices.isEmpty()) {
+            try (MachineLock lock = p.machine().lock()) {
+                for (AttachedDevice d : devices) {
+                    AttachedDevices.attach(p.machine(), lock, d);
+                }
+            }
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         long written;
         try (FileStorage st = p.machine().openStorage()) {
@@ -125,6 +163,12 @@ final class MachineCreateCommand implements Callable<Integer> {
             } else {
                 j.nullValue();
             }
+            j.name("devices").beginArray();
+            for (AttachedDevice d : devices) {
+                j.beginObject().field("devno", d.number().toString()).field("type", d.type().model())
+                        .field("capacity", d.capacity()).endObject();
+            }
+            j.endArray();
             j.field("workload", w.word()).field("seed", seedValue).field("nodename", nodename)
                     .field("written_frames", written).field("milliseconds", Math.round(seconds * 1000));
             j.endObject().finish();
@@ -133,6 +177,12 @@ final class MachineCreateCommand implements Callable<Integer> {
                     + " written, in %.2f s; next: sadump kexec load %s%n", dir, Sizes.format(size), cpuCount,
                     cpuCount == 1 ? "" : "s", ck.map(CrashkernelRange::toString).orElse("none"), w.word(), seedValue,
                     MachineText.size(written << 20), seconds, dir);
+            for (AttachedDevice d : devices) {
+                out.printf("  attached %s %s at %s (%s)%n", d.type().model(),
+                        d.type() == AttachedDevice.DeviceType.DASD_3390 ? "DASD" : "tape", d.number(),
+                        d.type() == AttachedDevice.DeviceType.DASD_3390 ? d.capacity() + " cylinders"
+                                : Sizes.format(d.capacity()));
+            }
             out.flush();
         }
         return 0;

@@ -20,7 +20,7 @@ final class UserErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parseResult) {
-        cl.getErr().println("sadump " + cl.getCommandName() + ": " + message(ex));
+        cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + message(ex));
         cl.getErr().flush();
         return exitCode(ex);
     }

@@ -34,7 +34,7 @@ class ArchiveCommandTest {
         Path bad = Files.write(dir.resolve("bad.tar.gz"), b);
         CliRun bv = CliRun.of("archive", "verify", bad.toString());
         assertThat(bv.exit()).isEqualTo(1);
-        assertThat(bv.err()).startsWith("sadump verify: " + bad);
+        assertThat(bv.err()).startsWith("sadump archive verify: " + bad);
     }
 
     @Test

@@ -102,7 +102,7 @@ class DumpdevCommandTest {
     void multiVolumeRejectsTapesAndUnknownDevices() {
         Run r = sadump("dumpdev", "prepare", dir.toString(), "--multi", "190,181");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).startsWith("sadump prepare: device 0.0.0181 is a 3490 tape, not a 3390 DASD");
+        assertThat(r.err()).startsWith("sadump dumpdev prepare: device 0.0.0181 is a 3490 tape, not a 3390 DASD");
         Run u = sadump("dumpdev", "prepare", dir.toString(), "--multi", "190,1a0");
         assertThat(u.exit()).isEqualTo(1);
         assertThat(u.err()).contains("device 0.0.01a0 is not attached to machine");
@@ -141,7 +141,7 @@ class DumpdevCommandTest {
         }
         Run r = sadump("dumpdev", "show", dir.toString(), "192");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).startsWith("sadump show: 0.0.0192: ").contains("not a Hercules CKD image")
+        assertThat(r.err()).startsWith("sadump dumpdev show: 0.0.0192: ").contains("not a Hercules CKD image")
                 .contains("'CKD_X370'").doesNotContain("internal error");
     }
 

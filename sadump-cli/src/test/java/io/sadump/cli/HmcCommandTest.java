@@ -81,7 +81,7 @@ class HmcCommandTest {
         assertThat(st.outLines()[0]).startsWith("0000000000203000  4F53494E 464F535A").contains("|OSINFOSZ");
         CliRun bad = CliRun.of("hmc", dir, "display", "storage", "0x8000000", "16");
         assertThat(bad.exit()).isEqualTo(1);
-        assertThat(bad.err()).startsWith("sadump display: ").contains("0x8000000");
+        assertThat(bad.err()).startsWith("sadump hmc display: ").contains("0x8000000");
     }
 
     @Test
@@ -90,7 +90,7 @@ class HmcCommandTest {
         CliRun none = CliRun.of("hmc", dir, "load", "0.0.0999");
         assertThat(none.exit()).isEqualTo(1);
         assertThat(none.err().strip()).isEqualTo(
-                "sadump load: no device at load address 0.0.0999; attached: 0.0.0190 (3390 DASD), 0.0.0191 (3390 DASD)");
+                "sadump hmc load: no device at load address 0.0.0999; attached: 0.0.0190 (3390 DASD), 0.0.0191 (3390 DASD)");
         CliRun blank = CliRun.of("hmc", dir, "load", "191");
         assertThat(blank.exit()).isEqualTo(1);
         assertThat(blank.err()).contains("0.0.0191 holds no dump tool").contains("sadump dumpdev");
