@@ -124,7 +124,7 @@ class DumpDeviceInteropTest {
 
         Path dump = tmp.resolve("tape.s390");
         var x = HerculesImageChecks.run(tmp, KdumpVmcoreInteropTest.tool("hetget"), "-n", aws.toString(),
-                dump.toString(), "2");
+                dump.toString(), "2", "U", "0", "32768");
         assertThat(x.exitCode()).as("hetget: %s", x.output()).isZero();
         assertThat(Files.size(dump)).isEqualTo(S390DumpHeader.SIZE + TestMachine.STORAGE + S390EndMarker.SIZE);
 
@@ -166,7 +166,7 @@ class DumpDeviceInteropTest {
         assertThat(files).isNotEmpty();
         Path dump = tmp.resolve("partial.s390");
         var x = HerculesImageChecks.run(tmp, KdumpVmcoreInteropTest.tool("hetget"), "-n", aws.toString(),
-                dump.toString(), "2");
+                dump.toString(), "2", "U", "0", "32768");
         assertThat(x.exitCode()).as("hetget: %s", x.output()).isZero();
         var r = kdumpfile(dump, List.of(0x1000L));
         assertThat(r.exitCode()).as(r.output()).isNotZero();
