@@ -10,7 +10,9 @@
 #   - the same load to a compressing DASD (zlib level 1 on both cores)  vs  'gzip -1' on the same
 #     storage.img; target: at least 2x gzip's rate, output at most 5 % larger.
 # Rates are storage bytes per wall-clock second; the sadump figures include the JVM start, the kdump
-# verdict and the re-IPL (the loader's own duration_ms is shown too). The machine has no kdump kernel
+# verdict and the store status (the loader's own duration_ms, without the JVM start, is shown too).
+# The IPIB pointer is cleared first so the dumper ends in a disabled wait: the model's re-IPL would
+# boot the first kernel again, which is not part of the dump. The machine has no kdump kernel
 # loaded, so the verdict fails and the dumper falls back to the stand-alone dump. The heap is capped
 # at 256 MiB (SADUMP_JAVA_OPTS, override it to compare); peak RSS comes from /usr/bin/time -v.
 set -euo pipefail
@@ -53,6 +55,11 @@ img="$m/devices/$(ls "$m/devices" | grep -i 190 | head -1)"
 # dump_once COMPRESS_FLAG: prepares the DASD, loads it, sets t_dump, dur_ms, dfile, rss
 dump_once() {
   "$sadump" dumpdev prepare "$m" 0.0.0190 "$@" >/dev/null
+  # No IPIB pointer (absolute 0x0E00, storage.img offset = address): after the dump the dumper stops in
+  # a disabled wait instead of re-IPLing, which in this model boots the first kernel again and is no
+  # part of the dump's time.
+  python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek(0x0E00); f.write(bytes(8)); f.close()' \
+    "$m/storage.img"
   sync
   local t0 t1
   t0=$(now)
@@ -91,9 +98,11 @@ echo "SADUMP_JAVA_OPTS=$SADUMP_JAVA_OPTS; workdir filesystem: $(df -P "$work" | 
 printf 'dd bs=1M conv=fsync          : %7.2f s  %7s MiB/s\n' "$t_dd" "$(mibps "$t_dd")"
 printf 'dump, no compression         : %7.2f s  %7s MiB/s  (loader %d ms, dump file %d bytes, peak RSS %s)\n' \
   "$t_plain" "$(mibps "$t_plain")" "$ms_plain" "$f_plain" "$rss_plain"
-printf '  rate vs dd                 : %s %%  (target >= 80 %%)\n' "$(pct "$t_dd" "$t_plain")"
+printf '  rate vs dd                 : %s %% wall-clock, %s %% by the loader'"'"'s time  (target >= 80 %%)\n' \
+  "$(pct "$t_dd" "$t_plain")" "$(pct "$t_dd" "$(echo "$ms_plain / 1000" | bc -l)")"
 printf 'gzip -1                      : %7.2f s  %7s MiB/s  -> %d bytes\n' "$t_gz" "$(mibps "$t_gz")" "$s_gz"
 printf 'dump, compressed             : %7.2f s  %7s MiB/s  (loader %d ms, dump file %d bytes, peak RSS %s)\n' \
   "$t_comp" "$(mibps "$t_comp")" "$ms_comp" "$f_comp" "$rss_comp"
-printf '  rate vs gzip -1            : %sx  (target >= 2x)\n' "$(echo "scale=2; $t_gz / $t_comp" | bc -l)"
+printf '  rate vs gzip -1            : %sx wall-clock, %sx by the loader'"'"'s time  (target >= 2x)\n' \
+  "$(echo "scale=2; $t_gz / $t_comp" | bc -l)" "$(echo "scale=2; $t_gz * 1000 / $ms_comp" | bc -l)"
 printf '  size vs gzip -1            : %s %%  (target <= 105 %%)\n' "$(pct "$f_comp" "$s_gz")"
