@@ -144,6 +144,21 @@ class FallbackDumpBehaviourTest {
         }
     }
 
+    @Test
+    void aFullSingleVolumeIsDeviceTooSmallAndTheDumpReadsIncomplete() throws IOException {
+        TestMachine m = new TestMachine(tmp.resolve("m"));
+        breakMeminfoPointer(m);
+        LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(TestMachine.SMALL_DASD, false, true, ""), c), elf());
+        assertThat(o.dumpComplete()).isFalse();
+        assertThat(o.dumpCode()).isEqualTo(DumpFailedException.DEVICE_TOO_SMALL);
+        assertThat(o.messages()).noneMatch(s -> s.equals(IplLoader.DUMP_SUCCESSFUL));
+        try (EckdDasd d = AttachedDevices.openDasd(m.machine, TestMachine.SMALL_DASD);
+                ReadBackDump dump = S390ExtDumpReader.inspect(new DasdDumpSource(d.dumpPartition(), d), "0191")) {
+            assertThat(dump.complete()).isFalse();
+            assertThat(dump.s390EndMarker()).isEmpty();
+        }
+    }
+
     private static void clearSignature(TestMachine m, DeviceNumber v) throws DeviceException {
         try (MachineLock lock = m.machine.lock(); EckdDasd d = AttachedDevices.openDasd(m.machine, lock, v)) {
             byte[] block = d.dumpPartition().readBlock(0);
