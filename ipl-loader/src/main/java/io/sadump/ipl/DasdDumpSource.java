@@ -1,6 +1,8 @@
 package io.sadump.ipl;
 
 import io.sadump.device.ckd.EckdExtent;
+import io.sadump.device.ckd.InvalidTrackFormatException;
+import io.sadump.device.ckd.NoRecordFoundException;
 import io.sadump.dump.DumpBlockSink;
 import io.sadump.dump.DumpBlockSource;
 import java.io.IOException;
@@ -40,12 +42,35 @@ public final class DasdDumpSource implements DumpBlockSource {
             int blocks = (int) Math.min((within + (long) length + BLOCK - 1) / BLOCK, 128);
             blocks = (int) Math.min(blocks, partition.blockCount() - block);
             byte[] buf = new byte[blocks * BLOCK];
-            partition.readBlocks(block, ByteBuffer.wrap(buf));
+            try {
+                partition.readBlocks(block, ByteBuffer.wrap(buf));
+            } catch (NoRecordFoundException | InvalidTrackFormatException e) {
+                readUpToUnwritten(block, buf);
+            }
             int n = Math.min(length, buf.length - within);
             System.arraycopy(buf, within, dst, offset, n);
             position += n;
             offset += n;
             length -= n;
+        }
+    }
+
+    /**
+     * Reads block by block after a read met a track without (valid) records. Such a track was never
+     * written (a failed track write leaves it so): what the dumper recorded ends there, which the
+     * readers report as an incomplete dump (dump-archive's DasdPartitionSource does the same).
+     */
+    private void readUpToUnwritten(long first, byte[] buf) throws IOException {
+        for (int i = 0; i < buf.length / BLOCK; i++) {
+            try {
+                partition.readBlocks(first + i, ByteBuffer.wrap(buf, i * BLOCK, BLOCK));
+            } catch (NoRecordFoundException | InvalidTrackFormatException e) {
+                java.io.EOFException eof = new java.io.EOFException(String.format(
+                        "%s: no record at partition block %d (byte 0x%X): the recorded dump ends there (%s)",
+                        partition, first + i, (first + i) * BLOCK, e.getMessage()));
+                eof.initCause(e);
+                throw eof;
+            }
         }
     }
 

@@ -44,6 +44,19 @@ final class TestMachine {
 
     private static final java.util.Map<Long, Path> TEMPLATES = new java.util.HashMap<>();
     final long storageSize;
+    /** Wraps the machine's IPL devices, e.g. to install an I/O fault plan on the opened device. */
+    DeviceHook devices = (inner, lock) -> inner;
+    /** Called on every progress event of the dump (before the loader decides on a progress line). */
+    java.util.function.LongConsumer onProgress = done -> { };
+    /** The loader's clock reading when each console line arrived, parallel to {@link #console}. */
+    final List<java.time.Instant> consoleTimes = new ArrayList<>();
+
+    interface DeviceHook {
+        IplDevices wrap(IplDevices inner, MachineLock lock);
+    }
+
+    /** The loader's clock (the progress lines' 5 s interval). */
+    Clock clock = Clock.systemUTC();
 
     /** A copy of the 256 MiB machine built once per test run (building it takes longer than copying it). */
     TestMachine(Path dir) throws IOException {
@@ -102,13 +115,19 @@ final class TestMachine {
                     return machine.cpus();
                 };
                 IplLoader loader = new IplLoader(storage, machine.config(), machine.cpus(),
-                        new MachineIplDevices(machine, lock),
+                        devices.wrap(new MachineIplDevices(machine, lock), lock),
                         new KdumpKernel(machine.vmcoreDir(), writer, Clock.systemUTC()), Optional.of(reboot),
-                        Clock.systemUTC());
+                        clock);
                 LoadOutcome o = task.run(loader, new ConsoleListener() {
                     @Override
                     public void message(String line) {
                         console.add(line);
+                        consoleTimes.add(clock.instant());
+                    }
+
+                    @Override
+                    public void progress(long done, long total) {
+                        onProgress.accept(done);
                     }
 
                     @Override

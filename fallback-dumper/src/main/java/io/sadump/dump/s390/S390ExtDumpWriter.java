@@ -8,6 +8,7 @@ import io.sadump.dump.MemoryFrames;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -231,44 +232,68 @@ public final class S390ExtDumpWriter {
             block = writePlainSegment(sink, block, first, 0);
             if (!onlyFirst) {
                 try (FrameCompressor compressor = new FrameCompressor(settings.threads(), (int) MIB)) {
-                    long frame = 1;
-                    while (true) {
-                        Segment s = findSegment(frame, S390SegmentHeader.MAX_ENTRIES);
-                        block = writeCompressedSegment(sink, block, s, compressor);
-                        if (s.last()) {
-                            break;
-                        }
-                        frame = s.nextFrame();
-                    }
+                    block = writeCompressedSegments(sink, block, compressor);
                 }
             }
             block = writeEndMarker(sink, block, 0);
             return finish(List.of(block), List.of(sink));
         }
 
-        long writeCompressedSegment(DumpBlockSink sink, long block, Segment s, FrameCompressor compressor)
-                throws IOException {
+        /**
+         * Writes every compressed segment from frame 1 on. The frames of the next segments are handed to
+         * the compressor while the current segment is still being written, so the compression threads do
+         * not wait at each segment's end (a sparse storage has many short segments). Entries come back in
+         * submission order: the output is the same as segment by segment.
+         */
+        long writeCompressedSegments(DumpBlockSink sink, long block, FrameCompressor compressor) throws IOException {
+            ArrayDeque<Segment> queued = new ArrayDeque<>();
+            Segment feeding = findSegment(1, S390SegmentHeader.MAX_ENTRIES);
+            long feedFrame = feeding.firstFrame();
+            queued.add(feeding);
+            SegmentCursor c = null;
             long headBlock = block;
-            // the header block is reserved here and written once the entry offsets are known
-            checkRoom(sink, headBlock, 1, 0);
-            SegmentCursor c = new SegmentCursor(s, headBlock + 1, (int) (s.endFrame() - s.firstFrame()));
-            for (long f = s.firstFrame(); f < s.endFrame(); f++) {
-                if (compressor.full()) {
+            while (true) {
+                while (feeding != null && !compressor.full()) {
+                    if (feedFrame >= feeding.endFrame()) {
+                        if (feeding.last()) {
+                            feeding = null;
+                            break;
+                        }
+                        feeding = findSegment(feeding.nextFrame(), S390SegmentHeader.MAX_ENTRIES);
+                        feedFrame = feeding.firstFrame();
+                        queued.add(feeding);
+                        continue;
+                    }
+                    int len = (int) frames.frameLength(feedFrame);
+                    byte[] in = compressor.inputBuffer();
+                    frames.read(feedFrame * MIB, in, 0, len);
+                    compressor.submit(in, len);
+                    feedFrame++;
+                }
+                if (c == null) {
+                    Segment s = queued.peekFirst();
+                    headBlock = block;
+                    // the header block is reserved here and written once the entry offsets are known
+                    checkRoom(sink, headBlock, 1, 0);
+                    c = new SegmentCursor(s, headBlock + 1, (int) (s.endFrame() - s.firstFrame()));
+                }
+                if (c.written < c.offsets.length) {
                     writeEntry(sink, compressor, c);
                 }
-                int len = (int) frames.frameLength(f);
-                byte[] in = compressor.inputBuffer();
-                frames.read(f * MIB, in, 0, len);
-                compressor.submit(in, len);
+                if (c.written == c.offsets.length) {
+                    Segment s = c.segment;
+                    long sizeOnDisk = c.next - c.dataStart;
+                    S390SegmentHeader h = new S390SegmentHeader(s.start(), s.length(),
+                            s.last() ? S390SegmentHeader.STOP : 0, (int) sizeOnDisk, c.offsets);
+                    put(sink, headBlock, h.toBytes(), 1, 0);
+                    block = c.next;
+                    queued.pollFirst();
+                    c = null;
+                    if (s.last()) {
+                        return block;
+                    }
+                }
             }
-            while (compressor.hasPending()) {
-                writeEntry(sink, compressor, c);
-            }
-            long sizeOnDisk = c.next - c.dataStart;
-            S390SegmentHeader h = new S390SegmentHeader(s.start(), s.length(), s.last() ? S390SegmentHeader.STOP : 0,
-                    (int) sizeOnDisk, c.offsets);
-            put(sink, headBlock, h.toBytes(), 1, 0);
-            return c.next;
         }
 
         /** Where the entries of a compressed segment go. */
