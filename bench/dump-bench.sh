@@ -43,11 +43,10 @@ timev=()
 
 if [ ! -f "$m/storage.img" ]; then
   echo "creating a $storage mixed machine in $m ..." >&2
-  "$sadump" machine create "$m" --storage "$storage" --workload mixed >/dev/null
-  bytes=$(stat -c %s "$m/storage.img")
+  bytes=$(numfmt --from=iec "$storage")
   # one 3390 holding the whole storage uncompressed: 15 tracks x 12 blocks of 4 KiB per cylinder, 2 % spare
   cyl=$(( bytes / (15 * 12 * 4096) * 102 / 100 + 16 ))
-  java -cp "$jar" "$here/bench/AttachDasd.java" "$m" 0.0.0190 "$cyl" >/dev/null
+  "$sadump" machine create "$m" --storage "$storage" --workload mixed --dasd "0.0.0190:$cyl" >/dev/null
 fi
 bytes=$(stat -c %s "$m/storage.img")
 img="$m/devices/$(ls "$m/devices" | grep -i 190 | head -1)"
