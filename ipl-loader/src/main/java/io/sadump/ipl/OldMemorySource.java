@@ -3,9 +3,9 @@ package io.sadump.ipl;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.CrashkernelRange;
-import io.sadump.machine.FrameRecord;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
+import io.sadump.machine.StorageMemorySource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -88,24 +88,8 @@ public final class OldMemorySource implements MemorySource {
 
     /** Adds chunks for old {@code [from, to)}, which maps contiguously; ZERO where frames were never written. */
     private void addMapped(List<MemoryChunk> out, long from, long to) {
-        FrameRecord frames = storage.writtenFrames();
-        long start = from;
-        while (start < to) {
-            long phys = physical(start);
-            boolean written = frames.isWritten(phys >>> FrameRecord.FRAME_SHIFT);
-            long end = start;
-            while (end < to && frames.isWritten(physical(end) >>> FrameRecord.FRAME_SHIFT) == written) {
-                end = Math.min(to, ((end >>> FrameRecord.FRAME_SHIFT) + 1) << FrameRecord.FRAME_SHIFT);
-            }
-            long chunkStart = start;
-            long chunkPhys = phys;
-            if (written) {
-                out.add(MemoryChunk.data(chunkStart, end - chunkStart,
-                        (offset, dst, off, len) -> storage.read(chunkPhys + offset, dst, off, len)));
-            } else {
-                out.add(MemoryChunk.zero(chunkStart, end - chunkStart));
-            }
-            start = end;
+        if (from < to) {
+            out.addAll(StorageMemorySource.chunksOf(storage, from, to, physical(from) - from));
         }
     }
 

@@ -30,22 +30,35 @@ public final class StorageMemorySource implements MemorySource {
     }
 
     private static List<MemoryChunk> buildChunks(AbsoluteStorage storage, long limit) {
+        return chunksOf(storage, 0, limit, 0);
+    }
+
+    /**
+     * Chunks for addresses {@code [from, to)} whose bytes sit at physical {@code address + shift}:
+     * DATA where the frame record says a frame was written, ZERO elsewhere (never scanned). {@code
+     * shift} must be a multiple of 1 MiB, so frame boundaries map onto frame boundaries; a view that
+     * remaps memory (the kdump kernel's old memory) calls this once per contiguously mapped range.
+     */
+    public static List<MemoryChunk> chunksOf(AbsoluteStorage storage, long from, long to, long shift) {
+        if (shift % FrameRecord.FRAME_SIZE != 0) {
+            throw new IllegalArgumentException("shift must be a multiple of 1 MiB");
+        }
         FrameRecord frames = storage.writtenFrames();
         List<MemoryChunk> result = new ArrayList<>();
-        long lastFrame = FrameRecord.framesFor(limit);
-        long frame = 0;
-        while (frame < lastFrame) {
+        long start = from;
+        while (start < to) {
+            long physStart = start + shift;
+            long frame = physStart >>> FrameRecord.FRAME_SHIFT;
             boolean written = frames.isWritten(frame);
-            long next = Math.min(lastFrame, written ? frames.nextUnwritten(frame) : nextWrittenOrEnd(frames, frame));
-            long start = frame << FrameRecord.FRAME_SHIFT;
-            long end = Math.min(limit, next << FrameRecord.FRAME_SHIFT);
+            long next = written ? frames.nextUnwritten(frame) : nextWrittenOrEnd(frames, frame);
+            long end = Math.min(to, (next << FrameRecord.FRAME_SHIFT) - shift);
             if (written) {
                 result.add(MemoryChunk.data(start, end - start,
-                        (offset, dst, off, len) -> storage.read(start + offset, dst, off, len)));
+                        (offset, dst, off, len) -> storage.read(physStart + offset, dst, off, len)));
             } else {
                 result.add(MemoryChunk.zero(start, end - start));
             }
-            frame = next;
+            start = end;
         }
         return result;
     }
