@@ -19,6 +19,14 @@ import picocli.CommandLine.Spec;
             "writes a vmcore, or the stand-alone dump goes to the device. PSW restart",
             "runs the first kernel's restart handler. Display shows registers, lowcore,",
             "meminfo or storage; messages shows the console log.",
+            "",
+            "With no task, 'sadump hmc DIR' opens the HMC console of the machine: the",
+            "same tasks typed one per line (load 190 --store-status), Tab completion,",
+            "history kept in DIR/hmc.history, and the operating-system messages shown",
+            "as they come, also those another sadump command writes. Ctrl-C clears the",
+            "line; while a task runs it is ignored (a dump is never cut short). exit,",
+            "quit or Ctrl-D leave. Without a terminal, the tasks are read from standard",
+            "input, one per line, and the exit status is the worst of theirs.",
         },
         subcommands = {
             HmcLoadCommand.class,
@@ -35,6 +43,8 @@ import picocli.CommandLine.Spec;
             "  sadump hmc sys1 display meminfo",
             "  sadump hmc sys1 display storage 0x1200 0x200",
             "  sadump hmc sys1 messages",
+            "  sadump hmc sys1                         (the interactive console)",
+            "  printf 'display psw\\nmessages\\n' | sadump hmc sys1",
         })
 public final class HmcCommand implements Callable<Integer> {
     @Spec
@@ -44,7 +54,7 @@ public final class HmcCommand implements Callable<Integer> {
     Path dir;
 
     @Override
-    public Integer call() {
-        throw new UsageException("which HMC task? load, restart, display or messages (sadump hmc --help)");
+    public Integer call() throws java.io.IOException {
+        return HmcConsole.open(dir, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

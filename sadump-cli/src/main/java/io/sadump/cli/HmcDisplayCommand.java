@@ -57,7 +57,8 @@ public final class HmcDisplayCommand implements Callable<Integer> {
     @ParentCommand
     HmcCommand hmc;
 
-    @Parameters(index = "0", paramLabel = "WHAT", description = "psw, registers, lowcore, meminfo or storage.")
+    @Parameters(index = "0", paramLabel = "WHAT", completionCandidates = Targets.class,
+            description = "psw, registers, lowcore, meminfo or storage.")
     String what;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "ADDR",
@@ -67,6 +68,13 @@ public final class HmcDisplayCommand implements Callable<Integer> {
     @Parameters(index = "2", arity = "0..1", paramLabel = "LEN",
             description = "For storage: the length (hex with 0x, or a size like 4K).")
     String len;
+
+    /** What display shows, for completion in the HMC console. */
+    public static final class Targets extends java.util.ArrayList<String> {
+        public Targets() {
+            super(List.of("psw", "registers", "lowcore", "meminfo", "storage"));
+        }
+    }
 
     @Override
     public Integer call() {
