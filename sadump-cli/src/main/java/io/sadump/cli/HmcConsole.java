@@ -57,8 +57,8 @@ final class HmcConsole {
     static final String[] CONSOLE_HELP = {
         "",
         "In the console: type a task as after 'sadump hmc DIR' (load 190 --store-status).",
-        "Tab completes tasks, options, display targets and device numbers. Up/Down recall",
-        "the history of this machine (DIR/" + HISTORY_FILE + "). Ctrl-C clears the line; while",
+        "Tab completes tasks, options, display targets and device numbers. Up/Down and !WORD",
+        "recall the history of this machine (DIR/" + HISTORY_FILE + "). Ctrl-C clears the line; while",
         "a task runs it is ignored (a dump is never cut short). exit, quit or Ctrl-D leave.",
     };
     private static final List<String> HELP_FLAGS = List.of("-h", "--help", "-V", "--version");
@@ -70,7 +70,8 @@ final class HmcConsole {
     private final CommandSpec hmc;
     private final PrintWriter out;
     private final PrintWriter err;
-    private final Parser parser = new DefaultParser();
+    /** Splits a line into words as a shell does (quotes, backslash); an unclosed quote is an error. */
+    private final Parser parser = new DefaultParser().eofOnUnclosedQuote(true);
 
     HmcConsole(Path dir, PrintWriter out, PrintWriter err) {
         this.dir = dir;
@@ -193,7 +194,7 @@ final class HmcConsole {
         Path history = dir.resolve(HISTORY_FILE);
         boolean keepHistory = writable(history);
         LineReaderBuilder builder = LineReaderBuilder.builder().terminal(terminal).appName("sadump-hmc")
-                .parser(new DefaultParser()).completer(new HmcCompleter(console.hmcSpec(), dir));
+                .parser(new DefaultParser().eofOnUnclosedQuote(true)).completer(new HmcCompleter(console.hmcSpec(), dir));
         if (keepHistory) {
             builder.variable(LineReader.HISTORY_FILE, history);
         }
