@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,9 +24,11 @@ class HmcConsoleJarIT {
     @TempDir
     Path tmp;
 
-    private Path machine(String java) throws Exception {
+    private Path machine(String java, String... devices) throws Exception {
         Path dir = tmp.resolve("sys1");
-        SadumpJarIT.Result r = SadumpJarIT.run(java, "machine", "create", dir.toString(), "--storage", "64M");
+        List<String> args = new ArrayList<>(List.of("machine", "create", dir.toString(), "--storage", "64M"));
+        args.addAll(List.of(devices));
+        SadumpJarIT.Result r = SadumpJarIT.run(java, args.toArray(String[]::new));
         assertThat(r.exit()).as(r.err()).isZero();
         return dir;
     }
@@ -50,7 +54,12 @@ class HmcConsoleJarIT {
     @ParameterizedTest
     @MethodSource("io.sadump.cli.SadumpJarIT#javas")
     void theConsoleInAPseudoTerminalCompletesSurvivesCtrlCAndKeepsHistory(String java) throws Exception {
-        Path dir = machine(java);
+        Path dir = machine(java, "--dasd", "0.0.0190:50");
+        for (String[] step : new String[][] {{"dumpdev", "prepare", dir.toString(), "0.0.0190"},
+                {"kexec", "load", dir.toString()}}) {
+            SadumpJarIT.Result r = SadumpJarIT.run(java, step);
+            assertThat(r.exit()).as(r.err()).isZero();
+        }
         // script's pseudo terminal has no size when its stdin is a pipe; give it one, as a window would
         String command = "stty cols 120 rows 40; exec '" + java + "' -Xmx128m -jar '" + SadumpJarIT.jar() + "' hmc '" + dir + "'";
         ProcessBuilder pb = new ProcessBuilder("script", "-q", "-f", "-e", "-c", command, "/dev/null")
@@ -73,6 +82,12 @@ class HmcConsoleJarIT {
             waitFor(screen, "load 0.0.0190", 1);
             type(keys, "\u0003");
             waitFor(screen, "hmc sys1> ", 3);
+            // Ctrl-C while a load dumps: the task runs to its end, the console stays
+            type(keys, "load 190 --store-status\r");
+            waitFor(screen, "HMC: load 0.0.0190", 1);
+            type(keys, "\u0003");
+            waitFor(screen, "After:    re-IPL", 1);
+            waitFor(screen, "hmc sys1> ", 4);
             type(keys, "exit\r");
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the console left; screen: %s", screen).isTrue();
         } finally {
@@ -81,7 +96,8 @@ class HmcConsoleJarIT {
         }
         String text = screen.toString(StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(text).isZero();
-        assertThat(text).doesNotContain("no device at load address").doesNotContain("Exception");
+        assertThat(text).doesNotContain("no device at load address").doesNotContain("Exception")
+                .contains("Dump:     vmcore ").contains("(complete, ");
         assertThat(Files.readAllLines(dir.resolve(HmcConsole.HISTORY_FILE))).anyMatch(l -> l.endsWith(":display psw"))
                 .noneMatch(l -> l.contains("load 0.0.0190"));
     }
