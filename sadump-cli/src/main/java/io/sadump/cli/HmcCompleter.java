@@ -89,19 +89,26 @@ final class HmcCompleter implements Completer {
             if (p.index().contains(position)) {
                 addAll(all, p.completionCandidates());
                 if (DEVNO_LABEL.equals(p.paramLabel())) {
-                    all.addAll(deviceNumbers());
+                    all.addAll(deviceNumbers(partial));
                 }
             }
         }
         return matching(all, partial);
     }
 
-    /** The machine's attached devices now (a device attached while the console is open completes too). */
-    private List<String> deviceNumbers() {
+    /**
+     * The machine's attached devices now (a device attached while the console is open completes too):
+     * {@code 0.0.0190}, or the short form {@code 190} that the tasks also take when the typed part does
+     * not start the full form.
+     */
+    private List<String> deviceNumbers(String partial) {
         List<String> numbers = new ArrayList<>();
         try {
             for (AttachedDevice d : MachineDirectory.open(dir).config().devices()) {
-                numbers.add(d.number().toString());
+                String full = d.number().toString();
+                String shortForm = d.number().css() == 0 && d.number().ssid() == 0
+                        ? Integer.toHexString(d.number().devno()) : full;
+                numbers.add(partial.isEmpty() || full.startsWith(partial) ? full : shortForm);
             }
         } catch (MachineException e) {
             // a machine that cannot be read offers no device numbers; the command will say why

@@ -123,6 +123,13 @@ class HmcConsoleTest {
     }
 
     @Test
+    void noConsoleOpensOnADirectoryThatIsNoMachine() {
+        CliRun r = CliRun.of("hmc", tmp.resolve("nothing").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).startsWith("sadump hmc: ").contains("does not exist").doesNotContain("\n");
+    }
+
+    @Test
     void completionOffersTasksOptionsDisplayTargetsAndAttachedDeviceNumbers() throws Exception {
         HmcConsole console = new HmcConsole(dir, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
         HmcCompleter c = new HmcCompleter(console.hmcSpec(), dir);
@@ -131,6 +138,9 @@ class HmcConsoleTest {
         assertThat(c.candidates(List.of("load"), "--")).contains("--store-status", "--clear", "--loadparm", "--json",
                 "--help");
         assertThat(c.candidates(List.of("load"), "")).containsExactly("0.0.0190", "0.0.0191");
+        assertThat(c.candidates(List.of("load"), "19")).as("the short form the tasks take").containsExactly("190",
+                "191");
+        assertThat(c.candidates(List.of("load"), "0.0.019")).containsExactly("0.0.0190", "0.0.0191");
         assertThat(c.candidates(List.of("load", "--loadparm"), "")).isEmpty();
         assertThat(c.candidates(List.of("load", "--loadparm", "X", "--clear"), "0.0.019")).hasSize(2);
         assertThat(c.candidates(List.of("display"), "")).containsExactly("psw", "registers", "lowcore", "meminfo",
