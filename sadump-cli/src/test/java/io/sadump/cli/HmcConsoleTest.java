@@ -46,7 +46,7 @@ class HmcConsoleTest {
     @BeforeEach
     void machine() throws Exception {
         dir = tmp.resolve("sys1");
-        assertThat(CliRun.of("machine", "create", dir.toString(), "--storage", "128M").exit()).isZero();
+        assertThat(CliRun.of("machine", "create", dir.toString(), "--storage", "64M").exit()).isZero();
         MachineDirectory m = MachineDirectory.open(dir);
         try (MachineLock lock = m.lock()) {
             AttachedDevices.attach(m, lock, AttachedDevices.parseDasd("0.0.0190:300"));
@@ -85,7 +85,7 @@ class HmcConsoleTest {
         String text = session(String.join("\n", "display psw", "load 0.0.0999", "bogus --x",
                 "load 190 --store-status", "messages --last 3", "exit", "display registers", ""));
 
-        assertThat(text).startsWith("HMC console of sys1: 128M storage, 2 CPUs, devices 0.0.0190 (3390), 0.0.0191 (3390).");
+        assertThat(text).startsWith("HMC console of sys1: 64M storage, 2 CPUs, devices 0.0.0190 (3390), 0.0.0191 (3390).");
         assertThat(text).contains("hmc sys1> ").contains(psw.strip());
         // an error is the one-shot command's line, and the console goes on
         assertThat(text).contains(oneShotError + "\n");
@@ -99,7 +99,7 @@ class HmcConsoleTest {
             assertThat(vmcores.filter(d -> Files.isRegularFile(d.resolve("vmcore"))).count()).isEqualTo(1);
         }
         List<String> log = MachineDirectory.open(dir).console();
-        assertThat(log).anyMatch(l -> l.endsWith("kdump: saved vmcore, 96.0 MiB"));
+        assertThat(log).anyMatch(l -> l.endsWith("kdump: saved vmcore, 48.0 MiB"));
         // messages --last 3 shows the log's last lines with their time stamps
         assertThat(text).contains(log.get(log.size() - 1));
         // exit left: the line after it never ran
