@@ -3,6 +3,7 @@ package io.sadump.ipl;
 import io.sadump.device.AttachedDevices;
 import io.sadump.device.DeviceException;
 import io.sadump.device.ckd.EckdDasd;
+import io.sadump.device.tape.AwsChunkHeader;
 import io.sadump.device.tape.TapeDrive;
 import io.sadump.machine.AttachedDevice;
 import io.sadump.machine.AttachedDevice.DeviceType;
@@ -45,6 +46,8 @@ public final class VolumeMount {
     public static final String UNMOUNTED = "unmounted";
     /** Copy buffer; all-zero blocks of this size are left as holes. */
     static final int COPY_BLOCK = 64 * 1024;
+    /** The first bytes of every Hercules CKD device header's devid ({@code CKD_P370}, reference hercules-devices.md §1). */
+    static final String CKD_DEVID_PREFIX = "CKD_";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("uuuuMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
@@ -87,10 +90,12 @@ public final class VolumeMount {
         String what = AttachedDevices.describe(device.type());
         Checked checked;
         try {
+            sniff(source, device.type());
             checked = device.type() == DeviceType.DASD_3390 ? checkDasd(source, device) : checkTape(source, device);
         } catch (DeviceException e) {
-            throw new VolumeFormatException("cannot mount " + source + " on " + number + " (" + what + "): "
-                    + e.getMessage(), e);
+            String m = e.getMessage().startsWith(e.device() + ": ") ? e.getMessage().substring(e.device().length() + 2)
+                    : e.getMessage();
+            throw new VolumeFormatException("cannot mount " + source + " on " + number + " (" + what + "): " + m, e);
         }
         Path dir = machine.devicesDir();
         Path tmp = dir.resolve("." + device.imageName() + ".mount");
@@ -135,8 +140,37 @@ public final class VolumeMount {
     /** What the check found. */
     private record Checked(String volume, long cylinders) {}
 
+    /**
+     * Names the common mistake, a volume of the other device type, before the format checks (which would
+     * report the first bytes of a CKD header as a compressed tape chunk).
+     */
+    private static void sniff(Path source, DeviceType type) throws IOException {
+        byte[] head = new byte[CKD_DEVID_PREFIX.length()];
+        int n;
+        try (var in = Files.newInputStream(source)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        String name = source.getFileName().toString();
+        boolean ckd = n == head.length
+                && new String(head, java.nio.charset.StandardCharsets.US_ASCII).equals(CKD_DEVID_PREFIX);
+        if (type == DeviceType.TAPE_3490 && ckd) {
+            throw new DeviceException(name, "a Hercules CKD DASD image, not an AWSTAPE tape volume");
+        }
+        if (type == DeviceType.DASD_3390) {
+            if (n == 0) {
+                throw new DeviceException(name, "an empty file, not a CKD 3390 image");
+            }
+            boolean aws = n >= AwsChunkHeader.SIZE && (head[5] == 0)
+                    && ((head[4] & 0xFF) == AwsChunkHeader.BLOCK || (head[4] & 0xFF) == AwsChunkHeader.TAPEMARK
+                            || (head[4] & 0xFF) == AwsChunkHeader.NEWREC);
+            if (aws && !ckd) {
+                throw new DeviceException(name, "an AWSTAPE tape volume, not a CKD 3390 image");
+            }
+        }
+    }
+
     private static Checked checkDasd(Path source, AttachedDevice device) throws IOException {
-        try (EckdDasd dasd = EckdDasd.open(source, source.toString(), false)) {
+        try (EckdDasd dasd = EckdDasd.open(source, source.getFileName().toString(), false)) {
             dasd.readTrack(0); // home address, R0 and the records of track 0
             String volser = dasd.volser();
             int cyls = dasd.geometry().cylinders();
@@ -148,10 +182,10 @@ public final class VolumeMount {
     private static Checked checkTape(Path source, AttachedDevice device) throws IOException {
         long size = Files.size(source);
         if (size > device.capacity()) {
-            throw new DeviceException(source.toString(), "the volume holds " + Sizes.format(size) + ", more than the "
+            throw new DeviceException(source.getFileName().toString(), "the volume holds " + Sizes.format(size) + ", more than the "
                     + Sizes.format(device.capacity()) + " cartridge capacity of " + device.number());
         }
-        TapeDrive drive = new TapeDrive(source.toString());
+        TapeDrive drive = new TapeDrive(source.getFileName().toString());
         drive.mount(source, device.capacity(), false); // walks and checks the whole chunk chain
         drive.unmount();
         return new Checked(size == 0 ? "blank AWSTAPE volume" : "AWSTAPE volume, " + Sizes.format(size) + " used",

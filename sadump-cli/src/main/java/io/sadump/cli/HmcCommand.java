@@ -19,22 +19,31 @@ import picocli.CommandLine.Spec;
             "writes a vmcore, or the stand-alone dump goes to the device. PSW restart",
             "runs the first kernel's restart handler. Display shows registers, lowcore,",
             "meminfo or storage; messages shows the console log.",
+            "Stop, start and reset act on the CPUs (a normal load needs them stopped);",
+            "mount puts another tape or disk volume on a device.",
         },
         subcommands = {
             HmcLoadCommand.class,
             HmcRestartCommand.class,
             HmcDisplayCommand.class,
             HmcMessagesCommand.class,
+            HmcStopCommand.class,
+            HmcStartCommand.class,
+            HmcResetCommand.class,
+            HmcMountCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {
             "",
             "Examples:",
+            "  sadump hmc sys1 stop",
             "  sadump hmc sys1 load 0.0.0190 --store-status",
             "  sadump hmc sys1 restart --json",
             "  sadump hmc sys1 display meminfo",
             "  sadump hmc sys1 display storage 0x1200 0x200",
             "  sadump hmc sys1 messages",
+            "  sadump hmc sys1 mount 181 fresh.aws",
+            "  sadump hmc sys1 reset --clear",
         })
 public final class HmcCommand implements Callable<Integer> {
     @Spec
