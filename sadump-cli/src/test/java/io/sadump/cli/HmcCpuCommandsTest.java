@@ -74,6 +74,7 @@ class HmcCpuCommandsTest {
         assertThat(stop.out()).startsWith("HMC: stop: 2 CPUs stopped (operating before); CPU 0 PSW 0704C00180000000 ")
                 .contains("State:    stopped");
         assertThat(state()).isEqualTo(RunState.stopped());
+        assertThat(CliRun.of("hmc", dir, "display", "psw").out()).contains("CPUs stopped");
         CliRun load = CliRun.of("hmc", dir, "load", "190", "--store-status", "--json");
         assertThat(load.exit()).as(load.err()).isZero();
         Map<String, Object> o = MiniJson.object(MiniJson.parse(load.out()));
@@ -108,7 +109,8 @@ class HmcCpuCommandsTest {
         assertThat(load.exit()).as(load.err()).isZero();
         assertThat(MiniJson.object(MiniJson.parse(load.out())).get("wait_code")).isEqualTo("0x4520");
         assertThat(state()).isEqualTo(RunState.disabledWait(0x4520));
-        assertThat(CliRun.of("hmc", dir, "display", "psw").out()).contains("disabled wait, code 0x4520");
+        assertThat(CliRun.of("hmc", dir, "display", "psw").out()).contains("disabled wait, code 0x4520")
+                .contains("CPUs disabled wait, code 0x4520");
 
         byte[] before = file("run.state");
         CliRun start = CliRun.of("hmc", dir, "start");
