@@ -74,7 +74,10 @@ public final class HmcLoad {
         return this;
     }
 
-    /** Whether the console lines are appended to the machine's console log (default: yes). */
+    /**
+     * Whether the load's console lines are appended to the machine's console log (default: yes). The
+     * HMC's stop before the load ({@link #stopFirst}) logs its line in any case.
+     */
     public HmcLoad keepConsole(boolean on) {
         this.keepConsole = on;
         return this;

@@ -145,14 +145,15 @@ public final class VolumeMount {
      * report the first bytes of a CKD header as a compressed tape chunk).
      */
     private static void sniff(Path source, DeviceType type) throws IOException {
-        byte[] head = new byte[CKD_DEVID_PREFIX.length()];
+        byte[] head = new byte[Math.max(CKD_DEVID_PREFIX.length(), AwsChunkHeader.SIZE)];
         int n;
         try (var in = Files.newInputStream(source)) {
             n = in.readNBytes(head, 0, head.length);
         }
         String name = source.getFileName().toString();
-        boolean ckd = n == head.length
-                && new String(head, java.nio.charset.StandardCharsets.US_ASCII).equals(CKD_DEVID_PREFIX);
+        int p = CKD_DEVID_PREFIX.length();
+        boolean ckd = n >= p
+                && new String(head, 0, p, java.nio.charset.StandardCharsets.US_ASCII).equals(CKD_DEVID_PREFIX);
         if (type == DeviceType.TAPE_3490 && ckd) {
             throw new DeviceException(name, "a Hercules CKD DASD image, not an AWSTAPE tape volume");
         }
