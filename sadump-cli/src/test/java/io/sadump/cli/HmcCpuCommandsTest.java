@@ -2,7 +2,7 @@ package io.sadump.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sadump.device.AttachedDevices;
+import io.sadump.fixtures.MachineTemplate;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineLock;
@@ -29,15 +29,26 @@ class HmcCpuCommandsTest {
     Path machineDir;
     String dir;
 
+    /** The machine built once for the class; each test gets its own sparse copy. */
+    private static Path template;
+
     @BeforeEach
     void machine() throws Exception {
+        synchronized (HmcCpuCommandsTest.class) {
+            if (template == null) {
+                Path t = Files.createTempDirectory("sadump-hmc-template").resolve("sys1");
+                String td = t.toString();
+                CliRun c = CliRun.of("machine", "create", td, "--storage", "128M", "--dasd", "0.0.0190:300", "--tape",
+                        "0.0.0181:8M");
+                assertThat(c.exit()).as(c.err()).isZero();
+                assertThat(CliRun.of("dumpdev", "prepare", td, "0.0.0190").exit()).isZero();
+                assertThat(CliRun.of("kexec", "load", td).exit()).isZero();
+                template = t;
+            }
+        }
         machineDir = tmp.resolve("sys1");
         dir = machineDir.toString();
-        CliRun c = CliRun.of("machine", "create", dir, "--storage", "128M", "--dasd", "0.0.0190:300", "--tape",
-                "0.0.0181:8M");
-        assertThat(c.exit()).as(c.err()).isZero();
-        assertThat(CliRun.of("dumpdev", "prepare", dir, "0.0.0190").exit()).isZero();
-        assertThat(CliRun.of("kexec", "load", dir).exit()).isZero();
+        MachineTemplate.copy(template, machineDir);
     }
 
     private RunState state() {
@@ -75,6 +86,9 @@ class HmcCpuCommandsTest {
                 .contains("State:    stopped");
         assertThat(state()).isEqualTo(RunState.stopped());
         assertThat(CliRun.of("hmc", dir, "display", "psw").out()).contains("CPUs stopped");
+        assertThat(MiniJson.object(MiniJson.parse(CliRun.of("machine", "show", dir, "--json").out())))
+                .containsEntry("run_state", "stopped");
+        assertThat(CliRun.of("machine", "show", dir).out()).contains("CPUs         2, stopped");
         CliRun load = CliRun.of("hmc", dir, "load", "190", "--store-status", "--json");
         assertThat(load.exit()).as(load.err()).isZero();
         Map<String, Object> o = MiniJson.object(MiniJson.parse(load.out()));
@@ -212,13 +226,11 @@ class HmcCpuCommandsTest {
 
     @Test
     void mountSwapsADasdImageAndTheConfigTakesItsCylinders() throws Exception {
-        Path other = tmp.resolve("other");
-        assertThat(CliRun.of("machine", "create", other.toString(), "--storage", "64M", "--dasd", "0.0.0190:20")
-                .exit()).isZero();
-        Path spare = other.resolve("devices").resolve("0.0.0190.3390");
+        Path spare = tmp.resolve("spare.3390");
+        io.sadump.device.ckd.EckdDasd.create(spare, 20, "SPARE1").close();
         CliRun r = CliRun.of("hmc", dir, "mount", "0.0.0190", spare.toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).startsWith("HMC: mount 0.0.0190: 0.0.0190.3390 (3390 volume SD0190, 20 cylinders)");
+        assertThat(r.out()).startsWith("HMC: mount 0.0.0190: spare.3390 (3390 volume SPARE1, 20 cylinders)");
         assertThat(MachineDirectory.open(machineDir).config().device(io.sadump.machine.DeviceNumber.parse("190"))
                 .orElseThrow().capacity()).isEqualTo(20);
         assertThat(Files.size(machineDir.resolve("devices").resolve("0.0.0190.3390"))).isEqualTo(Files.size(spare));
