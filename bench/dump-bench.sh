@@ -4,7 +4,7 @@
 #   bench/dump-bench.sh [STORAGE] [WORKDIR]       (defaults: 4G, a temporary directory, removed after)
 #
 # One run, side by side on the same filesystem (WORKDIR):
-#   - 'sadump hmc DIR load 190 --store-status --json' to a --no-compress DASD  vs  'dd bs=1M conv=fsync'
+#   - 'sadump hmc DIR stop', then 'sadump hmc DIR load 190 --store-status --json' (timed) to a --no-compress DASD  vs  'dd bs=1M conv=fsync'
 #     copying the machine's storage.img (the dumper forces its image to disk at the end, so dd does too);
 #     target: at least 80 % of dd's rate;
 #   - the same load to a compressing DASD (zlib level 1 on both cores)  vs  'gzip -1' on the same
@@ -59,6 +59,8 @@ dump_once() {
   # part of the dump's time.
   python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek(0x0E00); f.write(bytes(8)); f.close()' \
     "$m/storage.img"
+  # the HMC refuses a normal load of running CPUs: stop them first, as an operator does (untimed)
+  "$sadump" hmc "$m" stop >/dev/null
   sync
   local t0 t1
   t0=$(now)

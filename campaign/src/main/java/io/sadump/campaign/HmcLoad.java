@@ -12,6 +12,7 @@ import io.sadump.ipl.MachineIplDevices;
 import io.sadump.ipl.MebibyteDigests;
 import io.sadump.ipl.ProductionReboot;
 import io.sadump.machine.AbsoluteStorage;
+import io.sadump.machine.CpuControls;
 import io.sadump.machine.DeviceNumber;
 import io.sadump.machine.FileStorage;
 import io.sadump.machine.MachineDirectory;
@@ -29,6 +30,10 @@ import java.util.Optional;
  * machine's console log, CPUs saved), and observed: the per-MiB digests of storage are taken at the
  * moment the dump starts, so the dump that was written can be compared with what the system held.
  *
+ * <p>The HMC refuses a normal load of operating CPUs; an operator taking a dump stops them first, and
+ * so does this task (the HMC's stop, {@link CpuControls#stop}, logged on the console) unless told not
+ * to, in which case a running system's load is refused as on the HMC.
+ *
  * <p>Options: store status (on by default, as an operator taking a dump does), and whether a valid IPIB
  * re-IPLs the production system afterwards (on by default; a campaign turns it off, which leaves the
  * machine in the dumper's disabled wait and saves rebuilding storage).
@@ -40,6 +45,7 @@ public final class HmcLoad {
     private boolean reIpl = true;
     private boolean keepConsole = true;
     private boolean fastReference;
+    private boolean stopFirst = true;
 
     private HmcLoad(MachineDirectory machine, DeviceNumber device) {
         this.machine = Objects.requireNonNull(machine, "machine");
@@ -68,7 +74,10 @@ public final class HmcLoad {
         return this;
     }
 
-    /** Whether the console lines are appended to the machine's console log (default: yes). */
+    /**
+     * Whether the load's console lines are appended to the machine's console log (default: yes). The
+     * HMC's stop before the load ({@link #stopFirst}) logs its line in any case.
+     */
     public HmcLoad keepConsole(boolean on) {
         this.keepConsole = on;
         return this;
@@ -84,14 +93,27 @@ public final class HmcLoad {
     }
 
     /**
+     * Whether operating CPUs are stopped first, as an operator does before a load (default: yes). Off,
+     * the load of a running system is refused ({@link io.sadump.machine.CpuStateException}).
+     */
+    public HmcLoad stopFirst(boolean on) {
+        this.stopFirst = on;
+        return this;
+    }
+
+    /**
      * Runs the load.
      *
      * @throws io.sadump.ipl.IplException when the device cannot be IPLed (nothing changed)
+     * @throws io.sadump.machine.CpuStateException when the CPUs operate and {@link #stopFirst} is off
      */
     public ObservedLoad run() throws IOException {
         LoadRequest request = new LoadRequest(device, false, storeStatus, "");
         StorageReference[] atDump = new StorageReference[1];
         try (MachineLock lock = machine.lock()) {
+            if (stopFirst && machine.runState().isOperating()) {
+                CpuControls.stop(machine, lock);
+            }
             List<String> pending = new ArrayList<>();
             FileStorage storage = machine.openStorage(lock);
             try {
@@ -103,7 +125,7 @@ public final class HmcLoad {
                             return machine.cpus();
                         })
                         : Optional.empty();
-                IplLoader loader = new IplLoader(storage, machine.config(), machine.cpus(),
+                IplLoader loader = new IplLoader(storage, machine.config(), machine.cpus(), machine.runState(),
                         new MachineIplDevices(machine, lock),
                         new KdumpKernel(machine.vmcoreDir(), new ElfVmcoreWriter(DumpProgressListener.NONE),
                                 Clock.systemUTC()),
@@ -120,6 +142,7 @@ public final class HmcLoad {
                     }
                 });
                 machine.saveCpus(lock, outcome.cpus());
+                machine.saveRunState(lock, outcome.runState());
                 flush(lock, pending);
                 return new ObservedLoad(machine, request, outcome, Optional.ofNullable(atDump[0]));
             } finally {

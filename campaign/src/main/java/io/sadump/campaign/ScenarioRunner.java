@@ -45,9 +45,12 @@ import java.util.Set;
  * Thread-safe as long as each thread works in its own directory.
  */
 final class ScenarioRunner {
-    /** Files a load changes by design: storage and its frame record, the CPUs, the console log, the lock. */
+    /**
+     * Files a load changes by design: storage and its frame record, the CPUs and their run state (stopped
+     * first, then the dumper's wait), the console log, the lock.
+     */
     private static final Set<String> LOAD_CHANGES = Set.of(MachineDirectory.STORAGE, MachineDirectory.FRAMES,
-            MachineDirectory.CPUS, MachineDirectory.CONSOLE_LOG, ".lock");
+            MachineDirectory.CPUS, MachineDirectory.RUN_STATE, MachineDirectory.CONSOLE_LOG, ".lock");
 
     private final CampaignTemplate template;
     private final TemplateCopy copy;

@@ -5,10 +5,12 @@ import io.sadump.dump.DumpProgressListener;
 import io.sadump.dump.s390.S390DumpSettings;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.CpuState;
+import io.sadump.machine.CpuStateException;
 import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.Lowcore;
 import io.sadump.machine.MachineConfig;
 import io.sadump.machine.MachineConfig.DumpconfAction;
+import io.sadump.machine.RunState;
 import io.sadump.machine.Sizes;
 import io.sadump.machine.StorageMemorySource;
 import io.sadump.meminfo.KdumpVerdict;
@@ -53,6 +55,7 @@ public final class IplLoader {
     private final AbsoluteStorage storage;
     private final MachineConfig config;
     private final List<CpuState> cpus;
+    private final RunState runState;
     private final IplDevices devices;
     private final KdumpKernel kdump;
     private final Optional<ProductionReboot> reboot;
@@ -62,16 +65,18 @@ public final class IplLoader {
     /**
      * @param storage the machine's absolute storage (opened for writing)
      * @param cpus the machine's CPUs, IPL CPU first
+     * @param runState whether the CPUs run now: a normal load of operating CPUs is refused
      * @param reboot boots the production system on re-IPL; empty when there is none to boot
      */
-    public IplLoader(AbsoluteStorage storage, MachineConfig config, List<CpuState> cpus, IplDevices devices,
-            KdumpKernel kdump, Optional<ProductionReboot> reboot, Clock clock) {
+    public IplLoader(AbsoluteStorage storage, MachineConfig config, List<CpuState> cpus, RunState runState,
+            IplDevices devices, KdumpKernel kdump, Optional<ProductionReboot> reboot, Clock clock) {
         this.storage = Objects.requireNonNull(storage);
         this.config = Objects.requireNonNull(config);
         if (cpus.isEmpty()) {
             throw new IllegalArgumentException("a machine needs at least one CPU");
         }
         this.cpus = List.copyOf(cpus);
+        this.runState = Objects.requireNonNull(runState);
         this.devices = Objects.requireNonNull(devices);
         this.kdump = Objects.requireNonNull(kdump);
         this.reboot = Objects.requireNonNull(reboot);
@@ -84,14 +89,32 @@ public final class IplLoader {
         return this;
     }
 
-    /** The HMC's Load. Throws {@link IplException}, with nothing changed, when the device cannot be IPLed. */
+    /**
+     * The HMC's Load. Throws {@link IplException}, with nothing changed, when the device cannot be IPLed.
+     *
+     * <p>The HMC's rule: a normal load of operating CPUs is refused; the operator stops them first (so
+     * the registers that store status saves stand still and storage is no longer changing), or loads
+     * clear, whose clear reset discards the running system anyway. (Hercules is stricter still: it rejects
+     * even the system reset of running CPUs, "All CPU's must be stopped", reference/hercules-devices.md
+     * §4.)
+     *
+     * @throws CpuStateException when the CPUs operate and the load is not clear (nothing changed)
+     */
     public LoadOutcome load(LoadRequest request, ConsoleListener console) throws IOException {
+        if (runState.isOperating() && !request.clear()) {
+            throw new CpuStateException("the CPUs are operating: a load needs them stopped first (the HMC's stop), "
+                    + "or a load clear, which zeroes storage");
+        }
         Task t = new Task("load " + request.device(), console);
         return t.load(request, cpus, "HMC");
     }
 
     /** PSW restart: the first kernel's restart handler, then its {@code on_restart} action. */
     public LoadOutcome restart(ConsoleListener console) throws IOException {
+        if (runState.status() == RunState.Status.CHECK_STOP) {
+            throw new CpuStateException("the CPUs are check-stopped: a restart interruption is not taken in the "
+                    + "check-stop state; a reset or a load clear recovers them");
+        }
         Task t = new Task("restart", console);
         return t.kernelTrigger("on_restart", config.onRestart(),
                 "HMC: PSW restart: the first kernel takes the restart interrupt");

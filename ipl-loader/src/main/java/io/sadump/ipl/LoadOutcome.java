@@ -1,6 +1,7 @@
 package io.sadump.ipl;
 
 import io.sadump.machine.CpuState;
+import io.sadump.machine.RunState;
 import io.sadump.meminfo.VerdictResult;
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +43,19 @@ public record LoadOutcome(
         paths = List.copyOf(paths);
         cpus = List.copyOf(cpus);
         messages = List.copyOf(messages);
+    }
+
+    /**
+     * Whether the CPUs run after the task: the re-IPLed production system (and a kdump kernel that is
+     * still running) operates, the dumper's exit without a valid IPIB is a disabled wait with its code,
+     * a stop action or a load clear leaves them stopped. The caller saves it with the CPUs.
+     */
+    public RunState runState() {
+        return switch (after) {
+            case REIPL -> RunState.operating();
+            case DISABLED_WAIT -> RunState.disabledWait(waitCode);
+            case STOPPED -> RunState.stopped();
+        };
     }
 
     /** "pass", "fail" or "none". */

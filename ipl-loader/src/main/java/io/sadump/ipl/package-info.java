@@ -5,7 +5,10 @@
  *   <li>{@link io.sadump.ipl.IplLoader}: the HMC's Load of a device ({@link io.sadump.ipl.LoadRequest}:
  *       clear or normal reset, store status), PSW restart and panic in the first kernel; each ends in
  *       the kdump verdict and returns a {@link io.sadump.ipl.LoadOutcome}. Console lines are events
- *       ({@link io.sadump.ipl.ConsoleListener}); nothing is printed.
+ *       ({@link io.sadump.ipl.ConsoleListener}); nothing is printed. The loader enforces the HMC's
+ *       rule on the machine's {@link io.sadump.machine.RunState}: a normal load of operating CPUs is
+ *       refused; {@link io.sadump.ipl.LoadOutcome#runState()} is the state the task leaves.
+ *   <li>{@link io.sadump.ipl.VolumeMount}: the operator mounts another tape or disk volume on a device.
  *   <li>Devices as the IPL sees them ({@link io.sadump.ipl.IplDevice}): {@link io.sadump.ipl.EckdIplDevice}
  *       (XECKD64 single-volume s390_ext with zlib, XMULT64 over the volume table) and
  *       {@link io.sadump.ipl.TapeIplDevice} (classic s390 dump after the tool file);

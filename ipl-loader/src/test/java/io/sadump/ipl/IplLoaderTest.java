@@ -12,9 +12,12 @@ import java.nio.channels.FileChannel;
 import io.sadump.dump.s390.S390ExtDumpReader;
 import io.sadump.fixtures.KexecLoad;
 import io.sadump.machine.AbsoluteStorage;
+import io.sadump.machine.CpuControls;
+import io.sadump.machine.CpuStateException;
 import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.FileStorage;
 import io.sadump.machine.MachineLock;
+import io.sadump.machine.RunState;
 import io.sadump.machine.Sizes;
 import io.sadump.meminfo.KexecSegment;
 import io.sadump.meminfo.VerdictCheck;
@@ -137,6 +140,58 @@ class IplLoaderTest {
         assertThat(o.cpus().get(0).pswMask()).isEqualTo(IplLoader.DISABLED_WAIT_MASK);
         assertThat(o.cpus().get(0).pswAddress()).isEqualTo(0x4520);
         assertThat(o.messages().get(o.messages().size() - 1)).contains("checksum").contains("disabled wait");
+        assertThat(o.runState()).isEqualTo(RunState.disabledWait(0x4520));
+        assertThat(m.machine.runState()).isEqualTo(RunState.disabledWait(0x4520));
+    }
+
+    @Test
+    void aNormalLoadOfOperatingCpusIsRefusedAndChangesNothingThenStopAndLoadWorks() throws IOException {
+        m.operatorStops = false;
+        assertThat(m.machine.runState()).isEqualTo(RunState.operating());
+        byte[] cpus = Files.readAllBytes(m.machine.path().resolve(io.sadump.machine.MachineDirectory.CPUS));
+        MebibyteDigests before;
+        try (AbsoluteStorage s = m.machine.openStorage()) {
+            before = MebibyteDigests.of(s);
+        }
+        assertThatThrownBy(() -> m.run((l, c) -> l.load(new LoadRequest(TestMachine.DASD, false, true, ""), c),
+                elf())).isInstanceOf(CpuStateException.class).hasMessage("the CPUs are operating: a load needs them "
+                        + "stopped first (the HMC's stop), or a load clear, which zeroes storage");
+        assertThat(m.console).isEmpty();
+        assertThat(Files.readAllBytes(m.machine.path().resolve(io.sadump.machine.MachineDirectory.CPUS))).isEqualTo(cpus);
+        assertThat(m.machine.runState()).isEqualTo(RunState.operating());
+        try (AbsoluteStorage s = m.machine.openStorage()) {
+            assertThat(before.compare(new io.sadump.machine.StorageMemorySource(s, List.of(),
+                    java.util.Optional.empty())).different()).isEmpty();
+        }
+
+        try (MachineLock lock = m.machine.lock()) {
+            assertThat(CpuControls.stop(m.machine, lock).after()).isEqualTo(RunState.stopped());
+        }
+        LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(TestMachine.DASD, false, true, ""), c), elf());
+        assertThat(o.dumpKind()).isEqualTo(DumpKind.VMCORE);
+        assertThat(o.after()).isEqualTo(AfterDump.REIPL);
+        assertThat(m.machine.runState()).as("the re-IPLed production system runs").isEqualTo(RunState.operating());
+    }
+
+    @Test
+    void aLoadClearOfOperatingCpusIsAllowedAndLeavesThemStopped() throws IOException {
+        m.operatorStops = false;
+        LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(TestMachine.DASD, true, false, ""), c), elf());
+        assertThat(o.after()).isEqualTo(AfterDump.STOPPED);
+        assertThat(m.machine.runState()).isEqualTo(RunState.stopped());
+    }
+
+    @Test
+    void checkStoppedCpusTakeNoRestartButALoadRecoversThem() throws IOException {
+        try (MachineLock lock = m.machine.lock()) {
+            m.machine.saveRunState(lock, RunState.checkStop());
+        }
+        m.operatorStops = false;
+        assertThatThrownBy(() -> m.run((l, c) -> l.restart(c), elf())).isInstanceOf(CpuStateException.class)
+                .hasMessageContaining("check-stop");
+        LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(TestMachine.DASD, false, true, ""), c), elf());
+        assertThat(o.dumpKind()).isEqualTo(DumpKind.VMCORE);
+        assertThat(m.machine.runState()).isEqualTo(RunState.operating());
     }
 
     @Test
@@ -175,10 +230,12 @@ class IplLoaderTest {
 
     @Test
     void restartRunsTheVerdictInTheKernelAndOnFailureTheDumpconfAction() throws IOException {
+        m.operatorStops = false; // a restart is taken by running CPUs: no stop first
         // pass: kdump from the kernel, with store status of every CPU
         LoadOutcome pass = m.run((l, c) -> l.restart(c), elf());
         assertThat(pass.dumpKind()).isEqualTo(DumpKind.VMCORE);
         assertThat(pass.messages()).anyMatch(s -> s.startsWith("kernel: kdump check"));
+        assertThat(m.machine.runState()).isEqualTo(RunState.operating());
 
         // fail with on_restart = dump: the configured dump device is IPLed
         try (MachineLock lock = m.machine.lock()) {
@@ -200,10 +257,12 @@ class IplLoaderTest {
         LoadOutcome stop = m.run((l, c) -> l.restart(c), elf());
         assertThat(stop.after()).isEqualTo(AfterDump.STOPPED);
         assertThat(stop.dumpKind()).isEqualTo(DumpKind.NONE);
+        assertThat(m.machine.runState()).isEqualTo(RunState.stopped());
     }
 
     @Test
     void panicRunsTheVerdictAndOnFailureTheOnPanicAction() throws IOException {
+        m.operatorStops = false;
         try (MachineLock lock = m.machine.lock()) {
             m.machine.saveConfig(lock, m.machine.config().withDumpconf(io.sadump.machine.MachineConfig.DumpconfAction.REIPL,
                     io.sadump.machine.MachineConfig.DumpconfAction.STOP, java.util.Optional.empty()));

@@ -55,6 +55,12 @@ final class TestMachine {
         IplDevices wrap(IplDevices inner, MachineLock lock);
     }
 
+    /**
+     * Whether {@link #run} stops operating CPUs first, as an operator does before a load (default:
+     * yes). Off, the loader sees the running system and applies the HMC's rule itself.
+     */
+    boolean operatorStops = true;
+
     /** The loader's clock (the progress lines' 5 s interval). */
     Clock clock = Clock.systemUTC();
 
@@ -106,6 +112,9 @@ final class TestMachine {
     /** Runs {@code task} on an IPL loader of this machine, as the HMC command does, and saves the CPUs. */
     LoadOutcome run(LoaderTask task, VmcoreWriter writer) throws IOException {
         try (MachineLock lock = machine.lock()) {
+            if (operatorStops && machine.runState().isOperating()) {
+                io.sadump.machine.CpuControls.stop(machine, lock);
+            }
             cpusBefore = machine.cpus();
             FileStorage storage = machine.openStorage(lock);
             try {
@@ -114,7 +123,7 @@ final class TestMachine {
                     system.reboot(lock);
                     return machine.cpus();
                 };
-                IplLoader loader = new IplLoader(storage, machine.config(), machine.cpus(),
+                IplLoader loader = new IplLoader(storage, machine.config(), machine.cpus(), machine.runState(),
                         devices.wrap(new MachineIplDevices(machine, lock), lock),
                         new KdumpKernel(machine.vmcoreDir(), writer, Clock.systemUTC()), Optional.of(reboot),
                         clock);
@@ -139,6 +148,7 @@ final class TestMachine {
                     }
                 });
                 machine.saveCpus(lock, o.cpus());
+                machine.saveRunState(lock, o.runState());
                 return o;
             } finally {
                 storage.close();

@@ -18,6 +18,8 @@ import java.util.List;
  *   <li>{@code machine.conf}: the configuration ({@link MachineConfig});
  *   <li>{@code storage.img} + {@code storage.frames}: absolute storage ({@link FileStorage});
  *   <li>{@code cpus.state}: the CPUs' registers ({@link CpuStateFile});
+ *   <li>{@code run.state}: whether the CPUs run ({@link RunState}); derived from the IPL CPU's PSW
+ *       in directories made before the file existed;
  *   <li>{@code devices/}: one image per attached device; {@code vmcore/}: what kdump wrote;
  *   <li>{@code console.log}: the operating-system messages.
  * </ul>
@@ -29,6 +31,7 @@ public final class MachineDirectory {
     public static final String STORAGE = "storage.img";
     public static final String FRAMES = "storage.frames";
     public static final String CPUS = "cpus.state";
+    public static final String RUN_STATE = "run.state";
     public static final String DEVICES = "devices";
     public static final String VMCORE = "vmcore";
     public static final String CONSOLE_LOG = "console.log";
@@ -72,6 +75,7 @@ public final class MachineDirectory {
             try (MachineLock lock = m.lock()) {
                 FileStorage.create(dir.resolve(STORAGE), dir.resolve(FRAMES), config.storageSize()).close();
                 m.saveCpus(lock, cpus);
+                m.saveRunState(lock, RunState.derive(cpus));
                 m.writeConfig(config);
             }
         } catch (RuntimeException e) {
@@ -85,7 +89,7 @@ public final class MachineDirectory {
 
     private static void removeQuietly(Path dir, boolean keepDir) {
         for (String name : List.of(CONFIG, CONFIG + ".tmp", STORAGE, FRAMES, FRAMES + ".tmp", CPUS, CPUS + ".tmp",
-                DEVICES, VMCORE, ".lock")) {
+                RUN_STATE, RUN_STATE + ".tmp", DEVICES, VMCORE, ".lock")) {
             try {
                 Files.deleteIfExists(dir.resolve(name));
             } catch (IOException ignored) {
@@ -177,6 +181,29 @@ public final class MachineDirectory {
     public void saveCpus(MachineLock lock, List<CpuState> cpus) {
         requireLock(lock);
         writeAtomically(dir.resolve(CPUS), CpuStateFile.format(cpus));
+    }
+
+    /**
+     * Whether the CPUs run. A directory made before {@code run.state} existed gets the state its IPL
+     * CPU's PSW implies ({@link RunState#derive}).
+     */
+    public RunState runState() {
+        Path file = dir.resolve(RUN_STATE);
+        try {
+            return RunState.parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            return RunState.derive(cpus());
+        } catch (IOException e) {
+            throw new MachineException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new MachineException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Records whether the CPUs run (atomically). */
+    public void saveRunState(MachineLock lock, RunState state) {
+        requireLock(lock);
+        writeAtomically(dir.resolve(RUN_STATE), state.format());
     }
 
     /** Where attached device images live. */

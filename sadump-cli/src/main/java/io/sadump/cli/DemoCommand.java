@@ -22,6 +22,7 @@ import io.sadump.ipl.LoadRequest;
 import io.sadump.ipl.MebibyteDigests;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.AttachedDevice;
+import io.sadump.machine.CpuControls;
 import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.DeviceNumber;
 import io.sadump.machine.FrameRecord;
@@ -134,7 +135,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.printf("   %s: XECKD64 single-volume DASD dump tool (zlib); %s: tape dump tool%n", DASD, TAPE);
 
-        step("5", "HMC: load " + DASD + " with store status (the kdump kernel is intact)");
+        step("5", "HMC: stop, then load " + DASD + " with store status (the kdump kernel is intact)");
         MebibyteDigests[] atDump = new MebibyteDigests[1];
         LoadOutcome first = load(machine, atDump);
         MebibyteDigests firstDigests = atDump[0];
@@ -148,7 +149,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.println("   " + report.description());
 
-        step("7", "HMC: load " + DASD + " with store status again");
+        step("7", "HMC: stop, then load " + DASD + " with store status again");
         LoadOutcome second = load(machine, atDump);
         MebibyteDigests secondDigests = atDump[0];
         out.println("   => " + second.verdict().map(v -> v.summary()).orElse("no verdict"));
@@ -220,6 +221,10 @@ public final class DemoCommand implements Callable<Integer> {
                 flush();
             }
         });
+        // the HMC refuses a normal load of running CPUs: the operator stops them first
+        try (MachineLock lock = machine.lock()) {
+            indented.println(CpuControls.stop(machine, lock).message());
+        }
         HmcSession session = new HmcSession(machine, indented, spec.commandLine().getErr(), true,
                 System.console() != null).onDumpStart(s -> atDump[0] = MebibyteDigests.of(s));
         return session.run((loader, console) -> loader.load(new LoadRequest(DASD, false, true, ""), console));

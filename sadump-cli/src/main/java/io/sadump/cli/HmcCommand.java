@@ -27,17 +27,24 @@ import picocli.CommandLine.Spec;
             "line; while a task runs it is ignored (a dump is never cut short). exit,",
             "quit or Ctrl-D leave. Without a terminal, the tasks are read from standard",
             "input, one per line, and the exit status is the worst of theirs.",
+            "Stop, start and reset act on the CPUs (a normal load needs them stopped);",
+            "mount puts another tape or disk volume on a device.",
         },
         subcommands = {
             HmcLoadCommand.class,
             HmcRestartCommand.class,
             HmcDisplayCommand.class,
             HmcMessagesCommand.class,
+            HmcStopCommand.class,
+            HmcStartCommand.class,
+            HmcResetCommand.class,
+            HmcMountCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {
             "",
             "Examples:",
+            "  sadump hmc sys1 stop",
             "  sadump hmc sys1 load 0.0.0190 --store-status",
             "  sadump hmc sys1 restart --json",
             "  sadump hmc sys1 display meminfo",
@@ -45,6 +52,8 @@ import picocli.CommandLine.Spec;
             "  sadump hmc sys1 messages",
             "  sadump hmc sys1                         (the interactive console)",
             "  printf 'display psw\\nmessages\\n' | sadump hmc sys1",
+            "  sadump hmc sys1 mount 181 fresh.aws",
+            "  sadump hmc sys1 reset --clear",
         })
 public final class HmcCommand implements Callable<Integer> {
     @Spec

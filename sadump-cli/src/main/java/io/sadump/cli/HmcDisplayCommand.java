@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Display machine state without changing it.",
             "",
-            "  psw        every CPU's PSW and prefix",
+            "  psw        every CPU's PSW and prefix, and whether the CPUs run",
             "  registers  general, access and control registers of every CPU",
             "  lowcore    IPIB, VMCOREINFO and meminfo pointers, the save area at",
             "             0x1200, OLDMEM_BASE/SIZE",
@@ -85,7 +85,10 @@ public final class HmcDisplayCommand implements Callable<Integer> {
             throw new UsageException("display " + w + " takes no address; only 'display storage ADDR [LEN]' does");
         }
         switch (w) {
-            case "psw" -> psw(out, machine.cpus());
+            case "psw" -> {
+                psw(out, machine.cpus());
+                out.println("CPUs " + machine.runState().describe());
+            }
             case "registers" -> registers(out, machine.cpus());
             case "lowcore" -> {
                 try (AbsoluteStorage s = machine.openStorage()) {

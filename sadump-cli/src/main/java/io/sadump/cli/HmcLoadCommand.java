@@ -2,6 +2,7 @@ package io.sadump.cli;
 
 import io.sadump.ipl.LoadOutcome;
 import io.sadump.ipl.LoadRequest;
+import io.sadump.machine.CpuStateException;
 import io.sadump.machine.DeviceNumber;
 import io.sadump.machine.MachineDirectory;
 import java.io.IOException;
@@ -27,10 +28,14 @@ import picocli.CommandLine.Spec;
             "the code, and the stand-alone dump goes to DEVNO (s390_ext on DASD, classic",
             "on tape). Then the system re-IPLs through its IPIB, or stops in a disabled",
             "wait with the code. Exit status 1 when a dump failed or is incomplete.",
+            "",
+            "As on the HMC, a normal load of operating CPUs is refused: stop them",
+            "first ('sadump hmc DIR stop'), or load clear.",
         },
         footer = {
             "",
             "Examples:",
+            "  sadump hmc sys1 stop",
             "  sadump hmc sys1 load 0.0.0190 --store-status",
             "  sadump hmc sys1 load 181 --json",
             "  sadump hmc sys1 load 190 --clear    (zeroes storage: nothing to dump)",
@@ -66,7 +71,15 @@ public final class HmcLoadCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         HmcSession session = new HmcSession(machine, out, spec.commandLine().getErr(), !json,
                 !json && System.console() != null);
-        LoadOutcome o = session.run((loader, console) -> loader.load(request, console));
+        LoadOutcome o;
+        try {
+            o = session.run((loader, console) -> loader.load(request, console));
+        } catch (CpuStateException e) {
+            // the HMC's rule, said with the commands that resolve it
+            throw new CpuStateException(String.format("the CPUs of %s are %s: stop them first (sadump hmc %s stop), "
+                    + "or load clear (sadump hmc %s load %s --clear, which zeroes storage)", hmc.dir,
+                    machine.runState().describe(), hmc.dir, hmc.dir, devno));
+        }
         return report(out, o, json);
     }
 

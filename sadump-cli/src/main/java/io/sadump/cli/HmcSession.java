@@ -73,7 +73,7 @@ final class HmcSession {
                     return machine.cpus();
                 });
                 Progress progress = new Progress();
-                IplLoader loader = new IplLoader(storage, machine.config(), machine.cpus(),
+                IplLoader loader = new IplLoader(storage, machine.config(), machine.cpus(), machine.runState(),
                         new MachineIplDevices(machine, lock),
                         new KdumpKernel(machine.vmcoreDir(), new ElfVmcoreWriter(progress), Clock.systemUTC()),
                         reboot, Clock.systemUTC());
@@ -100,6 +100,7 @@ final class HmcSession {
                 });
                 progress.clear();
                 machine.saveCpus(lock, o.cpus());
+                machine.saveRunState(lock, o.runState());
                 flush(lock, pending);
                 return o;
             } finally {

@@ -116,7 +116,7 @@ final class MachineShowCommand implements Callable<Integer> {
         out.printf("machine %s%n", m.path());
         out.printf("  storage      %s (%s bytes), %d of %d 1M frames written (%s)%n", Sizes.format(config.storageSize()),
                 MachineText.hex(config.storageSize()), written, frames, MachineText.size(written << 20));
-        out.printf("  CPUs         %d%n", cpus.size());
+        out.printf("  CPUs         %d, %s%n", cpus.size(), m.runState().describe());
         for (CpuState c : cpus) {
             out.printf("    cpu %-3d    prefix 0x%08X  psw %016X %016X%n", c.cpuAddress(), c.prefix(), c.pswMask(),
                     c.pswAddress());
@@ -193,6 +193,10 @@ final class MachineShowCommand implements Callable<Integer> {
                     .field("psw_address", String.format("%016X", c.pswAddress())).endObject();
         }
         j.endArray();
+        j.field("run_state", m.runState().status().word());
+        if (m.runState().status() == io.sadump.machine.RunState.Status.DISABLED_WAIT) {
+            j.field("wait_code", String.format("0x%04X", m.runState().waitCode()));
+        }
         j.name("crashkernel");
         crashkernel(j, config.crashkernel());
         j.name("production");

@@ -37,6 +37,7 @@ class HmcCommandTest {
 
     @Test
     void loadPassesTheVerdictAndKdumpWritesAVmcoreThenAnInjectedFlipFallsBackToTheDasd() {
+        assertThat(CliRun.of("hmc", dir, "stop").exit()).isZero(); // the HMC loads stopped CPUs only
         CliRun r = CliRun.of("hmc", dir, "load", "190", "--store-status");
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("zIPL v2.31.0 dump tool (64 bit)").contains("kdump check: meminfo at 0x")
@@ -44,6 +45,7 @@ class HmcCommandTest {
                 .contains("Dump:     vmcore ").contains("After:    re-IPL");
 
         assertThat(CliRun.of("inject", dir, "segment-bitflip-kernel", "--seed", "3").exit()).isZero();
+        assertThat(CliRun.of("hmc", dir, "stop").exit()).isZero(); // the re-IPLed system runs again
         CliRun j = CliRun.of("hmc", dir, "load", "0.0.0190", "--store-status", "--json");
         assertThat(j.exit()).as(j.err()).isZero();
         Map<String, Object> o = MiniJson.object(MiniJson.parse(j.out()));
@@ -86,6 +88,7 @@ class HmcCommandTest {
 
     @Test
     void anOperatorErrorIsOneLineAndChangesNothing() throws Exception {
+        assertThat(CliRun.of("hmc", dir, "stop").exit()).isZero();
         byte[] before = Files.readAllBytes(tmp.resolve("sys1").resolve("cpus.state"));
         CliRun none = CliRun.of("hmc", dir, "load", "0.0.0999");
         assertThat(none.exit()).isEqualTo(1);
