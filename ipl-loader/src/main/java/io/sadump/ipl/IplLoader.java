@@ -102,6 +102,9 @@ public final class IplLoader {
      */
     public LoadOutcome load(LoadRequest request, ConsoleListener console) throws IOException {
         if (runState.isOperating() && !request.clear()) {
+            // A load address with no device is the operator's first mistake to hear of: the fix named
+            // below (a load clear) would zero storage and still fail on it.
+            devices.open(request.device()).close();
             throw new CpuStateException("the CPUs are operating: a load needs them stopped first (the HMC's stop), "
                     + "or a load clear, which zeroes storage");
         }

@@ -174,6 +174,17 @@ class IplLoaderTest {
     }
 
     @Test
+    void aLoadOfOperatingCpusFromAMissingDeviceNamesTheMissingDeviceFirst() {
+        // the run-state fix (a load clear) would zero storage and still fail on the device
+        m.operatorStops = false;
+        assertThatThrownBy(() -> m.run((l, c) -> l.load(new LoadRequest(
+                io.sadump.machine.DeviceNumber.parse("0.0.0999"), false, false, ""), c), elf()))
+                .isInstanceOf(IplException.class).hasMessageContaining("no device at load address 0.0.0999");
+        assertThat(m.console).isEmpty();
+        assertThat(m.machine.runState()).isEqualTo(RunState.operating());
+    }
+
+    @Test
     void aLoadClearOfOperatingCpusIsAllowedAndLeavesThemStopped() throws IOException {
         m.operatorStops = false;
         LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(TestMachine.DASD, true, false, ""), c), elf());

@@ -108,7 +108,7 @@ public final class CampaignCommand implements Callable<Integer> {
         Campaign c = Campaign.defaults(campaignDir).withRuns(runs).withSeed(seed).withKinds(parseKinds(kinds))
                 .withStorage(Sizes.parse(storage)).withParallel(p);
         PrintWriter err = spec.commandLine().getErr();
-        boolean bar = !json && System.console() != null;
+        boolean bar = !json && ConsoleProgress.terminalAttached();
         CampaignResult r = c.run(n -> {
             if (bar && (n % 10 == 0 || n == runs)) {
                 synchronized (err) {

@@ -1,7 +1,9 @@
 package io.sadump.cli;
 
 import io.sadump.dump.DumpProgressListener;
+import java.io.Console;
 import java.io.PrintWriter;
+import java.lang.reflect.Method;
 import java.util.Locale;
 
 /**
@@ -24,7 +26,23 @@ final class ConsoleProgress implements DumpProgressListener {
 
     /** Progress on {@code err} when the process has a terminal. */
     static ConsoleProgress onTerminal(PrintWriter err) {
-        return new ConsoleProgress(err, System.console() != null);
+        return new ConsoleProgress(err, terminalAttached());
+    }
+
+    /** Standard input and output are a terminal (on JDK 22 and later System.console() alone does not say). */
+    static boolean terminalAttached() {
+        Console c = System.console();
+        if (c == null) {
+            return false;
+        }
+        try {
+            Method isTerminal = Console.class.getMethod("isTerminal");
+            return (Boolean) isTerminal.invoke(c);
+        } catch (NoSuchMethodException e) {
+            return true; // before JDK 22, a console exists only on a terminal
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
     }
 
     @Override

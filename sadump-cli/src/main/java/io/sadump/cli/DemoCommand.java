@@ -226,7 +226,7 @@ public final class DemoCommand implements Callable<Integer> {
             indented.println(CpuControls.stop(machine, lock).message());
         }
         HmcSession session = new HmcSession(machine, indented, spec.commandLine().getErr(), true,
-                System.console() != null).onDumpStart(s -> atDump[0] = MebibyteDigests.of(s));
+                ConsoleProgress.terminalAttached()).onDumpStart(s -> atDump[0] = MebibyteDigests.of(s));
         return session.run((loader, console) -> loader.load(new LoadRequest(DASD, false, true, ""), console));
     }
 

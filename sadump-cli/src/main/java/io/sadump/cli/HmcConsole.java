@@ -5,11 +5,9 @@ import io.sadump.machine.MachineConfig;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.Sizes;
 import java.io.BufferedReader;
-import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -142,7 +140,7 @@ final class HmcConsole {
      */
     static int open(Path dir, PrintWriter out, PrintWriter err) throws IOException {
         MachineDirectory.open(dir);
-        if (!onTerminal()) {
+        if (!ConsoleProgress.terminalAttached()) {
             return script(dir, new BufferedReader(new java.io.InputStreamReader(System.in,
                     java.nio.charset.StandardCharsets.UTF_8)), out, err);
         }
@@ -152,22 +150,6 @@ final class HmcConsole {
         try (Terminal terminal = TerminalBuilder.builder().system(true).name("sadump hmc")
                 .signalHandler(Terminal.SignalHandler.SIG_IGN).build()) {
             return interactive(dir, terminal);
-        }
-    }
-
-    /** Standard input and output are a terminal (on JDK 22 and later System.console() alone does not say). */
-    static boolean onTerminal() {
-        Console c = System.console();
-        if (c == null) {
-            return false;
-        }
-        try {
-            Method isTerminal = Console.class.getMethod("isTerminal");
-            return (Boolean) isTerminal.invoke(c);
-        } catch (NoSuchMethodException e) {
-            return true; // before JDK 22, a console exists only on a terminal
-        } catch (ReflectiveOperationException e) {
-            return false;
         }
     }
 

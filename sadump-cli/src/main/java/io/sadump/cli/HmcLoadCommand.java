@@ -70,7 +70,7 @@ public final class HmcLoadCommand implements Callable<Integer> {
         LoadRequest request = new LoadRequest(DeviceNumber.parse(devno), clear, storeStatus, loadparm);
         PrintWriter out = spec.commandLine().getOut();
         HmcSession session = new HmcSession(machine, out, spec.commandLine().getErr(), !json,
-                !json && System.console() != null);
+                !json && ConsoleProgress.terminalAttached());
         LoadOutcome o;
         try {
             o = session.run((loader, console) -> loader.load(request, console));

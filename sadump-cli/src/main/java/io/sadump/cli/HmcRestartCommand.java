@@ -38,7 +38,7 @@ public final class HmcRestartCommand implements Callable<Integer> {
         MachineDirectory machine = MachineDirectory.open(hmc.dir);
         PrintWriter out = spec.commandLine().getOut();
         HmcSession session = new HmcSession(machine, out, spec.commandLine().getErr(), !json,
-                !json && System.console() != null);
+                !json && ConsoleProgress.terminalAttached());
         LoadOutcome o = session.run((loader, console) -> loader.restart(console));
         return HmcLoadCommand.report(out, o, json);
     }
