@@ -82,12 +82,16 @@ class HmcConsoleJarIT {
             waitFor(screen, "load 0.0.0190", 1);
             type(keys, "\u0003");
             waitFor(screen, "hmc sys1> ", 3);
+            // a normal load needs stopped CPUs
+            type(keys, "stop\r");
+            waitFor(screen, "HMC: stop: 2 CPUs stopped", 1);
+            waitFor(screen, "hmc sys1> ", 4);
             // Ctrl-C while a load dumps: the task runs to its end, the console stays
             type(keys, "load 190 --store-status\r");
             waitFor(screen, "HMC: load 0.0.0190", 1);
             type(keys, "\u0003");
             waitFor(screen, "After:    re-IPL", 1);
-            waitFor(screen, "hmc sys1> ", 4);
+            waitFor(screen, "hmc sys1> ", 5);
             type(keys, "exit\r");
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the console left; screen: %s", screen).isTrue();
         } finally {

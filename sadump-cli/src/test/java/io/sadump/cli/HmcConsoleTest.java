@@ -83,13 +83,15 @@ class HmcConsoleTest {
         String psw = CliRun.of("hmc", dir.toString(), "display", "psw").out();
 
         String text = session(String.join("\n", "display psw", "load 0.0.0999", "bogus --x",
-                "load 190 --store-status", "messages --last 3", "exit", "display registers", ""));
+                "stop", "load 190 --store-status", "messages --last 3", "exit", "display registers", ""));
 
         assertThat(text).startsWith("HMC console of sys1: 64M storage, 2 CPUs, devices 0.0.0190 (3390), 0.0.0191 (3390).");
         assertThat(text).contains("hmc sys1> ").contains(psw.strip());
         // an error is the one-shot command's line, and the console goes on
         assertThat(text).contains(oneShotError + "\n");
-        assertThat(text).contains("sadump hmc: unknown task 'bogus'; the tasks are load, restart, display, messages, help");
+        assertThat(text).contains("sadump hmc: unknown task 'bogus'; the tasks are load, restart, display, messages, "
+                + "stop, start, reset, mount, help");
+        assertThat(text).contains("HMC: stop: 2 CPUs stopped");
         // the load ran: the dumper's lines as they came, the outcome, the vmcore, the saved CPUs
         assertThat(text).contains("kdump: saving vmcore to ").contains("Verdict:  PASS: kdump can start")
                 .contains("After:    re-IPL");
@@ -147,7 +149,9 @@ class HmcConsoleTest {
                 "storage");
         assertThat(c.candidates(List.of("display"), "m")).containsExactly("meminfo");
         assertThat(c.candidates(List.of("display", "storage"), "")).isEmpty();
-        assertThat(c.candidates(List.of("help"), "re")).containsExactly("restart");
+        assertThat(c.candidates(List.of("help"), "re")).containsExactly("restart", "reset");
+        assertThat(c.candidates(List.of(), "st")).containsExactly("stop", "start");
+        assertThat(c.candidates(List.of("mount"), "")).containsExactly("0.0.0190", "0.0.0191");
         assertThat(c.candidates(List.of("bogus"), "")).isEmpty();
 
         // and through JLine's parser, as Tab calls it
