@@ -1,11 +1,14 @@
 package io.sadump.dump.s390;
 
 import io.sadump.dump.DumpProgressListener;
+import io.sadump.dump.FileRegion;
 import io.sadump.dump.MemoryFrames;
 import io.sadump.dump.TapeBlockSink;
+import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.List;
@@ -84,13 +87,18 @@ public final class ClassicS390DumpWriter {
         MemoryFrames frames = new MemoryFrames(source, memSize);
         DumpProgressListener listener = settings.listener();
         SeekableByteChannel seekable = out instanceof SeekableByteChannel s ? s : null;
+        FileChannel file = out instanceof FileChannel fc ? fc : null;
         long base = seekable != null ? seekable.position() : 0;
         writeAll(out, h.toBytes(), S390DumpHeader.SIZE);
         byte[] buf = new byte[(int) MemoryFrames.FRAME_SIZE];
         byte[] zeros = null;
         for (long f = 0; f < frames.frameCount(); f++) {
             int n = (int) frames.frameLength(f);
-            if (frames.holdsData(f)) {
+            MemoryChunk within = file != null ? frames.dataChunkCovering(f * MemoryFrames.FRAME_SIZE, n) : null;
+            if (within != null && within.data() instanceof FileRegion region) {
+                // the frame lies in a file (an ELF core's PT_LOAD): the kernel copies it
+                region.transferTo(f * MemoryFrames.FRAME_SIZE - within.start(), n, file);
+            } else if (frames.holdsData(f)) {
                 frames.read(f * MemoryFrames.FRAME_SIZE, buf, 0, n);
                 writeAll(out, buf, n);
             } else if (seekable != null) {
