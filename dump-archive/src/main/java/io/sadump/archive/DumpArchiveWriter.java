@@ -25,7 +25,8 @@ import java.util.Optional;
  * Writes a dump archive: a standard tar (commons-compress; POSIX/PAX headers for big sizes and long
  * names), compressed with zstd, xz, gzip or not at all, holding
  * <ol>
- *   <li>{@code info.json}: the {@code zgetdump -i} facts and the archive's metadata;</li>
+ *   <li>{@code info.json}: the {@code zgetdump -i} facts, the archive's metadata and what is known of
+ *       the machine ({@link MachineFacts});</li>
  *   <li>the dump, converted ({@code dump.elf}, {@code dump.s390}) or as found (the source files);</li>
  *   <li>{@code SHA256SUMS}: one {@code <hex>  <name>} line per file, as {@code sha256sum} writes and
  *       {@code sha256sum -c} reads it;</li>
@@ -149,6 +150,7 @@ public final class DumpArchiveWriter {
                 + ", \"dumpFiles\": " + DumpInfoJson.strings(dumpNames)
                 + ", \"dumpFileSizes\": " + dumpSizes
                 + ", \"sources\": " + DumpInfoJson.strings(dump.files().stream().map(Path::toString).toList()) + "}");
+        meta.put("machine", MachineFacts.of(dump, info).toJson());
         byte[] infoJson = DumpInfoJson.of(info, meta).getBytes(StandardCharsets.UTF_8);
         members.add(small(tar, INFO, infoJson, now));
 
