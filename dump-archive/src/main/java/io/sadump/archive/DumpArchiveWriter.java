@@ -2,16 +2,15 @@ package io.sadump.archive;
 
 import io.sadump.dump.DumpProgressListener;
 import io.sadump.machine.MemorySource;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -21,14 +20,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Writes a dump archive: a standard tar (commons-compress; POSIX/PAX headers for big sizes and long
  * names), compressed with zstd, xz, gzip or not at all, holding
  * <ol>
- *   <li>{@code info.json}: the {@code zgetdump -i} facts and the archive's metadata;</li>
+ *   <li>{@code info.json}: the {@code zgetdump -i} facts, the archive's metadata and what is known of
+ *       the machine ({@link MachineFacts});</li>
  *   <li>the dump, converted ({@code dump.elf}, {@code dump.s390}) or as found (the source files);</li>
  *   <li>{@code SHA256SUMS}: one {@code <hex>  <name>} line per file, as {@code sha256sum} writes and
  *       {@code sha256sum -c} reads it;</li>
@@ -42,8 +40,8 @@ public final class DumpArchiveWriter {
     public static final String INFO = "info.json";
     public static final String SUMS = "SHA256SUMS";
     public static final String SIGNATURE = "SHA256SUMS.p7s";
-    static final int MODE_FILE = 0100644;
-    static final int BUFFER = 1 << 20;
+    /** Read size when a source file goes in as it is. */
+    static final int COPY_BUFFER = 4 << 20;
 
     /** What goes into the archive as the dump. */
     public enum Content {
@@ -108,14 +106,13 @@ public final class DumpArchiveWriter {
         Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".partial");
         try {
             List<Member> members;
-            try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), BUFFER);
-                    OutputStream compressed = options.compression().compress(file, options.level(), options.threads());
-                    TarArchiveOutputStream tar = new TarArchiveOutputStream(compressed)) {
-                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-                tar.setAddPaxHeadersForNonAsciiNames(true);
+            try (CompressingChannel compressed = CompressingChannel.open(options.compression(),
+                    FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
+                    options.level(), options.threads())) {
+                ArchiveTarStream tar = new ArchiveTarStream(compressed);
                 members = writeEntries(tar, dump, memory, info, options);
                 tar.finish();
+                compressed.finish();
             }
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return new Created(out, members, Files.size(out),
@@ -125,7 +122,7 @@ public final class DumpArchiveWriter {
         }
     }
 
-    private static List<Member> writeEntries(TarArchiveOutputStream tar, OpenedDump dump, MemorySource memory,
+    private static List<Member> writeEntries(ArchiveTarStream tar, OpenedDump dump, MemorySource memory,
             DumpInfo info, Options options) throws IOException {
         Instant now = Instant.now();
         List<Member> members = new ArrayList<>();
@@ -153,14 +150,14 @@ public final class DumpArchiveWriter {
                 + ", \"dumpFiles\": " + DumpInfoJson.strings(dumpNames)
                 + ", \"dumpFileSizes\": " + dumpSizes
                 + ", \"sources\": " + DumpInfoJson.strings(dump.files().stream().map(Path::toString).toList()) + "}");
+        meta.put("machine", MachineFacts.of(dump, info).toJson());
         byte[] infoJson = DumpInfoJson.of(info, meta).getBytes(StandardCharsets.UTF_8);
         members.add(small(tar, INFO, infoJson, now));
 
         Instant dumpTime = info.created().orElse(now);
         for (int i = 0; i < dumpNames.size(); i++) {
-            TarArchiveEntry e = entry(dumpNames.get(i), dumpSizes.get(i), dumpTime);
-            tar.putArchiveEntry(e);
-            DigestingChannel ch = new DigestingChannel(tar);
+            tar.beginStreamed(dumpNames.get(i), dumpSizes.get(i), dumpTime);
+            DigestingChannel ch = new DigestingChannel(tar.data());
             if (converter != null) {
                 converter.write(memory, ch);
             } else {
@@ -170,7 +167,7 @@ public final class DumpArchiveWriter {
                 throw new IOException(dumpNames.get(i) + ": wrote " + ch.count + " bytes, the tar entry says "
                         + dumpSizes.get(i));
             }
-            tar.closeArchiveEntry();
+            tar.endStreamed();
             members.add(new Member(dumpNames.get(i), ch.count, ch.hex()));
         }
 
@@ -196,12 +193,27 @@ public final class DumpArchiveWriter {
         return n;
     }
 
+    /**
+     * Copies a source file into the member: read into a direct buffer (one copy, from the page cache),
+     * digested and compressed from there.
+     */
     private static void copy(Path f, WritableByteChannel ch, long size) throws IOException {
-        byte[] buf = new byte[BUFFER];
+        ByteBuffer buf = ByteBuffer.allocateDirect(COPY_BUFFER);
         long done = 0;
-        try (InputStream in = Files.newInputStream(f)) {
-            for (int n; done < size && (n = in.read(buf, 0, (int) Math.min(buf.length, size - done))) > 0; ) {
-                ch.write(ByteBuffer.wrap(buf, 0, n));
+        try (FileChannel in = FileChannel.open(f, StandardOpenOption.READ)) {
+            while (done < size) {
+                buf.clear();
+                if (size - done < buf.capacity()) {
+                    buf.limit((int) (size - done));
+                }
+                int n = in.read(buf, done);
+                if (n < 0) {
+                    break;
+                }
+                buf.flip();
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
                 done += n;
             }
         }
@@ -210,19 +222,8 @@ public final class DumpArchiveWriter {
         }
     }
 
-    private static TarArchiveEntry entry(String name, long size, Instant time) {
-        TarArchiveEntry e = new TarArchiveEntry(name);
-        e.setSize(size);
-        e.setMode(MODE_FILE);
-        e.setModTime(java.util.Date.from(time));
-        return e;
-    }
-
-    private static Member small(TarArchiveOutputStream tar, String name, byte[] data, Instant time)
-            throws IOException {
-        tar.putArchiveEntry(entry(name, data.length, time));
-        tar.write(data);
-        tar.closeArchiveEntry();
+    private static Member small(ArchiveTarStream tar, String name, byte[] data, Instant time) throws IOException {
+        tar.small(name, data, time);
         return new Member(name, data.length, HexFormat.of().formatHex(sha256().digest(data)));
     }
 
@@ -236,30 +237,22 @@ public final class DumpArchiveWriter {
 
     /** Writes into the current tar entry and digests what passes. */
     private static final class DigestingChannel implements WritableByteChannel {
-        private final OutputStream out;
+        private final WritableByteChannel out;
         private final MessageDigest md = sha256();
-        private final byte[] buf = new byte[64 * 1024];
         long count;
 
-        DigestingChannel(OutputStream out) {
+        DigestingChannel(WritableByteChannel out) {
             this.out = out;
         }
 
         @Override
         public int write(ByteBuffer src) throws IOException {
             int n = src.remaining();
-            if (src.hasArray()) {
-                int off = src.arrayOffset() + src.position();
-                md.update(src.array(), off, n);
-                out.write(src.array(), off, n);
-                src.position(src.limit());
-            } else {
-                while (src.hasRemaining()) {
-                    int k = Math.min(buf.length, src.remaining());
-                    src.get(buf, 0, k);
-                    md.update(buf, 0, k);
-                    out.write(buf, 0, k);
-                }
+            // The digest reads a view, so that the same bytes then go to the tar (heap or direct alike;
+            // the JDK's SHA-256 runs on the CPU's SHA instructions where there are some).
+            md.update(src.duplicate());
+            while (src.hasRemaining()) {
+                out.write(src);
             }
             count += n;
             return n;

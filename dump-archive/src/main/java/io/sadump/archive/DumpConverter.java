@@ -109,7 +109,9 @@ public final class DumpConverter {
                     .withFixedTod(tod).withCpuId(cpuId).withListener(listener);
             MemorySource sized = m.memorySize() >= end ? m : new SizedMemory(m, end);
             settings = settings.withMemoryLimit(end);
-            new ClassicS390DumpWriter(settings).writeFile(sized, out);
+            long endTod = m instanceof ReadBackDump d && d.s390EndMarker().isPresent() ? d.s390EndMarker().get().tod()
+                    : tod;
+            new ClassicS390DumpWriter(settings).asZgetdumpOutput(endTod).writeFile(sized, out);
             written = S390DumpHeader.SIZE + end + S390EndMarker.SIZE;
         } else {
             ElfCoreWriter.Result r = new ElfCoreWriter(ElfCoreWriter.Options.defaults().withListener(listener))

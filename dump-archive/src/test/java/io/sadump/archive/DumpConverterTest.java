@@ -150,6 +150,29 @@ class DumpConverterTest {
         assertThat(r.output()).contains("elf " + whole).contains("s390dump " + whole);
     }
 
+    @Test
+    void s390OutputHasZgetdumpsHeaderVersionAndTheSourcesEndTime() throws IOException {
+        Path classic = dir.resolve("orig.s390");
+        TestDumps.classicFile(system.memory(), classic);
+        Path out = dir.resolve("copy.s390");
+        io.sadump.dump.s390.S390DumpHeader srcHeader;
+        io.sadump.dump.s390.S390EndMarker srcEnd;
+        try (OpenedDump d = DumpOpener.open(List.of(classic))) {
+            srcHeader = d.dump().s390Header().orElseThrow();
+            srcEnd = d.dump().s390EndMarker().orElseThrow();
+            assertThat(srcHeader.version()).isEqualTo(io.sadump.dump.s390.S390DumpHeader.VERSION_DUMPER);
+            convert(d.dump(), OutputFormat.S390, out, false);
+        }
+        try (OpenedDump d = DumpOpener.open(List.of(out))) {
+            // zdump/dfo_s390.c: version 5 when CPUs are known; start and end time from the source
+            assertThat(d.dump().s390Header().orElseThrow().version()).isEqualTo(5);
+            assertThat(d.dump().s390Header().orElseThrow().tod()).isEqualTo(srcHeader.tod());
+            assertThat(d.dump().s390EndMarker().orElseThrow().tod()).isEqualTo(srcEnd.tod());
+            assertThat(d.dump().s390Header().orElseThrow().memEnd()).isEqualTo(srcHeader.memSize());
+            assertThat(TestDumps.digests(d.dump(), SIZE)).isEqualTo(expected);
+        }
+    }
+
     private static String wholeDigest() throws IOException {
         try {
             java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");

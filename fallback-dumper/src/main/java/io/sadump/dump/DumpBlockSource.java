@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.util.Optional;
 
 /**
  * The bytes of a dump as a reader sees them: a file, or a DASD partition read through its driver.
@@ -25,6 +26,14 @@ public interface DumpBlockSource extends AutoCloseable {
     @Override
     default void close() throws IOException {}
 
+    /**
+     * The file whose byte at position P is the source's byte P, when the source is a plain file (so that
+     * a writer can let the kernel copy ranges of it, {@link FileRegion}); empty otherwise.
+     */
+    default Optional<FileChannel> fileChannel() {
+        return Optional.empty();
+    }
+
     /** A file channel (its size is the file's size); closing the source closes the channel. */
     static DumpBlockSource of(FileChannel channel) {
         return of(channel, -1);
@@ -40,6 +49,11 @@ public interface DumpBlockSource extends AutoCloseable {
             @Override
             public long size() throws IOException {
                 return partitionSize >= 0 ? partitionSize : channel.size();
+            }
+
+            @Override
+            public Optional<FileChannel> fileChannel() {
+                return Optional.of(channel);
             }
 
             @Override

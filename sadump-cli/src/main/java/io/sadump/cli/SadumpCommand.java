@@ -66,6 +66,44 @@ public final class SadumpCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLineFor(args).execute(args));
+    }
+
+    /**
+     * The command line for one run of the process. picocli builds the model of every subcommand up
+     * front, which costs more JVM start-up time than a quick command runs; when the first argument names
+     * a subcommand, only that one is built, under a root of the same name and options. Everything else
+     * (help, version, no or unknown command) gets the full {@link #commandLine()}.
+     */
+    static CommandLine commandLineFor(String[] args) {
+        if (args.length > 0) {
+            for (Class<?> sub : SadumpCommand.class.getAnnotation(Command.class).subcommands()) {
+                Command c = sub.getAnnotation(Command.class);
+                if (sub != CommandLine.HelpCommand.class && c != null && names(c).contains(args[0])) {
+                    CommandLine cl = new CommandLine(new Root());
+                    cl.addSubcommand(new CommandLine(sub));
+                    cl.setExecutionExceptionHandler(new UserErrorHandler());
+                    cl.setParameterExceptionHandler(SadumpCommand::usageError);
+                    cl.setExitCodeExceptionMapper(UserErrorHandler::exitCode);
+                    return cl;
+                }
+            }
+        }
+        return commandLine();
+    }
+
+    private static java.util.List<String> names(Command c) {
+        java.util.List<String> n = new java.util.ArrayList<>(java.util.List.of(c.aliases()));
+        n.add(c.name());
+        return n;
+    }
+
+    /** The root of a command line that holds one subcommand ({@link #commandLineFor}). */
+    @Command(name = "sadump", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class)
+    static final class Root implements Runnable {
+        @Override
+        public void run() {
+            // a subcommand always runs
+        }
     }
 }

@@ -61,4 +61,48 @@ final class DumpFiles {
         }
         return f;
     }
+
+    /**
+     * A prepared multi-volume set of {@code volumes} 3390 images named {@code <devno>.3390} (0.0.0190
+     * up) holding one s390_ext dump, as the multi-volume dumper writes it.
+     */
+    static java.util.List<Path> multiVolume(Path dir, int volumes, int cylinders) throws IOException {
+        java.util.List<Path> images = new java.util.ArrayList<>();
+        java.util.List<io.sadump.device.ckd.EckdDasd> open = new java.util.ArrayList<>();
+        try {
+            java.util.List<io.sadump.device.dumptool.DumpDevicePreparer.Volume> vols = new java.util.ArrayList<>();
+            for (int i = 0; i < volumes; i++) {
+                DeviceNumber n = new DeviceNumber(0, 0, 0x190 + i);
+                Path img = dir.resolve(n + ".3390");
+                images.add(img);
+                io.sadump.device.ckd.EckdDasd d = io.sadump.device.ckd.EckdDasd.create(img, cylinders,
+                        String.format("MV%04d", i));
+                open.add(d);
+                vols.add(new io.sadump.device.dumptool.DumpDevicePreparer.Volume(n, d));
+            }
+            io.sadump.device.dumptool.MultiVolumeTable t = io.sadump.device.dumptool.DumpDevicePreparer
+                    .prepareMultiVolume(vols, io.sadump.device.dumptool.DumpToolOptions.defaults(), START);
+            java.util.List<DumpBlockSink> sinks = new java.util.ArrayList<>();
+            for (io.sadump.device.ckd.EckdDasd d : open) {
+                io.sadump.device.ckd.EckdExtent extent = d.dumpPartition();
+                sinks.add(new DumpBlockSink() {
+                    @Override
+                    public void writeBlocks(long firstBlock, byte[] buf, int off, int blockCount) throws IOException {
+                        extent.writeBlocks(firstBlock, java.nio.ByteBuffer.wrap(buf, off, blockCount * BLOCK_SIZE));
+                    }
+
+                    @Override
+                    public long capacityBlocks() {
+                        return extent.blockCount();
+                    }
+                });
+            }
+            new S390ExtDumpWriter(settings().withCompression(false)).writeMultiVolume(system(5), sinks, t.timestamp());
+        } finally {
+            for (io.sadump.device.ckd.EckdDasd d : open) {
+                d.close();
+            }
+        }
+        return images;
+    }
 }

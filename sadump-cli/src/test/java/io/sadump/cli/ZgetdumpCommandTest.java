@@ -124,6 +124,33 @@ class ZgetdumpCommandTest {
     }
 
     @Test
+    void infoOfAMultiVolumeDumpTakesItsVolumesInAnyOrder() throws IOException {
+        java.util.List<Path> images = DumpFiles.multiVolume(dir, 3, 5);
+        String inOrder = null;
+        for (int[] order : new int[][] {{0, 1, 2}, {2, 0, 1}, {1, 2, 0}}) {
+            CliRun r = CliRun.of("zgetdump", "-i", images.get(order[0]).toString(), images.get(order[1]).toString(),
+                    images.get(order[2]).toString());
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("s390mv_ext").contains("UTS node name......: " + DumpFiles.NODENAME)
+                    .contains("Volume 0: 0.0.0190 (active)").contains("Volume 1: 0.0.0191 (active)")
+                    .contains("Volume 2: 0.0.0192 (active)");
+            if (inOrder == null) {
+                inOrder = r.out();
+            }
+            assertThat(r.out()).as("order %s", java.util.Arrays.toString(order)).isEqualTo(inOrder);
+        }
+    }
+
+    @Test
+    void infoOfAMultiVolumeDumpNamesAMissingVolume() throws IOException {
+        java.util.List<Path> images = DumpFiles.multiVolume(dir, 3, 5);
+        CliRun r = CliRun.of("zgetdump", "-i", images.get(2).toString(), images.get(0).toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith("sadump zgetdump: ").contains("missing: volume 1 (0.0.0191)");
+        assertThat(r.err().lines().count()).isEqualTo(1);
+    }
+
+    @Test
     void usageErrors() throws IOException {
         Path f = DumpFiles.ext(dir, "dump.ext");
         assertThat(CliRun.of("zgetdump", f.toString()).exit()).isEqualTo(2);

@@ -3,6 +3,7 @@ package io.sadump.dump.elf;
 import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpFormatException;
+import io.sadump.dump.FileRegion;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.VmcoreinfoLocator;
 import io.sadump.machine.CpuState;
@@ -129,7 +130,7 @@ public final class ElfCoreReader {
             if (from < dataEnd) {
                 long delta = from - start;
                 long o = fileOffset + delta;
-                chunks.add(MemoryChunk.data(from, dataEnd - from, (off, dst, d, n) -> source.read(o + off, dst, d, n)));
+                chunks.add(MemoryChunk.data(from, dataEnd - from, FileRegion.of(source, o)));
             }
             if (available == filesz) {
                 long zeroFrom = Math.max(start + filesz, covered);

@@ -1,11 +1,13 @@
 package io.sadump.dump.elf;
 
 import io.sadump.dump.DumpProgressListener;
+import io.sadump.dump.FileRegion;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
@@ -79,6 +81,8 @@ public final class ElfCoreWriter {
 
     static final int PAGE = 4096;
     static final int BUFFER = 1 << 20;
+    /** Bytes per kernel copy ({@link FileRegion#transferTo}) between progress reports. */
+    static final long TRANSFER = 64L << 20;
 
     private final Options options;
 
@@ -203,7 +207,17 @@ public final class ElfCoreWriter {
             Load l = loads.get(i);
             o.zerosTo(phdrs.get(i + 1).offset());
             for (Piece p : l.pieces()) {
+                FileRegion region = o.file != null && p.chunk().data() instanceof FileRegion r ? r : null;
                 for (long a = p.start(); a < p.end(); ) {
+                    if (region != null) {
+                        // the bytes lie in a file: the kernel copies them into the output file
+                        long n = Math.min(TRANSFER, p.end() - a);
+                        o.transfer(region, a - p.chunk().start(), n);
+                        a += n;
+                        memoryDone += n;
+                        options.listener().progress(memoryDone, memoryTotal, o.position);
+                        continue;
+                    }
                     int n = (int) Math.min(BUFFER, p.end() - a);
                     if (p.chunk().kind() == MemoryChunk.Kind.DATA) {
                         p.chunk().data().read(a - p.chunk().start(), buf, 0, n);
@@ -227,6 +241,8 @@ public final class ElfCoreWriter {
     private static final class Output {
         final WritableByteChannel out;
         final SeekableByteChannel seekable;
+        /** The output as a file channel, when it is one (the kernel can copy file regions into it). */
+        final FileChannel file;
         final long base;
         long position;
         long physical;
@@ -235,6 +251,7 @@ public final class ElfCoreWriter {
         Output(WritableByteChannel out) throws IOException {
             this.out = out;
             this.seekable = out instanceof SeekableByteChannel s ? s : null;
+            this.file = out instanceof FileChannel f ? f : null;
             this.base = seekable != null ? seekable.position() : 0;
         }
 
@@ -247,6 +264,15 @@ public final class ElfCoreWriter {
                 out.write(bb);
             }
             position += len;
+            physical = position;
+        }
+
+        void transfer(FileRegion region, long offset, long n) throws IOException {
+            if (physical != position) {
+                file.position(base + position);
+            }
+            region.transferTo(offset, n, file);
+            position += n;
             physical = position;
         }
 

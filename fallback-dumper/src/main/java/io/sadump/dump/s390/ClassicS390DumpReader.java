@@ -3,6 +3,7 @@ package io.sadump.dump.s390;
 import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpFormatException;
+import io.sadump.dump.FileRegion;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.TapeBlockSource;
 import io.sadump.dump.VmcoreinfoLocator;
@@ -66,8 +67,7 @@ public final class ClassicS390DumpReader {
             }
         }
         List<MemoryChunk> chunks = have == 0 ? List.of()
-                : List.of(MemoryChunk.data(0, have,
-                        (offset, dst, o, n) -> source.read(S390DumpHeader.SIZE + offset, dst, o, n)));
+                : List.of(MemoryChunk.data(0, have, FileRegion.of(source, S390DumpHeader.SIZE)));
         return result(DumpFormat.S390, h, chunks, Optional.ofNullable(em), problem, have, source);
     }
 

@@ -1,11 +1,14 @@
 package io.sadump.dump.s390;
 
 import io.sadump.dump.DumpProgressListener;
+import io.sadump.dump.FileRegion;
 import io.sadump.dump.MemoryFrames;
 import io.sadump.dump.TapeBlockSink;
+import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.List;
@@ -30,17 +33,42 @@ public final class ClassicS390DumpWriter {
     private static final int TAPE_BLOCKS_PER_PROGRESS = (int) (MemoryFrames.FRAME_SIZE / TAPE_BLOCK_SIZE);
 
     private final S390DumpSettings settings;
+    /** zgetdump's output: its header version, and the end marker's TOD (else the settings' clock). */
+    private final boolean zgetdumpOutput;
+    private final long endTod;
 
     public ClassicS390DumpWriter(S390DumpSettings settings) {
+        this(settings, false, 0);
+    }
+
+    private ClassicS390DumpWriter(S390DumpSettings settings, boolean zgetdumpOutput, long endTod) {
         this.settings = settings;
+        this.zgetdumpOutput = zgetdumpOutput;
+        this.endTod = endTod;
+    }
+
+    /**
+     * A writer of the file zgetdump writes with {@code -f s390} ({@code zdump/dfo_s390.c:
+     * df_s390_dump_init}; reference s390-tools-dump.md §3): header version 5 (4 when the source has no
+     * CPU registers) and the end marker stamped with the source dump's end time, {@code endTod}
+     * (zgetdump takes the start time when the source does not know its end); the rest as the dumper's.
+     */
+    public ClassicS390DumpWriter asZgetdumpOutput(long endTod) {
+        return new ClassicS390DumpWriter(settings, true, endTod);
     }
 
     private S390DumpHeader header(MemorySource source) {
-        return S390ExtDumpWriter.baseHeader(settings, source, S390DumpHeader.MAGIC, settings.todClock().getAsLong());
+        S390DumpHeader h = S390ExtDumpWriter.baseHeader(settings, source, S390DumpHeader.MAGIC,
+                settings.todClock().getAsLong());
+        if (zgetdumpOutput) {
+            h = h.withVersion(source.cpus().isEmpty() ? S390DumpHeader.VERSION_ZGETDUMP_NO_CPUS
+                    : S390DumpHeader.VERSION_ZGETDUMP);
+        }
+        return h;
     }
 
     private S390EndMarker endMarker(S390DumpHeader h) {
-        long tod = settings.todClock().getAsLong();
+        long tod = zgetdumpOutput ? endTod : settings.todClock().getAsLong();
         return S390EndMarker.at(Long.compareUnsigned(tod, h.tod()) < 0 ? h.tod() : tod);
     }
 
@@ -84,13 +112,18 @@ public final class ClassicS390DumpWriter {
         MemoryFrames frames = new MemoryFrames(source, memSize);
         DumpProgressListener listener = settings.listener();
         SeekableByteChannel seekable = out instanceof SeekableByteChannel s ? s : null;
+        FileChannel file = out instanceof FileChannel fc ? fc : null;
         long base = seekable != null ? seekable.position() : 0;
         writeAll(out, h.toBytes(), S390DumpHeader.SIZE);
         byte[] buf = new byte[(int) MemoryFrames.FRAME_SIZE];
         byte[] zeros = null;
         for (long f = 0; f < frames.frameCount(); f++) {
             int n = (int) frames.frameLength(f);
-            if (frames.holdsData(f)) {
+            MemoryChunk within = file != null ? frames.dataChunkCovering(f * MemoryFrames.FRAME_SIZE, n) : null;
+            if (within != null && within.data() instanceof FileRegion region) {
+                // the frame lies in a file (an ELF core's PT_LOAD): the kernel copies it
+                region.transferTo(f * MemoryFrames.FRAME_SIZE - within.start(), n, file);
+            } else if (frames.holdsData(f)) {
                 frames.read(f * MemoryFrames.FRAME_SIZE, buf, 0, n);
                 writeAll(out, buf, n);
             } else if (seekable != null) {

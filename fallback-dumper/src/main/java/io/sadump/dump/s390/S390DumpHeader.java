@@ -69,6 +69,12 @@ public record S390DumpHeader(
     public static final int ARCH_64 = 2;
     /** The version the current zipl dumpers write. */
     public static final int VERSION_DUMPER = 2;
+    /**
+     * The version of zgetdump's s390 output when the source has CPU registers; {@link
+     * #VERSION_ZGETDUMP_NO_CPUS} when it has none ({@code zdump/dfo_s390.c: df_s390_dump_init}).
+     */
+    public static final int VERSION_ZGETDUMP = 5;
+    public static final int VERSION_ZGETDUMP_NO_CPUS = 4;
     /** The dump level the dumpers write. */
     public static final int DUMP_LEVEL = 4;
     public static final int PAGE_SIZE = 4096;
@@ -130,6 +136,12 @@ public record S390DumpHeader(
 
     public boolean isCompressed() {
         return zlibVersion != 0;
+    }
+
+    public S390DumpHeader withVersion(int v) {
+        return new S390DumpHeader(magic, v, headerSize, dumpLevel, pageSize, memSize, memStart, memEnd, numPages,
+                tod, cpuId, arch, volumeNumber, buildArch, memSizeReal, multiVolume, cpuCount, realCpuCount,
+                zlibVersion, zlibEntrySize, multiVolumeSignature, multiVolumeZiplTime, prefixes);
     }
 
     public S390DumpHeader withVolumeNumber(int volnr) {

@@ -1,0 +1,152 @@
+package io.sadump.archive;
+
+import io.sadump.machine.AttachedDevice;
+import io.sadump.machine.CrashkernelRange;
+import io.sadump.machine.MachineConfig;
+import io.sadump.machine.MachineDirectory;
+import io.sadump.machine.MachineException;
+import io.sadump.machine.MemorySource;
+import io.sadump.machine.Sizes;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What is known about the machine a dump comes from, for the archive's {@code info.json} ("machine"):
+ * its configuration when the dump's files lie in a machine directory (a device image in {@code
+ * devices/}, a vmcore in {@code vmcore/}): storage size, CPUs, crashkernel, attached devices, dumpconf
+ * and loadparm; otherwise what the dump itself says: the real memory size and CPU count of its header,
+ * the crashkernel range of the meminfo ({@code os_info}) page in dumped memory, and the devices the
+ * volumes were read from.
+ *
+ * @param origin "machine directory" or "dump"
+ * @param directory the machine directory, when there is one
+ * @param storageSize bytes of storage
+ * @param cpuCount CPUs of the machine (the dump: the real CPU count when known, else the CPUs saved)
+ * @param crashkernel the reserved crashkernel memory, when known
+ * @param devices attached devices ("0.0.0190 3390 ..."), or the devices the volumes came from
+ * @param dumpconf the machine's dumpconf setting, when from a machine directory
+ * @param loadparm the machine's loadparm, when from a machine directory
+ */
+public record MachineFacts(String origin, Optional<Path> directory, long storageSize, int cpuCount,
+        Optional<CrashkernelRange> crashkernel, List<Device> devices, Optional<String> dumpconf,
+        Optional<String> loadparm) {
+
+    /** A device: number, model (3390, 3490), capacity (cylinders or bytes; 0 when unknown). */
+    public record Device(String number, String model, long capacity) {}
+
+    /** The os_info magic "OSINFOSZ" (reference kernel-kdump.md §1.2). */
+    static final long OS_INFO_MAGIC = 0x4F53494E464F535AL;
+    /** Absolute lowcore: the meminfo (os_info) pointer (reference kernel-kdump.md §1.1). */
+    static final long MEMINFO_POINTER = 0x0E18;
+    /** os_info: crashkernel_addr and crashkernel_size (reference kernel-kdump.md §1.2). */
+    static final int OFF_CRASHKERNEL_ADDR = 0x010;
+    static final int OFF_CRASHKERNEL_SIZE = 0x018;
+    static final int OS_INFO_SIZE = 4096;
+
+    public MachineFacts {
+        devices = List.copyOf(devices);
+    }
+
+    /** The facts for an opened dump. */
+    public static MachineFacts of(OpenedDump opened, DumpInfo info) {
+        Optional<MachineDirectory> machine = machineOf(opened.files());
+        if (machine.isPresent()) {
+            MachineConfig c = machine.get().config();
+            List<Device> devices = new ArrayList<>();
+            for (AttachedDevice d : c.devices()) {
+                devices.add(new Device(d.number().toString(), d.type().model(), d.capacity()));
+            }
+            String dumpconf = "on_panic=" + c.onPanic().word() + " on_restart=" + c.onRestart().word()
+                    + c.dumpDevice().map(d -> " device=" + d).orElse("");
+            return new MachineFacts("machine directory", Optional.of(machine.get().path()), c.storageSize(),
+                    c.cpuCount(), c.crashkernel(), devices, Optional.of(dumpconf), Optional.of(c.loadparm()));
+        }
+        List<Device> devices = new ArrayList<>();
+        for (DumpVolume v : info.volumes()) {
+            v.device().ifPresent(d -> devices.add(new Device(d, "3390", 0)));
+        }
+        int cpus = info.cpuCountReal().isPresent() ? info.cpuCountReal().getAsInt() : info.cpuCountOnline();
+        return new MachineFacts("dump", Optional.empty(), info.realMemorySize(), cpus, crashkernelOf(opened.dump()),
+                devices, Optional.empty(), Optional.empty());
+    }
+
+    /** The machine directory all files lie in ({@code DIR/devices/X} or {@code DIR/vmcore/X}), if any. */
+    static Optional<MachineDirectory> machineOf(List<Path> files) {
+        Path dir = null;
+        for (Path f : files) {
+            Path parent = f.toAbsolutePath().normalize().getParent();
+            if (parent == null || parent.getParent() == null || parent.getFileName() == null) {
+                return Optional.empty();
+            }
+            String sub = parent.getFileName().toString();
+            if (!sub.equals(MachineDirectory.DEVICES) && !sub.equals(MachineDirectory.VMCORE)) {
+                return Optional.empty();
+            }
+            Path d = parent.getParent();
+            if (dir != null && !dir.equals(d)) {
+                return Optional.empty();
+            }
+            dir = d;
+        }
+        if (dir == null || !Files.isRegularFile(dir.resolve(MachineDirectory.CONFIG))) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(MachineDirectory.open(dir));
+        } catch (MachineException e) {
+            return Optional.empty(); // a damaged config: the dump's own facts are used
+        }
+    }
+
+    /** The crashkernel range of the os_info page that absolute 0x0E18 points to, when it is there. */
+    static Optional<CrashkernelRange> crashkernelOf(MemorySource m) {
+        try {
+            byte[] p = new byte[8];
+            m.read(MEMINFO_POINTER, p, 0, 8);
+            long page = ByteBuffer.wrap(p).getLong();
+            if (page == 0 || (page & (OS_INFO_SIZE - 1)) != 0) {
+                return Optional.empty();
+            }
+            byte[] b = new byte[OS_INFO_SIZE];
+            m.read(page, b, 0, b.length);
+            ByteBuffer bb = ByteBuffer.wrap(b);
+            long addr = bb.getLong(OFF_CRASHKERNEL_ADDR);
+            long size = bb.getLong(OFF_CRASHKERNEL_SIZE);
+            if (bb.getLong(0) != OS_INFO_MAGIC || addr == 0 || size == 0) {
+                return Optional.empty();
+            }
+            return Optional.of(new CrashkernelRange(addr, size));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // memory absent or the values make no range: not known
+        }
+    }
+
+    /** As a JSON object (for info.json). */
+    public String toJson() {
+        StringBuilder sb = new StringBuilder("{");
+        sb.append("\"origin\": ").append(DumpInfoJson.str(origin));
+        sb.append(", \"directory\": ").append(directory.map(d -> DumpInfoJson.str(d.toString())).orElse("null"));
+        sb.append(", \"storageSize\": ").append(storageSize);
+        sb.append(", \"storage\": ").append(DumpInfoJson.str(Sizes.format(storageSize)));
+        sb.append(", \"cpuCount\": ").append(cpuCount);
+        sb.append(", \"crashkernel\": ").append(crashkernel.map(c -> "{\"base\": " + c.base() + ", \"size\": "
+                + c.size() + ", \"text\": " + DumpInfoJson.str(Sizes.format(c.size()) + "@" + Sizes.format(c.base()))
+                + "}").orElse("null"));
+        sb.append(", \"devices\": [");
+        for (int i = 0; i < devices.size(); i++) {
+            Device d = devices.get(i);
+            sb.append(i > 0 ? ", " : "").append("{\"device\": ").append(DumpInfoJson.str(d.number()))
+                    .append(", \"model\": ").append(DumpInfoJson.str(d.model()))
+                    .append(", \"capacity\": ").append(d.capacity()).append('}');
+        }
+        sb.append(']');
+        sb.append(", \"dumpconf\": ").append(dumpconf.map(DumpInfoJson::str).orElse("null"));
+        sb.append(", \"loadparm\": ").append(loadparm.map(DumpInfoJson::str).orElse("null"));
+        return sb.append('}').toString();
+    }
+}
