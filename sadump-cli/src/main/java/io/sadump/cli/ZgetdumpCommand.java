@@ -1,6 +1,7 @@
 package io.sadump.cli;
 
 import io.sadump.archive.DumpConverter;
+import io.sadump.archive.FreshOutputFile;
 import io.sadump.archive.DumpInfo;
 import io.sadump.archive.DumpInfoJson;
 import io.sadump.archive.DumpOpener;
@@ -11,11 +12,9 @@ import io.sadump.machine.MemorySource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -144,9 +143,8 @@ final class ZgetdumpCommand implements Callable<Integer> {
                 stdout.flush();
             } else {
                 Path target = Path.of(output);
-                try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING)) {
-                    converter.write(memory, ch);
+                try (FreshOutputFile file = FreshOutputFile.create(target)) {
+                    converter.write(memory, file.channel());
                 } catch (IOException | RuntimeException e) {
                     Files.deleteIfExists(target);
                     throw e;

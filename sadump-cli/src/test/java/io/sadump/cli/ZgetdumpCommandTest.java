@@ -106,6 +106,21 @@ class ZgetdumpCommandTest {
     }
 
     @Test
+    void convertingOverAnExistingOutputReplacesItWholeAndLeavesNoHiddenFile() throws IOException {
+        Path f = DumpFiles.ext(dir, "dump.ext");
+        Path elf = dir.resolve("first.elf");
+        assertThat(CliRun.of("zgetdump", f.toString(), "-o", elf.toString()).exit()).isZero();
+        Path out = dir.resolve("again.elf");
+        Files.write(out, new byte[(int) Files.size(elf) + 12345]); // longer than the conversion
+        CliRun r = CliRun.of("zgetdump", f.toString(), "-o", out.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(elf));
+        try (var names = Files.list(dir)) {
+            assertThat(names.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".again.elf"));
+        }
+    }
+
+    @Test
     void writesToStdout() throws IOException {
         Path f = DumpFiles.ext(dir, "dump.ext");
         Path elf = dir.resolve("file.elf");
