@@ -1,8 +1,6 @@
 package io.sadump.cli;
 
 import io.sadump.machine.CpuControls;
-import io.sadump.machine.MachineDirectory;
-import io.sadump.machine.MachineLock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,11 +43,6 @@ public final class HmcResetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        MachineDirectory machine = MachineDirectory.open(hmc.dir);
-        CpuControls.Result r;
-        try (MachineLock lock = machine.lock()) {
-            r = CpuControls.reset(machine, lock, clear);
-        }
-        return HmcControlReport.report(spec.commandLine().getOut(), r, json);
+        return HmcControlReport.run(hmc.dir, (m, lock) -> CpuControls.reset(m, lock, clear), spec.commandLine().getOut(), json);
     }
 }

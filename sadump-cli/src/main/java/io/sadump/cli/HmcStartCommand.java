@@ -1,8 +1,6 @@
 package io.sadump.cli;
 
 import io.sadump.machine.CpuControls;
-import io.sadump.machine.MachineDirectory;
-import io.sadump.machine.MachineLock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,11 +40,6 @@ public final class HmcStartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        MachineDirectory machine = MachineDirectory.open(hmc.dir);
-        CpuControls.Result r;
-        try (MachineLock lock = machine.lock()) {
-            r = CpuControls.start(machine, lock);
-        }
-        return HmcControlReport.report(spec.commandLine().getOut(), r, json);
+        return HmcControlReport.run(hmc.dir, (m, lock) -> CpuControls.start(m, lock), spec.commandLine().getOut(), json);
     }
 }

@@ -1,8 +1,6 @@
 package io.sadump.cli;
 
 import io.sadump.machine.CpuControls;
-import io.sadump.machine.MachineDirectory;
-import io.sadump.machine.MachineLock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,11 +39,6 @@ public final class HmcStopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        MachineDirectory machine = MachineDirectory.open(hmc.dir);
-        CpuControls.Result r;
-        try (MachineLock lock = machine.lock()) {
-            r = CpuControls.stop(machine, lock);
-        }
-        return HmcControlReport.report(spec.commandLine().getOut(), r, json);
+        return HmcControlReport.run(hmc.dir, (m, lock) -> CpuControls.stop(m, lock), spec.commandLine().getOut(), json);
     }
 }
