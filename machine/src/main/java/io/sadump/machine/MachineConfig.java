@@ -2,10 +2,8 @@ package io.sadump.machine;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -158,24 +156,10 @@ public record MachineConfig(
         Optional<DeviceNumber> dumpDevice = Optional.empty();
         String loadparm = "";
         List<AttachedDevice> devices = new ArrayList<>();
-        Map<String, Integer> seen = new HashMap<>();
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            int eq = line.indexOf('=');
-            if (eq < 0) {
-                throw new IllegalArgumentException("line " + (i + 1) + ": expected 'key = value', got '" + line + "'");
-            }
-            String key = line.substring(0, eq).strip();
-            String value = line.substring(eq + 1).strip();
+        for (SettingsText.Setting setting : SettingsText.parse(text)) {
+            String key = setting.key();
+            String value = setting.value();
             try {
-                Integer first = seen.putIfAbsent(key, i + 1);
-                if (first != null) {
-                    throw new IllegalArgumentException("'" + key + "' is already set on line " + first);
-                }
                 if (key.startsWith("device.")) {
                     devices.add(parseDevice(DeviceNumber.parse(key.substring("device.".length())), value));
                     continue;
@@ -207,7 +191,7 @@ public record MachineConfig(
                         throw new IllegalArgumentException("unknown key '" + key + "'");
                 }
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("line " + (i + 1) + ": " + e.getMessage(), e);
+                throw setting.error(e);
             }
         }
         if (storage == null || cpus == null) {

@@ -145,18 +145,12 @@ public record RunState(Status status, int waitCode) {
      */
     public static RunState parse(String text) {
         RunState found = null;
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
+        for (SettingsText.Setting setting : SettingsText.parse(text)) {
+            if (!setting.key().equals("state")) {
+                throw new IllegalArgumentException("line " + setting.line() + ": expected one 'state = ...' line, got '"
+                        + setting.key() + " = " + setting.value() + "'");
             }
-            int eq = line.indexOf('=');
-            if (eq < 0 || !line.substring(0, eq).strip().equals("state") || found != null) {
-                throw new IllegalArgumentException("line " + (i + 1) + ": expected one 'state = ...' line, got '"
-                        + line + "'");
-            }
-            String[] words = line.substring(eq + 1).strip().toLowerCase(Locale.ROOT).split("\\s+");
+            String[] words = setting.value().toLowerCase(Locale.ROOT).split("\\s+");
             try {
                 Status s = Status.ofWord(words[0]);
                 if (s == Status.DISABLED_WAIT) {
@@ -175,9 +169,9 @@ public record RunState(Status status, int waitCode) {
                     found = new RunState(s, 0);
                 }
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("line " + (i + 1) + ": not a hex wait code: '" + words[1] + "'", e);
+                throw setting.error(new IllegalArgumentException("not a hex wait code: '" + words[1] + "'", e));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("line " + (i + 1) + ": " + e.getMessage(), e);
+                throw setting.error(e);
             }
         }
         if (found == null) {
