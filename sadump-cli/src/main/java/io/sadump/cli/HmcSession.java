@@ -61,7 +61,7 @@ final class HmcSession {
     }
 
     LoadOutcome run(Task task) throws IOException {
-        try (MachineLock lock = machine.lock()) {
+        try (ShutdownDeferral deferral = new ShutdownDeferral(err); MachineLock lock = machine.lock()) {
             List<String> pending = new ArrayList<>();
             FileStorage storage = machine.openStorage(lock);
             try {
