@@ -8,7 +8,7 @@ import io.sadump.ipl.IplLoader;
 import io.sadump.ipl.KdumpKernel;
 import io.sadump.ipl.LoadOutcome;
 import io.sadump.ipl.LoadRequest;
-import io.sadump.ipl.MachineIplDevices;
+import io.sadump.ipl.MachineLoadDevices;
 import io.sadump.ipl.MebibyteDigests;
 import io.sadump.ipl.ProductionReboot;
 import io.sadump.machine.AbsoluteStorage;
@@ -126,7 +126,7 @@ public final class HmcLoad {
                         })
                         : Optional.empty();
                 IplLoader loader = new IplLoader(storage, machine.config(), machine.cpus(), machine.runState(),
-                        new MachineIplDevices(machine, lock),
+                        new MachineLoadDevices(machine, lock),
                         new KdumpKernel(machine.vmcoreDir(), new ElfVmcoreWriter(DumpProgressListener.NONE),
                                 Clock.systemUTC()),
                         reboot, Clock.systemUTC());

@@ -56,7 +56,7 @@ public final class IplLoader {
     private final MachineConfig config;
     private final List<CpuState> cpus;
     private final RunState runState;
-    private final IplDevices devices;
+    private final LoadDevices devices;
     private final KdumpKernel kdump;
     private final Optional<ProductionReboot> reboot;
     private final Clock clock;
@@ -69,7 +69,7 @@ public final class IplLoader {
      * @param reboot boots the production system on re-IPL; empty when there is none to boot
      */
     public IplLoader(AbsoluteStorage storage, MachineConfig config, List<CpuState> cpus, RunState runState,
-            IplDevices devices, KdumpKernel kdump, Optional<ProductionReboot> reboot, Clock clock) {
+            LoadDevices devices, KdumpKernel kdump, Optional<ProductionReboot> reboot, Clock clock) {
         this.storage = Objects.requireNonNull(storage);
         this.config = Objects.requireNonNull(config);
         if (cpus.isEmpty()) {
@@ -157,7 +157,7 @@ public final class IplLoader {
             say(String.format("%s: load %s (%s%s%s)", who, request.device(), request.clear() ? "clear" : "normal",
                     request.storeStatus() ? ", store status" : "",
                     request.loadparm().isEmpty() ? "" : ", loadparm " + request.loadparm()));
-            try (IplDevice device = devices.open(request.device())) {
+            try (LoadDevice device = devices.open(request.device())) {
                 // Identify first: a device that cannot be IPLed as a dumper fails the load before anything changes.
                 byte[] iplRecord = device.readIplRecord();
                 DumpTool tool = device.readDumpTool();
@@ -189,7 +189,7 @@ public final class IplLoader {
         }
 
         /** The dump tool running after the IPL: verdict, then kdump or the stand-alone dump. */
-        LoadOutcome dumper(IplDevice device, DumpTool tool, List<CpuState> now) throws IOException {
+        LoadOutcome dumper(LoadDevice device, DumpTool tool, List<CpuState> now) throws IOException {
             say(BANNER);
             // stage2dump.c: store status on every CPU (SIGP stop-and-store); the IPL CPU's status is
             // stored only by the operator's "store status".
@@ -236,7 +236,7 @@ public final class IplLoader {
         }
 
         /** The stand-alone dump to the IPL device, the dumper's messages, then exit. */
-        LoadOutcome fallback(IplDevice device, DumpTool tool, VerdictResult verdict, List<CpuState> now)
+        LoadOutcome fallback(LoadDevice device, DumpTool tool, VerdictResult verdict, List<CpuState> now)
                 throws IOException {
             say(DUMPING);
             if (tool.noCompress() && tool.kind() == DumpToolKind.ECKD_SINGLE) {

@@ -9,10 +9,10 @@
  *       rule on the machine's {@link io.sadump.machine.RunState}: a normal load of operating CPUs is
  *       refused; {@link io.sadump.ipl.LoadOutcome#runState()} is the state the task leaves.
  *   <li>{@link io.sadump.ipl.VolumeMount}: the operator mounts another tape or disk volume on a device.
- *   <li>Devices as the IPL sees them ({@link io.sadump.ipl.IplDevice}): {@link io.sadump.ipl.EckdIplDevice}
+ *   <li>Devices as the IPL sees them ({@link io.sadump.ipl.LoadDevice}): {@link io.sadump.ipl.EckdLoadDevice}
  *       (XECKD64 single-volume s390_ext with zlib, XMULT64 over the volume table) and
- *       {@link io.sadump.ipl.TapeIplDevice} (classic s390 dump after the tool file);
- *       {@link io.sadump.ipl.MachineIplDevices} opens them from a machine directory.
+ *       {@link io.sadump.ipl.TapeLoadDevice} (classic s390 dump after the tool file);
+ *       {@link io.sadump.ipl.MachineLoadDevices} opens them from a machine directory.
  *   <li>Pass: {@link io.sadump.ipl.CrashkernelSwap} (streamed), OLDMEM_BASE/SIZE, and the
  *       {@link io.sadump.ipl.KdumpKernel}, which reads old memory through
  *       {@link io.sadump.ipl.OldMemorySource} / {@link io.sadump.ipl.OldMemoryFacts} and writes the ELF

@@ -74,7 +74,7 @@ class DumpDeviceInteropTest {
         m.devices = (inner, lock) -> number -> {
             EckdDasd d = AttachedDevices.openDasd(m.machine, lock, number);
             d.setFaultPlan(IoFaultPlan.failNthWrite(1500));
-            return new EckdIplDevice(number, d, v -> Optional.empty());
+            return new EckdLoadDevice(number, d, v -> Optional.empty());
         };
         LoadOutcome failed = load(m, TestMachine.DASD);
         assertThat(failed.dumpComplete()).isFalse();

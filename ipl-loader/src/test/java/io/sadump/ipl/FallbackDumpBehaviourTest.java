@@ -210,7 +210,7 @@ class FallbackDumpBehaviourTest {
             }
             EckdDasd d = AttachedDevices.openDasd(m.machine, lock, number);
             d.setFaultPlan(IoFaultPlan.failNthWrite(n));
-            return new EckdIplDevice(number, d, v -> java.util.Optional.empty());
+            return new EckdLoadDevice(number, d, v -> java.util.Optional.empty());
         };
         LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(TestMachine.DASD, false, true, ""), c), elf());
         String why = "seed " + seed + ", failing write #" + n + "\n" + String.join("\n", o.messages());
@@ -233,7 +233,7 @@ class FallbackDumpBehaviourTest {
         m.devices = (inner, lock) -> number -> {
             TapeDrive t = AttachedDevices.openTape(m.machine, lock, number);
             t.setFaultPlan(IoFaultPlan.failNthWrite(n));
-            return new TapeIplDevice(number, t);
+            return new TapeLoadDevice(number, t);
         };
         LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(TestMachine.TAPE, false, true, ""), c), elf());
         assertThat(o.dumpComplete()).as("write #" + n).isFalse();

@@ -52,7 +52,7 @@ final class TestMachine {
     final List<java.time.Instant> consoleTimes = new ArrayList<>();
 
     interface DeviceHook {
-        IplDevices wrap(IplDevices inner, MachineLock lock);
+        LoadDevices wrap(LoadDevices inner, MachineLock lock);
     }
 
     /**
@@ -124,7 +124,7 @@ final class TestMachine {
                     return machine.cpus();
                 };
                 IplLoader loader = new IplLoader(storage, machine.config(), machine.cpus(), machine.runState(),
-                        devices.wrap(new MachineIplDevices(machine, lock), lock),
+                        devices.wrap(new MachineLoadDevices(machine, lock), lock),
                         new KdumpKernel(machine.vmcoreDir(), writer, Clock.systemUTC()), Optional.of(reboot),
                         clock);
                 LoadOutcome o = task.run(loader, new ConsoleListener() {

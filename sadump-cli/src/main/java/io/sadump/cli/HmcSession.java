@@ -7,7 +7,7 @@ import io.sadump.ipl.ElfVmcoreWriter;
 import io.sadump.ipl.IplLoader;
 import io.sadump.ipl.KdumpKernel;
 import io.sadump.ipl.LoadOutcome;
-import io.sadump.ipl.MachineIplDevices;
+import io.sadump.ipl.MachineLoadDevices;
 import io.sadump.ipl.ProductionReboot;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.FileStorage;
@@ -74,7 +74,7 @@ final class HmcSession {
                 });
                 Progress progress = new Progress();
                 IplLoader loader = new IplLoader(storage, machine.config(), machine.cpus(), machine.runState(),
-                        new MachineIplDevices(machine, lock),
+                        new MachineLoadDevices(machine, lock),
                         new KdumpKernel(machine.vmcoreDir(), new ElfVmcoreWriter(progress), Clock.systemUTC()),
                         reboot, Clock.systemUTC());
                 LoadOutcome o = task.run(loader, new ConsoleListener() {

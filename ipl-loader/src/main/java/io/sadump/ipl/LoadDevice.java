@@ -7,10 +7,11 @@ import java.io.Closeable;
 import java.io.IOException;
 
 /**
- * A device as the IPL and the stand-alone dumper on it see it: READ IPL, the dump tool, and the
- * dump the tool writes back to its own device.
+ * The device at the HMC's load address, as the IPL and the stand-alone dumper on it see it: READ IPL,
+ * the dump tool, and the dump the tool writes back to its own device. (The channel-level view of a
+ * device that can be IPLed at all is {@link io.sadump.device.IplDevice}.)
  */
-public interface IplDevice extends Closeable {
+public interface LoadDevice extends Closeable {
     DeviceNumber number();
 
     /** "3390 0.0.0190 (volser SADUMP)", for console lines. */

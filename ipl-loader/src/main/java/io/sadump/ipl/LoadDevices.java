@@ -5,9 +5,9 @@ import java.io.IOException;
 
 /** Opens the device at a load address, as the channel subsystem finds it. */
 @FunctionalInterface
-public interface IplDevices {
+public interface LoadDevices {
     /**
      * @throws IplException when no device is defined at {@code number}, naming what is attached
      */
-    IplDevice open(DeviceNumber number) throws IOException;
+    LoadDevice open(DeviceNumber number) throws IOException;
 }

@@ -22,12 +22,12 @@ import java.util.List;
  * is file 1; the dumper writes a tape mark after it, then the classic s390 dump (4 KiB header, 32 KiB
  * memory blocks, end marker block) and a final tape mark. End of tape is "Device too small" (0x4600).
  */
-public final class TapeIplDevice implements IplDevice {
+public final class TapeLoadDevice implements LoadDevice {
     private final DeviceNumber number;
     private final TapeDrive tape;
 
     /** @param tape the drive with the cartridge mounted writable; closed with this device */
-    public TapeIplDevice(DeviceNumber number, TapeDrive tape) {
+    public TapeLoadDevice(DeviceNumber number, TapeDrive tape) {
         this.number = number;
         this.tape = tape;
     }

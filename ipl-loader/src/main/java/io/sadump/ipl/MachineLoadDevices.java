@@ -12,17 +12,17 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** The devices attached to a machine directory, opened for the IPL by device number. */
-public final class MachineIplDevices implements IplDevices {
+public final class MachineLoadDevices implements LoadDevices {
     private final MachineDirectory machine;
     private final MachineLock lock;
 
-    public MachineIplDevices(MachineDirectory machine, MachineLock lock) {
+    public MachineLoadDevices(MachineDirectory machine, MachineLock lock) {
         this.machine = machine;
         this.lock = lock;
     }
 
     @Override
-    public IplDevice open(DeviceNumber number) throws IOException {
+    public LoadDevice open(DeviceNumber number) throws IOException {
         Optional<AttachedDevice> device = machine.config().device(number);
         if (device.isEmpty()) {
             String attached = machine.config().devices().stream()
@@ -32,9 +32,9 @@ public final class MachineIplDevices implements IplDevices {
                     + (attached.isEmpty() ? "none" : attached));
         }
         return switch (device.get().type()) {
-            case DASD_3390 -> new EckdIplDevice(number, AttachedDevices.openDasd(machine, lock, number),
+            case DASD_3390 -> new EckdLoadDevice(number, AttachedDevices.openDasd(machine, lock, number),
                     this::openVolume);
-            case TAPE_3490 -> new TapeIplDevice(number, AttachedDevices.openTape(machine, lock, number));
+            case TAPE_3490 -> new TapeLoadDevice(number, AttachedDevices.openTape(machine, lock, number));
         };
     }
 

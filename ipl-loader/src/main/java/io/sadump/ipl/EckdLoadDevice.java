@@ -25,7 +25,7 @@ import java.util.Optional;
  * dump tool at block 3 of track 0, the dump partition from track 1 (single volume) or the partitions of
  * the multi-volume table that follows an {@code XMULT64} tool.
  */
-public final class EckdIplDevice implements IplDevice {
+public final class EckdLoadDevice implements LoadDevice {
     private final DeviceNumber number;
     private final EckdDasd dasd;
     private final VolumeOpener volumes;
@@ -40,7 +40,7 @@ public final class EckdIplDevice implements IplDevice {
     /**
      * @param dasd the IPL volume, opened for writing; closed with this device
      */
-    public EckdIplDevice(DeviceNumber number, EckdDasd dasd, VolumeOpener volumes) {
+    public EckdLoadDevice(DeviceNumber number, EckdDasd dasd, VolumeOpener volumes) {
         this.number = number;
         this.dasd = dasd;
         this.volumes = volumes;
