@@ -71,37 +71,8 @@ public final class MebibyteDigests {
         return compare(dump, 0, digests.length);
     }
 
-    /** Opens a dump for reading (again). */
-    @FunctionalInterface
-    public interface DumpOpener {
-        MemorySource open() throws IOException;
-    }
-
-    /**
-     * Compares in windows of {@code windowMiB}, each read through a freshly opened dump that is closed
-     * afterwards, so that whatever a reader keeps per part of the dump (buffers of compressed segments)
-     * is released as the comparison moves on.
-     */
-    public Comparison compare(DumpOpener opener, int windowMiB) throws IOException {
-        if (windowMiB < 1) {
-            throw new IllegalArgumentException("a window has at least 1 MiB, not " + windowMiB);
-        }
-        long equal = 0;
-        List<Long> absent = new ArrayList<>();
-        List<Long> different = new ArrayList<>();
-        for (long from = 0; from < digests.length; from += windowMiB) {
-            try (MemorySource dump = opener.open()) {
-                Comparison c = compare(dump, from, Math.min(digests.length, from + windowMiB));
-                equal += c.equal();
-                absent.addAll(c.absent());
-                different.addAll(c.different());
-            }
-        }
-        return new Comparison(equal, List.copyOf(absent), List.copyOf(different));
-    }
-
     /** Compares MiBs {@code [fromMiB, toMiB)}. */
-    public Comparison compare(MemorySource dump, long fromMiB, long toMiB) throws IOException {
+    private Comparison compare(MemorySource dump, long fromMiB, long toMiB) throws IOException {
         List<Long> absent = new ArrayList<>();
         List<Long> different = new ArrayList<>();
         long equal = 0;

@@ -72,8 +72,6 @@ public final class DemoCommand implements Callable<Integer> {
     static final DeviceNumber DASD = DeviceNumber.parse("0.0.0190");
     static final DeviceNumber TAPE = DeviceNumber.parse("0.0.0181");
     static final long INJECTION_SEED = 6;
-    /** MiB compared per opening of the s390_ext dump. */
-    static final int COMPARE_WINDOW_MIB = 64;
 
     @Spec
     CommandSpec spec;
@@ -172,15 +170,20 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         if (second.dumpKind() == DumpKind.S390_EXT) {
+            EckdDasd dasd = AttachedDevices.openDasd(machine, DASD);
+            ReadBackDump d;
+            try {
+                d = S390ExtDumpReader.open(new DasdDumpSource(dasd.dumpPartition(), dasd), DASD.toString());
+            } catch (IOException | RuntimeException e) {
+                dasd.close();
+                throw e;
+            }
+            MebibyteDigests.Comparison c;
             int[] cpus = new int[1];
-            // reopened per window: the s390_ext reader keeps a buffer per compressed segment it has read
-            MebibyteDigests.Comparison c = secondDigests.compare(() -> {
-                EckdDasd dasd = AttachedDevices.openDasd(machine, DASD);
-                ReadBackDump d = S390ExtDumpReader.open(new DasdDumpSource(dasd.dumpPartition(), dasd),
-                        DASD.toString());
+            try (d) { // closes the DASD too
+                c = secondDigests.compare(d);
                 cpus[0] = d.cpus().size();
-                return d;
-            }, COMPARE_WINDOW_MIB);
+            }
             boolean good = c.matches() && c.absent().isEmpty();
             ok &= good;
             out.printf("   %s (s390_ext, %d CPUs): %d MiB equal, %d MiB differ, %d MiB absent%s%n", DASD, cpus[0],
