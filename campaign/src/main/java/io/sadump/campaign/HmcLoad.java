@@ -84,7 +84,7 @@ public final class HmcLoad {
     }
 
     /**
-     * Whether the reference taken when the dump starts is CRC-32C per MiB ({@link FrameChecksums}, fast)
+     * Whether the reference taken when the dump starts is CRC-32C per MiB ({@link MebibyteDigests.Algorithm#CRC_32C}, fast)
      * instead of SHA-256 per MiB (default).
      */
     public HmcLoad fastReference(boolean on) {
@@ -109,7 +109,7 @@ public final class HmcLoad {
      */
     public ObservedLoad run() throws IOException {
         LoadRequest request = new LoadRequest(device, false, storeStatus, "");
-        StorageReference[] atDump = new StorageReference[1];
+        MebibyteDigests[] atDump = new MebibyteDigests[1];
         try (MachineLock lock = machine.lock()) {
             if (stopFirst && machine.runState().isOperating()) {
                 CpuControls.stop(machine, lock);
@@ -138,7 +138,8 @@ public final class HmcLoad {
 
                     @Override
                     public void dumpStarting(AbsoluteStorage s) {
-                        atDump[0] = fastReference ? FrameChecksums.of(s) : StorageReference.of(MebibyteDigests.of(s));
+                        atDump[0] = MebibyteDigests.of(s, fastReference ? MebibyteDigests.Algorithm.CRC_32C
+                                : MebibyteDigests.Algorithm.SHA_256);
                     }
                 });
                 machine.saveCpus(lock, outcome.cpus());

@@ -27,7 +27,7 @@ import java.util.Optional;
  * dump started (empty when no dump started, e.g. a clear load).
  */
 public record ObservedLoad(MachineDirectory machine, LoadRequest request, LoadOutcome outcome,
-        Optional<StorageReference> atDump) {
+        Optional<MebibyteDigests> atDump) {
     public ObservedLoad {
         Objects.requireNonNull(machine, "machine");
         Objects.requireNonNull(request, "request");
@@ -67,7 +67,7 @@ public record ObservedLoad(MachineDirectory machine, LoadRequest request, LoadOu
      *     back (a classic dump on tape, a multi-volume s390_ext dump)
      */
     public DumpComparison compareDump() throws IOException {
-        StorageReference reference = atDump.orElseThrow(() -> new IllegalStateException(
+        MebibyteDigests reference = atDump.orElseThrow(() -> new IllegalStateException(
                 "no dump started in '" + outcome.trigger() + "' (" + outcome.reason() + ")"));
         switch (outcome.dumpKind()) {
             case VMCORE -> {

@@ -214,7 +214,7 @@ final class ScenarioRunner {
             if (!Arrays.equals(head, dasdHead)) {
                 problems.add(dasdImage + ": the device header or track 0 (IPL record, dump tool, label) changed");
             }
-            StorageReference atDump = load.atDump().orElse(null);
+            MebibyteDigests atDump = load.atDump().orElse(null);
             if (atDump != null) {
                 try (AbsoluteStorage storage = machine.openStorage()) {
                     MebibyteDigests.Comparison c = atDump.compare(

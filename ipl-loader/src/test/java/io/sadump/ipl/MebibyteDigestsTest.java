@@ -1,0 +1,59 @@
+package io.sadump.ipl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sadump.machine.AbsoluteStorage;
+import io.sadump.machine.StorageMemorySource;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Both digests find a flipped bit in the right MiB, know never-written MiBs as zeros, and name absent MiBs. */
+class MebibyteDigestsTest {
+    static final int MIB = MebibyteDigests.MIB;
+
+    static Stream<Arguments> cases() {
+        return Stream.of(MebibyteDigests.Algorithm.values())
+                .flatMap(a -> new SplittableRandom(0x5eed).longs(4).mapToObj(seed -> Arguments.of(a, seed)));
+    }
+
+    @ParameterizedTest(name = "{0} seed {1}")
+    @MethodSource("cases")
+    void aFlippedBitIsFoundInItsMebibyteAndNothingElseDiffers(MebibyteDigests.Algorithm algorithm, long seed)
+            throws IOException {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        try (AbsoluteStorage s = AbsoluteStorage.inMemory(16L * MIB)) {
+            // a few written MiBs with random bytes; the rest stays never written (known zero)
+            for (int i = 0; i < 5; i++) {
+                byte[] b = new byte[4096];
+                rnd.nextBytes(b);
+                s.write(rnd.nextLong(16L * MIB - b.length), b);
+            }
+            MebibyteDigests ref = MebibyteDigests.of(s, algorithm);
+            assertThat(ref.algorithm()).isEqualTo(algorithm);
+            StorageMemorySource live = new StorageMemorySource(s, List.of(), Optional.empty());
+            MebibyteDigests.Comparison same = ref.compare(live);
+            assertThat(same.equal()).as("seed %d", seed).isEqualTo(16);
+            assertThat(same.matches()).isTrue();
+
+            long at = rnd.nextLong(16L * MIB);
+            int bit = rnd.nextInt(8);
+            s.putU8(at, s.u8(at) ^ (1 << bit));
+            // a new view: its chunks (zero for never-written frames) are taken when it is made
+            MebibyteDigests.Comparison c = ref.compare(new StorageMemorySource(s, List.of(), Optional.empty()));
+            assertThat(c.different()).as("seed %d: bit %d at 0x%X", seed, bit, at).containsExactly(at / MIB);
+            assertThat(c.equal()).isEqualTo(15);
+            assertThat(c.absent()).isEmpty();
+
+            // a dump that holds only the first 8 MiB: the rest is absent, not different
+            StorageMemorySource half = new StorageMemorySource(s, 8L * MIB, List.of(), Optional.empty());
+            MebibyteDigests.Comparison h = ref.compare(half);
+            assertThat(h.absent()).as("seed %d", seed).hasSize(8).allMatch(f -> f >= 8);
+        }
+    }
+}
