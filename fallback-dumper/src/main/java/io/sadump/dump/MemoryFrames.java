@@ -126,20 +126,12 @@ public final class MemoryFrames {
 
     /** The DATA chunk that holds all of {@code [address, address+length)}, or null when none does. */
     public MemoryChunk dataChunkCovering(long address, long length) {
-        int lo = 0;
-        int hi = chunks.size() - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            MemoryChunk c = chunks.get(mid);
-            if (c.end() <= address) {
-                lo = mid + 1;
-            } else if (c.start() > address) {
-                hi = mid - 1;
-            } else {
-                return c.kind() == MemoryChunk.Kind.DATA && address + length <= c.end() ? c : null;
-            }
+        int i = MemoryChunk.indexHolding(chunks, address);
+        if (i < 0) {
+            return null;
         }
-        return null;
+        MemoryChunk c = chunks.get(i);
+        return c.kind() == MemoryChunk.Kind.DATA && address + length <= c.end() ? c : null;
     }
 
     /**

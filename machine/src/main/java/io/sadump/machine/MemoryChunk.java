@@ -46,4 +46,25 @@ public record MemoryChunk(long start, long size, Kind kind, Data data) {
     public boolean contains(long address) {
         return address >= start && address - start < size;
     }
+
+    /**
+     * The index of the chunk holding {@code address} in {@code chunks} (sorted by address, without
+     * overlaps), or -1 when none does; a binary search.
+     */
+    public static int indexHolding(java.util.List<MemoryChunk> chunks, long address) {
+        int lo = 0;
+        int hi = chunks.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            MemoryChunk c = chunks.get(mid);
+            if (c.end() <= address) {
+                lo = mid + 1;
+            } else if (c.start() > address) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -1;
+    }
 }

@@ -31,21 +31,7 @@ public interface MemorySource extends AutoCloseable {
      */
     default void read(long address, byte[] dst, int offset, int length) throws IOException {
         List<MemoryChunk> chunks = chunks();
-        int lo = 0;
-        int hi = chunks.size() - 1;
-        int index = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            MemoryChunk c = chunks.get(mid);
-            if (c.end() <= address) {
-                lo = mid + 1;
-            } else if (c.start() > address) {
-                hi = mid - 1;
-            } else {
-                index = mid;
-                break;
-            }
-        }
+        int index = MemoryChunk.indexHolding(chunks, address);
         long a = address;
         int off = offset;
         int left = length;
