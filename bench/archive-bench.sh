@@ -44,6 +44,9 @@ pct() { echo "scale=1; 100 * $1 / $2" | bc -l; }
 
 cat "$dump" >/dev/null
 t_zstd=$(timed zstd -3 -T2 -q -f "$dump" -o "$work/ref.zst")
+# the same work the archive does natively: compression and the SHA-256 for SHA256SUMS side by side
+zstd_and_sha() { zstd -3 -T2 -q -f "$dump" -o "$work/ref2.zst" & openssl dgst -sha256 "$dump" >/dev/null; wait; }
+t_both=$(timed zstd_and_sha)
 t_arch=$(timed java "${java_opts[@]}" -jar "$jar" archive create "$dump" -o "$work/a.tar.zst" --format asis --threads 2)
 s_zstd=$(stat -c %s "$work/ref.zst")
 s_arch=$(stat -c %s "$work/a.tar.zst")
@@ -58,6 +61,8 @@ echo "input: $dump ($bytes bytes), $(nproc) CPUs, $(java -version 2>&1 | head -1
 printf 'zstd -3 -T2            : %6.2f s  %7s MiB/s  -> %d bytes\n' "$t_zstd" "$(mbps "$t_zstd")" "$s_zstd"
 printf 'sadump archive (zstd 3): %6.2f s  %7s MiB/s  -> %d bytes\n' "$t_arch" "$(mbps "$t_arch")" "$s_arch"
 printf '  throughput vs zstd   : %s %%   size vs zstd: %s %%\n' "$(pct "$t_zstd" "$t_arch")" "$(pct "$s_arch" "$s_zstd")"
+printf 'zstd -3 -T2 + openssl dgst -sha256 side by side: %6.2f s (%s %% of zstd alone; the archive: %s %% of this)\n' \
+  "$t_both" "$(pct "$t_zstd" "$t_both")" "$(pct "$t_both" "$t_arch")"
 printf 'JVM start (--version)  : %6.2f s  (included in every sadump figure)\n' "$t_jvm"
 printf 'dd bs=1M > /dev/null   : %6.2f s  %7s MiB/s\n' "$t_ddn" "$(mbps "$t_ddn")"
 printf 'zgetdump -f elf -o - >/dev/null: %6.2f s  %7s MiB/s\n' "$t_convn" "$(mbps "$t_convn")"
