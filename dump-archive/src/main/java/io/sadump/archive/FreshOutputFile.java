@@ -75,12 +75,10 @@ public final class FreshOutputFile implements Closeable {
         if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
-        Object links;
-        try {
-            links = Files.getAttribute(path, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
-        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+        if (!path.getFileSystem().supportedFileAttributeViews().contains("unix")) {
             return Optional.empty(); // no link count on this file system: keep the plain truncation
         }
+        Object links = Files.getAttribute(path, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
         if (!(links instanceof Integer n) || n != 1) {
             return Optional.empty();
         }
