@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sadump.dump.DumpProgressListener;
+import io.sadump.fixtures.InteropTools;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;
@@ -300,12 +301,12 @@ class DumpArchiveTest {
     void ordinaryToolsOpenTheArchives() throws Exception {
         TestKeys.Pem pem = TestKeys.create(dir, "interop", "RSA");
         ArchiveSigning.Signer signer = ArchiveSigning.load(pem.key(), pem.cert());
-        String tar = Interop.tool("tar");
-        String sha = Interop.tool("sha256sum");
-        String openssl = Interop.tool("openssl");
-        Interop.tool("zstd");
-        Interop.tool("xz");
-        Interop.tool("gzip");
+        String tar = InteropTools.requireTool("tar");
+        String sha = InteropTools.requireTool("sha256sum");
+        String openssl = InteropTools.requireTool("openssl");
+        InteropTools.requireTool("zstd");
+        InteropTools.requireTool("xz");
+        InteropTools.requireTool("gzip");
         String[][] flags = {{"zst", "--zstd", "-xf"}, {"xz", "-xJf"}, {"gz", "-xzf"}, {"", "-xf"}};
         ArchiveCompression[] kinds = {ArchiveCompression.ZSTD, ArchiveCompression.XZ, ArchiveCompression.GZIP,
             ArchiveCompression.NONE};
@@ -320,12 +321,12 @@ class DumpArchiveTest {
             cmd.add(a.toString());
             cmd.add("-C");
             cmd.add(out.toString());
-            Interop.Result r = Interop.run(null, cmd.toArray(new String[0]));
+            InteropTools.Result r = InteropTools.run(null, cmd.toArray(new String[0]));
             assertThat(r.exitCode()).as(cmd + ": " + r.output()).isZero();
-            r = Interop.run(out, sha, "-c", "SHA256SUMS");
+            r = InteropTools.run(out, sha, "-c", "SHA256SUMS");
             assertThat(r.exitCode()).as(r.output()).isZero();
             assertThat(r.output()).contains("dump.elf: OK").contains("info.json: OK");
-            r = Interop.run(out, openssl, "cms", "-verify", "-binary", "-inform", "DER", "-in", "SHA256SUMS.p7s",
+            r = InteropTools.run(out, openssl, "cms", "-verify", "-binary", "-inform", "DER", "-in", "SHA256SUMS.p7s",
                     "-content", "SHA256SUMS", "-CAfile", pem.cert().toString(), "-out", "/dev/null");
             assertThat(r.exitCode()).as(r.output()).isZero();
             assertThat(r.output()).contains("Verification successful");
@@ -335,7 +336,7 @@ class DumpArchiveTest {
                 byte[] b = Files.readAllBytes(f);
                 b[b.length / 2] ^= 1;
                 Files.write(f, b);
-                r = Interop.run(out, sha, "-c", "SHA256SUMS");
+                r = InteropTools.run(out, sha, "-c", "SHA256SUMS");
                 assertThat(r.exitCode()).isNotZero();
                 assertThat(r.output()).contains("dump.elf: FAILED");
                 // a changed SHA256SUMS: openssl notices
@@ -343,7 +344,7 @@ class DumpArchiveTest {
                 byte[] sb = Files.readAllBytes(s);
                 sb[0] = (byte) (sb[0] == 'a' ? 'b' : 'a');
                 Files.write(s, sb);
-                r = Interop.run(out, openssl, "cms", "-verify", "-binary", "-inform", "DER", "-in", "SHA256SUMS.p7s",
+                r = InteropTools.run(out, openssl, "cms", "-verify", "-binary", "-inform", "DER", "-in", "SHA256SUMS.p7s",
                         "-content", "SHA256SUMS", "-CAfile", pem.cert().toString(), "-out", "/dev/null");
                 assertThat(r.exitCode()).isNotZero();
             }

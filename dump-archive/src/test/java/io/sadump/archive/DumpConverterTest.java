@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sadump.dump.MemoryFrames;
 import io.sadump.fixtures.FirstKernel;
 import io.sadump.fixtures.FirstKernelLayout;
+import io.sadump.fixtures.InteropTools;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;
@@ -125,26 +126,26 @@ class DumpConverterTest {
             convert(d.dump(), OutputFormat.ELF, elf, false);
             convert(d.dump(), OutputFormat.S390, s390, false);
         }
-        Interop.Result r = Interop.run(null, Interop.tool("eu-readelf"), "-n", "-l", elf.toString());
+        InteropTools.Result r = InteropTools.run(null, InteropTools.requireTool("eu-readelf"), "-n", "-l", elf.toString());
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.output()).contains("PRSTATUS").contains("S390_PREFIX").contains("OSRELEASE=" + FirstKernel.RELEASE);
         assertThat(r.output().split("PRSTATUS", -1)).hasSize(4); // 3 CPUs
 
         CpuState cpu0 = system.cpus().get(0);
-        r = Interop.run(null, Interop.tool("gdb-multiarch"), "-nx", "-batch", "-ex", "set architecture s390:64-bit",
+        r = InteropTools.run(null, InteropTools.requireTool("gdb-multiarch"), "-nx", "-batch", "-ex", "set architecture s390:64-bit",
                 "-ex", "core-file " + elf, "-ex", "info threads", "-ex", "p/x $pswa",
                 "-ex", String.format("x/1xg 0x%x", FirstKernelLayout.LOWCORE_PTR));
         assertThat(r.output()).contains(String.format("0x%x", cpu0.pswAddress()))
                 .contains(String.format("0x%016x", FirstKernelLayout.prefixOf(0)));
 
-        Interop.requireKdumpfile();
+        InteropTools.requireKdumpfile();
         String script = String.join("\n",
                 "import kdumpfile, sys, hashlib",
                 "for f in sys.argv[1:]:",
                 "    k = kdumpfile.kdumpfile(f)",
                 "    h = hashlib.sha256(k.read(kdumpfile.KDUMP_MACHPHYSADDR, 0, " + SIZE + ")).hexdigest()",
                 "    print(k.attr['file']['format'], h)");
-        r = Interop.run(null, Interop.SYSTEM_PYTHON, "-c", script, elf.toString(), s390.toString());
+        r = InteropTools.run(null, InteropTools.SYSTEM_PYTHON, "-c", script, elf.toString(), s390.toString());
         assertThat(r.exitCode()).as(r.output()).isZero();
         String whole = wholeDigest();
         assertThat(r.output()).contains("elf " + whole).contains("s390dump " + whole);

@@ -11,6 +11,7 @@ import io.sadump.device.tape.TapeDrive;
 import io.sadump.dump.s390.S390DumpHeader;
 import io.sadump.dump.s390.S390EndMarker;
 import io.sadump.fixtures.FirstKernelLayout;
+import io.sadump.fixtures.InteropTools;
 import io.sadump.machine.AttachedDevice;
 import io.sadump.machine.DeviceNumber;
 import io.sadump.machine.FileStorage;
@@ -123,7 +124,7 @@ class DumpDeviceInteropTest {
         assertThat(files.get(1).minSize()).isEqualTo(S390EndMarker.SIZE);
 
         Path dump = tmp.resolve("tape.s390");
-        var x = HerculesImageChecks.run(tmp, KdumpVmcoreInteropTest.tool("hetget"), "-n", aws.toString(),
+        var x = InteropTools.run(tmp, InteropTools.requireTool("hetget"), "-n", aws.toString(),
                 dump.toString(), "2", "U", "0", "32768");
         assertThat(x.exitCode()).as("hetget: %s", x.output()).isZero();
         assertThat(Files.size(dump)).isEqualTo(S390DumpHeader.SIZE + TestMachine.STORAGE + S390EndMarker.SIZE);
@@ -165,7 +166,7 @@ class DumpDeviceInteropTest {
         List<HerculesImageChecks.TapeFile> files = HerculesImageChecks.assertAwsAccepted(aws, tmp);
         assertThat(files).isNotEmpty();
         Path dump = tmp.resolve("partial.s390");
-        var x = HerculesImageChecks.run(tmp, KdumpVmcoreInteropTest.tool("hetget"), "-n", aws.toString(),
+        var x = InteropTools.run(tmp, InteropTools.requireTool("hetget"), "-n", aws.toString(),
                 dump.toString(), "2", "U", "0", "32768");
         assertThat(x.exitCode()).as("hetget: %s", x.output()).isZero();
         var r = kdumpfile(dump, List.of(0x1000L));
@@ -173,11 +174,11 @@ class DumpDeviceInteropTest {
     }
 
     /** Opens {@code file} with libkdumpfile and prints "mem ADDR HEX" for 16 bytes at each address. */
-    static KdumpVmcoreInteropTest.Result kdumpfile(Path file, List<Long> addresses) throws Exception {
-        KdumpVmcoreInteropTest.tool("python3");
-        var probe = KdumpVmcoreInteropTest.run(List.of(KdumpVmcoreInteropTest.SYSTEM_PYTHON, "-c", "import kdumpfile"));
+    static InteropTools.Result kdumpfile(Path file, List<Long> addresses) throws Exception {
+        InteropTools.requireTool("python3");
+        var probe = InteropTools.run(List.of(InteropTools.SYSTEM_PYTHON, "-c", "import kdumpfile"));
         if (probe.exitCode() != 0) {
-            KdumpVmcoreInteropTest.missing("python3-libkdumpfile (" + probe.output().strip() + ")");
+            InteropTools.missing("python3-libkdumpfile (" + probe.output().strip() + ")");
         }
         StringBuilder script = new StringBuilder("import sys, kdumpfile\n"
                 + "k = kdumpfile.kdumpfile(sys.argv[1])\n"
@@ -187,7 +188,7 @@ class DumpDeviceInteropTest {
             script.append(String.format("print('mem %x', k.read(kdumpfile.KDUMP_MACHPHYSADDR, 0x%x, 16).hex())%n", a,
                     a));
         }
-        return KdumpVmcoreInteropTest.run(List.of(KdumpVmcoreInteropTest.SYSTEM_PYTHON, "-c", script.toString(),
+        return InteropTools.run(List.of(InteropTools.SYSTEM_PYTHON, "-c", script.toString(),
                 file.toString()));
     }
 }

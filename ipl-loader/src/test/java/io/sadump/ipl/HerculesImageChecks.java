@@ -1,5 +1,7 @@
 package io.sadump.ipl;
 
+import static io.sadump.fixtures.InteropTools.requireTool;
+import static io.sadump.fixtures.InteropTools.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -29,8 +31,8 @@ final class HerculesImageChecks {
 
     /** Asserts Hercules accepts the CKD image. */
     static void assertCkdAccepted(Path image, Path work) throws Exception {
-        String dasdcopy = KdumpVmcoreInteropTest.tool("dasdcopy");
-        String cckdcdsk = KdumpVmcoreInteropTest.tool("cckdcdsk");
+        String dasdcopy = requireTool("dasdcopy");
+        String cckdcdsk = requireTool("cckdcdsk");
         Path t = Files.createTempDirectory(work, "vckd");
         Path cckd = t.resolve("c.cckd");
         Path back = t.resolve("r.ckd");
@@ -50,8 +52,8 @@ final class HerculesImageChecks {
 
     /** Runs hetupd -d + cmp and hetmap -t; asserts the round trip and returns hetmap's files. */
     static List<TapeFile> assertAwsAccepted(Path image, Path work) throws Exception {
-        String hetupd = KdumpVmcoreInteropTest.tool("hetupd");
-        String hetmap = KdumpVmcoreInteropTest.tool("hetmap");
+        String hetupd = requireTool("hetupd");
+        String hetmap = requireTool("hetmap");
         Path t = Files.createTempDirectory(work, "vaws");
         Path back = t.resolve("r.aws");
         var r1 = run(t, hetupd, "-d", image.toAbsolutePath().toString(), back.toString());
@@ -70,17 +72,6 @@ final class HerculesImageChecks {
         }
         deleteTree(t);
         return files;
-    }
-
-    static KdumpVmcoreInteropTest.Result run(Path dir, String... cmd) throws Exception {
-        List<String> c = new ArrayList<>();
-        // the utilities write their work files relative to the current directory
-        c.add("/bin/sh");
-        c.add("-c");
-        c.add("cd \"$0\" && exec \"$@\"");
-        c.add(dir.toString());
-        c.addAll(List.of(cmd));
-        return KdumpVmcoreInteropTest.run(c);
     }
 
     static List<String> lines(String output, String regex) {

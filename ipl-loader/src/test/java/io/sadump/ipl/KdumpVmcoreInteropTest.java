@@ -1,23 +1,23 @@
 package io.sadump.ipl;
 
+import static io.sadump.fixtures.InteropTools.SYSTEM_PYTHON;
+import static io.sadump.fixtures.InteropTools.missing;
+import static io.sadump.fixtures.InteropTools.requireTool;
+import static io.sadump.fixtures.InteropTools.run;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sadump.fixtures.FirstKernel;
 import io.sadump.fixtures.FirstKernelLayout;
+import io.sadump.fixtures.InteropTools.Result;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.Lowcore;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  * VMCOREINFO. (The generic ELF writer has its own interop tests in fallback-dumper.)
  */
 class KdumpVmcoreInteropTest {
-    static final String SYSTEM_PYTHON = "/usr/bin/python3";
 
     @TempDir
     static Path tmp;
@@ -61,7 +60,7 @@ class KdumpVmcoreInteropTest {
 
     @Test
     void euReadelfDecodesEveryNoteWithTheFixtureRegisters() throws Exception {
-        Result r = run(List.of(tool("eu-readelf"), "-n", vmcore.toString()));
+        Result r = run(List.of(requireTool("eu-readelf"), "-n", vmcore.toString()));
         assertThat(r.exitCode()).as(r.output()).isZero();
         String o = r.output();
         assertThat(o).doesNotContain("<corrupt");
@@ -82,7 +81,7 @@ class KdumpVmcoreInteropTest {
 
     @Test
     void gdbShowsOneThreadPerCpuAndReadsOldMemory() throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(tool("gdb-multiarch"), "-nx", "-batch", "-ex",
+        List<String> cmd = new ArrayList<>(List.of(requireTool("gdb-multiarch"), "-nx", "-batch", "-ex",
                 "set architecture s390:64-bit", "-ex", "core-file " + vmcore, "-ex", "info threads"));
         for (int t = 1; t <= cpus.size(); t++) {
             cmd.addAll(List.of("-ex", "thread " + t, "-ex", "p/x $pswa", "-ex", "p/x $r15", "-ex", "p/x $r2"));
@@ -157,39 +156,5 @@ class KdumpVmcoreInteropTest {
             n++;
         }
         return n;
-    }
-
-    record Result(int exitCode, String output) {}
-
-    static Result run(List<String> command) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("LC_ALL", "C");
-        Process p = pb.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("timed out: " + command);
-        }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-    }
-
-    /** A missing tool fails with -Dsadump.interop=required (run-tests), else skips. */
-    static void missing(String what) {
-        String message = what + " is not installed (see the tools list in run-tests)";
-        if ("required".equals(System.getProperty("sadump.interop"))) {
-            fail(message + "; -Dsadump.interop=required makes this a failure");
-        }
-        assumeTrue(false, message);
-    }
-
-    static String tool(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-            Path p = Path.of(dir, command);
-            if (Files.isExecutable(p)) {
-                return p.toString();
-            }
-        }
-        missing(command);
-        return command;
     }
 }
