@@ -7,6 +7,7 @@ import io.sadump.fixtures.Workload;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.DeviceNumber;
+import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.FileStorage;
 import io.sadump.machine.MachineConfig;
 import io.sadump.machine.StorageMemorySource;
@@ -33,7 +34,8 @@ public class MakeDump {
             try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 new ClassicS390DumpWriter(S390DumpSettings.defaults().withCompression(false))
-                        .writeFile(new StorageMemorySource(s, r.cpus(), Optional.of(r.vmcoreinfo().text())), ch);
+                        .writeFile(new StorageMemorySource(s),
+                                DumpMetadata.of(r.cpus(), Optional.of(r.vmcoreinfo().text())), ch);
             }
         } finally {
             try (var w = Files.walk(tmp)) {

@@ -79,8 +79,8 @@ public record ObservedLoad(MachineDirectory machine, LoadRequest request, LoadOu
                 }
                 try (ReadBackDump core = ElfCoreReader.open(DumpBlockSource.of(FileChannel.open(vmcore)),
                         vmcore.toString())) {
-                    return new DumpComparison(DumpKind.VMCORE, reference.compare(core), List.copyOf(left),
-                            core.cpus().size());
+                    return new DumpComparison(DumpKind.VMCORE, reference.compare(core.memory()), List.copyOf(left),
+                            core.metadata().cpus().size());
                 }
             }
             case S390_EXT -> {
@@ -91,8 +91,8 @@ public record ObservedLoad(MachineDirectory machine, LoadRequest request, LoadOu
                 try (EckdDasd dasd = AttachedDevices.openDasd(machine, request.device());
                         ReadBackDump dump = S390ExtDumpReader.open(new DasdDumpSource(dasd.dumpPartition(), null),
                                 request.device().toString())) {
-                    return new DumpComparison(DumpKind.S390_EXT, reference.compare(dump), List.of(),
-                            dump.cpus().size());
+                    return new DumpComparison(DumpKind.S390_EXT, reference.compare(dump.memory()), List.of(),
+                            dump.metadata().cpus().size());
                 }
             }
             default -> throw new IllegalStateException("a " + outcome.dumpKind().word() + " dump ("

@@ -218,7 +218,7 @@ final class ScenarioRunner {
             if (atDump != null) {
                 try (AbsoluteStorage storage = machine.openStorage()) {
                     MebibyteDigests.Comparison c = atDump.compare(
-                            new StorageMemorySource(storage, List.of(), Optional.empty()));
+                            new StorageMemorySource(storage));
                     if (!c.different().isEmpty()) {
                         problems.add("the stand-alone dump changed storage: " + c.different().size()
                                 + " MiB differ, first at MiB " + c.different().get(0));

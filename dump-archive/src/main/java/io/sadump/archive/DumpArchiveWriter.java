@@ -1,6 +1,7 @@
 package io.sadump.archive;
 
 import io.sadump.dump.DumpProgressListener;
+import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -94,10 +95,11 @@ public final class DumpArchiveWriter {
      *
      * @param dump the dump as opened (its files for {@link Content#ASIS})
      * @param memory the memory to convert (the dump, or the selected system of it)
+     * @param metadata the CPUs, VMCOREINFO and times that go with {@code memory}
      * @param info the facts for info.json
      */
-    public static Created create(OpenedDump dump, MemorySource memory, DumpInfo info, Path out, Options options)
-            throws IOException {
+    public static Created create(OpenedDump dump, MemorySource memory, DumpMetadata metadata, DumpInfo info,
+            Path out, Options options) throws IOException {
         if (!info.complete()) {
             throw new io.sadump.dump.IncompleteDumpException("Dump cannot be processed (is not complete): "
                     + info.problem().get());
@@ -110,7 +112,7 @@ public final class DumpArchiveWriter {
                     FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
                     options.level(), options.threads())) {
                 ArchiveTarStream tar = new ArchiveTarStream(compressed);
-                members = writeEntries(tar, dump, memory, info, options);
+                members = writeEntries(tar, dump, memory, metadata, info, options);
                 tar.finish();
                 compressed.finish();
             }
@@ -123,7 +125,7 @@ public final class DumpArchiveWriter {
     }
 
     private static List<Member> writeEntries(ArchiveTarStream tar, OpenedDump dump, MemorySource memory,
-            DumpInfo info, Options options) throws IOException {
+            DumpMetadata metadata, DumpInfo info, Options options) throws IOException {
         Instant now = Instant.now();
         List<Member> members = new ArrayList<>();
         List<String> dumpNames = new ArrayList<>();
@@ -139,7 +141,7 @@ public final class DumpArchiveWriter {
             OutputFormat format = options.content() == Content.S390 ? OutputFormat.S390 : OutputFormat.ELF;
             converter = new DumpConverter(format, options.listener());
             dumpNames.add(format.fileName());
-            dumpSizes.add(converter.outputSize(memory));
+            dumpSizes.add(converter.outputSize(memory, metadata));
         }
 
         Map<String, String> meta = new LinkedHashMap<>();
@@ -159,7 +161,7 @@ public final class DumpArchiveWriter {
             tar.beginStreamed(dumpNames.get(i), dumpSizes.get(i), dumpTime);
             DigestingChannel ch = new DigestingChannel(tar.data());
             if (converter != null) {
-                converter.write(memory, ch);
+                converter.write(memory, metadata, ch);
             } else {
                 copy(dump.files().get(i), ch, dumpSizes.get(i));
             }

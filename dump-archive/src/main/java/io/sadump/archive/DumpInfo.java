@@ -4,6 +4,7 @@ import io.sadump.dump.DumpFormat;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.TodClock;
 import io.sadump.dump.s390.S390DumpHeader;
+import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
 import java.time.Instant;
@@ -78,34 +79,29 @@ public record DumpInfo(
     /** The facts of an opened dump. */
     public static DumpInfo of(OpenedDump opened) {
         ReadBackDump d = opened.dump();
+        DumpMetadata md = d.metadata();
         Optional<S390DumpHeader> h = d.s390Header();
-        OptionalInt version = h.map(x -> OptionalInt.of(x.version())).orElse(OptionalInt.empty());
-        Optional<Instant> created = h.map(x -> TodClock.toInstant(x.tod()));
-        if (created.isEmpty()) {
-            created = d.vmcoreinfo().map(UtsInfo::parse).map(m -> m.get("CRASHTIME")).flatMap(DumpInfo::epochSeconds);
-        }
-        Optional<Instant> ended = d.s390EndMarker().map(em -> TodClock.toInstant(em.tod()));
-        OptionalLong cpuId = h.map(x -> OptionalLong.of(x.cpuId())).orElse(OptionalLong.empty());
-        OptionalInt volnr = h.map(x -> OptionalInt.of(x.volumeNumber())).orElse(OptionalInt.empty());
-        int online = h.map(S390DumpHeader::cpuCount).orElse(d.cpus().size());
-        OptionalInt real = h.map(x -> OptionalInt.of(x.realCpuCount())).orElse(OptionalInt.empty());
-        List<MemoryRange> map = memoryMap(d);
+        OptionalInt version = md.version();
+        Optional<Instant> created = instant(md.startTod());
+        Optional<Instant> ended = instant(md.endTod());
+        OptionalLong cpuId = md.cpuId();
+        OptionalInt volnr = md.volumeNumber();
+        int online = h.map(S390DumpHeader::cpuCount).orElse(md.cpus().size());
+        OptionalInt real = md.realCpuCount();
+        List<MemoryRange> map = memoryMap(d.memory());
         long dumpEnd = h.map(S390DumpHeader::memSize).orElse(map.isEmpty() ? 0 : map.get(map.size() - 1).end());
-        long realSize = h.map(x -> x.memSizeReal() != 0 ? x.memSizeReal() : x.memSize()).orElse(d.memorySize());
+        long realSize = h.map(x -> x.memSizeReal() != 0 ? x.memSizeReal() : x.memSize())
+                .orElse(d.memory().memorySize());
         OptionalInt zlib = h.filter(S390DumpHeader::isCompressed).map(x -> OptionalInt.of(x.zlibEntrySize()))
                 .orElse(OptionalInt.empty());
         String format = d.format().zgetdumpName();
-        return new DumpInfo(format, opened.medium(), version, created, ended, cpuId, UtsInfo.of(d), volnr, online,
+        return new DumpInfo(format, opened.medium(), version, created, ended, cpuId, UtsInfo.of(d.memory(), md.vmcoreinfo()), volnr, online,
                 real, dumpEnd, realSize, d.dumpFileBytes(), zlib, map, opened.volumes(),
-                SystemSelection.kdumpRange(d), d.problem());
+                SystemSelection.kdumpRange(d.memory()), d.problem());
     }
 
-    private static Optional<Instant> epochSeconds(String s) {
-        try {
-            return Optional.of(Instant.ofEpochSecond(Long.parseLong(s.trim())));
-        } catch (NumberFormatException | NullPointerException e) {
-            return Optional.empty();
-        }
+    private static Optional<Instant> instant(OptionalLong tod) {
+        return tod.isPresent() ? Optional.of(TodClock.toInstant(tod.getAsLong())) : Optional.empty();
     }
 
     /** Contiguous runs of chunks (DATA and ZERO alike: both are memory the dump accounts for). */

@@ -71,7 +71,7 @@ public record MachineFacts(String origin, Optional<Path> directory, long storage
             v.device().ifPresent(d -> devices.add(new Device(d, "3390", 0)));
         }
         int cpus = info.cpuCountReal().isPresent() ? info.cpuCountReal().getAsInt() : info.cpuCountOnline();
-        return new MachineFacts("dump", Optional.empty(), info.realMemorySize(), cpus, crashkernelOf(opened.dump()),
+        return new MachineFacts("dump", Optional.empty(), info.realMemorySize(), cpus, crashkernelOf(opened.dump().memory()),
                 devices, Optional.empty(), Optional.empty());
     }
 

@@ -1,6 +1,10 @@
 package io.sadump.archive;
 
+import io.sadump.dump.VmcoreinfoLocator;
+import io.sadump.machine.CrashkernelRange;
+import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.Lowcore;
+import io.sadump.machine.MemoryMapping;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,8 +16,9 @@ import java.util.Optional;
  * Which system of a stand-alone dump taken while a kdump kernel ran (reference kernel-kdump.md §3.7,
  * zgetdump {@code -s prod|kdump|all}): the kdump kernel's parmarea holds {@code OLDMEM_BASE} (0x10418)
  * and {@code OLDMEM_SIZE} (0x10420); when both are non-zero, 1 MiB-aligned and inside the dump, the
- * dump holds two systems. {@code prod} swaps back: {@code [0, size)} is read from {@code [base, base +
- * size)} and the crashkernel range itself is left out; {@code kdump} keeps only {@code [0, size)};
+ * dump holds two systems. {@code prod} swaps back through the crashkernel swap mapping ({@link
+ * CrashkernelRange#oldMemoryMappings}: {@code [0, size)} is read from {@code [base, base + size)} and the
+ * crashkernel range itself is left out); {@code kdump} keeps only {@code [0, size)};
  * {@code all} is the memory as dumped.
  */
 public enum SystemSelection {
@@ -23,6 +28,11 @@ public enum SystemSelection {
 
     /** The old-memory range a kdump kernel recorded. */
     public record KdumpRange(long base, long size) {
+        /** The crashkernel reservation the range describes (its swap mapping gives the production system). */
+        public CrashkernelRange crashkernel() {
+            return new CrashkernelRange(base, size);
+        }
+
         @Override
         public String toString() {
             return String.format("base 0x%X, size 0x%X (%d MB)", base, size, size / MIB);
@@ -62,26 +72,20 @@ public enum SystemSelection {
         }
     }
 
-    /** The memory of the selected system. */
-    public MemorySource apply(MemorySource m, KdumpRange r) {
-        switch (this) {
-            case ALL:
-                return m;
-            case KDUMP:
-                return new RemappedMemory(m, List.of(new RemappedMemory.Mapping(0, 0, r.size())), r.size(), m.cpus());
-            case PROD:
-            default:
-                long end = m.memorySize();
-                List<RemappedMemory.Mapping> maps = new java.util.ArrayList<>();
-                maps.add(new RemappedMemory.Mapping(0, r.base(), r.size()));
-                if (r.base() > r.size()) {
-                    maps.add(new RemappedMemory.Mapping(r.size(), r.size(), r.base() - r.size()));
-                }
-                if (end > r.base() + r.size()) {
-                    maps.add(new RemappedMemory.Mapping(r.base() + r.size(), r.base() + r.size(),
-                            end - r.base() - r.size()));
-                }
-                return new RemappedMemory(m, maps, end, m.cpus());
-        }
+    /**
+     * One system of a dump: its memory, and the dump's metadata. The times and the dumping CPU are the
+     * dump's whichever system is shown; the VMCOREINFO is looked up again in the selected memory, as
+     * a reader of that system would find it.
+     */
+    public record Selected(MemorySource memory, DumpMetadata metadata) {}
+
+    /** The selected system of a dump whose kdump kernel recorded {@code r}. */
+    public Selected apply(MemorySource m, DumpMetadata metadata, KdumpRange r) {
+        MemorySource memory = switch (this) {
+            case ALL -> m;
+            case KDUMP -> m.map(List.of(MemoryMapping.identity(0, r.size())), r.size());
+            case PROD -> m.map(r.crashkernel().oldMemoryMappings(m.memorySize()), m.memorySize());
+        };
+        return new Selected(memory, this == ALL ? metadata : metadata.withVmcoreinfo(VmcoreinfoLocator.find(memory)));
     }
 }

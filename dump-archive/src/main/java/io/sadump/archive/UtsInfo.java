@@ -36,8 +36,9 @@ public record UtsInfo(Optional<String> nodename, Optional<String> release, Optio
         return m;
     }
 
-    public static UtsInfo of(MemorySource memory) {
-        Optional<String> vi = memory.vmcoreinfo();
+    /** The UTS facts of {@code memory}, found through its {@code vmcoreinfo}. */
+    public static UtsInfo of(MemorySource memory, Optional<String> vmcoreinfo) {
+        Optional<String> vi = vmcoreinfo;
         if (vi.isEmpty()) {
             return NONE;
         }

@@ -42,7 +42,7 @@ class DumpArchiveTest {
     private Path dumpFile() throws IOException {
         Path f = dir.resolve("dump.ext");
         if (!Files.exists(f)) {
-            TestDumps.extFile(system.memory(), f, true);
+            TestDumps.extFile(system.memory(), system.metadata(), f, true);
         }
         return f;
     }
@@ -53,7 +53,7 @@ class DumpArchiveTest {
             int level = c == ArchiveCompression.XZ ? 0 : c.defaultLevel(); // xz -6 is slow on test data
             DumpArchiveWriter.Options o = new DumpArchiveWriter.Options(c, level, content, signer, 2,
                     DumpProgressListener.NONE, Optional.empty());
-            return DumpArchiveWriter.create(d, d.dump(), DumpInfo.of(d), out, o);
+            return DumpArchiveWriter.create(d, d.dump().memory(), d.dump().metadata(), DumpInfo.of(d), out, o);
         }
     }
 
@@ -73,7 +73,7 @@ class DumpArchiveTest {
         assertThat(info).contains("\"format\": \"s390_ext\"").contains("\"utsNodename\": \"" + TestDumps.NODENAME + "\"")
                 .contains("\"content\": \"elf\"");
         try (OpenedDump d = DumpOpener.open(List.of(out.resolve("dump.elf")))) {
-            assertThat(TestDumps.digests(d.dump(), SIZE)).isEqualTo(TestDumps.digests(system.memory(), SIZE));
+            assertThat(TestDumps.digests(d.dump().memory(), SIZE)).isEqualTo(TestDumps.digests(system.memory(), SIZE));
         }
     }
 
@@ -274,20 +274,10 @@ class DumpArchiveTest {
             public long memorySize() {
                 return size;
             }
-
-            @Override
-            public List<io.sadump.machine.CpuState> cpus() {
-                return system.cpus();
-            }
-
-            @Override
-            public Optional<String> vmcoreinfo() {
-                return Optional.of(system.vmcoreinfo());
-            }
         };
         Path a = dir.resolve("sparse.tar.zst");
         try (OpenedDump d = DumpOpener.open(List.of(dumpFile()))) {
-            DumpArchiveWriter.Created c = DumpArchiveWriter.create(d, sparse, DumpInfo.of(d), a,
+            DumpArchiveWriter.Created c = DumpArchiveWriter.create(d, sparse, system.metadata(), DumpInfo.of(d), a,
                     new DumpArchiveWriter.Options(ArchiveCompression.ZSTD, 1, DumpArchiveWriter.Content.S390,
                             Optional.empty(), 2, DumpProgressListener.NONE, Optional.empty()));
             assertThat(c.members().get(1).size()).isEqualTo(4096 + size + 16);

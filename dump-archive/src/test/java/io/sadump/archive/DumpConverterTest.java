@@ -2,11 +2,13 @@ package io.sadump.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sadump.dump.MemoryFrames;
+import io.sadump.dump.ReadBackDump;
 import io.sadump.fixtures.FirstKernel;
 import io.sadump.fixtures.FirstKernelLayout;
 import io.sadump.fixtures.InteropTools;
 import io.sadump.machine.CpuState;
+import io.sadump.machine.DumpMetadata;
+import io.sadump.machine.MemoryMapping;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;
 import java.nio.channels.Channels;
@@ -36,17 +38,22 @@ class DumpConverterTest {
         expected = TestDumps.digests(system.memory(), SIZE);
     }
 
-    static long convert(MemorySource m, OutputFormat f, Path out, boolean stream) throws IOException {
+    static long convert(ReadBackDump d, OutputFormat f, Path out, boolean stream) throws IOException {
+        return convert(d.memory(), d.metadata(), f, out, stream);
+    }
+
+    static long convert(MemorySource m, DumpMetadata md, OutputFormat f, Path out, boolean stream)
+            throws IOException {
         DumpConverter c = new DumpConverter(f, io.sadump.dump.DumpProgressListener.NONE);
-        long planned = c.outputSize(m);
+        long planned = c.outputSize(m, md);
         long written;
         if (stream) {
             try (var os = Files.newOutputStream(out)) {
-                written = c.write(m, Channels.newChannel(os));
+                written = c.write(m, md, Channels.newChannel(os));
             }
         } else {
             try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                written = c.write(m, ch);
+                written = c.write(m, md, ch);
             }
         }
         assertThat(written).isEqualTo(planned).isEqualTo(Files.size(out));
@@ -57,7 +64,7 @@ class DumpConverterTest {
     @ValueSource(booleans = {false, true})
     void extToElfToS390KeepsEveryByte(boolean stream) throws IOException {
         Path ext = dir.resolve("dump.ext");
-        TestDumps.extFile(system.memory(), ext, true);
+        TestDumps.extFile(system.memory(), system.metadata(), ext, true);
         Path elf = dir.resolve("dump.elf");
         Path s390 = dir.resolve("dump.s390");
         Path elf2 = dir.resolve("dump2.elf");
@@ -66,16 +73,16 @@ class DumpConverterTest {
         }
         try (OpenedDump d = DumpOpener.open(List.of(elf))) {
             assertThat(d.dump().format().zgetdumpName()).isEqualTo("elf");
-            assertThat(TestDumps.digests(d.dump(), SIZE)).isEqualTo(expected);
-            assertThat(d.dump().cpus()).extracting(CpuState::prefix)
+            assertThat(TestDumps.digests(d.dump().memory(), SIZE)).isEqualTo(expected);
+            assertThat(d.dump().metadata().cpus()).extracting(CpuState::prefix)
                     .containsExactlyElementsOf(system.cpus().stream().map(CpuState::prefix).toList());
-            assertThat(d.dump().cpus().get(1).gprs()).isEqualTo(system.cpus().get(1).gprs());
+            assertThat(d.dump().metadata().cpus().get(1).gprs()).isEqualTo(system.cpus().get(1).gprs());
             convert(d.dump(), OutputFormat.S390, s390, stream);
         }
         try (OpenedDump d = DumpOpener.open(List.of(s390))) {
             assertThat(d.dump().complete()).isTrue();
             assertThat(d.dump().format().zgetdumpName()).isEqualTo("s390");
-            assertThat(TestDumps.digests(d.dump(), SIZE)).isEqualTo(expected);
+            assertThat(TestDumps.digests(d.dump().memory(), SIZE)).isEqualTo(expected);
             convert(d.dump(), OutputFormat.ELF, elf2, stream);
         }
         // the memory part of the classic file is storage itself, byte for byte
@@ -83,7 +90,7 @@ class DumpConverterTest {
         byte[] file = new byte[(int) TestDumps.MIB];
         try (FileChannel ch = FileChannel.open(s390)) {
             for (long a = 0; a < SIZE; a += TestDumps.MIB) {
-                MemoryFrames.readFilled(system.memory().chunks(), a, mem, 0, mem.length);
+                system.memory().readFilled(a, mem, 0, mem.length);
                 ch.read(java.nio.ByteBuffer.wrap(file), 4096 + a);
                 assertThat(file).as("MiB at 0x%X", a).isEqualTo(mem);
             }
@@ -96,11 +103,9 @@ class DumpConverterTest {
     void s390OutputOfAnElfWithHolesFillsZeros() throws IOException {
         Path elf = dir.resolve("holes.elf");
         // a source with only two DATA ranges and a gap between them
-        MemorySource holes = new RemappedMemory(system.memory(), List.of(
-                new RemappedMemory.Mapping(0, 0, 8 * TestDumps.MIB),
-                new RemappedMemory.Mapping(16 * TestDumps.MIB, 16 * TestDumps.MIB, 4 * TestDumps.MIB)),
-                SIZE, system.cpus());
-        convert(holes, OutputFormat.ELF, elf, false);
+        MemorySource holes = system.memory().map(List.of(MemoryMapping.identity(0, 8 * TestDumps.MIB),
+                MemoryMapping.identity(16 * TestDumps.MIB, 4 * TestDumps.MIB)), SIZE);
+        convert(holes, system.metadata(), OutputFormat.ELF, elf, false);
         Path s390 = dir.resolve("holes.s390");
         try (OpenedDump d = DumpOpener.open(List.of(elf))) {
             assertThat(DumpInfo.of(d).memoryMap()).hasSize(2);
@@ -110,16 +115,16 @@ class DumpConverterTest {
             assertThat(d.dump().complete()).isTrue();
             assertThat(DumpInfo.of(d).dumpMemorySize()).isEqualTo(20 * TestDumps.MIB);
             byte[] b = new byte[4096];
-            d.dump().read(9 * TestDumps.MIB, b, 0, b.length);
+            d.dump().memory().read(9 * TestDumps.MIB, b, 0, b.length);
             assertThat(b).containsOnly(0);
-            assertThat(TestDumps.digests(d.dump(), 8 * TestDumps.MIB)).isEqualTo(expected.subList(0, 8));
+            assertThat(TestDumps.digests(d.dump().memory(), 8 * TestDumps.MIB)).isEqualTo(expected.subList(0, 8));
         }
     }
 
     @Test
     void convertedElfSatisfiesReadelfGdbAndLibkdumpfile() throws IOException, InterruptedException {
         Path tape = dir.resolve("t.aws");
-        TestDumps.tape(system.memory(), tape);
+        TestDumps.tape(system.memory(), system.metadata(), tape);
         Path elf = dir.resolve("from-tape.elf");
         Path s390 = dir.resolve("from-tape.s390");
         try (OpenedDump d = DumpOpener.open(List.of(tape))) {
@@ -154,7 +159,7 @@ class DumpConverterTest {
     @Test
     void s390OutputHasZgetdumpsHeaderVersionAndTheSourcesEndTime() throws IOException {
         Path classic = dir.resolve("orig.s390");
-        TestDumps.classicFile(system.memory(), classic);
+        TestDumps.classicFile(system.memory(), system.metadata(), classic);
         Path out = dir.resolve("copy.s390");
         io.sadump.dump.s390.S390DumpHeader srcHeader;
         io.sadump.dump.s390.S390EndMarker srcEnd;
@@ -170,7 +175,7 @@ class DumpConverterTest {
             assertThat(d.dump().s390Header().orElseThrow().tod()).isEqualTo(srcHeader.tod());
             assertThat(d.dump().s390EndMarker().orElseThrow().tod()).isEqualTo(srcEnd.tod());
             assertThat(d.dump().s390Header().orElseThrow().memEnd()).isEqualTo(srcHeader.memSize());
-            assertThat(TestDumps.digests(d.dump(), SIZE)).isEqualTo(expected);
+            assertThat(TestDumps.digests(d.dump().memory(), SIZE)).isEqualTo(expected);
         }
     }
 
@@ -179,7 +184,7 @@ class DumpConverterTest {
             java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
             byte[] b = new byte[(int) TestDumps.MIB];
             for (long a = 0; a < SIZE; a += b.length) {
-                MemoryFrames.readFilled(system.memory().chunks(), a, b, 0, b.length);
+                system.memory().readFilled(a, b, 0, b.length);
                 md.update(b);
             }
             return java.util.HexFormat.of().formatHex(md.digest());

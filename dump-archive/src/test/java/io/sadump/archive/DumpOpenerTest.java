@@ -39,8 +39,8 @@ class DumpOpenerTest {
             assertThat(i.uts().nodename()).contains(TestDumps.NODENAME);
             assertThat(i.uts().release()).contains(FirstKernel.RELEASE);
             assertThat(i.cpuCountOnline()).isEqualTo(2);
-            assertThat(TestDumps.digests(d.dump(), SIZE)).isEqualTo(expected);
-            assertThat(d.dump().cpus()).extracting(c -> c.prefix())
+            assertThat(TestDumps.digests(d.dump().memory(), SIZE)).isEqualTo(expected);
+            assertThat(d.dump().metadata().cpus()).extracting(c -> c.prefix())
                     .containsExactlyElementsOf(system.cpus().stream().map(c -> c.prefix()).toList());
             return i;
         }
@@ -49,7 +49,7 @@ class DumpOpenerTest {
     @Test
     void classicFile() throws IOException {
         Path f = dir.resolve("dump.s390");
-        TestDumps.classicFile(system.memory(), f);
+        TestDumps.classicFile(system.memory(), system.metadata(), f);
         DumpInfo i = check(List.of(f), "s390");
         assertThat(i.medium()).isEqualTo("file");
         assertThat(i.created()).contains(TestDumps.START);
@@ -64,18 +64,18 @@ class DumpOpenerTest {
     @Test
     void extFileCompressedAndNot() throws IOException {
         Path f = dir.resolve("dump.ext");
-        TestDumps.extFile(system.memory(), f, true);
+        TestDumps.extFile(system.memory(), system.metadata(), f, true);
         DumpInfo i = check(List.of(f), "s390_ext");
         assertThat(i.zlibEntrySize()).hasValue(1 << 20);
         Path g = dir.resolve("dump.ext2");
-        TestDumps.extFile(system.memory(), g, false);
+        TestDumps.extFile(system.memory(), system.metadata(), g, false);
         assertThat(check(List.of(g), "s390_ext").zlibEntrySize()).isEmpty();
     }
 
     @Test
     void elfCore() throws IOException {
         Path f = dir.resolve("vmcore");
-        TestDumps.elfFile(system.memory(), f);
+        TestDumps.elfFile(system.memory(), system.metadata(), f);
         DumpInfo i = check(List.of(f), "elf");
         assertThat(i.version()).isEmpty();
         assertThat(i.created()).isPresent(); // CRASHTIME
@@ -84,7 +84,7 @@ class DumpOpenerTest {
     @Test
     void ckdImage() throws IOException {
         Path img = dir.resolve("0.0.0190.3390");
-        TestDumps.dasd(system.memory(), img, 30, true);
+        TestDumps.dasd(system.memory(), system.metadata(), img, 30, true);
         DumpInfo i = check(List.of(img), "s390_ext");
         assertThat(i.medium()).isEqualTo("3390 CKD image");
         assertThat(i.volumeNumber()).hasValue(0);
@@ -93,14 +93,14 @@ class DumpOpenerTest {
     @Test
     void awsTape() throws IOException {
         Path img = dir.resolve("0.0.0181.aws");
-        TestDumps.tape(system.memory(), img);
+        TestDumps.tape(system.memory(), system.metadata(), img);
         DumpInfo i = check(List.of(img), "s390tape");
         assertThat(i.medium()).isEqualTo("AWSTAPE image");
     }
 
     @Test
     void multiVolumeInAnyOrder() throws IOException {
-        List<Path> images = TestDumps.multiVolume(system.memory(), dir, 3, 20);
+        List<Path> images = TestDumps.multiVolume(system.memory(), system.metadata(), dir, 3, 20);
         List<Path> shuffled = new ArrayList<>(images);
         Collections.shuffle(shuffled, new java.util.Random(3));
         Collections.reverse(shuffled);
@@ -111,7 +111,7 @@ class DumpOpenerTest {
 
     @Test
     void missingVolumeIsNamed() throws IOException {
-        List<Path> images = TestDumps.multiVolume(system.memory(), dir, 3, 20);
+        List<Path> images = TestDumps.multiVolume(system.memory(), system.metadata(), dir, 3, 20);
         assertThatThrownBy(() -> DumpOpener.open(List.of(images.get(0), images.get(2))))
                 .isInstanceOf(DumpFormatException.class)
                 .hasMessageContaining("missing: volume 1 (0.0.0191)");
@@ -120,7 +120,7 @@ class DumpOpenerTest {
     @Test
     void truncatedDumpsAreIncomplete() throws IOException {
         Path f = dir.resolve("dump.s390");
-        TestDumps.classicFile(system.memory(), f);
+        TestDumps.classicFile(system.memory(), system.metadata(), f);
         try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
             ch.truncate(SIZE / 2);
         }
@@ -129,7 +129,7 @@ class DumpOpenerTest {
             assertThat(DumpInfo.of(d).problem().get()).contains("cut short");
         }
         Path e = dir.resolve("vmcore");
-        TestDumps.elfFile(system.memory(), e);
+        TestDumps.elfFile(system.memory(), system.metadata(), e);
         try (var ch = java.nio.channels.FileChannel.open(e, java.nio.file.StandardOpenOption.WRITE)) {
             ch.truncate(Files.size(e) - 8192);
         }
@@ -154,7 +154,7 @@ class DumpOpenerTest {
                 .hasMessageNotContaining("\n");
         Path header = dir.resolve("header-only");
         Path full = dir.resolve("full.s390");
-        TestDumps.classicFile(system.memory(), full);
+        TestDumps.classicFile(system.memory(), system.metadata(), full);
         Files.write(header, java.util.Arrays.copyOf(Files.readAllBytes(full), 100));
         assertThatThrownBy(() -> DumpOpener.open(List.of(header))).isInstanceOf(DumpFormatException.class)
                 .hasMessageContaining("too small for an s390 dump header");
@@ -173,7 +173,7 @@ class DumpOpenerTest {
     @Test
     void aDasdThatRanFullHoldsAnIncompleteDump() throws IOException {
         Path img = dir.resolve("small.3390");
-        assertThatThrownBy(() -> TestDumps.dasd(system.memory(), img, 3, false))
+        assertThatThrownBy(() -> TestDumps.dasd(system.memory(), system.metadata(), img, 3, false))
                 .isInstanceOf(io.sadump.dump.DumpDeviceFullException.class);
         try (OpenedDump d = DumpOpener.open(List.of(img))) {
             DumpInfo i = DumpInfo.of(d);
@@ -194,7 +194,7 @@ class DumpOpenerTest {
             t.rewind();
             t.readBlock();
             assertThatThrownBy(() -> new io.sadump.dump.s390.ClassicS390DumpWriter(TestDumps.settings(false))
-                    .writeTape(system.memory(), new io.sadump.dump.TapeBlockSink() {
+                    .writeTape(system.memory(), system.metadata(), new io.sadump.dump.TapeBlockSink() {
                         @Override
                         public void writeBlock(byte[] buf, int off, int length) throws IOException {
                             try {

@@ -37,7 +37,7 @@ class MachineFactsTest {
                 AttachedDevice.DeviceType.DASD_3390, 100)));
         MachineDirectory.create(m, cfg, system.cpus());
         Path dump = Files.createDirectories(m.resolve(MachineDirectory.VMCORE)).resolve("dump.s390");
-        TestDumps.classicFile(system.memory(), dump);
+        TestDumps.classicFile(system.memory(), system.metadata(), dump);
         try (OpenedDump d = DumpOpener.open(List.of(dump))) {
             MachineFacts f = MachineFacts.of(d, DumpInfo.of(d));
             assertThat(f.origin()).isEqualTo("machine directory");
@@ -55,7 +55,7 @@ class MachineFactsTest {
     @Test
     void elsewhereTheDumpsOwnFactsAreUsed() throws IOException {
         Path dump = dir.resolve("dump.s390");
-        TestDumps.classicFile(system.memory(), dump);
+        TestDumps.classicFile(system.memory(), system.metadata(), dump);
         try (OpenedDump d = DumpOpener.open(List.of(dump))) {
             MachineFacts f = MachineFacts.of(d, DumpInfo.of(d));
             assertThat(f.origin()).isEqualTo("dump");
@@ -71,10 +71,10 @@ class MachineFactsTest {
     @Test
     void infoJsonHoldsTheMachine() throws IOException {
         Path dump = dir.resolve("dump.s390");
-        TestDumps.classicFile(system.memory(), dump);
+        TestDumps.classicFile(system.memory(), system.metadata(), dump);
         Path a = dir.resolve("a.tar");
         try (OpenedDump d = DumpOpener.open(List.of(dump))) {
-            DumpArchiveWriter.create(d, d.dump(), DumpInfo.of(d), a, new DumpArchiveWriter.Options(
+            DumpArchiveWriter.create(d, d.dump().memory(), d.dump().metadata(), DumpInfo.of(d), a, new DumpArchiveWriter.Options(
                     ArchiveCompression.NONE, 0, DumpArchiveWriter.Content.ASIS, Optional.empty(), 1,
                     io.sadump.dump.DumpProgressListener.NONE, Optional.empty()));
         }

@@ -21,6 +21,7 @@ import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.DeviceNumber;
+import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MachineConfig;
 import io.sadump.machine.MemorySource;
 import io.sadump.machine.StorageMemorySource;
@@ -53,7 +54,11 @@ final class TestDumps {
     /** A booted system: storage and the CPUs whose status was stored (as the IPL's store status does). */
     record System(AbsoluteStorage storage, List<CpuState> cpus, String vmcoreinfo) {
         MemorySource memory() {
-            return new StorageMemorySource(storage, cpus, Optional.of(vmcoreinfo));
+            return new StorageMemorySource(storage);
+        }
+
+        DumpMetadata metadata() {
+            return DumpMetadata.of(cpus, Optional.of(vmcoreinfo));
         }
     }
 
@@ -74,22 +79,22 @@ final class TestDumps {
                 .withCpuId(CPU_ID);
     }
 
-    static void classicFile(MemorySource m, Path file) throws IOException {
+    static void classicFile(MemorySource m, DumpMetadata md, Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            new ClassicS390DumpWriter(settings(false)).writeFile(m, ch);
+            new ClassicS390DumpWriter(settings(false)).writeFile(m, md, ch);
         }
     }
 
-    static void extFile(MemorySource m, Path file, boolean compress) throws IOException {
+    static void extFile(MemorySource m, DumpMetadata md, Path file, boolean compress) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.READ)) {
-            new S390ExtDumpWriter(settings(compress)).write(m, DumpBlockSink.of(ch, 1L << 20));
+            new S390ExtDumpWriter(settings(compress)).write(m, md, DumpBlockSink.of(ch, 1L << 20));
         }
     }
 
-    static void elfFile(MemorySource m, Path file) throws IOException {
+    static void elfFile(MemorySource m, DumpMetadata md, Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            new ElfCoreWriter(ElfCoreWriter.Options.defaults()).write(m, ch);
+            new ElfCoreWriter(ElfCoreWriter.Options.defaults()).write(m, md, ch);
         }
     }
 
@@ -110,16 +115,16 @@ final class TestDumps {
     }
 
     /** A prepared single-volume 3390 with an s390_ext dump. */
-    static void dasd(MemorySource m, Path image, int cylinders, boolean compress) throws IOException {
+    static void dasd(MemorySource m, DumpMetadata md, Path image, int cylinders, boolean compress) throws IOException {
         try (EckdDasd d = EckdDasd.create(image, cylinders, "DUMP01")) {
             DumpDevicePreparer.prepareDasd(d, DumpToolOptions.defaults());
-            new S390ExtDumpWriter(settings(compress)).write(m, new ExtentSink(d.dumpPartition()));
+            new S390ExtDumpWriter(settings(compress)).write(m, md, new ExtentSink(d.dumpPartition()));
             d.flush();
         }
     }
 
     /** A prepared multi-volume set (images named {@code <devno>.3390}) with a dump. */
-    static List<Path> multiVolume(MemorySource m, Path dir, int volumes, int cylinders) throws IOException {
+    static List<Path> multiVolume(MemorySource m, DumpMetadata md, Path dir, int volumes, int cylinders) throws IOException {
         List<Path> images = new ArrayList<>();
         List<EckdDasd> open = new ArrayList<>();
         try {
@@ -137,7 +142,7 @@ final class TestDumps {
             for (EckdDasd d : open) {
                 sinks.add(new ExtentSink(d.dumpPartition()));
             }
-            new S390ExtDumpWriter(settings(false)).writeMultiVolume(m, sinks, t.timestamp());
+            new S390ExtDumpWriter(settings(false)).writeMultiVolume(m, md, sinks, t.timestamp());
         } finally {
             for (EckdDasd d : open) {
                 d.close();
@@ -147,14 +152,14 @@ final class TestDumps {
     }
 
     /** A prepared AWS tape with a classic dump after the tool's file. */
-    static void tape(MemorySource m, Path image) throws IOException {
+    static void tape(MemorySource m, DumpMetadata md, Path image) throws IOException {
         TapeDrive.createVolume(image);
         try (TapeDrive t = new TapeDrive("0.0.0181")) {
             t.mount(image, TapeDrive.DEFAULT_CAPACITY, true);
             DumpDevicePreparer.prepareTape(t, DumpToolOptions.defaults());
             t.rewind();
             t.readBlock();
-            new ClassicS390DumpWriter(settings(false)).writeTape(m, new TapeBlockSink() {
+            new ClassicS390DumpWriter(settings(false)).writeTape(m, md, new TapeBlockSink() {
                 @Override
                 public void writeBlock(byte[] buf, int off, int length) throws IOException {
                     try {
@@ -178,7 +183,7 @@ final class TestDumps {
         byte[] b = new byte[(int) MIB];
         for (long a = 0; a < limit; a += MIB) {
             int n = (int) Math.min(MIB, limit - a);
-            io.sadump.dump.MemoryFrames.readFilled(m.chunks(), a, b, 0, n);
+            m.readFilled(a, b, 0, n);
             out.add(sha256(b, n));
         }
         return out;

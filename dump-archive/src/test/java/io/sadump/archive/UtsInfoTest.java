@@ -8,32 +8,30 @@ import io.sadump.fixtures.FirstKernelLayout;
 import io.sadump.machine.Lowcore;
 import io.sadump.machine.MemorySource;
 import io.sadump.machine.StorageMemorySource;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** UTS node name and release as zgetdump finds them: meminfo entry 0, else the 0x0E0C note, then init_uts_ns. */
 class UtsInfoTest {
-    static MemorySource view(TestDumps.System s) {
-        StorageMemorySource raw = new StorageMemorySource(s.storage(), List.of(), Optional.empty());
-        return new StorageMemorySource(s.storage(), List.of(), VmcoreinfoLocator.find(raw));
+    static UtsInfo uts(TestDumps.System s) {
+        MemorySource memory = new StorageMemorySource(s.storage());
+        return UtsInfo.of(memory, VmcoreinfoLocator.find(memory));
     }
 
     @Test
     void fromMeminfoThenFromTheNotePointer() {
         TestDumps.System s = TestDumps.boot(16 * TestDumps.MIB, 1, 41);
-        UtsInfo both = UtsInfo.of(view(s));
+        UtsInfo both = uts(s);
         assertThat(both.nodename()).contains(TestDumps.NODENAME);
         assertThat(both.release()).contains(FirstKernel.RELEASE);
         assertThat(both.version()).contains(FirstKernel.VERSION);
 
         // a damaged meminfo page (its checksum fails): the 0x0E0C note still leads to init_uts_ns
         s.storage().putU8(FirstKernelLayout.MEMINFO_PAGE + 0x100, s.storage().u8(FirstKernelLayout.MEMINFO_PAGE + 0x100) ^ 1);
-        assertThat(UtsInfo.of(view(s)).nodename()).contains(TestDumps.NODENAME);
+        assertThat(uts(s).nodename()).contains(TestDumps.NODENAME);
 
         // neither place: nothing is claimed
         s.storage().putU64(Lowcore.VMCOREINFO_POINTER, 0);
-        assertThat(UtsInfo.of(view(s))).isEqualTo(UtsInfo.NONE);
+        assertThat(uts(s)).isEqualTo(UtsInfo.NONE);
     }
 
     @Test
@@ -41,7 +39,7 @@ class UtsInfoTest {
         TestDumps.System s = TestDumps.boot(16 * TestDumps.MIB, 1, 43);
         // init_uts_ns wiped: only the VMCOREINFO's OSRELEASE remains
         s.storage().zero(FirstKernelLayout.INIT_UTS_NS, UtsInfo.SIZE);
-        UtsInfo u = UtsInfo.of(view(s));
+        UtsInfo u = uts(s);
         assertThat(u.nodename()).isEmpty();
         assertThat(u.release()).contains(FirstKernel.RELEASE);
     }

@@ -139,48 +139,7 @@ public final class MemoryFrames {
      * chunk or no chunk.
      */
     public void read(long address, byte[] dst, int off, int length) throws IOException {
-        readFilled(chunks, address, dst, off, length);
-    }
-
-    /** Like {@link #read} for any chunk list. */
-    public static void readFilled(List<MemoryChunk> chunks, long address, byte[] dst, int off, int length)
-            throws IOException {
-        int lo = 0;
-        int hi = chunks.size() - 1;
-        int index = chunks.size();
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (chunks.get(mid).end() > address) {
-                index = mid;
-                hi = mid - 1;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        long a = address;
-        int o = off;
-        int left = length;
-        while (left > 0) {
-            MemoryChunk c = index < chunks.size() ? chunks.get(index) : null;
-            if (c == null || c.start() > a) {
-                int n = (int) (c == null ? left : Math.min(left, c.start() - a));
-                Arrays.fill(dst, o, o + n, (byte) 0);
-                a += n;
-                o += n;
-                left -= n;
-                continue;
-            }
-            int n = (int) Math.min(left, c.end() - a);
-            if (c.kind() == MemoryChunk.Kind.DATA) {
-                c.data().read(a - c.start(), dst, o, n);
-            } else {
-                Arrays.fill(dst, o, o + n, (byte) 0);
-            }
-            a += n;
-            o += n;
-            left -= n;
-            index++;
-        }
+        source.readFilled(address, dst, off, length);
     }
 
     public MemorySource source() {

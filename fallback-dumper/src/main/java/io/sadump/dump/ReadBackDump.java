@@ -2,8 +2,7 @@ package io.sadump.dump;
 
 import io.sadump.dump.s390.S390DumpHeader;
 import io.sadump.dump.s390.S390EndMarker;
-import io.sadump.machine.CpuState;
-import io.sadump.machine.MemoryChunk;
+import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -11,19 +10,18 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A dump as a reader found it: its memory as a {@link MemorySource}, and whether it is complete.
+ * A dump as a reader found it: its memory ({@link #memory()}), what it says about itself beside the
+ * memory ({@link #metadata()}), and whether it is complete.
  *
  * <p>An incomplete dump (cut short, no or a bad end marker, data missing) still offers the memory
  * that could be located, so that a tool can show what it has, as {@code zgetdump -i} does; callers
  * that need a good dump call {@link #requireComplete()} (the readers' {@code open} methods do).
  * Closing it closes the files or devices it reads from.
  */
-public final class ReadBackDump implements MemorySource {
+public final class ReadBackDump implements AutoCloseable {
     private final DumpFormat format;
-    private final List<MemoryChunk> chunks;
-    private final long memorySize;
-    private final List<CpuState> cpus;
-    private final Optional<String> vmcoreinfo;
+    private final MemorySource memory;
+    private final DumpMetadata metadata;
     private final Optional<String> problem;
     private final long dumpFileBytes;
     private final Optional<S390DumpHeader> s390Header;
@@ -34,15 +32,12 @@ public final class ReadBackDump implements MemorySource {
      * @param problem why the dump is incomplete; empty for a complete dump
      * @param dumpFileBytes bytes of memory data the dump holds (after zero-skipping and compression)
      */
-    public ReadBackDump(DumpFormat format, List<MemoryChunk> chunks, long memorySize, List<CpuState> cpus,
-            Optional<String> vmcoreinfo, Optional<String> problem, long dumpFileBytes,
-            Optional<S390DumpHeader> s390Header, Optional<S390EndMarker> s390EndMarker,
+    public ReadBackDump(DumpFormat format, MemorySource memory, DumpMetadata metadata, Optional<String> problem,
+            long dumpFileBytes, Optional<S390DumpHeader> s390Header, Optional<S390EndMarker> s390EndMarker,
             List<? extends AutoCloseable> resources) {
         this.format = format;
-        this.chunks = List.copyOf(chunks);
-        this.memorySize = memorySize;
-        this.cpus = List.copyOf(cpus);
-        this.vmcoreinfo = vmcoreinfo;
+        this.memory = memory;
+        this.metadata = metadata;
         this.problem = problem;
         this.dumpFileBytes = dumpFileBytes;
         this.s390Header = s390Header;
@@ -52,6 +47,16 @@ public final class ReadBackDump implements MemorySource {
 
     public DumpFormat format() {
         return format;
+    }
+
+    /** The dump's memory. */
+    public MemorySource memory() {
+        return memory;
+    }
+
+    /** CPUs, VMCOREINFO, times and volume facts, as far as the format carries them. */
+    public DumpMetadata metadata() {
+        return metadata;
     }
 
     /** True if the dump is whole: every check passed, end marker included. */
@@ -88,26 +93,6 @@ public final class ReadBackDump implements MemorySource {
     }
 
     @Override
-    public List<MemoryChunk> chunks() {
-        return chunks;
-    }
-
-    @Override
-    public long memorySize() {
-        return memorySize;
-    }
-
-    @Override
-    public List<CpuState> cpus() {
-        return cpus;
-    }
-
-    @Override
-    public Optional<String> vmcoreinfo() {
-        return vmcoreinfo;
-    }
-
-    @Override
     public void close() throws IOException {
         IOException first = null;
         for (AutoCloseable r : resources) {
@@ -127,7 +112,8 @@ public final class ReadBackDump implements MemorySource {
 
     @Override
     public String toString() {
-        return String.format("ReadBackDump[%s, %d chunks, %d CPUs, %s]", format.zgetdumpName(), chunks.size(),
-                cpus.size(), problem.map(p -> "incomplete: " + p).orElse("complete"));
+        return String.format("ReadBackDump[%s, %d chunks, %d CPUs, %s]", format.zgetdumpName(),
+                memory.chunks().size(), metadata.cpus().size(),
+                problem.map(p -> "incomplete: " + p).orElse("complete"));
     }
 }

@@ -3,6 +3,7 @@ package io.sadump.dump;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sadump.machine.DumpMetadata;
 import io.sadump.dump.elf.ElfCoreWriter;
 import io.sadump.dump.s390.ClassicS390DumpWriter;
 import io.sadump.dump.s390.S390DumpSettings;
@@ -22,17 +23,18 @@ class DumpFileReaderTest {
     @Test
     void probesEachFormatByItsMagicAndReadsIt() throws IOException {
         AbsoluteStorage storage = TestMemory.storage(TestMemory.Workload.MIXED, 8 * MIB, 17);
-        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.none();
         S390DumpSettings settings = S390DumpSettings.defaults().withFixedTod(0xD000_0000_0000_0000L);
 
         MemoryVolume ext = new MemoryVolume(10_000);
-        new S390ExtDumpWriter(settings).write(src, ext);
+        new S390ExtDumpWriter(settings).write(src, srcMeta, ext);
         MemoryVolume mv = new MemoryVolume(10_000);
-        new S390ExtDumpWriter(settings).writeMultiVolume(src, List.of(mv), 1);
+        new S390ExtDumpWriter(settings).writeMultiVolume(src, srcMeta, List.of(mv), 1);
         ByteArrayOutputStream classic = new ByteArrayOutputStream();
-        new ClassicS390DumpWriter(settings).writeFile(src, Channels.newChannel(classic));
+        new ClassicS390DumpWriter(settings).writeFile(src, srcMeta, Channels.newChannel(classic));
         ByteArrayOutputStream elf = new ByteArrayOutputStream();
-        new ElfCoreWriter(ElfCoreWriter.Options.defaults()).write(src, Channels.newChannel(elf));
+        new ElfCoreWriter(ElfCoreWriter.Options.defaults()).write(src, srcMeta, Channels.newChannel(elf));
 
         assertThat(DumpFileReader.probe(ext.fileSource(), "e")).isEqualTo(DumpFormat.S390_EXT);
         assertThat(DumpFileReader.probe(mv.fileSource(), "m")).isEqualTo(DumpFormat.S390_MV_EXT);
@@ -41,7 +43,7 @@ class DumpFileReaderTest {
         for (DumpBlockSource s : List.of(ext.fileSource(), DumpBlockSource.ofBytes(classic.toByteArray()),
                 DumpBlockSource.ofBytes(elf.toByteArray()))) {
             try (ReadBackDump d = DumpFileReader.open(s, "dump")) {
-                assertThat(TestMemory.digests(d, 8 * MIB)).isEqualTo(TestMemory.digests(storage, 8 * MIB));
+                assertThat(TestMemory.digests(d.memory(), 8 * MIB)).isEqualTo(TestMemory.digests(storage, 8 * MIB));
             }
         }
         assertThatThrownBy(() -> DumpFileReader.open(mv.fileSource(), "vol0"))

@@ -9,6 +9,7 @@ import io.sadump.dump.s390.ClassicS390DumpWriter;
 import io.sadump.dump.s390.S390DumpSettings;
 import io.sadump.dump.s390.S390ExtDumpWriter;
 import io.sadump.fixtures.InteropTools;
+import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.StorageMemorySource;
@@ -47,6 +48,7 @@ class FormatInteropTest {
     static AbsoluteStorage storage;
     static List<CpuState> cpus;
     static StorageMemorySource source;
+    static DumpMetadata metadata;
     /** Addresses to compare: inside written frames, plus one in a never-written frame. */
     static List<Long> addresses;
 
@@ -54,7 +56,8 @@ class FormatInteropTest {
     static void system() {
         storage = TestMemory.storage(TestMemory.Workload.MIXED, SIZE, 2024);
         cpus = TestMemory.cpus(storage, 2, 2024);
-        source = new StorageMemorySource(storage, cpus, Optional.of(VMCOREINFO));
+        source = new StorageMemorySource(storage);
+        metadata = DumpMetadata.of(cpus, Optional.of(VMCOREINFO));
         SplittableRandom r = new SplittableRandom(2024);
         addresses = new ArrayList<>();
         long frames = SIZE / MIB;
@@ -79,7 +82,7 @@ class FormatInteropTest {
         Path file = dir.resolve("vmcore");
         if (!Files.exists(file)) {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                new ElfCoreWriter(ElfCoreWriter.Options.defaults().excluding(CRASH_BASE, CRASH_SIZE)).write(source, ch);
+                new ElfCoreWriter(ElfCoreWriter.Options.defaults().excluding(CRASH_BASE, CRASH_SIZE)).write(source, metadata, ch);
             }
         }
         return file;
@@ -93,7 +96,7 @@ class FormatInteropTest {
         Path file = dir.resolve("dump.s390");
         if (!Files.exists(file)) {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                new ClassicS390DumpWriter(settings()).writeFile(source, ch);
+                new ClassicS390DumpWriter(settings()).writeFile(source, metadata, ch);
             }
         }
         return file;
@@ -104,7 +107,7 @@ class FormatInteropTest {
         if (!Files.exists(file)) {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                     StandardOpenOption.WRITE)) {
-                new S390ExtDumpWriter(settings().withCompression(compress)).write(source, DumpBlockSink.of(ch, 1 << 20));
+                new S390ExtDumpWriter(settings().withCompression(compress)).write(source, metadata, DumpBlockSink.of(ch, 1 << 20));
             }
         }
         return file;
@@ -310,9 +313,9 @@ class FormatInteropTest {
         Result r = InteropTools.run(List.of(InteropTools.SYSTEM_PYTHON, "-c", gen, file.toString()));
         assertThat(r.exitCode()).as(r.output()).isZero();
         try (var d = ElfCoreReader.open(DumpBlockSource.of(FileChannel.open(file)), file.toString())) {
-            assertThat(d.vmcoreinfo()).contains("OSRELEASE=independent\nPAGESIZE=4096\n");
-            assertThat(d.cpus()).hasSize(2);
-            CpuState c1 = d.cpus().get(1);
+            assertThat(d.metadata().vmcoreinfo()).contains("OSRELEASE=independent\nPAGESIZE=4096\n");
+            assertThat(d.metadata().cpus()).hasSize(2);
+            CpuState c1 = d.metadata().cpus().get(1);
             assertThat(c1.cpuAddress()).isEqualTo(1);
             assertThat(c1.pswAddress()).isEqualTo(0x200010);
             assertThat(c1.prefix()).isEqualTo(0x42000);
@@ -325,9 +328,9 @@ class FormatInteropTest {
             assertThat(c1.todProgrammable()).isEqualTo(3);
             assertThat(c1.controlRegisters()[0]).isEqualTo(100);
             byte[] b = new byte[4];
-            d.read(0x300010, b, 0, 4);
+            d.memory().read(0x300010, b, 0, 4);
             assertThat(b).containsExactly(0x10, 0x11, 0x12, 0x13);
-            d.read(0x1FFFC, b, 0, 4);
+            d.memory().read(0x1FFFC, b, 0, 4);
             for (int i = 0; i < 4; i++) {
                 assertThat(b[i] & 0xFF).isEqualTo(((0x1FFFC + i) * 13) & 0xFF);
             }

@@ -1,5 +1,6 @@
 package io.sadump.dump;
 
+import io.sadump.machine.DumpMetadata;
 import io.sadump.meminfo.Cksm;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,14 +54,14 @@ class VmcoreinfoLocatorTest {
     void findsTheTextThroughMeminfoEntryZero() {
         AbsoluteStorage s = AbsoluteStorage.inMemory(8 * MIB);
         meminfo(s, 0x30000, 0x31000, TEXT.getBytes(StandardCharsets.US_ASCII));
-        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s, List.of(), Optional.empty()))).contains(TEXT);
+        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s))).contains(TEXT);
     }
 
     @Test
     void acceptsAWholeNoteInEntryZero() {
         AbsoluteStorage s = AbsoluteStorage.inMemory(8 * MIB);
         meminfo(s, 0x30000, 0x31000, note(TEXT));
-        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s, List.of(), Optional.empty()))).contains(TEXT);
+        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s))).contains(TEXT);
     }
 
     @Test
@@ -70,18 +71,18 @@ class VmcoreinfoLocatorTest {
         s.putU8(0x30000 + 0x100, 0x55); // breaks the header checksum
         s.write(0x32004, note(TEXT));
         s.putU64(Lowcore.VMCOREINFO_POINTER, 0x32004);
-        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s, List.of(), Optional.empty()))).contains(TEXT);
+        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s))).contains(TEXT);
     }
 
     @Test
     void nothingWhenNeitherIsValid() {
         AbsoluteStorage s = AbsoluteStorage.inMemory(8 * MIB);
-        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s, List.of(), Optional.empty()))).isEmpty();
+        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s))).isEmpty();
         meminfo(s, 0x30000, 0x31000, TEXT.getBytes(StandardCharsets.US_ASCII));
         s.putU8(0x31000, 'X'); // entry checksum no longer matches
-        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s, List.of(), Optional.empty()))).isEmpty();
+        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s))).isEmpty();
         s.putU64(Lowcore.VMCOREINFO_POINTER, 7 * MIB + 100); // points at zeros: no note name
-        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s, List.of(), Optional.empty()))).isEmpty();
+        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s))).isEmpty();
     }
 
     /** Every s390 reader finds it in the dumped memory, and a conversion to ELF carries it as a note. */
@@ -90,24 +91,25 @@ class VmcoreinfoLocatorTest {
         AbsoluteStorage s = TestMemory.storage(TestMemory.Workload.MIXED, 16 * MIB, 4);
         meminfo(s, 0x30000, 0x31000, TEXT.getBytes(StandardCharsets.US_ASCII));
         List<io.sadump.machine.CpuState> cpus = TestMemory.cpus(s, 2, 4);
-        StorageMemorySource src = new StorageMemorySource(s, cpus, Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(s);
+        DumpMetadata srcMeta = DumpMetadata.of(cpus, Optional.empty());
         S390DumpSettings settings = S390DumpSettings.defaults().withFixedTod(0xD000_0000_0000_0000L);
         MemoryVolume vol = new MemoryVolume(1 << 16);
-        new S390ExtDumpWriter(settings).write(src, vol);
+        new S390ExtDumpWriter(settings).write(src, srcMeta, vol);
         try (ReadBackDump ext = S390ExtDumpReader.open(vol.source(), "ext")) {
-            assertThat(ext.vmcoreinfo()).contains(TEXT);
+            assertThat(ext.metadata().vmcoreinfo()).contains(TEXT);
             ByteArrayOutputStream elf = new ByteArrayOutputStream();
-            new ElfCoreWriter(ElfCoreWriter.Options.defaults()).write(ext, Channels.newChannel(elf));
+            new ElfCoreWriter(ElfCoreWriter.Options.defaults()).write(ext.memory(), ext.metadata(), Channels.newChannel(elf));
             try (ReadBackDump back = ElfCoreReader.open(DumpBlockSource.ofBytes(elf.toByteArray()), "converted")) {
-                assertThat(back.vmcoreinfo()).contains(TEXT);
-                assertThat(back.cpus()).isEqualTo(cpus);
-                assertThat(TestMemory.digests(back, 16 * MIB)).isEqualTo(TestMemory.digests(s, 16 * MIB));
+                assertThat(back.metadata().vmcoreinfo()).contains(TEXT);
+                assertThat(back.metadata().cpus()).isEqualTo(cpus);
+                assertThat(TestMemory.digests(back.memory(), 16 * MIB)).isEqualTo(TestMemory.digests(s, 16 * MIB));
             }
         }
         ByteArrayOutputStream classic = new ByteArrayOutputStream();
-        new ClassicS390DumpWriter(settings).writeFile(src, Channels.newChannel(classic));
+        new ClassicS390DumpWriter(settings).writeFile(src, srcMeta, Channels.newChannel(classic));
         try (ReadBackDump c = ClassicS390DumpReader.open(DumpBlockSource.ofBytes(classic.toByteArray()), "c")) {
-            assertThat(c.vmcoreinfo()).contains(TEXT);
+            assertThat(c.metadata().vmcoreinfo()).contains(TEXT);
         }
     }
 }

@@ -13,6 +13,7 @@ import io.sadump.dump.s390.S390DumpResult;
 import io.sadump.dump.s390.S390DumpSettings;
 import io.sadump.dump.s390.S390ExtDumpWriter;
 import io.sadump.machine.DeviceNumber;
+import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -73,8 +74,8 @@ public final class EckdLoadDevice implements LoadDevice {
     }
 
     @Override
-    public FallbackDumpResult dump(MemorySource memory, DumpTool tool, S390DumpSettings settings)
-            throws IOException {
+    public FallbackDumpResult dump(MemorySource memory, DumpMetadata metadata, DumpTool tool,
+            S390DumpSettings settings) throws IOException {
         S390DumpSettings s = settings.withCompression(!tool.noCompress() && tool.kind() == DumpToolKind.ECKD_SINGLE);
         if (tool.hasLimit()) {
             s = s.withMemoryLimit(tool.memoryLimit());
@@ -82,11 +83,11 @@ public final class EckdLoadDevice implements LoadDevice {
         S390ExtDumpWriter writer = new S390ExtDumpWriter(s);
         try {
             if (tool.kind() == DumpToolKind.ECKD_SINGLE) {
-                S390DumpResult r = writer.write(memory, new ExtentSink(dasd.dumpPartition()));
+                S390DumpResult r = writer.write(memory, metadata, new ExtentSink(dasd.dumpPartition()));
                 return new FallbackDumpResult(DumpKind.S390_EXT, List.of(number), r.header().memSize(),
                         r.dumpFileBytes());
             }
-            return dumpMultiVolume(memory, tool, writer);
+            return dumpMultiVolume(memory, metadata, tool, writer);
         } catch (DumpDeviceFullException e) {
             throw new DumpFailedException(DumpFailedException.DEVICE_TOO_SMALL, "Device too small: " + e.getMessage(), e);
         } catch (DeviceException e) {
@@ -94,7 +95,8 @@ public final class EckdLoadDevice implements LoadDevice {
         }
     }
 
-    private FallbackDumpResult dumpMultiVolume(MemorySource memory, DumpTool tool, S390ExtDumpWriter writer)
+    private FallbackDumpResult dumpMultiVolume(MemorySource memory, DumpMetadata metadata, DumpTool tool,
+            S390ExtDumpWriter writer)
             throws IOException {
         MultiVolumeTable table = tool.multiVolumeTable().orElseThrow();
         List<EckdDasd> opened = new ArrayList<>();
@@ -127,7 +129,7 @@ public final class EckdLoadDevice implements LoadDevice {
                 sinks.add(new ExtentSink(partition));
                 numbers.add(devno);
             }
-            S390DumpResult r = writer.writeMultiVolume(memory, sinks, table.timestamp());
+            S390DumpResult r = writer.writeMultiVolume(memory, metadata, sinks, table.timestamp());
             return new FallbackDumpResult(DumpKind.S390_EXT, numbers.subList(0, r.volumesUsed()),
                     r.header().memSize(), r.dumpFileBytes());
         } finally {

@@ -7,6 +7,7 @@ import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.CpuStateException;
 import io.sadump.machine.CrashkernelRange;
+import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.Lowcore;
 import io.sadump.machine.MachineConfig;
 import io.sadump.machine.MachineConfig.DumpconfAction;
@@ -249,10 +250,10 @@ public final class IplLoader {
             Progress progress = new Progress();
             S390DumpSettings settings = dumpSettings.withListener(progress);
             // the s390 formats carry no VMCOREINFO of their own: readers find it in the dumped memory
-            StorageMemorySource memory = new StorageMemorySource(storage, now, Optional.empty());
+            StorageMemorySource memory = new StorageMemorySource(storage);
             String reason = "kdump not possible (" + verdict.summary() + ")";
             try {
-                FallbackDumpResult r = device.dump(memory, tool, settings);
+                FallbackDumpResult r = device.dump(memory, DumpMetadata.of(now, Optional.empty()), tool, settings);
                 progress.finish();
                 say(DUMP_SUCCESSFUL);
                 List<String> paths = r.volumes().stream().map(Object::toString).toList();

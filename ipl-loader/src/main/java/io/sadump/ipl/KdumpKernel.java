@@ -3,21 +3,25 @@ package io.sadump.ipl;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.CrashkernelRange;
+import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.Lowcore;
+import io.sadump.machine.MemorySource;
 import io.sadump.machine.Sizes;
+import io.sadump.machine.StorageMemorySource;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A model of the kdump kernel, entered at its kdump entry point after the swap: it reads {@code
  * OLDMEM_BASE/SIZE} from its parmarea (0x10418/0x10420), sees old memory through the mapping of
- * {@code copy_oldmem} ({@link OldMemorySource}, crashkernel range left out), reads meminfo, VMCOREINFO
+ * {@code copy_oldmem} ({@link #oldMemory}: storage through the crashkernel swap mapping, crashkernel
+ * range left out), reads meminfo, VMCOREINFO
  * and the CPUs' save areas ({@link OldMemoryFacts}), and its core collector writes the ELF vmcore to
  * {@code <vmcore dir>/<timestamp>/vmcore}, as kdump's {@code makedumpfile}/{@code cp} would
  * (reference/kernel-kdump.md §3.6, §4).
@@ -54,20 +58,34 @@ public final class KdumpKernel {
         CrashkernelRange oldmem = oldmem(storage);
         console.message(String.format("kdump: OLDMEM_BASE=0x%X OLDMEM_SIZE=0x%X (%s)", oldmem.base(), oldmem.size(),
                 Sizes.format(oldmem.size())));
-        OldMemorySource probe = new OldMemorySource(storage, oldmem, List.of(), Optional.empty());
-        OldMemoryFacts facts = OldMemoryFacts.read(probe, machineCpus);
+        MemorySource old = oldMemory(storage, oldmem);
+        OldMemoryFacts facts = OldMemoryFacts.read(old, machineCpus);
         for (String w : facts.warnings()) {
             console.message("kdump: " + w);
         }
         console.message(String.format("kdump: VMCOREINFO from %s; %d CPU save area%s", facts.vmcoreinfoSource(),
                 facts.cpus().size(), facts.cpus().size() == 1 ? "" : "s"));
-        OldMemorySource old = new OldMemorySource(storage, oldmem, facts.cpus(), facts.vmcoreinfo());
         Path file = newDirectory().resolve(VMCORE_FILE);
         console.message("kdump: saving vmcore to " + file);
-        long bytes = writer.write(old, file);
+        long bytes = writer.write(old, DumpMetadata.of(facts.cpus(), facts.vmcoreinfo()), file);
         console.message(String.format("kdump: saved vmcore, %.1f MiB", bytes / (double) Sizes.MIB));
-        Ipib.Check reIpl = Ipib.find((a, dst) -> old.readOld(a, dst, 0, dst.length), old.memorySize());
+        Ipib.Check reIpl = Ipib.find((a, dst) -> {
+            try {
+                old.readFilled(a, dst, 0, dst.length);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, old.memorySize());
         return new KdumpResult(file, bytes, oldmem, facts, reIpl);
+    }
+
+    /**
+     * Old memory as the kdump kernel sees it after the swap (reference/kernel-kdump.md §3.6): storage
+     * through the crashkernel swap mapping, the crashkernel range itself left out (it held the kdump
+     * kernel, not the production system's data).
+     */
+    static MemorySource oldMemory(AbsoluteStorage storage, CrashkernelRange oldmem) {
+        return new StorageMemorySource(storage).map(oldmem.oldMemoryMappings(storage.size()), storage.size());
     }
 
     /** OLDMEM_BASE/SIZE, accepted as zgetdump's {@code kdump_init} accepts them (reference §3.7). */

@@ -2,6 +2,7 @@ package io.sadump.ipl;
 
 import io.sadump.dump.s390.S390DumpSettings;
 import io.sadump.machine.DeviceNumber;
+import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemorySource;
 import java.io.Closeable;
 import java.io.IOException;
@@ -28,10 +29,11 @@ public interface LoadDevice extends Closeable {
     DumpTool readDumpTool() throws IOException;
 
     /**
-     * Runs the dump tool: writes {@code memory} to this device (and the other volumes of a
+     * Runs the dump tool: writes {@code memory} with the CPUs of {@code metadata} to this device (and the other volumes of a
      * multi-volume set) in the tool's format.
      *
      * @throws DumpFailedException with the dumper's code when it cannot complete
      */
-    FallbackDumpResult dump(MemorySource memory, DumpTool tool, S390DumpSettings settings) throws IOException;
+    FallbackDumpResult dump(MemorySource memory, DumpMetadata metadata, DumpTool tool, S390DumpSettings settings)
+            throws IOException;
 }

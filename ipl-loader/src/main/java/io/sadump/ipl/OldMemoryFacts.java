@@ -2,11 +2,13 @@ package io.sadump.ipl;
 
 import io.sadump.machine.CpuState;
 import io.sadump.machine.Lowcore;
+import io.sadump.machine.MemorySource;
 import io.sadump.machine.SaveArea;
 import io.sadump.meminfo.Cksm;
 import io.sadump.meminfo.MeminfoEntry;
 import io.sadump.meminfo.MeminfoEntryIndex;
 import io.sadump.meminfo.MeminfoPage;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,12 +38,12 @@ public record OldMemoryFacts(Optional<MeminfoPage> meminfo, Optional<String> vmc
     static final int VMCOREINFO_MAX = 1 << 16;
 
     /**
-     * Reads the facts through {@code old}.
+     * Reads the facts through {@code old}, the old memory after the swap ({@link KdumpKernel#oldMemory}).
      *
      * @param cpuPrefixes the prefix of every CPU of the machine (as SIGP store status reaches them); the
      *     IPL CPU first, whose save area is also at absolute 0x1200
      */
-    public static OldMemoryFacts read(OldMemorySource old, List<CpuState> cpuPrefixes) {
+    public static OldMemoryFacts read(MemorySource old, List<CpuState> cpuPrefixes) {
         List<String> warnings = new ArrayList<>();
         Optional<MeminfoPage> meminfo = meminfo(old, warnings);
         Optional<String> vmcoreinfo = Optional.empty();
@@ -59,7 +61,7 @@ public record OldMemoryFacts(Optional<MeminfoPage> meminfo, Optional<String> vmc
             }
         }
         if (vmcoreinfo.isEmpty()) {
-            vmcoreinfo = noteAt(old, old.readOldU64(Lowcore.VMCOREINFO_POINTER));
+            vmcoreinfo = noteAt(old, u64(old, Lowcore.VMCOREINFO_POINTER));
             if (vmcoreinfo.isPresent()) {
                 source = String.format("lowcore 0x%04X note", Lowcore.VMCOREINFO_POINTER);
             } else {
@@ -72,7 +74,11 @@ public record OldMemoryFacts(Optional<MeminfoPage> meminfo, Optional<String> vmc
                 continue;
             }
             byte[] area = new byte[SaveArea.SIZE];
-            old.readOld(c.prefix() + Lowcore.SAVE_AREA, area, 0, area.length);
+            if (!readSafely(old, c.prefix() + Lowcore.SAVE_AREA, area)) {
+                warnings.add(String.format("CPU %d: no save area at prefix 0x%X in old memory", c.cpuAddress(),
+                        c.prefix()));
+                continue;
+            }
             CpuState saved = CpuState.fromSaveArea(c.cpuAddress(), SaveArea.read(ByteBuffer.wrap(area)));
             if (saved.prefix() != 0) {
                 cpus.add(saved);
@@ -81,8 +87,8 @@ public record OldMemoryFacts(Optional<MeminfoPage> meminfo, Optional<String> vmc
         return new OldMemoryFacts(meminfo, vmcoreinfo, source, List.copyOf(cpus), List.copyOf(warnings));
     }
 
-    private static Optional<MeminfoPage> meminfo(OldMemorySource old, List<String> warnings) {
-        long pointer = old.readOldU64(Lowcore.MEMINFO_POINTER);
+    private static Optional<MeminfoPage> meminfo(MemorySource old, List<String> warnings) {
+        long pointer = u64(old, Lowcore.MEMINFO_POINTER);
         if (pointer == 0 || (pointer & (MeminfoPage.ALIGNMENT - 1)) != 0) {
             warnings.add(String.format("no meminfo: pointer 0x%X", pointer));
             return Optional.empty();
@@ -105,7 +111,7 @@ public record OldMemoryFacts(Optional<MeminfoPage> meminfo, Optional<String> vmc
         return Optional.empty();
     }
 
-    private static Optional<String> noteAt(OldMemorySource old, long address) {
+    private static Optional<String> noteAt(MemorySource old, long address) {
         byte[] header = new byte[VMCOREINFO_NOTE_TEXT];
         if (address == 0 || !readSafely(old, address, header)) {
             return Optional.empty();
@@ -125,11 +131,22 @@ public record OldMemoryFacts(Optional<MeminfoPage> meminfo, Optional<String> vmc
         return Optional.of(new String(text, StandardCharsets.US_ASCII));
     }
 
-    private static boolean readSafely(OldMemorySource old, long address, byte[] dst) {
+    /** Reads old memory; false when the range is not in it (beyond memory, or in the crashkernel range). */
+    private static boolean readSafely(MemorySource old, long address, byte[] dst) {
         if (address < 0 || address > old.memorySize() - dst.length) {
             return false;
         }
-        old.readOld(address, dst, 0, dst.length);
-        return true;
+        try {
+            old.read(address, dst, 0, dst.length);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A lowcore pointer of old memory (0 when it cannot be read). */
+    private static long u64(MemorySource old, long address) {
+        byte[] b = new byte[8];
+        return readSafely(old, address, b) ? ByteBuffer.wrap(b).getLong() : 0;
     }
 }

@@ -12,6 +12,7 @@ import io.sadump.dump.s390.ClassicS390DumpWriter;
 import io.sadump.dump.s390.S390DumpResult;
 import io.sadump.dump.s390.S390DumpSettings;
 import io.sadump.machine.DeviceNumber;
+import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -53,7 +54,8 @@ public final class TapeLoadDevice implements LoadDevice {
     }
 
     @Override
-    public FallbackDumpResult dump(MemorySource memory, DumpTool tool, S390DumpSettings settings) throws IOException {
+    public FallbackDumpResult dump(MemorySource memory, DumpMetadata metadata, DumpTool tool,
+            S390DumpSettings settings) throws IOException {
         S390DumpSettings s = settings.withCompression(false);
         if (tool.hasLimit()) {
             s = s.withMemoryLimit(tool.memoryLimit());
@@ -66,7 +68,7 @@ public final class TapeLoadDevice implements LoadDevice {
                     description() + ": the dump tool block is gone from file 1");
         }
         try {
-            S390DumpResult r = new ClassicS390DumpWriter(s).writeTape(memory, new DriveSink());
+            S390DumpResult r = new ClassicS390DumpWriter(s).writeTape(memory, metadata, new DriveSink());
             return new FallbackDumpResult(DumpKind.CLASSIC, List.of(number), r.header().memSize(), r.dumpFileBytes());
         } catch (DumpDeviceFullException e) {
             throw new DumpFailedException(DumpFailedException.DEVICE_TOO_SMALL, "Device too small: " + e.getMessage(), e);

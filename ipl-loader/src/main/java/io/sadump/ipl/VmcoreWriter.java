@@ -1,5 +1,6 @@
 package io.sadump.ipl;
 
+import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,9 +12,10 @@ import java.nio.file.Path;
 @FunctionalInterface
 public interface VmcoreWriter {
     /**
-     * Writes {@code memory} to {@code file} (created; must not exist).
+     * Writes {@code memory} with the CPUs and VMCOREINFO of {@code metadata} to {@code file} (created;
+     * must not exist).
      *
      * @return bytes written
      */
-    long write(MemorySource memory, Path file) throws IOException;
+    long write(MemorySource memory, DumpMetadata metadata, Path file) throws IOException;
 }

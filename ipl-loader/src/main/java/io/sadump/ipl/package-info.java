@@ -14,8 +14,9 @@
  *       {@link io.sadump.ipl.TapeLoadDevice} (classic s390 dump after the tool file);
  *       {@link io.sadump.ipl.MachineLoadDevices} opens them from a machine directory.
  *   <li>Pass: {@link io.sadump.ipl.CrashkernelSwap} (streamed), OLDMEM_BASE/SIZE, and the
- *       {@link io.sadump.ipl.KdumpKernel}, which reads old memory through
- *       {@link io.sadump.ipl.OldMemorySource} / {@link io.sadump.ipl.OldMemoryFacts} and writes the ELF
+ *       {@link io.sadump.ipl.KdumpKernel}, which reads old memory through the crashkernel
+ *       swap mapping ({@link io.sadump.machine.CrashkernelRange#oldMemoryMappings}) and
+ *       {@link io.sadump.ipl.OldMemoryFacts} and writes the ELF
  *       vmcore ({@link io.sadump.ipl.ElfVmcoreWriter}).
  *   <li>After the dump: re-IPL through a valid {@link io.sadump.ipl.Ipib} by a
  *       {@link io.sadump.ipl.ProductionReboot} the caller supplies, else a disabled wait with the code.

@@ -49,7 +49,7 @@ class CorruptionCatalogueLoadTest {
             assertThat(o.dumpKind()).isEqualTo(DumpKind.VMCORE);
             Path vmcore = Path.of(o.paths().get(0));
             try (ReadBackDump core = ElfCoreReader.open(DumpBlockSource.of(FileChannel.open(vmcore)), "vmcore")) {
-                MebibyteDigests.Comparison c = m.atDump.compare(core);
+                MebibyteDigests.Comparison c = m.atDump.compare(core.memory());
                 assertThat(c.different()).as(context).isEmpty();
                 long ckMiB = m.machine.config().crashkernel().orElseThrow().size() / Sizes.MIB;
                 assertThat(c.absent()).hasSize((int) ckMiB);
@@ -63,7 +63,7 @@ class CorruptionCatalogueLoadTest {
             try (EckdDasd dasd = AttachedDevices.openDasd(m.machine, TestMachine.DASD);
                     ReadBackDump dump = S390ExtDumpReader.open(new DasdDumpSource(dasd.dumpPartition(), null),
                             "0.0.0190")) {
-                MebibyteDigests.Comparison c = m.atDump.compare(dump);
+                MebibyteDigests.Comparison c = m.atDump.compare(dump.memory());
                 assertThat(c.different()).as(context).isEmpty();
                 assertThat(c.absent()).isEmpty();
             }

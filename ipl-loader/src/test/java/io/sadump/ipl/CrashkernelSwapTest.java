@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.MemoryChunk;
+import io.sadump.machine.MemorySource;
 import io.sadump.machine.Sizes;
-import java.util.List;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,7 +61,7 @@ class CrashkernelSwapTest {
         byte[] before = fill(s, seed);
         CrashkernelRange ck = new CrashkernelRange(16 * Sizes.MIB, 4 * Sizes.MIB);
         CrashkernelSwap.swap(s, ck);
-        OldMemorySource old = new OldMemorySource(s, ck, List.of(), Optional.empty());
+        MemorySource old = KdumpKernel.oldMemory(s, ck);
         long covered = 0;
         byte[] buf = new byte[(int) Sizes.MIB];
         for (MemoryChunk c : old.chunks()) {

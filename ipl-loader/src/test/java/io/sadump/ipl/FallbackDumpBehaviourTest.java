@@ -124,7 +124,7 @@ class FallbackDumpBehaviourTest {
         assertThat(o.messages()).contains(IplLoader.DUMP_SUCCESSFUL);
         try (ReadBackDump dump = inspectVolumes(m)) {
             assertThat(dump.complete()).isTrue();
-            MebibyteDigests.Comparison c = m.atDump.compare(dump);
+            MebibyteDigests.Comparison c = m.atDump.compare(dump.memory());
             assertThat(c.different()).isEmpty();
             assertThat(c.absent()).isEmpty();
         }
@@ -267,8 +267,8 @@ class FallbackDumpBehaviourTest {
             assertThat(h.memSize()).isEqualTo(limit);
             assertThat(h.memSizeReal()).isEqualTo(TestMachine.STORAGE);
             // the reader keeps the system's size (as zgetdump's real memory size); above the limit is absent
-            assertThat(dump.memorySize()).isEqualTo(TestMachine.STORAGE);
-            MebibyteDigests.Comparison c = m.atDump.compare(dump);
+            assertThat(dump.memory().memorySize()).isEqualTo(TestMachine.STORAGE);
+            MebibyteDigests.Comparison c = m.atDump.compare(dump.memory());
             assertThat(c.different()).isEmpty();
             assertThat(c.equal()).isEqualTo(limit / Sizes.MIB);
             assertThat(c.absent()).hasSize((int) ((TestMachine.STORAGE - limit) / Sizes.MIB));

@@ -53,14 +53,14 @@ class IplLoaderTest {
         assertThat(o.bytes()).isEqualTo(Files.size(vmcore));
         CrashkernelRange ck = m.machine.config().crashkernel().orElseThrow();
         try (ReadBackDump core = ElfCoreReader.open(DumpBlockSource.of(FileChannel.open(vmcore)), vmcore.toString())) {
-            MebibyteDigests.Comparison cmp = m.atDump.compare(core);
+            MebibyteDigests.Comparison cmp = m.atDump.compare(core.memory());
             assertThat(cmp.different()).as("MiBs that differ from storage at dump time").isEmpty();
             assertThat(cmp.absent()).as("the crashkernel range is left out")
                     .containsExactlyElementsOf(LongStream.range(ck.base() >> 20, ck.end() >> 20).boxed().toList());
-            assertThat(core.cpus()).hasSize(2);
-            assertThat(core.cpus()).extracting(c -> c.pswAddress())
+            assertThat(core.metadata().cpus()).hasSize(2);
+            assertThat(core.metadata().cpus()).extracting(c -> c.pswAddress())
                     .containsExactlyElementsOf(m.cpusBefore.stream().map(c -> c.pswAddress()).toList());
-            assertThat(core.vmcoreinfo()).hasValueSatisfying(v -> assertThat(v).contains("OSRELEASE="));
+            assertThat(core.metadata().vmcoreinfo()).hasValueSatisfying(v -> assertThat(v).contains("OSRELEASE="));
         }
         assertThat(o.messages()).contains(IplLoader.BANNER);
         assertThat(o.messages()).anyMatch(s -> s.startsWith("kdump check: meminfo at 0x"));
@@ -98,11 +98,11 @@ class IplLoaderTest {
 
         try (EckdDasd dasd = AttachedDevices.openDasd(m.machine, TestMachine.DASD);
                 ReadBackDump dump = S390ExtDumpReader.open(new DasdDumpSource(dasd.dumpPartition(), null), "0.0.0190")) {
-            MebibyteDigests.Comparison cmp = m.atDump.compare(dump);
+            MebibyteDigests.Comparison cmp = m.atDump.compare(dump.memory());
             assertThat(cmp.absent()).isEmpty();
             assertThat(cmp.different()).isEmpty();
             assertThat(cmp.equal()).isEqualTo(TestMachine.STORAGE / Sizes.MIB);
-            assertThat(dump.cpus()).hasSize(2);
+            assertThat(dump.metadata().cpus()).hasSize(2);
         }
     }
 
@@ -160,8 +160,7 @@ class IplLoaderTest {
         assertThat(Files.readAllBytes(m.machine.path().resolve(io.sadump.machine.MachineDirectory.CPUS))).isEqualTo(cpus);
         assertThat(m.machine.runState()).isEqualTo(RunState.operating());
         try (AbsoluteStorage s = m.machine.openStorage()) {
-            assertThat(before.compare(new io.sadump.machine.StorageMemorySource(s, List.of(),
-                    java.util.Optional.empty())).different()).isEmpty();
+            assertThat(before.compare(new io.sadump.machine.StorageMemorySource(s)).different()).isEmpty();
         }
 
         try (MachineLock lock = m.machine.lock()) {
@@ -233,8 +232,7 @@ class IplLoaderTest {
                 .isInstanceOf(IplException.class)
                 .hasMessageContaining("0.0.0192 holds no dump tool");
         try (AbsoluteStorage s = m.machine.openStorage()) {
-            MebibyteDigests.Comparison c = before.compare(new io.sadump.machine.StorageMemorySource(s, List.of(),
-                    java.util.Optional.empty()));
+            MebibyteDigests.Comparison c = before.compare(new io.sadump.machine.StorageMemorySource(s));
             assertThat(c.different()).isEmpty();
         }
     }

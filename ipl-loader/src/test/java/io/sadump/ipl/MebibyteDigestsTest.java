@@ -36,7 +36,7 @@ class MebibyteDigestsTest {
             }
             MebibyteDigests ref = MebibyteDigests.of(s, algorithm);
             assertThat(ref.algorithm()).isEqualTo(algorithm);
-            StorageMemorySource live = new StorageMemorySource(s, List.of(), Optional.empty());
+            StorageMemorySource live = new StorageMemorySource(s);
             MebibyteDigests.Comparison same = ref.compare(live);
             assertThat(same.equal()).as("seed %d", seed).isEqualTo(16);
             assertThat(same.matches()).isTrue();
@@ -45,13 +45,13 @@ class MebibyteDigestsTest {
             int bit = rnd.nextInt(8);
             s.putU8(at, s.u8(at) ^ (1 << bit));
             // a new view: its chunks (zero for never-written frames) are taken when it is made
-            MebibyteDigests.Comparison c = ref.compare(new StorageMemorySource(s, List.of(), Optional.empty()));
+            MebibyteDigests.Comparison c = ref.compare(new StorageMemorySource(s));
             assertThat(c.different()).as("seed %d: bit %d at 0x%X", seed, bit, at).containsExactly(at / MIB);
             assertThat(c.equal()).isEqualTo(15);
             assertThat(c.absent()).isEmpty();
 
             // a dump that holds only the first 8 MiB: the rest is absent, not different
-            StorageMemorySource half = new StorageMemorySource(s, 8L * MIB, List.of(), Optional.empty());
+            StorageMemorySource half = new StorageMemorySource(s, 8L * MIB);
             MebibyteDigests.Comparison h = ref.compare(half);
             assertThat(h.absent()).as("seed %d", seed).hasSize(8).allMatch(f -> f >= 8);
         }

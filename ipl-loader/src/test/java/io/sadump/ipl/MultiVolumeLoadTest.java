@@ -59,7 +59,7 @@ class MultiVolumeLoadTest {
             sources.add(new DasdDumpSource(d.dumpPartition(), d));
         }
         try (ReadBackDump dump = S390ExtDumpReader.openMultiVolume(sources, List.of("0.0.0200", "0.0.0201"))) {
-            MebibyteDigests.Comparison c = m.atDump.compare(dump);
+            MebibyteDigests.Comparison c = m.atDump.compare(dump.memory());
             assertThat(c.different()).isEmpty();
             assertThat(c.absent()).isEmpty();
         }

@@ -38,6 +38,35 @@ public record CrashkernelRange(long base, long size) {
         return address >= base && address - base < size;
     }
 
+    /**
+     * Old memory after the crashkernel swap, as a mapping of physical memory (the kdump kernel's {@code
+     * copy_oldmem}, reference/kernel-kdump.md §3.6): old {@code [0, size)} is read from {@code [base,
+     * base + size)}; old memory up to the reservation and after it reads 1:1; the reservation itself
+     * held the kdump kernel, not the production system's data, and is left out.
+     *
+     * @param memorySize the size of the system's memory
+     * @throws IllegalArgumentException when the reservation starts below its size or ends beyond memory
+     */
+    public java.util.List<MemoryMapping> oldMemoryMappings(long memorySize) {
+        if (base < size) {
+            throw new IllegalArgumentException(String.format(
+                    "crashkernel %s lies inside the memory it swaps with: the base must be at least the size", this));
+        }
+        if (end() > memorySize) {
+            throw new IllegalArgumentException(String.format("crashkernel %s ends beyond the memory (0x%X bytes)",
+                    this, memorySize));
+        }
+        java.util.List<MemoryMapping> maps = new java.util.ArrayList<>();
+        maps.add(new MemoryMapping(0, base, size));
+        if (base > size) {
+            maps.add(MemoryMapping.identity(size, base - size));
+        }
+        if (memorySize > end()) {
+            maps.add(MemoryMapping.identity(end(), memorySize - end()));
+        }
+        return java.util.List.copyOf(maps);
+    }
+
     @Override
     public String toString() {
         return Sizes.format(size) + "@" + Sizes.format(base);

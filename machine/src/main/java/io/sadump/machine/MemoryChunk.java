@@ -20,6 +20,18 @@ public record MemoryChunk(long start, long size, Kind kind, Data data) {
     @FunctionalInterface
     public interface Data {
         void read(long offset, byte[] dst, int dstOffset, int length) throws IOException;
+
+        /**
+         * The same bytes from {@code delta} on, for a chunk cut out of this one. A data source that can
+         * do more than read (a region of a file the kernel can copy) returns one of its own kind.
+         */
+        default Data from(long delta) {
+            if (delta == 0) {
+                return this;
+            }
+            Data whole = this;
+            return (offset, dst, dstOffset, length) -> whole.read(delta + offset, dst, dstOffset, length);
+        }
     }
 
     private static final Data ZEROS = (offset, dst, off, len) -> java.util.Arrays.fill(dst, off, off + len, (byte) 0);
@@ -48,23 +60,29 @@ public record MemoryChunk(long start, long size, Kind kind, Data data) {
     }
 
     /**
-     * The index of the chunk holding {@code address} in {@code chunks} (sorted by address, without
-     * overlaps), or -1 when none does; a binary search.
+     * The index of the first chunk in {@code chunks} (sorted by address, without overlaps) that ends
+     * after {@code address}: the chunk holding it, or the next one when the address lies in a gap;
+     * {@code chunks.size()} when no chunk ends after it. The one binary search of every memory read.
      */
-    public static int indexHolding(java.util.List<MemoryChunk> chunks, long address) {
+    public static int indexFrom(java.util.List<MemoryChunk> chunks, long address) {
         int lo = 0;
         int hi = chunks.size() - 1;
+        int found = chunks.size();
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            MemoryChunk c = chunks.get(mid);
-            if (c.end() <= address) {
-                lo = mid + 1;
-            } else if (c.start() > address) {
+            if (chunks.get(mid).end() > address) {
+                found = mid;
                 hi = mid - 1;
             } else {
-                return mid;
+                lo = mid + 1;
             }
         }
-        return -1;
+        return found;
+    }
+
+    /** The index of the chunk holding {@code address}, or -1 when none does. */
+    public static int indexHolding(java.util.List<MemoryChunk> chunks, long address) {
+        int i = indexFrom(chunks, address);
+        return i < chunks.size() && chunks.get(i).contains(address) ? i : -1;
     }
 }

@@ -1,13 +1,14 @@
 package io.sadump.machine;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * The view in the middle of sadump: every producer of memory offers it (live storage, old memory seen
- * by the kdump kernel, a dump on DASD or tape, a vmcore) and every consumer takes it (format writers,
- * the verifier, the archiver). A conversion is a reader's source plugged into a writer.
+ * The memory in the middle of sadump: every producer of memory offers it (live storage, old memory
+ * seen by the kdump kernel, a dump on DASD or tape, a vmcore) and every consumer takes it (format
+ * writers, the verifier, the archiver). What a dump says about itself (CPUs, VMCOREINFO, times) is not
+ * memory: it travels beside the view as a {@link DumpMetadata}.
  *
  * <p>Memory not covered by any chunk is absent (the format does not hold it).
  */
@@ -18,28 +19,42 @@ public interface MemorySource extends AutoCloseable {
     /** The size of the system's memory (one past the highest address the system had). */
     long memorySize();
 
-    /** The CPUs' saved registers, IPL/boot CPU first. */
-    List<CpuState> cpus();
-
-    /** The VMCOREINFO text when one is known. */
-    Optional<String> vmcoreinfo();
-
     /**
      * Reads {@code length} bytes at {@code address}, across chunks.
      *
      * @throws MemoryAbsentException if part of the range is in no chunk
      */
     default void read(long address, byte[] dst, int offset, int length) throws IOException {
+        read(address, dst, offset, length, false);
+    }
+
+    /**
+     * Reads {@code length} bytes at {@code address} with zeros where no chunk holds memory, as the
+     * stand-alone dumper writes memory a source does not have.
+     */
+    default void readFilled(long address, byte[] dst, int offset, int length) throws IOException {
+        read(address, dst, offset, length, true);
+    }
+
+    private void read(long address, byte[] dst, int offset, int length, boolean fillAbsent) throws IOException {
         List<MemoryChunk> chunks = chunks();
-        int index = MemoryChunk.indexHolding(chunks, address);
+        int index = MemoryChunk.indexFrom(chunks, address);
         long a = address;
         int off = offset;
         int left = length;
         while (left > 0) {
-            if (index < 0 || index >= chunks.size() || !chunks.get(index).contains(a)) {
-                throw new MemoryAbsentException(a);
+            MemoryChunk c = index < chunks.size() ? chunks.get(index) : null;
+            if (c == null || c.start() > a) {
+                if (!fillAbsent) {
+                    throw new MemoryAbsentException(a);
+                }
+                int n = (int) (c == null ? left : Math.min(left, c.start() - a));
+                Arrays.fill(dst, off, off + n, (byte) 0);
+                a += n;
+                off += n;
+                left -= n;
+                continue;
             }
-            MemoryChunk c = chunks.get(index);
             int n = (int) Math.min(left, c.end() - a);
             c.data().read(a - c.start(), dst, off, n);
             a += n;
@@ -47,6 +62,34 @@ public interface MemorySource extends AutoCloseable {
             left -= n;
             index++;
         }
+    }
+
+    /**
+     * A new view built from ranges of this one (zgetdump's {@code dfi_mem_map}): each mapping shows
+     * this source's {@code [from, from + size)} at {@code [to, to + size)}; memory no mapping covers is
+     * absent. The kdump kernel's old memory and a system selected from a dump are such views.
+     *
+     * @param memorySize the memory size the new view reports
+     * @throws IllegalArgumentException when two mappings land on the same addresses
+     */
+    default MemorySource map(List<MemoryMapping> mappings, long memorySize) {
+        return new MappedMemory(this, mappings, memorySize);
+    }
+
+    /** A view of chunks already built (sorted, not overlapping). */
+    static MemorySource of(List<MemoryChunk> chunks, long memorySize) {
+        List<MemoryChunk> copy = List.copyOf(chunks);
+        return new MemorySource() {
+            @Override
+            public List<MemoryChunk> chunks() {
+                return copy;
+            }
+
+            @Override
+            public long memorySize() {
+                return memorySize;
+            }
+        };
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.sadump.machine;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Live absolute storage as a {@link MemorySource}: runs of written frames are DATA chunks, runs of
@@ -10,51 +9,35 @@ import java.util.Optional;
  */
 public final class StorageMemorySource implements MemorySource {
     private final AbsoluteStorage storage;
-    private final List<CpuState> cpus;
-    private final Optional<String> vmcoreinfo;
     private final List<MemoryChunk> chunks;
 
-    public StorageMemorySource(AbsoluteStorage storage, List<CpuState> cpus, Optional<String> vmcoreinfo) {
-        this(storage, storage.size(), cpus, vmcoreinfo);
+    public StorageMemorySource(AbsoluteStorage storage) {
+        this(storage, storage.size());
     }
 
     /** A view of storage {@code [0, limit)}, for a dump with a size limit. */
-    public StorageMemorySource(AbsoluteStorage storage, long limit, List<CpuState> cpus, Optional<String> vmcoreinfo) {
+    public StorageMemorySource(AbsoluteStorage storage, long limit) {
         if (limit <= 0 || limit > storage.size()) {
             throw new IllegalArgumentException("limit must be within storage");
         }
         this.storage = storage;
-        this.cpus = List.copyOf(cpus);
-        this.vmcoreinfo = vmcoreinfo;
-        this.chunks = List.copyOf(buildChunks(storage, limit));
+        this.chunks = List.copyOf(chunksOf(storage, limit));
     }
 
-    private static List<MemoryChunk> buildChunks(AbsoluteStorage storage, long limit) {
-        return chunksOf(storage, 0, limit, 0);
-    }
-
-    /**
-     * Chunks for addresses {@code [from, to)} whose bytes sit at physical {@code address + shift}:
-     * DATA where the frame record says a frame was written, ZERO elsewhere (never scanned). {@code
-     * shift} must be a multiple of 1 MiB, so frame boundaries map onto frame boundaries; a view that
-     * remaps memory (the kdump kernel's old memory) calls this once per contiguously mapped range.
-     */
-    public static List<MemoryChunk> chunksOf(AbsoluteStorage storage, long from, long to, long shift) {
-        if (shift % FrameRecord.FRAME_SIZE != 0) {
-            throw new IllegalArgumentException("shift must be a multiple of 1 MiB");
-        }
+    /** DATA where the frame record says a frame was written, ZERO elsewhere (never scanned). */
+    private static List<MemoryChunk> chunksOf(AbsoluteStorage storage, long limit) {
         FrameRecord frames = storage.writtenFrames();
         List<MemoryChunk> result = new ArrayList<>();
-        long start = from;
-        while (start < to) {
-            long physStart = start + shift;
-            long frame = physStart >>> FrameRecord.FRAME_SHIFT;
+        long start = 0;
+        while (start < limit) {
+            long frame = start >>> FrameRecord.FRAME_SHIFT;
             boolean written = frames.isWritten(frame);
             long next = written ? frames.nextUnwritten(frame) : nextWrittenOrEnd(frames, frame);
-            long end = Math.min(to, (next << FrameRecord.FRAME_SHIFT) - shift);
+            long end = Math.min(limit, next << FrameRecord.FRAME_SHIFT);
             if (written) {
+                long from = start;
                 result.add(MemoryChunk.data(start, end - start,
-                        (offset, dst, off, len) -> storage.read(physStart + offset, dst, off, len)));
+                        (offset, dst, off, len) -> storage.read(from + offset, dst, off, len)));
             } else {
                 result.add(MemoryChunk.zero(start, end - start));
             }
@@ -76,15 +59,5 @@ public final class StorageMemorySource implements MemorySource {
     @Override
     public long memorySize() {
         return storage.size();
-    }
-
-    @Override
-    public List<CpuState> cpus() {
-        return cpus;
-    }
-
-    @Override
-    public Optional<String> vmcoreinfo() {
-        return vmcoreinfo;
     }
 }

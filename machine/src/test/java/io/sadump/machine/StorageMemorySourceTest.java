@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,11 +59,8 @@ class StorageMemorySourceTest {
             if (r.nextBoolean()) {
                 s.putU8(size - 1, 0xEE); // a run reaching the end
             }
-            CpuState cpu = CpuStateTest.random(r, 0);
-            StorageMemorySource src = new StorageMemorySource(s, List.of(cpu), Optional.of("OSRELEASE=6.1\n"));
+            StorageMemorySource src = new StorageMemorySource(s);
             assertThat(src.memorySize()).isEqualTo(size);
-            assertThat(src.cpus()).containsExactly(cpu);
-            assertThat(src.vmcoreinfo()).contains("OSRELEASE=6.1\n");
             assertChunksFollowTheRecord(src.chunks(), s.writtenFrames(), size, "seed " + seed);
 
             // every byte through the source equals storage, read in frame-sized and random pieces
@@ -97,7 +93,7 @@ class StorageMemorySourceTest {
             s.putU8(2 * MIB, 1); // frame 2
             s.putU8(3 * MIB, 1); // frame 3
             s.putU8(7 * MIB + 5, 1); // frame 7
-            List<MemoryChunk> chunks = new StorageMemorySource(s, List.of(), Optional.empty()).chunks();
+            List<MemoryChunk> chunks = new StorageMemorySource(s).chunks();
             assertThat(chunks).extracting(MemoryChunk::kind, MemoryChunk::start, MemoryChunk::size).containsExactly(
                     org.assertj.core.groups.Tuple.tuple(MemoryChunk.Kind.ZERO, 0L, 2 * MIB),
                     org.assertj.core.groups.Tuple.tuple(MemoryChunk.Kind.DATA, 2 * MIB, 2 * MIB),
@@ -114,13 +110,13 @@ class StorageMemorySourceTest {
     @Test
     void emptyAndFullStorage() throws IOException {
         try (AbsoluteStorage s = AbsoluteStorage.inMemory(4 * MIB)) {
-            List<MemoryChunk> none = new StorageMemorySource(s, List.of(), Optional.empty()).chunks();
+            List<MemoryChunk> none = new StorageMemorySource(s).chunks();
             assertThat(none).hasSize(1);
             assertThat(none.get(0).kind()).isEqualTo(MemoryChunk.Kind.ZERO);
             assertThat(none.get(0).start()).isZero();
             assertThat(none.get(0).size()).isEqualTo(4 * MIB);
             s.write(0, new byte[(int) (4 * MIB)]); // zeros, but written
-            List<MemoryChunk> all = new StorageMemorySource(s, List.of(), Optional.empty()).chunks();
+            List<MemoryChunk> all = new StorageMemorySource(s).chunks();
             assertThat(all).hasSize(1);
             assertThat(all.get(0).kind()).isEqualTo(MemoryChunk.Kind.DATA);
             assertThat(all.get(0).size()).isEqualTo(4 * MIB);
@@ -133,7 +129,7 @@ class StorageMemorySourceTest {
         try (AbsoluteStorage s = AbsoluteStorage.inMemory(8 * MIB)) {
             fillRandomFrames(s, new SplittableRandom(limit), 4);
             s.putU8(0, 0x42);
-            StorageMemorySource src = new StorageMemorySource(s, limit, List.of(), Optional.empty());
+            StorageMemorySource src = new StorageMemorySource(s, limit);
             assertChunksFollowTheRecord(src.chunks(), s.writtenFrames(), limit, "limit " + limit);
             byte[] got = new byte[(int) limit];
             src.read(0, got, 0, got.length);
@@ -145,9 +141,9 @@ class StorageMemorySourceTest {
                     .satisfies(e -> assertThat(((MemoryAbsentException) e).address()).isEqualTo(limit));
         }
         try (AbsoluteStorage s = AbsoluteStorage.inMemory(8 * MIB)) {
-            assertThatThrownBy(() -> new StorageMemorySource(s, 0, List.of(), Optional.empty()))
+            assertThatThrownBy(() -> new StorageMemorySource(s, 0))
                     .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new StorageMemorySource(s, 8 * MIB + 1, List.of(), Optional.empty()))
+            assertThatThrownBy(() -> new StorageMemorySource(s, 8 * MIB + 1))
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
@@ -157,7 +153,7 @@ class StorageMemorySourceTest {
         try (AbsoluteStorage s = StorageBacking.FILE.create(dir, 16 * MIB)) {
             SplittableRandom r = new SplittableRandom(99);
             fillRandomFrames(s, r, 5);
-            StorageMemorySource src = new StorageMemorySource(s, List.of(), Optional.empty());
+            StorageMemorySource src = new StorageMemorySource(s);
             assertChunksFollowTheRecord(src.chunks(), s.writtenFrames(), 16 * MIB, "file");
             byte[] got = new byte[(int) (16 * MIB)];
             src.read(0, got, 0, got.length);
@@ -183,16 +179,6 @@ class StorageMemorySourceTest {
             @Override
             public long memorySize() {
                 return 12288;
-            }
-
-            @Override
-            public List<CpuState> cpus() {
-                return List.of();
-            }
-
-            @Override
-            public Optional<String> vmcoreinfo() {
-                return Optional.empty();
             }
         };
         byte[] b = new byte[8];

@@ -7,7 +7,6 @@ import io.sadump.archive.DumpInfo;
 import io.sadump.archive.DumpOpener;
 import io.sadump.archive.OpenedDump;
 import io.sadump.archive.SystemSelection;
-import io.sadump.machine.MemorySource;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -95,11 +94,13 @@ final class ArchiveCreateCommand implements Callable<Integer> {
         try (OpenedDump opened = DumpOpener.open(sources)) {
             DumpInfo facts = DumpInfo.of(opened);
             opened.dump().requireComplete();
-            MemorySource memory = content == DumpArchiveWriter.Content.ASIS ? opened.dump()
-                    : ZgetdumpCommand.selectedMemory(opened, facts, selection);
+            SystemSelection.Selected chosen = content == DumpArchiveWriter.Content.ASIS
+                    ? new SystemSelection.Selected(opened.dump().memory(), opened.dump().metadata())
+                    : ZgetdumpCommand.selectedSystem(opened, facts, selection);
             DumpArchiveWriter.Options options = new DumpArchiveWriter.Options(compression, lvl, content, signer, n,
                     progress, selection);
-            DumpArchiveWriter.Created created = DumpArchiveWriter.create(opened, memory, facts, output, options);
+            DumpArchiveWriter.Created created = DumpArchiveWriter.create(opened, chosen.memory(),
+                    chosen.metadata(), facts, output, options);
             progress.done();
             out.printf(Locale.ROOT, "Archive: %s (%s, %d bytes)%n", created.archive(), compression.label(),
                     created.archiveBytes());

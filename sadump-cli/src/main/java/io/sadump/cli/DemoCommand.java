@@ -160,12 +160,12 @@ public final class DemoCommand implements Callable<Integer> {
             Path vmcore = Path.of(first.paths().get(0));
             try (ReadBackDump core = ElfCoreReader.open(DumpBlockSource.of(FileChannel.open(vmcore)),
                     vmcore.toString())) {
-                MebibyteDigests.Comparison c = firstDigests.compare(core);
+                MebibyteDigests.Comparison c = firstDigests.compare(core.memory());
                 boolean good = c.matches() && c.absent().size() == ck.size() / Sizes.MIB
                         && c.absent().get(0) == ck.base() / Sizes.MIB;
                 ok &= good;
                 out.printf("   vmcore (ELF, %d CPUs):     %d MiB equal, %d MiB differ, %d MiB left out (the crashkernel "
-                        + "range, as designed)%s%n", core.cpus().size(), c.equal(), c.different().size(),
+                        + "range, as designed)%s%n", core.metadata().cpus().size(), c.equal(), c.different().size(),
                         c.absent().size(), good ? "" : "  MISMATCH");
             }
         }
@@ -181,8 +181,8 @@ public final class DemoCommand implements Callable<Integer> {
             MebibyteDigests.Comparison c;
             int[] cpus = new int[1];
             try (d) { // closes the DASD too
-                c = secondDigests.compare(d);
-                cpus[0] = d.cpus().size();
+                c = secondDigests.compare(d.memory());
+                cpus[0] = d.metadata().cpus().size();
             }
             boolean good = c.matches() && c.absent().isEmpty();
             ok &= good;

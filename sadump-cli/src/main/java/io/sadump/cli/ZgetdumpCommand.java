@@ -8,7 +8,6 @@ import io.sadump.archive.DumpOpener;
 import io.sadump.archive.OpenedDump;
 import io.sadump.archive.OutputFormat;
 import io.sadump.archive.SystemSelection;
-import io.sadump.machine.MemorySource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -130,7 +129,7 @@ final class ZgetdumpCommand implements Callable<Integer> {
                 return 0;
             }
             opened.dump().requireComplete();
-            MemorySource memory = selectedMemory(opened, facts, selection);
+            SystemSelection.Selected chosen = selectedSystem(opened, facts, selection);
             err.println("Format Info:");
             err.printf("  Source: %s%n  Target: %s%n", facts.format(), format.name().toLowerCase(java.util.Locale.ROOT));
             err.flush();
@@ -139,12 +138,12 @@ final class ZgetdumpCommand implements Callable<Integer> {
             if (output.equals("-")) {
                 OutputStream stdout = System.out;
                 WritableByteChannel ch = new StreamChannel(stdout);
-                converter.write(memory, ch);
+                converter.write(chosen.memory(), chosen.metadata(), ch);
                 stdout.flush();
             } else {
                 Path target = Path.of(output);
                 try (FreshOutputFile file = FreshOutputFile.create(target)) {
-                    converter.write(memory, file.channel());
+                    converter.write(chosen.memory(), chosen.metadata(), file.channel());
                 } catch (IOException | RuntimeException e) {
                     Files.deleteIfExists(target);
                     throw e;
@@ -157,19 +156,23 @@ final class ZgetdumpCommand implements Callable<Integer> {
         }
     }
 
-    /** The memory to write: as dumped, or the system --select chose from a dump that holds two. */
-    static MemorySource selectedMemory(OpenedDump opened, DumpInfo facts, Optional<SystemSelection> selection) {
+    /**
+     * The memory and metadata to write: as dumped, or the system --select chose from a dump that holds
+     * two (with the dump's times, CPU id and CPUs).
+     */
+    static SystemSelection.Selected selectedSystem(OpenedDump opened, DumpInfo facts,
+            Optional<SystemSelection> selection) {
         if (facts.kdump().isEmpty()) {
             if (selection.isPresent() && selection.get() != SystemSelection.ALL) {
                 throw new UsageException("--select " + selection.get().label() + ": the dump holds only one system (no "
                         + "kdump kernel's old-memory range at 0x10418/0x10420)");
             }
-            return opened.dump();
+            return new SystemSelection.Selected(opened.dump().memory(), opened.dump().metadata());
         }
         if (selection.isEmpty()) {
             throw new UsageException("the dump was taken while a kdump kernel ran (old memory " + facts.kdump().get()
                     + "): choose --select prod, kdump or all");
         }
-        return selection.get().apply(opened.dump(), facts.kdump().get());
+        return selection.get().apply(opened.dump().memory(), opened.dump().metadata(), facts.kdump().get());
     }
 }

@@ -11,6 +11,7 @@ import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.DeviceNumber;
+import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MachineConfig;
 import io.sadump.machine.MemorySource;
 import io.sadump.machine.StorageMemorySource;
@@ -31,14 +32,18 @@ final class DumpFiles {
 
     private DumpFiles() {}
 
-    static MemorySource system(long seed) {
+    /** A booted system's memory and what its dumper records beside it. */
+    record BootedSystem(MemorySource memory, DumpMetadata metadata) {}
+
+    static BootedSystem system(long seed) {
         AbsoluteStorage s = AbsoluteStorage.inMemory(SIZE);
         MachineConfig cfg = MachineConfig.of(SIZE, 2, Optional.of(new CrashkernelRange(8 * MIB, 4 * MIB)));
         FirstKernel.BootResult r = FirstKernel.boot(s, cfg, Workload.MIXED, seed, NODENAME, new DeviceNumber(0, 0, 0x100));
         for (CpuState c : r.cpus()) {
             c.storeStatus(s, false);
         }
-        return new StorageMemorySource(s, r.cpus(), Optional.of(r.vmcoreinfo().text()));
+        return new BootedSystem(new StorageMemorySource(s),
+                DumpMetadata.of(r.cpus(), Optional.of(r.vmcoreinfo().text())));
     }
 
     static S390DumpSettings settings() {
@@ -49,7 +54,8 @@ final class DumpFiles {
         Path f = dir.resolve(name);
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.READ)) {
-            new S390ExtDumpWriter(settings()).write(system(5), DumpBlockSink.of(ch, 1 << 16));
+            BootedSystem sys = system(5);
+            new S390ExtDumpWriter(settings()).write(sys.memory(), sys.metadata(), DumpBlockSink.of(ch, 1 << 16));
         }
         return f;
     }
@@ -57,7 +63,8 @@ final class DumpFiles {
     static Path classic(Path dir, String name) throws IOException {
         Path f = dir.resolve(name);
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            new ClassicS390DumpWriter(settings().withCompression(false)).writeFile(system(5), ch);
+            BootedSystem sys = system(5);
+            new ClassicS390DumpWriter(settings().withCompression(false)).writeFile(sys.memory(), sys.metadata(), ch);
         }
         return f;
     }
@@ -97,7 +104,9 @@ final class DumpFiles {
                     }
                 });
             }
-            new S390ExtDumpWriter(settings().withCompression(false)).writeMultiVolume(system(5), sinks, t.timestamp());
+            BootedSystem sys = system(5);
+            new S390ExtDumpWriter(settings().withCompression(false)).writeMultiVolume(sys.memory(), sys.metadata(),
+                    sinks, t.timestamp());
         } finally {
             for (io.sadump.device.ckd.EckdDasd d : open) {
                 d.close();

@@ -6,7 +6,9 @@ import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.FileRegion;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.VmcoreinfoLocator;
+import io.sadump.dump.TodClock;
 import io.sadump.machine.CpuState;
+import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
 import java.io.EOFException;
@@ -16,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Reads an s390x ELF core (a vmcore) as a memory source: {@code PT_LOAD} segments become chunks at
@@ -31,6 +35,9 @@ import java.util.Optional;
  */
 public final class ElfCoreReader {
     private ElfCoreReader() {}
+
+    /** The VMCOREINFO key of the crash time. */
+    static final String CRASHTIME = "CRASHTIME=";
 
     /** Largest note segment read (real ones are a few KiB per CPU). */
     static final long MAX_NOTES = 64L << 20;
@@ -145,34 +152,15 @@ public final class ElfCoreReader {
             fileBytes += available;
             memorySize = Math.max(memorySize, start + p.memsz());
         }
-        long systemSize = memorySize;
-        MemorySource view = new MemorySource() {
-            @Override
-            public List<MemoryChunk> chunks() {
-                return chunks;
-            }
-
-            @Override
-            public long memorySize() {
-                return systemSize;
-            }
-
-            @Override
-            public List<CpuState> cpus() {
-                return cpus;
-            }
-
-            @Override
-            public Optional<String> vmcoreinfo() {
-                return Optional.empty();
-            }
-        };
+        MemorySource memory = MemorySource.of(chunks, memorySize);
         if (vmcoreinfo.isEmpty()) {
-            vmcoreinfo = VmcoreinfoLocator.find(view);
+            vmcoreinfo = VmcoreinfoLocator.find(memory);
         }
+        DumpMetadata metadata = DumpMetadata.of(cpus, vmcoreinfo)
+                .withDumpTimes(crashTime(vmcoreinfo), OptionalLong.empty(), OptionalLong.empty());
         Optional<String> problem = problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
-        return new ReadBackDump(DumpFormat.ELF, chunks, memorySize, cpus, vmcoreinfo, problem, fileBytes,
-                Optional.empty(), Optional.empty(), List.of(source));
+        return new ReadBackDump(DumpFormat.ELF, memory, metadata, problem, fileBytes, Optional.empty(),
+                Optional.empty(), List.of(source));
     }
 
     private static void readNotes(DumpBlockSource source, ElfProgramHeader p, String name, List<ElfNote> notes,
@@ -208,6 +196,27 @@ public final class ElfCoreReader {
         byte[] sh = new byte[64];
         source.read(h.shoff(), sh, 0, sh.length);
         return ByteBuffer.wrap(sh).getInt(44) & 0xFFFF_FFFFL; // sh_info of Elf64_Shdr
+    }
+
+    /**
+     * The dump's start: the kernel's crash time, which it writes into the VMCOREINFO as {@code
+     * CRASHTIME=<seconds since 1970>} (an ELF core has no clock field of its own).
+     */
+    static OptionalLong crashTime(Optional<String> vmcoreinfo) {
+        if (vmcoreinfo.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        for (String line : vmcoreinfo.get().split("\n")) {
+            if (line.startsWith(CRASHTIME)) {
+                try {
+                    long seconds = Long.parseLong(line.substring(CRASHTIME.length()).trim());
+                    return OptionalLong.of(TodClock.fromInstant(Instant.ofEpochSecond(seconds)));
+                } catch (NumberFormatException | java.time.DateTimeException | ArithmeticException e) {
+                    return OptionalLong.empty();
+                }
+            }
+        }
+        return OptionalLong.empty();
     }
 
     private static String text(byte[] b) {

@@ -3,6 +3,7 @@ package io.sadump.dump.elf;
 import io.sadump.dump.DumpProgressListener;
 import io.sadump.dump.FileRegion;
 import io.sadump.machine.CpuState;
+import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;
@@ -146,32 +147,36 @@ public final class ElfCoreWriter {
         return parts;
     }
 
-    /** The notes of a source: PRPSINFO, each CPU with a non-zero prefix, VMCOREINFO. */
-    List<ElfNote> notes(MemorySource source) {
+    /** The notes of a dump: PRPSINFO, each CPU with a non-zero prefix, VMCOREINFO. */
+    List<ElfNote> notes(DumpMetadata metadata) {
         List<ElfNote> notes = new ArrayList<>();
         notes.add(S390CoreNotes.prpsinfo());
         int ordinal = 0;
-        for (CpuState c : source.cpus()) {
+        for (CpuState c : metadata.cpus()) {
             if (c.prefix() == 0) {
                 continue;
             }
             notes.addAll(S390CoreNotes.cpuNotes(c, ++ordinal, options.s390NoteName()));
         }
-        source.vmcoreinfo().ifPresent(v -> notes.add(S390CoreNotes.vmcoreinfo(v)));
+        metadata.vmcoreinfo().ifPresent(v -> notes.add(S390CoreNotes.vmcoreinfo(v)));
         return notes;
     }
 
-    static long alignUp(long v, long a) {
-        return (v + a - 1) / a * a;
+    /**
+     * Where everything of a core goes: the program headers (the PT_NOTE first), the notes, the memory
+     * of each PT_LOAD, and the file size. {@link #write} writes exactly this plan.
+     */
+    private record Layout(List<Load> loads, List<ElfNote> notes, List<ElfProgramHeader> programHeaders,
+            long notesOffset, int notesSize, long memoryTotal, long fileSize) {
     }
 
-    public Result write(MemorySource source, WritableByteChannel out) throws IOException {
-        List<Load> loads = loads(source.chunks());
+    private Layout plan(MemorySource memory, DumpMetadata metadata) {
+        List<Load> loads = loads(memory.chunks());
         if (loads.size() + 1 >= ElfHeader.PN_XNUM) {
             throw new IllegalArgumentException("the memory has " + loads.size()
                     + " separate ranges; an ELF core without section headers holds at most 65533");
         }
-        List<ElfNote> notes = notes(source);
+        List<ElfNote> notes = notes(metadata);
         int notesSize = notes.stream().mapToInt(ElfNote::size).sum();
         int phnum = 1 + loads.size();
         long notesOffset = ElfHeader.SIZE + (long) ElfProgramHeader.SIZE * phnum;
@@ -188,6 +193,29 @@ public final class ElfCoreWriter {
         }
         long fileSize = loads.isEmpty() ? notesOffset + notesSize
                 : phdrs.get(phdrs.size() - 1).offset() + phdrs.get(phdrs.size() - 1).filesz();
+        return new Layout(loads, notes, phdrs, notesOffset, notesSize, memoryTotal, fileSize);
+    }
+
+    /** The exact size of the file {@link #write} writes for this memory and metadata. */
+    public long plannedSize(MemorySource memory, DumpMetadata metadata) {
+        return plan(memory, metadata).fileSize();
+    }
+
+    static long alignUp(long v, long a) {
+        return (v + a - 1) / a * a;
+    }
+
+    /** Writes the core of {@code memory} with the CPUs and VMCOREINFO of {@code metadata}. */
+    public Result write(MemorySource memory, DumpMetadata metadata, WritableByteChannel out) throws IOException {
+        Layout plan = plan(memory, metadata);
+        List<Load> loads = plan.loads();
+        List<ElfNote> notes = plan.notes();
+        List<ElfProgramHeader> phdrs = plan.programHeaders();
+        long notesOffset = plan.notesOffset();
+        int notesSize = plan.notesSize();
+        long memoryTotal = plan.memoryTotal();
+        long fileSize = plan.fileSize();
+        int phnum = phdrs.size();
 
         ByteBuffer head = ByteBuffer.allocate((int) (notesOffset + notesSize));
         ElfHeader.s390xCore(phnum).write(head);
@@ -233,7 +261,7 @@ public final class ElfCoreWriter {
         }
         o.finish(fileSize);
         options.listener().progress(memoryTotal, memoryTotal, fileSize);
-        int cpus = (int) source.cpus().stream().filter(c -> c.prefix() != 0).count();
+        int cpus = (int) metadata.cpus().stream().filter(c -> c.prefix() != 0).count();
         return new Result(phdrs, notes, fileSize, cpus);
     }
 

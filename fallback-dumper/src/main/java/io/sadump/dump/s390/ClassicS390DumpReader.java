@@ -6,8 +6,6 @@ import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.FileRegion;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.TapeBlockSource;
-import io.sadump.dump.VmcoreinfoLocator;
-import io.sadump.machine.CpuState;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
 import java.io.EOFException;
@@ -143,10 +141,9 @@ public final class ClassicS390DumpReader {
     private static ReadBackDump result(DumpFormat format, S390DumpHeader h, List<MemoryChunk> chunks,
             Optional<S390EndMarker> em, String problem, long have, AutoCloseable resource) {
         long systemSize = Math.max(h.memSize(), h.memSizeReal());
-        MemorySource view = S390ExtDumpReader.view(chunks, systemSize);
-        List<CpuState> cpus = S390Cpus.fromPrefixes(view, h.prefixes(), have);
-        return new ReadBackDump(format, chunks, systemSize, cpus, VmcoreinfoLocator.find(view),
-                Optional.ofNullable(problem), have, Optional.of(h), em, List.of(resource));
+        MemorySource memory = MemorySource.of(chunks, systemSize);
+        return new ReadBackDump(format, memory, S390Metadata.of(h, em, memory, have), Optional.ofNullable(problem),
+                have, Optional.of(h), em, List.of(resource));
     }
 
     /** Memory read from 32 KiB tape blocks, one block cached. */

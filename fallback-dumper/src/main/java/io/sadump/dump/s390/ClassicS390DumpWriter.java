@@ -4,6 +4,7 @@ import io.sadump.dump.DumpProgressListener;
 import io.sadump.dump.FileRegion;
 import io.sadump.dump.MemoryFrames;
 import io.sadump.dump.TapeBlockSink;
+import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;
@@ -33,50 +34,55 @@ public final class ClassicS390DumpWriter {
     private static final int TAPE_BLOCKS_PER_PROGRESS = (int) (MemoryFrames.FRAME_SIZE / TAPE_BLOCK_SIZE);
 
     private final S390DumpSettings settings;
-    /** zgetdump's output: its header version, and the end marker's TOD (else the settings' clock). */
+    /** zgetdump's output: its header version, and no clock reading for the end marker. */
     private final boolean zgetdumpOutput;
-    private final long endTod;
 
     public ClassicS390DumpWriter(S390DumpSettings settings) {
-        this(settings, false, 0);
+        this(settings, false);
     }
 
-    private ClassicS390DumpWriter(S390DumpSettings settings, boolean zgetdumpOutput, long endTod) {
+    private ClassicS390DumpWriter(S390DumpSettings settings, boolean zgetdumpOutput) {
         this.settings = settings;
         this.zgetdumpOutput = zgetdumpOutput;
-        this.endTod = endTod;
     }
 
     /**
      * A writer of the file zgetdump writes with {@code -f s390} ({@code zdump/dfo_s390.c:
      * df_s390_dump_init}; reference s390-tools-dump.md §3): header version 5 (4 when the source has no
-     * CPU registers) and the end marker stamped with the source dump's end time, {@code endTod}
-     * (zgetdump takes the start time when the source does not know its end); the rest as the dumper's.
+     * CPU registers) and the end marker stamped with the source dump's end time (zgetdump takes the
+     * start time when the source does not know its end); the rest as the dumper's.
      */
-    public ClassicS390DumpWriter asZgetdumpOutput(long endTod) {
-        return new ClassicS390DumpWriter(settings, true, endTod);
+    public ClassicS390DumpWriter asZgetdumpOutput() {
+        return new ClassicS390DumpWriter(settings, true);
     }
 
-    private S390DumpHeader header(MemorySource source) {
-        S390DumpHeader h = S390ExtDumpWriter.baseHeader(settings, source, S390DumpHeader.MAGIC,
-                settings.todClock().getAsLong());
+    private S390DumpHeader header(MemorySource memory, DumpMetadata metadata) {
+        S390DumpHeader h = S390ExtDumpWriter.baseHeader(settings, memory, metadata, S390DumpHeader.MAGIC);
         if (zgetdumpOutput) {
-            h = h.withVersion(source.cpus().isEmpty() ? S390DumpHeader.VERSION_ZGETDUMP_NO_CPUS
+            h = h.withVersion(metadata.cpus().isEmpty() ? S390DumpHeader.VERSION_ZGETDUMP_NO_CPUS
                     : S390DumpHeader.VERSION_ZGETDUMP);
         }
         return h;
     }
 
-    private S390EndMarker endMarker(S390DumpHeader h) {
-        long tod = zgetdumpOutput ? endTod : settings.todClock().getAsLong();
-        return S390EndMarker.at(Long.compareUnsigned(tod, h.tod()) < 0 ? h.tod() : tod);
+    private S390EndMarker endMarker(DumpMetadata metadata, S390DumpHeader h) {
+        DumpMetadata known = zgetdumpOutput && metadata.endTod().isEmpty()
+                ? metadata.withDumpTimes(metadata.startTod(), java.util.OptionalLong.of(h.tod()), metadata.cpuId())
+                : metadata;
+        return S390ExtDumpWriter.endMarker(settings, known, h);
+    }
+
+    /** The exact size of the file {@link #writeFile} writes for {@code memory}. */
+    public long plannedFileSize(MemorySource memory) {
+        return S390DumpHeader.SIZE + settings.dumpedSize(memory.memorySize()) + S390EndMarker.SIZE;
     }
 
     /** Writes the dump to tape, tapemarks included. */
-    public S390DumpResult writeTape(MemorySource source, TapeBlockSink tape) throws IOException {
-        S390DumpHeader h = header(source);
+    public S390DumpResult writeTape(MemorySource memory, DumpMetadata metadata, TapeBlockSink tape)
+            throws IOException {
+        S390DumpHeader h = header(memory, metadata);
         long memSize = h.memSize();
-        MemoryFrames frames = new MemoryFrames(source, memSize);
+        MemoryFrames frames = new MemoryFrames(memory, memSize);
         DumpProgressListener listener = settings.listener();
         tape.writeTapemark();
         tape.writeBlock(h.toBytes(), 0, S390DumpHeader.SIZE);
@@ -96,7 +102,7 @@ public final class ClassicS390DumpWriter {
                 listener.progress(Math.min(addr + TAPE_BLOCK_SIZE, memSize), memSize, written);
             }
         }
-        S390EndMarker em = endMarker(h);
+        S390EndMarker em = endMarker(metadata, h);
         tape.writeBlock(em.toBytes(), 0, S390EndMarker.SIZE);
         blocks++;
         tape.writeTapemark();
@@ -106,10 +112,11 @@ public final class ClassicS390DumpWriter {
     }
 
     /** Writes the dump as a file: header, memory, end marker. */
-    public S390DumpResult writeFile(MemorySource source, WritableByteChannel out) throws IOException {
-        S390DumpHeader h = header(source);
+    public S390DumpResult writeFile(MemorySource memory, DumpMetadata metadata, WritableByteChannel out)
+            throws IOException {
+        S390DumpHeader h = header(memory, metadata);
         long memSize = h.memSize();
-        MemoryFrames frames = new MemoryFrames(source, memSize);
+        MemoryFrames frames = new MemoryFrames(memory, memSize);
         DumpProgressListener listener = settings.listener();
         SeekableByteChannel seekable = out instanceof SeekableByteChannel s ? s : null;
         FileChannel file = out instanceof FileChannel fc ? fc : null;
@@ -139,7 +146,7 @@ public final class ClassicS390DumpWriter {
         if (seekable != null) {
             seekable.position(base + S390DumpHeader.SIZE + memSize);
         }
-        S390EndMarker em = endMarker(h);
+        S390EndMarker em = endMarker(metadata, h);
         writeAll(out, em.toBytes(), S390EndMarker.SIZE);
         long fileSize = S390DumpHeader.SIZE + memSize + S390EndMarker.SIZE;
         return new S390DumpResult(h, em, List.of((fileSize + 4095) / 4096), memSize, 0, 0);

@@ -5,8 +5,6 @@ import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.MemoryFrames;
 import io.sadump.dump.ReadBackDump;
-import io.sadump.dump.VmcoreinfoLocator;
-import io.sadump.machine.CpuState;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
 import java.io.EOFException;
@@ -249,36 +247,10 @@ public final class S390ExtDumpReader {
                 chunks.add(MemoryChunk.zero(old, memSize - old));
             }
             long systemSize = Math.max(memSize, header.memSizeReal());
-            MemorySource view = view(chunks, systemSize);
-            List<CpuState> cpus = S390Cpus.fromPrefixes(view, header.prefixes(), memSize);
-            Optional<String> vmcoreinfo = VmcoreinfoLocator.find(view);
-            return new ReadBackDump(format, chunks, systemSize, cpus, vmcoreinfo, Optional.ofNullable(problem),
-                    dumpFileBytes, Optional.of(header), Optional.ofNullable(endMarker), resources);
+            MemorySource memory = MemorySource.of(chunks, systemSize);
+            Optional<S390EndMarker> em = Optional.ofNullable(endMarker);
+            return new ReadBackDump(format, memory, S390Metadata.of(header, em, memory, memSize),
+                    Optional.ofNullable(problem), dumpFileBytes, Optional.of(header), em, resources);
         }
-    }
-
-    /** A bare memory source over chunks, for reading CPUs and VMCOREINFO before the result exists. */
-    static MemorySource view(List<MemoryChunk> chunks, long memorySize) {
-        return new MemorySource() {
-            @Override
-            public List<MemoryChunk> chunks() {
-                return chunks;
-            }
-
-            @Override
-            public long memorySize() {
-                return memorySize;
-            }
-
-            @Override
-            public List<CpuState> cpus() {
-                return List.of();
-            }
-
-            @Override
-            public Optional<String> vmcoreinfo() {
-                return Optional.empty();
-            }
-        };
     }
 }

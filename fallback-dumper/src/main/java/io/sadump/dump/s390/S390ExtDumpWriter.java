@@ -6,6 +6,7 @@ import io.sadump.dump.DumpProgressListener;
 import io.sadump.dump.DumpVolumes;
 import io.sadump.dump.MemoryFrames;
 import io.sadump.machine.CpuState;
+import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -45,8 +46,8 @@ public final class S390ExtDumpWriter {
     }
 
     /** Writes a single-volume dump ({@code XECKD64}); compressed when the settings say so. */
-    public S390DumpResult write(MemorySource source, DumpBlockSink volume) throws IOException {
-        Job job = new Job(source, false, 0);
+    public S390DumpResult write(MemorySource memory, DumpMetadata metadata, DumpBlockSink volume) throws IOException {
+        Job job = new Job(memory, metadata, false, 0);
         return settings.compress() ? job.writeCompressed(volume) : job.writePlainSingle(volume);
     }
 
@@ -54,21 +55,21 @@ public final class S390ExtDumpWriter {
      * Writes a multi-volume dump ({@code XMULT64}, never compressed) over {@code volumes} in table
      * order. {@code ziplTime} is the timestamp of the multi-volume table zipl wrote.
      */
-    public S390DumpResult writeMultiVolume(MemorySource source, List<? extends DumpBlockSink> volumes, long ziplTime)
-            throws IOException {
-        return writeMultiVolume(source, DumpVolumes.of(volumes), ziplTime);
+    public S390DumpResult writeMultiVolume(MemorySource memory, DumpMetadata metadata,
+            List<? extends DumpBlockSink> volumes, long ziplTime) throws IOException {
+        return writeMultiVolume(memory, metadata, DumpVolumes.of(volumes), ziplTime);
     }
 
     /**
      * Writes a multi-volume dump, opening each volume only when the dump reaches it, so that the
      * dumper's per-volume checks run right before the volume is written.
      */
-    public S390DumpResult writeMultiVolume(MemorySource source, DumpVolumes volumes, long ziplTime)
-            throws IOException {
+    public S390DumpResult writeMultiVolume(MemorySource memory, DumpMetadata metadata, DumpVolumes volumes,
+            long ziplTime) throws IOException {
         if (volumes.count() < 1 || volumes.count() > MAX_VOLUMES) {
             throw new IllegalArgumentException("a multi-volume dump needs 1 to 32 volumes, not " + volumes.count());
         }
-        return new Job(source, true, ziplTime).writeMultiVolume(volumes);
+        return new Job(memory, metadata, true, ziplTime).writeMultiVolume(volumes);
     }
 
     /** Up to 32 volumes per multi-volume dump (reference s390-tools-dump.md §1.5). */
@@ -85,16 +86,31 @@ public final class S390ExtDumpWriter {
         return list.stream().mapToLong(Long::longValue).toArray();
     }
 
-    /** The header every s390 writer starts from. */
-    static S390DumpHeader baseHeader(S390DumpSettings settings, MemorySource source, long magic, long tod) {
-        long memSize = settings.dumpedSize(source.memorySize());
+    /**
+     * The header every s390 writer starts from. A dump being converted keeps its own start TOD and CPU
+     * id (its metadata has them); a live system has neither, and the dumper reads its clock and takes
+     * its own CPU id from the settings.
+     */
+    static S390DumpHeader baseHeader(S390DumpSettings settings, MemorySource memory, DumpMetadata metadata,
+            long magic) {
+        long memSize = settings.dumpedSize(memory.memorySize());
         if (memSize <= 0 || (memSize & (S390DumpHeader.PAGE_SIZE - 1)) != 0) {
             throw new IllegalArgumentException(String.format(
                     "the memory to dump (0x%X bytes) must be a positive multiple of 4096", memSize));
         }
-        long[] prefixes = recordedPrefixes(source.cpus());
-        return S390DumpHeader.forDumper(magic, memSize, source.memorySize(), tod, settings.cpuId(), prefixes,
-                Math.min(source.cpus().size(), 0xFFFF));
+        long tod = metadata.startTod().orElseGet(settings.todClock());
+        long[] prefixes = recordedPrefixes(metadata.cpus());
+        return S390DumpHeader.forDumper(magic, memSize, memory.memorySize(), tod,
+                metadata.cpuId().orElse(settings.cpuId()), prefixes, Math.min(metadata.cpus().size(), 0xFFFF));
+    }
+
+    /**
+     * The end marker: the dump's own end TOD when it is being converted, else the clock now (never
+     * before the start).
+     */
+    static S390EndMarker endMarker(S390DumpSettings settings, DumpMetadata metadata, S390DumpHeader h) {
+        long tod = metadata.endTod().orElseGet(settings.todClock());
+        return S390EndMarker.at(Long.compareUnsigned(tod, h.tod()) < 0 ? h.tod() : tod);
     }
 
     /** A segment found by {@link Job#findSegment}: frames [firstFrame, endFrame), next data frame. */
@@ -107,6 +123,7 @@ public final class S390ExtDumpWriter {
         final long memSize;
         final DumpProgressListener listener;
         final S390DumpHeader base;
+        final DumpMetadata metadata;
         final byte[] buffer = new byte[(int) MIB];
         long dumpFileBytes;
         long compressedEntries;
@@ -114,16 +131,17 @@ public final class S390ExtDumpWriter {
         long addressDone;
         S390EndMarker lastEndMarker;
 
-        Job(MemorySource source, boolean multiVolume, long ziplTime) {
-            S390DumpHeader h = baseHeader(settings, source, S390DumpHeader.MAGIC_EXT, settings.todClock().getAsLong());
+        Job(MemorySource memory, DumpMetadata metadata, boolean multiVolume, long ziplTime) {
+            S390DumpHeader h = baseHeader(settings, memory, metadata, S390DumpHeader.MAGIC_EXT);
             if (multiVolume) {
                 h = h.withMultiVolume(ziplTime);
             } else if (settings.compress()) {
                 h = h.withZlib();
             }
             this.base = h;
+            this.metadata = metadata;
             this.memSize = h.memSize();
-            this.frames = new MemoryFrames(source, memSize);
+            this.frames = new MemoryFrames(memory, memSize);
             this.listener = settings.listener();
         }
 
@@ -180,20 +198,12 @@ public final class S390ExtDumpWriter {
         }
 
         long writeEndMarker(DumpBlockSink sink, long block, int volume) throws IOException {
-            S390EndMarker em = endMarker();
+            S390EndMarker em = S390ExtDumpWriter.endMarker(settings, metadata, base);
             byte[] page = new byte[BLOCK];
             System.arraycopy(em.toBytes(), 0, page, 0, S390EndMarker.SIZE);
             put(sink, block, page, 1, volume);
             lastEndMarker = em;
             return block + 1;
-        }
-
-        S390EndMarker endMarker() {
-            long tod = settings.todClock().getAsLong();
-            if (Long.compareUnsigned(tod, base.tod()) < 0) {
-                tod = base.tod();
-            }
-            return S390EndMarker.at(tod);
         }
 
         S390DumpResult finish(List<Long> blocksPerVolume, List<DumpBlockSink> sinks) throws IOException {

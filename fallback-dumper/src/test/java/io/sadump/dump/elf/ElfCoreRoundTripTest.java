@@ -3,6 +3,7 @@ package io.sadump.dump.elf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sadump.machine.DumpMetadata;
 import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.IncompleteDumpException;
@@ -35,9 +36,10 @@ class ElfCoreRoundTripTest {
     @TempDir
     Path dir;
 
-    static Path write(Path file, StorageMemorySource src, ElfCoreWriter.Options o) throws IOException {
+    static Path write(Path file, StorageMemorySource src, DumpMetadata srcMeta, ElfCoreWriter.Options o)
+            throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            new ElfCoreWriter(o).write(src, ch);
+            new ElfCoreWriter(o).write(src, srcMeta, ch);
         }
         return file;
     }
@@ -48,17 +50,20 @@ class ElfCoreRoundTripTest {
         long size = 32 * MIB;
         AbsoluteStorage storage = TestMemory.storage(w, size, 70 + w.ordinal());
         List<CpuState> cpus = TestMemory.cpus(storage, 3, 70);
-        StorageMemorySource src = new StorageMemorySource(storage, cpus, Optional.of(VMCOREINFO));
-        Path file = write(dir.resolve("vmcore"), src, ElfCoreWriter.Options.defaults());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.of(cpus, Optional.of(VMCOREINFO));
+        Path file = write(dir.resolve("vmcore"), src, srcMeta, ElfCoreWriter.Options.defaults());
+        assertThat(Files.size(file)).as("the planned size of workload %s", w)
+                .isEqualTo(new ElfCoreWriter(ElfCoreWriter.Options.defaults()).plannedSize(src, srcMeta));
         try (ReadBackDump d = ElfCoreReader.open(DumpBlockSource.of(FileChannel.open(file)), file.toString())) {
-            assertThat(TestMemory.digests(d, size)).isEqualTo(TestMemory.digests(storage, size));
-            assertThat(d.cpus()).isEqualTo(cpus);
-            assertThat(d.vmcoreinfo()).contains(VMCOREINFO);
-            assertThat(d.memorySize()).isEqualTo(size);
+            assertThat(TestMemory.digests(d.memory(), size)).isEqualTo(TestMemory.digests(storage, size));
+            assertThat(d.metadata().cpus()).isEqualTo(cpus);
+            assertThat(d.metadata().vmcoreinfo()).contains(VMCOREINFO);
+            assertThat(d.memory().memorySize()).isEqualTo(size);
         }
         // the same bytes as a stream
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        new ElfCoreWriter(ElfCoreWriter.Options.defaults()).write(src, Channels.newChannel(bytes));
+        new ElfCoreWriter(ElfCoreWriter.Options.defaults()).write(src, srcMeta, Channels.newChannel(bytes));
         assertThat(TestMemory.sha(bytes.toByteArray())).isEqualTo(TestMemory.sha(Files.readAllBytes(file)));
     }
 
@@ -66,12 +71,13 @@ class ElfCoreRoundTripTest {
     void layoutIsTheVmcoreLayout() throws IOException {
         AbsoluteStorage storage = TestMemory.storage(Workload.MIXED, 64 * MIB, 72);
         List<CpuState> cpus = TestMemory.cpus(storage, 2, 72);
-        StorageMemorySource src = new StorageMemorySource(storage, cpus, Optional.of(VMCOREINFO));
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.of(cpus, Optional.of(VMCOREINFO));
         ElfCoreWriter.Options o = ElfCoreWriter.Options.defaults().excluding(16 * MIB, 16 * MIB);
         Path file = dir.resolve("vmcore");
         ElfCoreWriter.Result r;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            r = new ElfCoreWriter(o).write(src, ch);
+            r = new ElfCoreWriter(o).write(src, srcMeta, ch);
         }
         byte[] head = new byte[4096];
         try (FileChannel ch = FileChannel.open(file)) {
@@ -93,7 +99,8 @@ class ElfCoreRoundTripTest {
             assertThat(l.offset() % 4096).isZero();
             assertThat(l.offset()).isNotEqualTo(l.paddr());
         }
-        assertThat(Files.size(file)).isEqualTo(r.fileSize()).isEqualTo(4096 + 48 * MIB);
+        assertThat(Files.size(file)).isEqualTo(r.fileSize()).isEqualTo(4096 + 48 * MIB)
+                .isEqualTo(new ElfCoreWriter(o).plannedSize(src, srcMeta));
         // notes: PRPSINFO, 7 per CPU, VMCOREINFO
         assertThat(r.notes()).hasSize(1 + 2 * 7 + 1);
         assertThat(r.notes().get(1).descSize()).isEqualTo(336);
@@ -102,11 +109,11 @@ class ElfCoreRoundTripTest {
         assertThat(r.notes().get(5).descSize()).isEqualTo(4);
         assertThat(r.notes().get(3).name()).isEqualTo("LINUX");
         try (ReadBackDump d = ElfCoreReader.open(DumpBlockSource.of(FileChannel.open(file)), "vmcore")) {
-            assertThat(TestMemory.digests(d, 16 * MIB)).isEqualTo(TestMemory.digests(storage, 16 * MIB));
-            assertThatThrownBy(() -> d.read(16 * MIB, new byte[8], 0, 8)).isInstanceOf(MemoryAbsentException.class);
+            assertThat(TestMemory.digests(d.memory(), 16 * MIB)).isEqualTo(TestMemory.digests(storage, 16 * MIB));
+            assertThatThrownBy(() -> d.memory().read(16 * MIB, new byte[8], 0, 8)).isInstanceOf(MemoryAbsentException.class);
             byte[] a = new byte[(int) MIB];
             byte[] b = new byte[(int) MIB];
-            d.read(40 * MIB, a, 0, a.length);
+            d.memory().read(40 * MIB, a, 0, a.length);
             storage.read(40 * MIB, b, 0, b.length);
             assertThat(a).isEqualTo(b);
         }
@@ -117,8 +124,9 @@ class ElfCoreRoundTripTest {
         AbsoluteStorage storage = AbsoluteStorage.inMemory(256 * MIB);
         storage.putU64(0x1000, 42);
         storage.putU64(255 * MIB, 43);
-        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
-        Path file = write(dir.resolve("sparse"), src, ElfCoreWriter.Options.defaults());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.none();
+        Path file = write(dir.resolve("sparse"), src, srcMeta, ElfCoreWriter.Options.defaults());
         assertThat(Files.size(file)).isEqualTo(4096 + 256 * MIB);
         // allocated blocks (stat %b, 512-byte units): the zero MiBs were seeked over, not written
         io.sadump.fixtures.InteropTools.Result st = io.sadump.fixtures.InteropTools.run(
@@ -126,7 +134,7 @@ class ElfCoreRoundTripTest {
         assertThat(st.exitCode()).isZero();
         assertThat(Long.parseLong(st.output().strip()) * 512).isLessThan(8 * MIB);
         try (ReadBackDump d = ElfCoreReader.open(DumpBlockSource.of(FileChannel.open(file)), "sparse")) {
-            assertThat(TestMemory.digests(d, 256 * MIB)).isEqualTo(TestMemory.digests(storage, 256 * MIB));
+            assertThat(TestMemory.digests(d.memory(), 256 * MIB)).isEqualTo(TestMemory.digests(storage, 256 * MIB));
         }
     }
 
@@ -135,25 +143,27 @@ class ElfCoreRoundTripTest {
         AbsoluteStorage storage = TestMemory.storage(Workload.ZERO, 4 * MIB, 73);
         List<CpuState> cpus = new java.util.ArrayList<>(TestMemory.cpus(storage, 2, 73));
         cpus.add(0, CpuState.reset(5)); // prefix 0: no notes
-        StorageMemorySource src = new StorageMemorySource(storage, cpus, Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.of(cpus, Optional.empty());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ElfCoreWriter.Result r = new ElfCoreWriter(ElfCoreWriter.Options.defaults().withS390NoteName("CORE"))
-                .write(src, Channels.newChannel(bytes));
+                .write(src, srcMeta, Channels.newChannel(bytes));
         assertThat(r.cpuCount()).isEqualTo(2);
         assertThat(r.notes()).hasSize(1 + 2 * 7);
         assertThat(r.notes()).allMatch(n -> n.name().equals("CORE"));
         try (ReadBackDump d = ElfCoreReader.open(DumpBlockSource.ofBytes(bytes.toByteArray()), "core")) {
-            assertThat(d.cpus()).isEqualTo(cpus.subList(1, 3));
-            assertThat(d.vmcoreinfo()).isEmpty();
+            assertThat(d.metadata().cpus()).isEqualTo(cpus.subList(1, 3));
+            assertThat(d.metadata().vmcoreinfo()).isEmpty();
         }
     }
 
     @Test
     void truncatedCoreIsIncomplete() throws IOException {
         AbsoluteStorage storage = TestMemory.storage(Workload.RANDOM, 8 * MIB, 74);
-        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.none();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        new ElfCoreWriter(ElfCoreWriter.Options.defaults()).write(src, Channels.newChannel(bytes));
+        new ElfCoreWriter(ElfCoreWriter.Options.defaults()).write(src, srcMeta, Channels.newChannel(bytes));
         byte[] b = bytes.toByteArray();
         assertThat(ElfCoreReader.inspect(DumpBlockSource.ofBytes(b), "c").complete()).isTrue();
         for (int cut : new int[] {b.length - 1, b.length - 4096, 4096 + 1, 5000}) {

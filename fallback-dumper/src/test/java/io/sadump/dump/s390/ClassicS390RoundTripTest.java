@@ -3,6 +3,7 @@ package io.sadump.dump.s390;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sadump.machine.DumpMetadata;
 import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.DumpDeviceFullException;
 import io.sadump.dump.DumpFormat;
@@ -47,23 +48,24 @@ class ClassicS390RoundTripTest {
         long size = 32 * MIB;
         AbsoluteStorage storage = TestMemory.storage(w, size, 31 + w.ordinal());
         List<CpuState> cpus = TestMemory.cpus(storage, 2, 31);
-        StorageMemorySource src = new StorageMemorySource(storage, cpus, Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.of(cpus, Optional.empty());
         Path file = dir.resolve("dump.s390");
         S390DumpResult r;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            r = new ClassicS390DumpWriter(settings()).writeFile(src, ch);
+            r = new ClassicS390DumpWriter(settings()).writeFile(src, srcMeta, ch);
         }
         assertThat(Files.size(file)).isEqualTo(4096 + size + 16);
         assertThat(r.header().magic()).isEqualTo(S390DumpHeader.MAGIC);
         try (ReadBackDump dump = ClassicS390DumpReader.open(DumpBlockSource.of(FileChannel.open(file)), file.toString())) {
             assertThat(dump.format()).isEqualTo(DumpFormat.S390);
-            assertThat(TestMemory.digests(dump, size)).isEqualTo(TestMemory.digests(storage, size));
-            assertThat(dump.cpus()).isEqualTo(cpus);
+            assertThat(TestMemory.digests(dump.memory(), size)).isEqualTo(TestMemory.digests(storage, size));
+            assertThat(dump.metadata().cpus()).isEqualTo(cpus);
             assertThat(dump.s390EndMarker()).contains(r.endMarker());
         }
         // the same bytes through a plain stream (zeros written instead of seeks)
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        new ClassicS390DumpWriter(settings()).writeFile(src, Channels.newChannel(bytes));
+        new ClassicS390DumpWriter(settings()).writeFile(src, srcMeta, Channels.newChannel(bytes));
         assertThat(TestMemory.sha(bytes.toByteArray())).isEqualTo(TestMemory.sha(Files.readAllBytes(file)));
     }
 
@@ -73,10 +75,11 @@ class ClassicS390RoundTripTest {
         long size = 16 * MIB;
         AbsoluteStorage storage = TestMemory.storage(w, size, 51 + w.ordinal());
         List<CpuState> cpus = TestMemory.cpus(storage, 4, 51);
-        StorageMemorySource src = new StorageMemorySource(storage, cpus, Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.of(cpus, Optional.empty());
         MemoryTape tape = new MemoryTape(1L << 40);
         tape.writeBlock(new byte[24], 0, 24); // file 1: the dump tool record
-        S390DumpResult r = new ClassicS390DumpWriter(settings()).writeTape(src, tape);
+        S390DumpResult r = new ClassicS390DumpWriter(settings()).writeTape(src, srcMeta, tape);
         List<byte[]> rec = tape.records();
         int memBlocks = (int) (size / 0x8000);
         assertThat(rec).hasSize(1 + 1 + 1 + memBlocks + 1 + 1);
@@ -88,8 +91,8 @@ class ClassicS390RoundTripTest {
         assertThat(r.blocksPerVolume()).containsExactly((long) memBlocks + 2);
         try (ReadBackDump dump = ClassicS390DumpReader.openTape(tape.file(1), "tape")) {
             assertThat(dump.format()).isEqualTo(DumpFormat.S390_TAPE);
-            assertThat(TestMemory.digests(dump, size)).isEqualTo(TestMemory.digests(storage, size));
-            assertThat(dump.cpus()).isEqualTo(cpus);
+            assertThat(TestMemory.digests(dump.memory(), size)).isEqualTo(TestMemory.digests(storage, size));
+            assertThat(dump.metadata().cpus()).isEqualTo(cpus);
         }
     }
 
@@ -97,17 +100,18 @@ class ClassicS390RoundTripTest {
     void endOfTapeLeavesADumpWithoutEndMarker() throws IOException {
         long size = 8 * MIB;
         AbsoluteStorage storage = TestMemory.storage(Workload.MIXED, size, 61);
-        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.none();
         MemoryTape tape = new MemoryTape(4096 + 5 * MIB);
-        assertThatThrownBy(() -> new ClassicS390DumpWriter(settings()).writeTape(src, tape))
+        assertThatThrownBy(() -> new ClassicS390DumpWriter(settings()).writeTape(src, srcMeta, tape))
                 .isInstanceOf(DumpDeviceFullException.class);
         ReadBackDump dump = ClassicS390DumpReader.inspectTape(tape.file(1), "tape");
         assertThat(dump.complete()).isFalse();
         assertThat(dump.problem().orElseThrow()).contains("no end marker");
         // what is there is right
-        long have = dump.chunks().get(0).size();
+        long have = dump.memory().chunks().get(0).size();
         assertThat(have).isEqualTo(5 * MIB - 0x8000);
-        assertThat(TestMemory.digests(dump, 4 * MIB)).isEqualTo(TestMemory.digests(storage, 4 * MIB));
+        assertThat(TestMemory.digests(dump.memory(), 4 * MIB)).isEqualTo(TestMemory.digests(storage, 4 * MIB));
         assertThatThrownBy(() -> ClassicS390DumpReader.openTape(tape.file(1), "tape"))
                 .isInstanceOf(IncompleteDumpException.class);
     }
@@ -116,9 +120,10 @@ class ClassicS390RoundTripTest {
     void truncatedOrDamagedFileIsIncomplete() throws IOException {
         long size = 8 * MIB;
         AbsoluteStorage storage = TestMemory.storage(Workload.RANDOM, size, 62);
-        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.none();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new ClassicS390DumpWriter(settings()).writeFile(src, Channels.newChannel(out));
+        new ClassicS390DumpWriter(settings()).writeFile(src, srcMeta, Channels.newChannel(out));
         byte[] b = out.toByteArray();
         assertThat(ClassicS390DumpReader.inspect(DumpBlockSource.ofBytes(b), "f").complete()).isTrue();
         for (int cut : new int[] {4096, 4096 + 1, (int) MIB, b.length - 16, b.length - 1}) {
@@ -138,7 +143,7 @@ class ClassicS390RoundTripTest {
     void headerChecksAreZgetdumps() throws IOException {
         AbsoluteStorage storage = TestMemory.storage(Workload.ZERO, 2 * MIB, 1);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new ClassicS390DumpWriter(settings()).writeFile(new StorageMemorySource(storage, List.of(), Optional.empty()),
+        new ClassicS390DumpWriter(settings()).writeFile(new StorageMemorySource(storage), DumpMetadata.none(),
                 Channels.newChannel(out));
         byte[] good = out.toByteArray();
         assertThatThrownBy(() -> ClassicS390DumpReader.inspect(DumpBlockSource.ofBytes(new byte[100]), "tiny"))
@@ -173,13 +178,14 @@ class ClassicS390RoundTripTest {
     void sizeLimitOnTape() throws IOException {
         long size = 8 * MIB;
         AbsoluteStorage storage = TestMemory.storage(Workload.RANDOM, size, 63);
-        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.none();
         MemoryTape tape = new MemoryTape(1L << 40);
-        S390DumpResult r = new ClassicS390DumpWriter(settings().withMemoryLimit(3 * MIB)).writeTape(src, tape);
+        S390DumpResult r = new ClassicS390DumpWriter(settings().withMemoryLimit(3 * MIB)).writeTape(src, srcMeta, tape);
         assertThat(r.header().memSize()).isEqualTo(3 * MIB);
         assertThat(r.header().memSizeReal()).isEqualTo(size);
         try (ReadBackDump dump = ClassicS390DumpReader.openTape(tape.file(1), "t")) {
-            assertThat(TestMemory.digests(dump, 3 * MIB)).isEqualTo(TestMemory.digests(storage, 3 * MIB));
+            assertThat(TestMemory.digests(dump.memory(), 3 * MIB)).isEqualTo(TestMemory.digests(storage, 3 * MIB));
         }
     }
 }

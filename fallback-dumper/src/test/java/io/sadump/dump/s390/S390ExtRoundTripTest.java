@@ -3,6 +3,7 @@ package io.sadump.dump.s390;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sadump.machine.DumpMetadata;
 import io.sadump.dump.DumpDeviceFullException;
 import io.sadump.dump.DumpProgressListener;
 import io.sadump.dump.IncompleteDumpException;
@@ -49,22 +50,23 @@ class S390ExtRoundTripTest {
         long size = 48 * MIB;
         AbsoluteStorage storage = TestMemory.storage(w, size, seed);
         List<CpuState> cpus = TestMemory.cpus(storage, 3, seed);
-        StorageMemorySource src = new StorageMemorySource(storage, cpus, Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.of(cpus, Optional.empty());
         MemoryVolume vol = new MemoryVolume(100_000);
 
-        S390DumpResult result = new S390ExtDumpWriter(settings(compress)).write(src, vol);
+        S390DumpResult result = new S390ExtDumpWriter(settings(compress)).write(src, srcMeta, vol);
 
         assertThat(result.header().memSize()).isEqualTo(size);
         assertThat(result.header().isCompressed()).isEqualTo(compress);
         assertThat(result.header().prefixes()).containsExactly(0x20000, 0x22000, 0x24000);
         try (ReadBackDump dump = S390ExtDumpReader.open(vol.source(), "vol0")) {
             assertThat(dump.complete()).isTrue();
-            assertThat(TestMemory.digests(dump, size)).as("seed %d", seed).isEqualTo(TestMemory.digests(storage, size));
-            assertThat(dump.cpus()).isEqualTo(cpus);
+            assertThat(TestMemory.digests(dump.memory(), size)).as("seed %d", seed).isEqualTo(TestMemory.digests(storage, size));
+            assertThat(dump.metadata().cpus()).isEqualTo(cpus);
             assertThat(dump.s390Header()).contains(result.header());
             assertThat(dump.s390EndMarker()).contains(result.endMarker());
             long zeroFrames = (size / MIB) - storage.writtenFrames().writtenCount();
-            long zeroInDump = dump.chunks().stream().filter(c -> c.kind() == MemoryChunk.Kind.ZERO)
+            long zeroInDump = dump.memory().chunks().stream().filter(c -> c.kind() == MemoryChunk.Kind.ZERO)
                     .mapToLong(MemoryChunk::size).sum();
             // every never-written frame beyond the first MiB is skipped (the first MiB is always written when compressed)
             assertThat(zeroInDump).isGreaterThanOrEqualTo((zeroFrames - 1) * MIB);
@@ -82,11 +84,12 @@ class S390ExtRoundTripTest {
     void sameInputGivesByteIdenticalOutputWhateverTheThreads() throws IOException {
         AbsoluteStorage storage = TestMemory.storage(Workload.MIXED, 64 * MIB, 99);
         List<CpuState> cpus = TestMemory.cpus(storage, 2, 99);
-        StorageMemorySource src = new StorageMemorySource(storage, cpus, Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.of(cpus, Optional.empty());
         byte[] first = null;
         for (int threads : new int[] {1, 2, 4, 2}) {
             MemoryVolume vol = new MemoryVolume(100_000);
-            new S390ExtDumpWriter(settings(true).withThreads(threads)).write(src, vol);
+            new S390ExtDumpWriter(settings(true).withThreads(threads)).write(src, srcMeta, vol);
             if (first == null) {
                 first = vol.bytes();
             } else {
@@ -102,9 +105,10 @@ class S390ExtRoundTripTest {
         storage.putU64(0x100, 0x1111);
         storage.putU64(MIB + 8, 0x2222);
         storage.putU64(5 * MIB + 16, 0x3333);
-        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.none();
         MemoryVolume vol = new MemoryVolume(10_000);
-        S390DumpResult r = new S390ExtDumpWriter(settings(false)).write(src, vol);
+        S390DumpResult r = new S390ExtDumpWriter(settings(false)).write(src, srcMeta, vol);
         byte[] b = vol.bytes();
         assertThat(b.length).isEqualTo(4096 + 4096 + 2 * (int) MIB + 4096 + (int) MIB + 4096);
         java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b);
@@ -128,9 +132,10 @@ class S390ExtRoundTripTest {
         new java.util.SplittableRandom(7).nextBytes(random);
         storage.write(2 * MIB, random); // incompressible: stored
         storage.write(3 * MIB, new byte[(int) MIB]); // written zeros: compressed
-        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.none();
         MemoryVolume vol = new MemoryVolume(10_000);
-        S390DumpResult r = new S390ExtDumpWriter(settings(true)).write(src, vol);
+        S390DumpResult r = new S390ExtDumpWriter(settings(true)).write(src, srcMeta, vol);
         java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(vol.bytes());
         S390DumpHeader h = S390DumpHeader.read(bb);
         assertThat(h.version()).isEqualTo(2);
@@ -155,7 +160,7 @@ class S390ExtRoundTripTest {
         int entry1 = 4096 + 4096 + (int) MIB + 4096 + 256 * 4096;
         assertThat(b[entry1] & 0xFF).isEqualTo(0x78);
         try (ReadBackDump dump = S390ExtDumpReader.open(vol.source(), "v")) {
-            assertThat(TestMemory.digests(dump, 8 * MIB)).isEqualTo(TestMemory.digests(storage, 8 * MIB));
+            assertThat(TestMemory.digests(dump.memory(), 8 * MIB)).isEqualTo(TestMemory.digests(storage, 8 * MIB));
         }
     }
 
@@ -163,18 +168,19 @@ class S390ExtRoundTripTest {
     void sizeLimitDumpsOnlyTheLimitAndSaysBothSizes() throws IOException {
         long size = 32 * MIB;
         AbsoluteStorage storage = TestMemory.storage(Workload.RANDOM, size, 5);
-        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.none();
         for (boolean compress : new boolean[] {false, true}) {
             MemoryVolume vol = new MemoryVolume(100_000);
-            S390DumpResult r = new S390ExtDumpWriter(settings(compress).withMemoryLimit(20 * MIB)).write(src, vol);
+            S390DumpResult r = new S390ExtDumpWriter(settings(compress).withMemoryLimit(20 * MIB)).write(src, srcMeta, vol);
             assertThat(r.header().memSize()).isEqualTo(20 * MIB);
             assertThat(r.header().memSizeReal()).isEqualTo(size);
             assertThat(r.header().numPages()).isEqualTo((int) (20 * MIB / 4096));
             try (ReadBackDump dump = S390ExtDumpReader.open(vol.source(), "v")) {
-                assertThat(dump.memorySize()).isEqualTo(size);
-                assertThat(TestMemory.digests(dump, 20 * MIB)).isEqualTo(TestMemory.digests(storage, 20 * MIB));
-                assertThat(dump.chunks().get(dump.chunks().size() - 1).end()).isEqualTo(20 * MIB);
-                assertThatThrownBy(() -> dump.read(20 * MIB, new byte[1], 0, 1))
+                assertThat(dump.memory().memorySize()).isEqualTo(size);
+                assertThat(TestMemory.digests(dump.memory(), 20 * MIB)).isEqualTo(TestMemory.digests(storage, 20 * MIB));
+                assertThat(dump.memory().chunks().get(dump.memory().chunks().size() - 1).end()).isEqualTo(20 * MIB);
+                assertThatThrownBy(() -> dump.memory().read(20 * MIB, new byte[1], 0, 1))
                         .isInstanceOf(io.sadump.machine.MemoryAbsentException.class);
             }
         }
@@ -183,24 +189,26 @@ class S390ExtRoundTripTest {
     @Test
     void allZeroMemoryGivesOneEmptyStopSegment() throws IOException {
         AbsoluteStorage storage = AbsoluteStorage.inMemory(16 * MIB);
-        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.none();
         MemoryVolume vol = new MemoryVolume(100);
-        new S390ExtDumpWriter(settings(false)).write(src, vol);
+        new S390ExtDumpWriter(settings(false)).write(src, srcMeta, vol);
         assertThat(vol.bytesWritten()).isEqualTo(3 * 4096);
         try (ReadBackDump dump = S390ExtDumpReader.open(vol.source(), "v")) {
-            assertThat(dump.chunks()).hasSize(1);
-            assertThat(dump.chunks().get(0).kind()).isEqualTo(MemoryChunk.Kind.ZERO);
-            assertThat(dump.chunks().get(0).size()).isEqualTo(16 * MIB);
+            assertThat(dump.memory().chunks()).hasSize(1);
+            assertThat(dump.memory().chunks().get(0).kind()).isEqualTo(MemoryChunk.Kind.ZERO);
+            assertThat(dump.memory().chunks().get(0).size()).isEqualTo(16 * MIB);
         }
     }
 
     @Test
     void fullDeviceThrowsAndLeavesAnIncompleteDump() throws IOException {
         AbsoluteStorage storage = TestMemory.storage(Workload.RANDOM, 16 * MIB, 11);
-        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.none();
         for (boolean compress : new boolean[] {false, true}) {
             MemoryVolume vol = new MemoryVolume(8 * 256);
-            assertThatThrownBy(() -> new S390ExtDumpWriter(settings(compress)).write(src, vol))
+            assertThatThrownBy(() -> new S390ExtDumpWriter(settings(compress)).write(src, srcMeta, vol))
                     .isInstanceOf(DumpDeviceFullException.class)
                     .hasMessageContaining("too small");
             ReadBackDump dump = S390ExtDumpReader.inspect(vol.source(), "v");
@@ -213,10 +221,11 @@ class S390ExtRoundTripTest {
     @Test
     void truncatedFileIsIncompleteAtEveryCut() throws IOException {
         AbsoluteStorage storage = TestMemory.storage(Workload.MIXED, 24 * MIB, 21);
-        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.none();
         for (boolean compress : new boolean[] {false, true}) {
             MemoryVolume vol = new MemoryVolume(100_000);
-            new S390ExtDumpWriter(settings(compress)).write(src, vol);
+            new S390ExtDumpWriter(settings(compress)).write(src, srcMeta, vol);
             long full = vol.bytesWritten();
             assertThat(S390ExtDumpReader.inspect(vol.fileSource(), "f").complete()).isTrue();
             java.util.SplittableRandom r = new java.util.SplittableRandom(21);
@@ -235,11 +244,12 @@ class S390ExtRoundTripTest {
     @Test
     void endMarkerOlderThanTheHeaderIsRejected() throws IOException {
         AbsoluteStorage storage = TestMemory.storage(Workload.MIXED, 8 * MIB, 3);
-        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.none();
         MemoryVolume vol = new MemoryVolume(100_000);
         long[] clock = {TOD, TOD - 1};
         int[] reads = {0};
-        new S390ExtDumpWriter(settings(false).withTodClock(() -> clock[Math.min(reads[0]++, 1)])).write(src, vol);
+        new S390ExtDumpWriter(settings(false).withTodClock(() -> clock[Math.min(reads[0]++, 1)])).write(src, srcMeta, vol);
         // the writer never goes backwards: the end TOD is clamped to the start TOD
         ReadBackDump good = S390ExtDumpReader.inspect(vol.source(), "v");
         assertThat(good.complete()).isTrue();
@@ -254,7 +264,8 @@ class S390ExtRoundTripTest {
     @Test
     void progressEventsReachTheEnd() throws IOException {
         AbsoluteStorage storage = TestMemory.storage(Workload.MIXED, 16 * MIB, 8);
-        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.none();
         List<long[]> events = new ArrayList<>();
         DumpProgressListener l = new DumpProgressListener() {
             @Override
@@ -262,7 +273,7 @@ class S390ExtRoundTripTest {
                 events.add(new long[] {done, total, file});
             }
         };
-        S390DumpResult r = new S390ExtDumpWriter(settings(true).withListener(l)).write(src, new MemoryVolume(100_000));
+        S390DumpResult r = new S390ExtDumpWriter(settings(true).withListener(l)).write(src, srcMeta, new MemoryVolume(100_000));
         assertThat(events).isNotEmpty();
         long[] last = events.get(events.size() - 1);
         assertThat(last[0]).isEqualTo(16 * MIB);
@@ -276,13 +287,14 @@ class S390ExtRoundTripTest {
     @Test
     void deviceIoErrorStopsTheDumpAndTheReaderSaysIncomplete() throws IOException {
         AbsoluteStorage storage = TestMemory.storage(Workload.RANDOM, 16 * MIB, 12);
-        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.none();
         java.util.SplittableRandom r = new java.util.SplittableRandom(12);
         for (boolean compress : new boolean[] {false, true}) {
             for (int i = 0; i < 5; i++) {
                 long block = 1 + r.nextLong(16 * 256);
                 MemoryVolume vol = new MemoryVolume(100_000).failingAt(block);
-                assertThatThrownBy(() -> new S390ExtDumpWriter(settings(compress)).write(src, vol))
+                assertThatThrownBy(() -> new S390ExtDumpWriter(settings(compress)).write(src, srcMeta, vol))
                         .as("error at block %d compress=%s", block, compress)
                         .isInstanceOf(IOException.class).hasMessageContaining("injected");
                 assertThat(S390ExtDumpReader.inspect(vol.source(), "v").complete()).isFalse();
@@ -294,17 +306,18 @@ class S390ExtRoundTripTest {
     void elfCoreConvertsToS390ExtAndBack() throws IOException {
         AbsoluteStorage storage = TestMemory.storage(Workload.MIXED, 32 * MIB, 13);
         List<CpuState> cpus = TestMemory.cpus(storage, 2, 13);
-        StorageMemorySource src = new StorageMemorySource(storage, cpus, Optional.of("OSRELEASE=x\n"));
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.of(cpus, Optional.of("OSRELEASE=x\n"));
         java.io.ByteArrayOutputStream elf = new java.io.ByteArrayOutputStream();
         new io.sadump.dump.elf.ElfCoreWriter(io.sadump.dump.elf.ElfCoreWriter.Options.defaults())
-                .write(src, java.nio.channels.Channels.newChannel(elf));
+                .write(src, srcMeta, java.nio.channels.Channels.newChannel(elf));
         try (ReadBackDump core = io.sadump.dump.elf.ElfCoreReader.open(
                 io.sadump.dump.DumpBlockSource.ofBytes(elf.toByteArray()), "vmcore")) {
             MemoryVolume vol = new MemoryVolume(100_000);
-            new S390ExtDumpWriter(settings(true)).write(core, vol);
+            new S390ExtDumpWriter(settings(true)).write(core.memory(), core.metadata(), vol);
             try (ReadBackDump dump = S390ExtDumpReader.open(vol.source(), "converted")) {
-                assertThat(TestMemory.digests(dump, 32 * MIB)).isEqualTo(TestMemory.digests(storage, 32 * MIB));
-                assertThat(dump.cpus()).isEqualTo(cpus);
+                assertThat(TestMemory.digests(dump.memory(), 32 * MIB)).isEqualTo(TestMemory.digests(storage, 32 * MIB));
+                assertThat(dump.metadata().cpus()).isEqualTo(cpus);
             }
         }
     }

@@ -117,9 +117,9 @@ class S390HeaderGoldenTest {
         System.arraycopy(HexFormat.of().parseHex(REFERENCE_END_MARKER), 0, file, 4096 + mem.length, 16);
         try (ReadBackDump d = ClassicS390DumpReader.open(DumpBlockSource.ofBytes(file), "ref.s390")) {
             byte[] back = new byte[mem.length];
-            d.read(0, back, 0, back.length);
+            d.memory().read(0, back, 0, back.length);
             assertThat(back).isEqualTo(mem);
-            assertThat(d.cpus()).isEmpty(); // lc_vec[0] = 0 names no lowcore
+            assertThat(d.metadata().cpus()).isEmpty(); // lc_vec[0] = 0 names no lowcore
             assertThat(d.s390EndMarker().orElseThrow().tod()).isEqualTo(TOD + 1);
         }
         assertThat(ClassicS390DumpReader.inspect(DumpBlockSource.ofBytes(Arrays.copyOf(file, file.length - 1)), "r")

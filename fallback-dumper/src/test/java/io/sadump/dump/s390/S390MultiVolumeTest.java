@@ -3,6 +3,7 @@ package io.sadump.dump.s390;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sadump.machine.DumpMetadata;
 import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.DumpDeviceFullException;
 import io.sadump.dump.DumpFormat;
@@ -60,7 +61,8 @@ class S390MultiVolumeTest {
         long size = 24 * MIB;
         AbsoluteStorage storage = TestMemory.storage(Workload.RANDOM, size, 40 + count);
         List<CpuState> cpus = TestMemory.cpus(storage, 2, 40);
-        StorageMemorySource src = new StorageMemorySource(storage, cpus, Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.of(cpus, Optional.empty());
         List<MemoryVolume> vols = volumes(count, 256L * mibPerVolume + 3);
         List<Integer> started = new ArrayList<>();
         DumpProgressListener l = new DumpProgressListener() {
@@ -70,7 +72,7 @@ class S390MultiVolumeTest {
             }
         };
         S390DumpResult r = new S390ExtDumpWriter(settings().withListener(l))
-                .writeMultiVolume(src, List.copyOf(vols), ZIPL_TIME);
+                .writeMultiVolume(src, srcMeta, List.copyOf(vols), ZIPL_TIME);
 
         assertThat(r.volumesUsed()).isEqualTo(count);
         assertThat(started).hasSize(count);
@@ -89,8 +91,8 @@ class S390MultiVolumeTest {
         }
         try (ReadBackDump dump = S390ExtDumpReader.openMultiVolume(sources(vols), names(count))) {
             assertThat(dump.format()).isEqualTo(DumpFormat.S390_MV_EXT);
-            assertThat(TestMemory.digests(dump, size)).isEqualTo(TestMemory.digests(storage, size));
-            assertThat(dump.cpus()).isEqualTo(cpus);
+            assertThat(TestMemory.digests(dump.memory(), size)).isEqualTo(TestMemory.digests(storage, size));
+            assertThat(dump.metadata().cpus()).isEqualTo(cpus);
         }
     }
 
@@ -103,20 +105,22 @@ class S390MultiVolumeTest {
         // room for the data plus segment headers and slack, spread over count volumes but not fewer
         long perVolume = (dataMib + count * 3L) / count + 2;
         List<MemoryVolume> vols = volumes(count, perVolume * 256);
-        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
-        S390DumpResult r = new S390ExtDumpWriter(settings()).writeMultiVolume(src, List.copyOf(vols), ZIPL_TIME);
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.none();
+        S390DumpResult r = new S390ExtDumpWriter(settings()).writeMultiVolume(src, srcMeta, List.copyOf(vols), ZIPL_TIME);
         assertThat(r.volumesUsed()).isBetween(2, count);
         ReadBackDump dump = S390ExtDumpReader.inspectMultiVolume(sources(vols), names(count));
         assertThat(dump.problem()).isEmpty();
-        assertThat(TestMemory.digests(dump, size)).isEqualTo(TestMemory.digests(storage, size));
+        assertThat(TestMemory.digests(dump.memory(), size)).isEqualTo(TestMemory.digests(storage, size));
     }
 
     @Test
     void runningOutOfVolumesIsDeviceTooSmallAndIncomplete() throws IOException {
         AbsoluteStorage storage = TestMemory.storage(Workload.RANDOM, 24 * MIB, 5);
-        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.none();
         List<MemoryVolume> vols = volumes(2, 256L * 10 + 3);
-        assertThatThrownBy(() -> new S390ExtDumpWriter(settings()).writeMultiVolume(src, List.copyOf(vols), ZIPL_TIME))
+        assertThatThrownBy(() -> new S390ExtDumpWriter(settings()).writeMultiVolume(src, srcMeta, List.copyOf(vols), ZIPL_TIME))
                 .isInstanceOf(DumpDeviceFullException.class)
                 .hasMessageContaining("all 2 volumes are full")
                 .satisfies(e -> assertThat(((DumpDeviceFullException) e).addressReached()).isEqualTo(20 * MIB));
@@ -130,9 +134,10 @@ class S390MultiVolumeTest {
     @Test
     void volumeWithoutSignatureMakesTheDumpIncomplete() throws IOException {
         AbsoluteStorage storage = TestMemory.storage(Workload.RANDOM, 24 * MIB, 6);
-        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.none();
         List<MemoryVolume> vols = volumes(3, 256L * 10 + 3);
-        new S390ExtDumpWriter(settings()).writeMultiVolume(src, List.copyOf(vols), ZIPL_TIME);
+        new S390ExtDumpWriter(settings()).writeMultiVolume(src, srcMeta, List.copyOf(vols), ZIPL_TIME);
         byte[] v1 = vols.get(1).bytes();
         ByteBuffer.wrap(v1).putLong(S390DumpHeader.OFF_MVDUMP_SIGN, 0);
         List<DumpBlockSource> src2 = List.of(vols.get(0).source(), DumpBlockSource.ofBytes(v1), vols.get(2).source());
@@ -144,12 +149,13 @@ class S390MultiVolumeTest {
     @Test
     void volumeFromAnotherDumpDoesNotTakePart() throws IOException {
         AbsoluteStorage storage = TestMemory.storage(Workload.RANDOM, 24 * MIB, 9);
-        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.none();
         List<MemoryVolume> older = volumes(3, 256L * 10 + 3);
-        new S390ExtDumpWriter(settings().withFixedTod(TOD - (1L << 40))).writeMultiVolume(src, List.copyOf(older),
+        new S390ExtDumpWriter(settings().withFixedTod(TOD - (1L << 40))).writeMultiVolume(src, srcMeta, List.copyOf(older),
                 ZIPL_TIME);
         List<MemoryVolume> newer = volumes(3, 256L * 10 + 3);
-        new S390ExtDumpWriter(settings()).writeMultiVolume(src, List.copyOf(newer), ZIPL_TIME);
+        new S390ExtDumpWriter(settings()).writeMultiVolume(src, srcMeta, List.copyOf(newer), ZIPL_TIME);
         // volume 2 still holds the older dump's data: its header TOD differs, so it is not read
         List<DumpBlockSource> mixed = List.of(newer.get(0).source(), newer.get(1).source(), older.get(2).source());
         ReadBackDump dump = S390ExtDumpReader.inspectMultiVolume(mixed, names(3));
@@ -159,10 +165,11 @@ class S390MultiVolumeTest {
     @Test
     void compressionIsNotUsedForMultiVolumeDumps() throws IOException {
         AbsoluteStorage storage = TestMemory.storage(Workload.MIXED, 16 * MIB, 10);
-        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.none();
         List<MemoryVolume> vols = volumes(2, 100_000);
         S390DumpResult r = new S390ExtDumpWriter(settings().withCompression(true))
-                .writeMultiVolume(src, List.copyOf(vols), ZIPL_TIME);
+                .writeMultiVolume(src, srcMeta, List.copyOf(vols), ZIPL_TIME);
         assertThat(r.header().isCompressed()).isFalse();
         assertThat(r.volumesUsed()).isEqualTo(1);
         assertThat(S390ExtDumpReader.openMultiVolume(sources(vols), names(2)).complete()).isTrue();
@@ -171,7 +178,8 @@ class S390MultiVolumeTest {
     @Test
     void volumesAreOpenedOnlyWhenTheDumpReachesThemAndAFailedCheckStopsIt() throws IOException {
         AbsoluteStorage storage = TestMemory.storage(Workload.RANDOM, 24 * MIB, 14);
-        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.none();
         List<MemoryVolume> vols = volumes(3, 256L * 10 + 3);
         List<Integer> opened = new ArrayList<>();
         io.sadump.dump.DumpVolumes checked = new io.sadump.dump.DumpVolumes() {
@@ -189,7 +197,7 @@ class S390MultiVolumeTest {
                 return vols.get(index);
             }
         };
-        assertThatThrownBy(() -> new S390ExtDumpWriter(settings()).writeMultiVolume(src, checked, ZIPL_TIME))
+        assertThatThrownBy(() -> new S390ExtDumpWriter(settings()).writeMultiVolume(src, srcMeta, checked, ZIPL_TIME))
                 .hasMessageContaining("0x4605");
         assertThat(opened).containsExactly(0, 1);
         assertThat(vols.get(2).bytesWritten()).isZero();
@@ -198,7 +206,7 @@ class S390MultiVolumeTest {
         // a small dump only opens the first volume
         opened.clear();
         AbsoluteStorage small = TestMemory.storage(Workload.RANDOM, 4 * MIB, 15);
-        new S390ExtDumpWriter(settings()).writeMultiVolume(new StorageMemorySource(small, List.of(), Optional.empty()),
+        new S390ExtDumpWriter(settings()).writeMultiVolume(new StorageMemorySource(small), DumpMetadata.none(),
                 checked, ZIPL_TIME);
         assertThat(opened).containsExactly(0);
     }
@@ -206,15 +214,16 @@ class S390MultiVolumeTest {
     @Test
     void sizeLimitOverVolumes() throws IOException {
         AbsoluteStorage storage = TestMemory.storage(Workload.RANDOM, 32 * MIB, 16);
-        StorageMemorySource src = new StorageMemorySource(storage, List.of(), Optional.empty());
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata srcMeta = DumpMetadata.none();
         List<MemoryVolume> vols = volumes(2, 256L * 10 + 3);
         S390DumpResult r = new S390ExtDumpWriter(settings().withMemoryLimit(18 * MIB))
-                .writeMultiVolume(src, List.copyOf(vols), ZIPL_TIME);
+                .writeMultiVolume(src, srcMeta, List.copyOf(vols), ZIPL_TIME);
         assertThat(r.header().memSize()).isEqualTo(18 * MIB);
         assertThat(r.header().memSizeReal()).isEqualTo(32 * MIB);
         assertThat(r.volumesUsed()).isEqualTo(2);
         try (ReadBackDump dump = S390ExtDumpReader.openMultiVolume(sources(vols), names(2))) {
-            assertThat(TestMemory.digests(dump, 18 * MIB)).isEqualTo(TestMemory.digests(storage, 18 * MIB));
+            assertThat(TestMemory.digests(dump.memory(), 18 * MIB)).isEqualTo(TestMemory.digests(storage, 18 * MIB));
         }
     }
 }
