@@ -1,13 +1,13 @@
 package io.sadump.campaign;
 
+import io.sadump.archive.format.DumpFormatRegistry;
+import io.sadump.archive.format.DumpMedium;
 import io.sadump.device.AttachedDevices;
 import io.sadump.device.ckd.EckdDasd;
 import io.sadump.dump.DumpBlockSource;
+import io.sadump.dump.DumpFormat;
 import io.sadump.dump.ReadBackDump;
-import io.sadump.dump.elf.ElfCoreReader;
-import io.sadump.dump.s390.S390ExtDumpReader;
 import io.sadump.ipl.DasdDumpSource;
-import io.sadump.ipl.DumpKind;
 import io.sadump.ipl.LoadOutcome;
 import io.sadump.ipl.LoadRequest;
 import io.sadump.ipl.MebibyteDigests;
@@ -38,12 +38,12 @@ public record ObservedLoad(MachineDirectory machine, LoadRequest request, LoadOu
     /**
      * How the dump that was written compares with storage at dump time.
      *
-     * @param dumpKind what was read back
+     * @param dumpFormat what was read back
      * @param comparison MiB by MiB
      * @param expectedAbsent the MiBs the format leaves out on purpose (the crashkernel range of a vmcore)
      * @param cpus CPUs (save areas) the dump holds
      */
-    public record DumpComparison(DumpKind dumpKind, MebibyteDigests.Comparison comparison, List<Long> expectedAbsent,
+    public record DumpComparison(DumpFormat dumpFormat, MebibyteDigests.Comparison comparison, List<Long> expectedAbsent,
             int cpus) {
         /** Equal everywhere, and absent exactly where the format says. */
         public boolean matches() {
@@ -52,7 +52,7 @@ public record ObservedLoad(MachineDirectory machine, LoadRequest request, LoadOu
 
         /** One line for a failure message or a campaign table. */
         public String describe() {
-            return String.format("%s: %d MiB equal, %d MiB differ%s, %d MiB absent (expected %d)", dumpKind.word(),
+            return String.format("%s: %d MiB equal, %d MiB differ%s, %d MiB absent (expected %d)", dumpFormat.loadWord(),
                     comparison.equal(), comparison.different().size(),
                     comparison.different().isEmpty() ? "" : " (first at MiB " + comparison.different().get(0) + ")",
                     comparison.absent().size(), expectedAbsent.size());
@@ -69,17 +69,19 @@ public record ObservedLoad(MachineDirectory machine, LoadRequest request, LoadOu
     public DumpComparison compareDump() throws IOException {
         MebibyteDigests reference = atDump.orElseThrow(() -> new IllegalStateException(
                 "no dump started in '" + outcome.trigger() + "' (" + outcome.reason() + ")"));
-        switch (outcome.dumpKind()) {
-            case VMCORE -> {
+        DumpFormat format = outcome.dumpFormat().orElseThrow(() -> new IllegalStateException("no dump was written ("
+                + outcome.reason() + "); there is nothing to read back"));
+        switch (format) {
+            case ELF -> {
                 Path vmcore = Path.of(outcome.paths().get(0));
                 CrashkernelRange ck = crashkernel();
                 List<Long> left = new ArrayList<>();
                 for (long f = ck.base() / Sizes.MIB; f < ck.end() / Sizes.MIB; f++) {
                     left.add(f);
                 }
-                try (ReadBackDump core = ElfCoreReader.open(DumpBlockSource.of(FileChannel.open(vmcore)),
-                        vmcore.toString())) {
-                    return new DumpComparison(DumpKind.VMCORE, reference.compare(core.memory()), List.copyOf(left),
+                try (ReadBackDump core = DumpFormatRegistry.read(DumpBlockSource.of(FileChannel.open(vmcore)),
+                        vmcore.toString(), DumpMedium.FILE).requireComplete()) {
+                    return new DumpComparison(format, reference.compare(core.memory()), List.copyOf(left),
                             core.metadata().cpus().size());
                 }
             }
@@ -89,13 +91,13 @@ public record ObservedLoad(MachineDirectory machine, LoadRequest request, LoadOu
                             + " volumes " + outcome.paths() + "; only single-volume dumps are read back here");
                 }
                 try (EckdDasd dasd = AttachedDevices.openDasd(machine, request.device());
-                        ReadBackDump dump = S390ExtDumpReader.open(new DasdDumpSource(dasd.dumpPartition(), null),
-                                request.device().toString())) {
-                    return new DumpComparison(DumpKind.S390_EXT, reference.compare(dump.memory()), List.of(),
+                        ReadBackDump dump = DumpFormatRegistry.read(new DasdDumpSource(dasd.dumpPartition(), null),
+                                request.device().toString(), DumpMedium.CKD_IMAGE).requireComplete()) {
+                    return new DumpComparison(format, reference.compare(dump.memory()), List.of(),
                             dump.metadata().cpus().size());
                 }
             }
-            default -> throw new IllegalStateException("a " + outcome.dumpKind().word() + " dump ("
+            default -> throw new IllegalStateException("a " + outcome.dumpWord() + " dump ("
                     + outcome.reason() + ") is not read back here; vmcore and single-volume s390_ext are");
         }
     }

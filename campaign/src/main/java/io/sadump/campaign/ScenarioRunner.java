@@ -1,12 +1,12 @@
 package io.sadump.campaign;
 
+import io.sadump.dump.DumpFormat;
 import io.sadump.device.ckd.CkdGeometry;
 import io.sadump.device.ckd.EckdDasd;
 import io.sadump.fixtures.Corruption;
 import io.sadump.fixtures.CorruptionCatalogue;
 import io.sadump.fixtures.InjectionException;
 import io.sadump.fixtures.InjectionReport;
-import io.sadump.ipl.DumpKind;
 import io.sadump.ipl.LoadOutcome;
 import io.sadump.ipl.MebibyteDigests;
 import io.sadump.machine.AbsoluteStorage;
@@ -152,8 +152,8 @@ final class ScenarioRunner {
         if (expected.isEmpty()) {
             if (!v.get().passed()) {
                 problems.add("a control fell back: " + v.get().summary() + " (expected " + kind.expectedText() + ")");
-            } else if (o.dumpKind() != DumpKind.VMCORE) {
-                problems.add("kdump passed but wrote " + o.dumpKind().word() + ", not a vmcore");
+            } else if (!o.wrote(DumpFormat.ELF)) {
+                problems.add("kdump passed but wrote " + o.dumpWord() + ", not a vmcore");
             }
             return;
         }
@@ -172,8 +172,8 @@ final class ScenarioRunner {
                         .orElse("none") + ", not the " + seg.label() + " segment that was damaged");
             }
         });
-        if (o.dumpKind() != DumpKind.S390_EXT) {
-            problems.add("the fallback wrote " + o.dumpKind().word() + ", not s390_ext on the DASD");
+        if (!o.wrote(DumpFormat.S390_EXT)) {
+            problems.add("the fallback wrote " + o.dumpWord() + ", not s390_ext on the DASD");
         }
     }
 
@@ -183,7 +183,7 @@ final class ScenarioRunner {
             problems.add(String.format("the dump is not complete (code 0x%04X): %s", o.dumpCode(), o.reason()));
             return;
         }
-        if (o.dumpKind() != DumpKind.VMCORE && o.dumpKind() != DumpKind.S390_EXT) {
+        if (!o.wrote(DumpFormat.ELF) && !o.wrote(DumpFormat.S390_EXT)) {
             return;
         }
         ObservedLoad.DumpComparison c = load.compareDump();
@@ -197,7 +197,7 @@ final class ScenarioRunner {
 
     private void checkDisk(MachineDirectory machine, ObservedLoad load, List<String> problems) throws IOException {
         LoadOutcome o = load.outcome();
-        boolean kdump = o.dumpKind() == DumpKind.VMCORE;
+        boolean kdump = o.wrote(DumpFormat.ELF);
         String vmcorePrefix = MachineDirectory.VMCORE + "/";
         DiskState now = DiskState.of(machine.path());
         problems.addAll(templateState.differences(now, p -> LOAD_CHANGES.contains(p)

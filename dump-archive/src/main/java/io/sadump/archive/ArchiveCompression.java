@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Locale;
+import java.util.Optional;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipParameters;
@@ -32,6 +33,9 @@ public enum ArchiveCompression {
     static final byte[] XZ_MAGIC = {(byte) 0xFD, '7', 'z', 'X', 'Z', 0};
     /** gzip ID1 ID2 (RFC 1952 §2.3.1). */
     static final byte[] GZIP_MAGIC = {(byte) 0x1F, (byte) 0x8B};
+    /** {@code ustar} of a POSIX tar header, at byte 257 (the tar format's {@code magic} field). */
+    static final byte[] TAR_MAGIC = {'u', 's', 't', 'a', 'r'};
+    static final int TAR_MAGIC_OFFSET = 257;
 
     private final String suffix;
     private final int defaultLevel;
@@ -117,16 +121,39 @@ public enum ArchiveCompression {
         in.mark(8);
         byte[] b = in.readNBytes(6);
         in.reset();
+        return compressionOf(b, b.length).orElse(NONE);
+    }
+
+    /** The compression whose magic {@code head} starts with, if any. */
+    private static Optional<ArchiveCompression> compressionOf(byte[] head, int length) {
+        byte[] b = java.util.Arrays.copyOf(head, Math.min(length, head.length));
         if (startsWith(b, ZSTD_MAGIC)) {
-            return ZSTD;
+            return Optional.of(ZSTD);
         }
         if (startsWith(b, XZ_MAGIC)) {
-            return XZ;
+            return Optional.of(XZ);
         }
         if (startsWith(b, GZIP_MAGIC)) {
-            return GZIP;
+            return Optional.of(GZIP);
         }
-        return NONE;
+        return Optional.empty();
+    }
+
+    /**
+     * What an archive starts with: a compressed stream's magic, or a plain tar (POSIX {@code ustar} at
+     * byte 257 of its first header, as {@code file(1)} and Commons Compress recognise it); empty for
+     * anything else.
+     */
+    public static Optional<ArchiveCompression> recognise(byte[] head, int length) {
+        Optional<ArchiveCompression> c = compressionOf(head, length);
+        if (c.isPresent()) {
+            return c;
+        }
+        boolean ustar = length >= TAR_MAGIC_OFFSET + TAR_MAGIC.length;
+        for (int i = 0; ustar && i < TAR_MAGIC.length; i++) {
+            ustar = head[TAR_MAGIC_OFFSET + i] == TAR_MAGIC[i];
+        }
+        return ustar ? Optional.of(NONE) : Optional.empty();
     }
 
     private static boolean startsWith(byte[] b, byte[] magic) {

@@ -1,5 +1,8 @@
 package io.sadump.archive;
 
+import io.sadump.archive.format.DumpFormatRegistry;
+import io.sadump.archive.format.DumpFormatWriter;
+import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpProgressListener;
 import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemorySource;
@@ -44,28 +47,31 @@ public final class DumpArchiveWriter {
     /** Read size when a source file goes in as it is. */
     static final int COPY_BUFFER = 4 << 20;
 
-    /** What goes into the archive as the dump. */
-    public enum Content {
-        S390, ELF, ASIS;
+    /** The {@code --format} word for the source files as they are, unconverted. */
+    public static final String AS_IS = "asis";
 
-        public static Content parse(String s) {
-            try {
-                return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--format is s390, elf or asis, not '" + s + "'");
-            }
+    /**
+     * What goes into the archive as the dump, from its {@code --format} word: a writable format of the
+     * registry ({@code s390}, {@code elf}), or empty for {@value #AS_IS}.
+     */
+    public static Optional<DumpFormat> conversion(String word) {
+        if (word.trim().equalsIgnoreCase(AS_IS)) {
+            return Optional.empty();
         }
-
-        public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+        try {
+            return Optional.of(DumpFormatRegistry.writable(word).format());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--format is " + DumpFormatRegistry.writableWords(", ") + " or "
+                    + AS_IS + ", not '" + word + "'", e);
         }
     }
 
     /**
+     * @param conversion the format the dump is converted to; empty: the source files as they are
      * @param threads zstd worker threads
      * @param selection the system chosen from a dump with two (recorded in info.json)
      */
-    public record Options(ArchiveCompression compression, int level, Content content,
+    public record Options(ArchiveCompression compression, int level, Optional<DumpFormat> conversion,
             Optional<ArchiveSigning.Signer> signer, int threads, DumpProgressListener listener,
             Optional<SystemSelection> selection) {
         public Options {
@@ -76,8 +82,8 @@ public final class DumpArchiveWriter {
         }
 
         public static Options defaults() {
-            return new Options(ArchiveCompression.ZSTD, ArchiveCompression.ZSTD.defaultLevel(), Content.ELF,
-                    Optional.empty(), Math.max(1, Runtime.getRuntime().availableProcessors()),
+            return new Options(ArchiveCompression.ZSTD, ArchiveCompression.ZSTD.defaultLevel(),
+                    Optional.of(DumpFormat.ELF), Optional.empty(), Math.max(1, Runtime.getRuntime().availableProcessors()),
                     DumpProgressListener.NONE, Optional.empty());
         }
     }
@@ -93,7 +99,7 @@ public final class DumpArchiveWriter {
     /**
      * Writes {@code out}.
      *
-     * @param dump the dump as opened (its files for {@link Content#ASIS})
+     * @param dump the dump as opened (its files when the options convert nothing)
      * @param memory the memory to convert (the dump, or the selected system of it)
      * @param metadata the CPUs, VMCOREINFO and times that go with {@code memory}
      * @param info the facts for info.json
@@ -130,23 +136,22 @@ public final class DumpArchiveWriter {
         List<Member> members = new ArrayList<>();
         List<String> dumpNames = new ArrayList<>();
         List<Long> dumpSizes = new ArrayList<>();
-        DumpConverter converter = null;
-        if (options.content() == Content.ASIS) {
+        Optional<DumpFormatWriter> converter = options.conversion().map(f -> DumpFormatRegistry.of(f).writer()
+                .orElseThrow(() -> new IllegalArgumentException("a dump cannot be converted to " + f.zgetdumpName())));
+        if (converter.isEmpty()) {
             for (Path f : dump.files()) {
                 String name = uniqueName(f.getFileName().toString(), dumpNames);
                 dumpNames.add(name);
                 dumpSizes.add(Files.size(f));
             }
         } else {
-            OutputFormat format = options.content() == Content.S390 ? OutputFormat.S390 : OutputFormat.ELF;
-            converter = new DumpConverter(format, options.listener());
-            dumpNames.add(format.fileName());
-            dumpSizes.add(converter.outputSize(memory, metadata));
+            dumpNames.add(memberName(options.conversion().get()));
+            dumpSizes.add(converter.get().plannedSize(memory, metadata));
         }
 
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("archive", "{\"tool\": \"sadump\", \"created\": " + DumpInfoJson.str(now.toString())
-                + ", \"content\": " + DumpInfoJson.str(options.content().label())
+                + ", \"content\": " + DumpInfoJson.str(options.conversion().map(DumpFormat::zgetdumpName).orElse(AS_IS))
                 + ", \"compression\": " + DumpInfoJson.str(options.compression().label())
                 + ", \"selection\": " + options.selection().map(s -> DumpInfoJson.str(s.label())).orElse("null")
                 + ", \"dumpFiles\": " + DumpInfoJson.strings(dumpNames)
@@ -160,8 +165,8 @@ public final class DumpArchiveWriter {
         for (int i = 0; i < dumpNames.size(); i++) {
             tar.beginStreamed(dumpNames.get(i), dumpSizes.get(i), dumpTime);
             DigestingChannel ch = new DigestingChannel(tar.data());
-            if (converter != null) {
-                converter.write(memory, metadata, ch);
+            if (converter.isPresent()) {
+                converter.get().write(memory, metadata, ch, options.listener());
             } else {
                 copy(dump.files().get(i), ch, dumpSizes.get(i));
             }
@@ -185,6 +190,11 @@ public final class DumpArchiveWriter {
             all.add(small(tar, SIGNATURE, sig, now));
         }
         return all;
+    }
+
+    /** The name of a converted dump inside the archive: {@code dump.elf}, {@code dump.s390}. */
+    static String memberName(DumpFormat format) {
+        return "dump." + format.zgetdumpName();
     }
 
     private static String uniqueName(String name, List<String> taken) {

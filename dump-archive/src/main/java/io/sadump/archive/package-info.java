@@ -1,19 +1,19 @@
 /**
- * Reading dumps back and keeping them: the model of IBM's zgetdump and an archiver (issue 7).
+ * Reading dumps back and keeping them: the model of IBM's zgetdump and an archiver. Conversions are
+ * the writers of the format registry ({@link io.sadump.archive.format}), which this package also
+ * uses to recognise and read dumps; it may use fallback-dumper's formats, the devices and the machine.
  *
  * <ul>
- *   <li>{@link io.sadump.archive.DumpOpener} finds the dump in files by content: a 3390 CKD image (its
- *       dump partition read through {@code DasdPartitionSource}), every volume of a multi-volume set in
- *       any order (the volumes' multi-volume table puts them in order and names a missing one), an
- *       AWSTAPE image ({@code AwsTapeFileSource}), a classic s390 or s390_ext file, an ELF core. The
- *       formats' readers (fallback-dumper) do the rest.</li>
+ *   <li>{@link io.sadump.archive.DumpOpener} finds the dump in files by content: the medium (a 3390
+ *       CKD image, its dump partition read through {@code DasdPartitionSource}; an AWSTAPE image,
+ *       {@code AwsTapeFileSource}; a plain file), then the format on it through the format registry
+ *       ({@link io.sadump.archive.format}); {@link io.sadump.archive.MultiVolumeAssembly} puts every
+ *       volume of a multi-volume set in order (the volumes' multi-volume table names a missing one).</li>
  *   <li>{@link io.sadump.archive.DumpInfo} holds what {@code zgetdump -i} prints, with the UTS names
  *       found through the VMCOREINFO ({@link io.sadump.archive.UtsInfo}); {@link
  *       io.sadump.archive.DumpInfoJson} writes it as JSON.</li>
  *   <li>{@link io.sadump.archive.SystemSelection} picks the production or the kdump system out of a
  *       dump taken while a kdump kernel ran.</li>
- *   <li>{@link io.sadump.archive.DumpConverter} streams a dump into the classic s390 format or an ELF
- *       core, with the output size known before the first byte.</li>
  *   <li>{@link io.sadump.archive.DumpArchiveWriter} and {@link io.sadump.archive.DumpArchiveReader}
  *       write, verify and extract tar archives with {@code info.json}, {@code SHA256SUMS} and an optional
  *       CMS signature ({@link io.sadump.archive.ArchiveSigning}).</li>

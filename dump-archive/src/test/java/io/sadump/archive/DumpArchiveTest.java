@@ -3,6 +3,7 @@ package io.sadump.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpProgressListener;
 import io.sadump.fixtures.InteropTools;
 import io.sadump.machine.MemoryChunk;
@@ -47,7 +48,7 @@ class DumpArchiveTest {
         return f;
     }
 
-    private DumpArchiveWriter.Created create(Path out, ArchiveCompression c, DumpArchiveWriter.Content content,
+    private DumpArchiveWriter.Created create(Path out, ArchiveCompression c, Optional<DumpFormat> content,
             Optional<ArchiveSigning.Signer> signer) throws IOException {
         try (OpenedDump d = DumpOpener.open(List.of(dumpFile()))) {
             int level = c == ArchiveCompression.XZ ? 0 : c.defaultLevel(); // xz -6 is slow on test data
@@ -61,7 +62,7 @@ class DumpArchiveTest {
     @EnumSource(ArchiveCompression.class)
     void everyCompressionRoundTrips(ArchiveCompression c) throws IOException {
         Path a = dir.resolve("a" + c.suffix());
-        DumpArchiveWriter.Created created = create(a, c, DumpArchiveWriter.Content.ELF, Optional.empty());
+        DumpArchiveWriter.Created created = create(a, c, Optional.of(DumpFormat.ELF), Optional.empty());
         assertThat(created.members()).extracting(DumpArchiveWriter.Member::name)
                 .containsExactly("info.json", "dump.elf", "SHA256SUMS");
         DumpArchiveReader.Verified v = DumpArchiveReader.verify(a, null);
@@ -80,7 +81,7 @@ class DumpArchiveTest {
     @Test
     void asIsKeepsTheSourceFiles() throws IOException {
         Path a = dir.resolve("asis.tar");
-        create(a, ArchiveCompression.NONE, DumpArchiveWriter.Content.ASIS, Optional.empty());
+        create(a, ArchiveCompression.NONE, Optional.empty(), Optional.empty());
         Path out = dir.resolve("asis");
         DumpArchiveReader.extract(a, out, null);
         assertThat(Files.mismatch(out.resolve("dump.ext"), dumpFile())).isEqualTo(-1L);
@@ -107,7 +108,7 @@ class DumpArchiveTest {
         TestKeys.Pem pem = TestKeys.create(dir, "signer", "RSA");
         ArchiveSigning.Signer signer = ArchiveSigning.load(pem.key(), pem.cert());
         Path good = dir.resolve("signed.tar");
-        create(good, ArchiveCompression.NONE, DumpArchiveWriter.Content.ELF, Optional.of(signer));
+        create(good, ArchiveCompression.NONE, Optional.of(DumpFormat.ELF), Optional.of(signer));
         DumpArchiveReader.Verified v = DumpArchiveReader.verify(good, pem.certificate());
         assertThat(v.signature()).get().extracting(ArchiveSigning.SignatureCheck::trusted).isEqualTo(true);
         assertThat(DumpArchiveReader.verify(good, null).signature().get().signer()).contains("CN=signer");
@@ -140,13 +141,13 @@ class DumpArchiveTest {
                 .isInstanceOf(ArchiveVerificationException.class).hasMessageContaining("another key");
 
         Path unsigned = dir.resolve("unsigned.tar");
-        create(unsigned, ArchiveCompression.NONE, DumpArchiveWriter.Content.S390, Optional.empty());
+        create(unsigned, ArchiveCompression.NONE, Optional.of(DumpFormat.S390), Optional.empty());
         assertThatThrownBy(() -> DumpArchiveReader.verify(unsigned, pem.certificate()))
                 .isInstanceOf(ArchiveVerificationException.class).hasMessageContaining("not signed");
 
         // a changed byte in a compressed archive fails too (the stream or the digest says so)
         Path zst = dir.resolve("c.tar.zst");
-        create(zst, ArchiveCompression.ZSTD, DumpArchiveWriter.Content.ELF, Optional.empty());
+        create(zst, ArchiveCompression.ZSTD, Optional.of(DumpFormat.ELF), Optional.empty());
         try (FileChannel ch = FileChannel.open(zst, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
             long at = ch.size() / 2;
@@ -167,7 +168,7 @@ class DumpArchiveTest {
     @Test
     void aChangedByteOutsideTheFilesOfAPlainTarIsCaught() throws IOException {
         Path good = dir.resolve("plain.tar");
-        create(good, ArchiveCompression.NONE, DumpArchiveWriter.Content.ELF, Optional.empty());
+        create(good, ArchiveCompression.NONE, Optional.of(DumpFormat.ELF), Optional.empty());
         long dumpData;
         long infoEnd;
         try (TarFile t = new TarFile(good)) {
@@ -278,7 +279,7 @@ class DumpArchiveTest {
         Path a = dir.resolve("sparse.tar.zst");
         try (OpenedDump d = DumpOpener.open(List.of(dumpFile()))) {
             DumpArchiveWriter.Created c = DumpArchiveWriter.create(d, sparse, system.metadata(), DumpInfo.of(d), a,
-                    new DumpArchiveWriter.Options(ArchiveCompression.ZSTD, 1, DumpArchiveWriter.Content.S390,
+                    new DumpArchiveWriter.Options(ArchiveCompression.ZSTD, 1, Optional.of(DumpFormat.S390),
                             Optional.empty(), 2, DumpProgressListener.NONE, Optional.empty()));
             assertThat(c.members().get(1).size()).isEqualTo(4096 + size + 16);
             assertThat(c.archiveBytes()).isLessThan(8L << 20);
@@ -302,7 +303,7 @@ class DumpArchiveTest {
             ArchiveCompression.NONE};
         for (int i = 0; i < kinds.length; i++) {
             Path a = dir.resolve("tools" + kinds[i].suffix());
-            create(a, kinds[i], DumpArchiveWriter.Content.ELF, Optional.of(signer)); // xz at level 0
+            create(a, kinds[i], Optional.of(DumpFormat.ELF), Optional.of(signer)); // xz at level 0
             Path out = Files.createDirectories(dir.resolve("tools-" + kinds[i].label()));
             List<String> cmd = new ArrayList<>(List.of(tar));
             for (int k = 1; k < flags[i].length; k++) {

@@ -75,7 +75,7 @@ class MachineFactsTest {
         Path a = dir.resolve("a.tar");
         try (OpenedDump d = DumpOpener.open(List.of(dump))) {
             DumpArchiveWriter.create(d, d.dump().memory(), d.dump().metadata(), DumpInfo.of(d), a, new DumpArchiveWriter.Options(
-                    ArchiveCompression.NONE, 0, DumpArchiveWriter.Content.ASIS, Optional.empty(), 1,
+                    ArchiveCompression.NONE, 0, Optional.empty(), Optional.empty(), 1,
                     io.sadump.dump.DumpProgressListener.NONE, Optional.empty()));
         }
         String tar = new String(Files.readAllBytes(a), java.nio.charset.StandardCharsets.ISO_8859_1);

@@ -3,6 +3,9 @@ package io.sadump.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sadump.archive.format.DumpFormatRegistry;
+import io.sadump.archive.format.DumpFormatWriter;
+import io.sadump.dump.DumpFormat;
 import io.sadump.dump.s390.S390DumpHeader;
 import io.sadump.dump.s390.S390EndMarker;
 import io.sadump.machine.AbsoluteStorage;
@@ -109,7 +112,7 @@ class SystemSelectionTest {
      */
     @ParameterizedTest(name = "{0} to {1}")
     @CsvSource({"PROD, S390", "PROD, ELF", "KDUMP, S390", "KDUMP, ELF", "ALL, S390"})
-    void aSelectedSystemKeepsTheDumpsTimesAndCpus(SystemSelection which, OutputFormat to) throws IOException {
+    void aSelectedSystemKeepsTheDumpsTimesAndCpus(SystemSelection which, DumpFormat to) throws IOException {
         AbsoluteStorage[] s = swapped();
         TestDumps.System prod = TestDumps.boot(SIZE, 2, 31);
         Path f = dir.resolve("both.s390");
@@ -127,14 +130,14 @@ class SystemSelectionTest {
             assertThat(sourceCpus).hasSize(2);
             SystemSelection.Selected sel = which.apply(d.dump().memory(), d.dump().metadata(),
                     DumpInfo.of(d).kdump().orElseThrow());
-            DumpConverter c = new DumpConverter(to, io.sadump.dump.DumpProgressListener.NONE);
+            DumpFormatWriter c = DumpFormatRegistry.of(to).writer().orElseThrow();
             try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                c.write(sel.memory(), sel.metadata(), ch);
+                c.write(sel.memory(), sel.metadata(), ch, io.sadump.dump.DumpProgressListener.NONE);
             }
         }
         try (OpenedDump d = DumpOpener.open(List.of(out))) {
             assertThat(d.dump().complete()).isTrue();
-            if (to == OutputFormat.ELF) {
+            if (to == DumpFormat.ELF) {
                 // the notes carry the registers the source dump holds
                 assertThat(d.dump().metadata().cpus()).as("%s: the CPUs", which).isEqualTo(sourceCpus);
             } else {

@@ -9,6 +9,7 @@ import io.sadump.device.dumptool.DumpToolKind;
 import io.sadump.device.dumptool.MultiVolumeTable;
 import io.sadump.dump.DumpBlockSink;
 import io.sadump.dump.DumpDeviceFullException;
+import io.sadump.dump.DumpFormat;
 import io.sadump.dump.s390.S390DumpResult;
 import io.sadump.dump.s390.S390DumpSettings;
 import io.sadump.dump.s390.S390ExtDumpWriter;
@@ -84,7 +85,7 @@ public final class EckdLoadDevice implements LoadDevice {
         try {
             if (tool.kind() == DumpToolKind.ECKD_SINGLE) {
                 S390DumpResult r = writer.write(memory, metadata, new ExtentSink(dasd.dumpPartition()));
-                return new FallbackDumpResult(DumpKind.S390_EXT, List.of(number), r.header().memSize(),
+                return new FallbackDumpResult(DumpFormat.S390_EXT, List.of(number), r.header().memSize(),
                         r.dumpFileBytes());
             }
             return dumpMultiVolume(memory, metadata, tool, writer);
@@ -130,7 +131,7 @@ public final class EckdLoadDevice implements LoadDevice {
                 numbers.add(devno);
             }
             S390DumpResult r = writer.writeMultiVolume(memory, metadata, sinks, table.timestamp());
-            return new FallbackDumpResult(DumpKind.S390_EXT, numbers.subList(0, r.volumesUsed()),
+            return new FallbackDumpResult(DumpFormat.S390_MV_EXT, numbers.subList(0, r.volumesUsed()),
                     r.header().memSize(), r.dumpFileBytes());
         } finally {
             for (EckdDasd d : opened) {

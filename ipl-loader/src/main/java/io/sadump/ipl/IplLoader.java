@@ -1,6 +1,7 @@
 package io.sadump.ipl;
 
 import io.sadump.device.dumptool.DumpToolKind;
+import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpProgressListener;
 import io.sadump.dump.s390.S390DumpSettings;
 import io.sadump.machine.AbsoluteStorage;
@@ -181,7 +182,7 @@ public final class IplLoader {
                         r.getLong(0), tool.describe()));
                 if (request.clear()) {
                     say("The dump tool finds zeroed storage: nothing to dump; the system stays stopped");
-                    return outcome(Optional.empty(), DumpKind.NONE, false, 0,
+                    return outcome(Optional.empty(), Optional.empty(), false, 0,
                             "load clear: storage was zeroed, no dump is possible", List.of(), 0, AfterDump.STOPPED, 0,
                             now);
                 }
@@ -232,7 +233,7 @@ public final class IplLoader {
             List<CpuState> after = new ArrayList<>(now);
             after.set(0, now.get(0).withPsw(KDUMP_RUNNING_MASK, verdict.entryPoint()));
             String reason = "kdump: " + verdict.message() + "; vmcore written";
-            return reIpl(r.reIpl(), Optional.of(verdict), DumpKind.VMCORE, true, 0, reason,
+            return reIpl(r.reIpl(), Optional.of(verdict), Optional.of(DumpFormat.ELF), true, 0, reason,
                     List.of(r.vmcore().toString()), r.bytes(), 0, after);
         }
 
@@ -257,29 +258,33 @@ public final class IplLoader {
                 progress.finish();
                 say(DUMP_SUCCESSFUL);
                 List<String> paths = r.volumes().stream().map(Object::toString).toList();
-                return exit(Optional.of(verdict), r.kind(), true, 0,
+                return exit(Optional.of(verdict), Optional.of(r.format()), true, 0,
                         reason + "; stand-alone dump written to " + String.join(", ", paths), paths,
                         r.dumpFileBytes(), verdict.code(), now);
             } catch (DumpFailedException e) {
                 say(String.format("%s: 0x%04X %s", DUMP_FAILED, e.code(), e.getMessage()));
-                return exit(Optional.of(verdict), kindOf(tool), false, e.code(),
+                return exit(Optional.of(verdict), formatOf(tool), false, e.code(),
                         reason + "; the stand-alone dump failed: " + e.getMessage(),
                         List.of(device.number().toString()), progress.bytes, e.code(), now);
             }
         }
 
-        DumpKind kindOf(DumpTool tool) {
-            return tool.kind() == DumpToolKind.TAPE ? DumpKind.CLASSIC : DumpKind.S390_EXT;
+        Optional<DumpFormat> formatOf(DumpTool tool) {
+            return Optional.of(switch (tool.kind()) {
+                case TAPE -> DumpFormat.S390_TAPE;
+                case ECKD_MULTI -> DumpFormat.S390_MV_EXT;
+                case ECKD_SINGLE -> DumpFormat.S390_EXT;
+            });
         }
 
         /** The dumper's exit: re-IPL through a valid IPIB of storage, else a disabled wait with the code. */
-        LoadOutcome exit(Optional<VerdictResult> verdict, DumpKind kind, boolean complete, int dumpCode, String reason,
-                List<String> paths, long bytes, int waitCode, List<CpuState> now) throws IOException {
-            return reIpl(Ipib.find(storage), verdict, kind, complete, dumpCode, reason, paths, bytes, waitCode, now);
+        LoadOutcome exit(Optional<VerdictResult> verdict, Optional<DumpFormat> format, boolean complete, int dumpCode,
+                String reason, List<String> paths, long bytes, int waitCode, List<CpuState> now) throws IOException {
+            return reIpl(Ipib.find(storage), verdict, format, complete, dumpCode, reason, paths, bytes, waitCode, now);
         }
 
-        LoadOutcome reIpl(Ipib.Check check, Optional<VerdictResult> verdict, DumpKind kind, boolean complete,
-                int dumpCode, String reason, List<String> paths, long bytes, int waitCode, List<CpuState> now)
+        LoadOutcome reIpl(Ipib.Check check, Optional<VerdictResult> verdict, Optional<DumpFormat> format,
+                boolean complete, int dumpCode, String reason, List<String> paths, long bytes, int waitCode, List<CpuState> now)
                 throws IOException {
             if (check.valid() && reboot.isPresent()) {
                 Ipib ipib = check.ipib().orElseThrow();
@@ -287,14 +292,14 @@ public final class IplLoader {
                         + ipib.target());
                 List<CpuState> booted = reboot.get().reboot(ipib, this::say);
                 say("The production system is running again");
-                return outcome(verdict, kind, complete, dumpCode, reason, paths, bytes, AfterDump.REIPL, 0, booted);
+                return outcome(verdict, format, complete, dumpCode, reason, paths, bytes, AfterDump.REIPL, 0, booted);
             }
             String why = check.valid() ? "a valid IPIB, but no production system to boot" : check.reason();
             List<CpuState> after = new ArrayList<>(now);
             after.set(0, now.get(0).withPsw(DISABLED_WAIT_MASK, waitCode & 0xFFFF_FFFFL));
             say(String.format("No re-IPL (%s): disabled wait PSW %016X %016X (code 0x%04X)", why, DISABLED_WAIT_MASK,
                     waitCode & 0xFFFF_FFFFL, waitCode));
-            return outcome(verdict, kind, complete, dumpCode, reason, paths, bytes, AfterDump.DISABLED_WAIT, waitCode,
+            return outcome(verdict, format, complete, dumpCode, reason, paths, bytes, AfterDump.DISABLED_WAIT, waitCode,
                     after);
         }
 
@@ -321,7 +326,7 @@ public final class IplLoader {
                 }
                 case REIPL -> {
                     Ipib.Check check = Ipib.find(storage);
-                    return reIpl(check, Optional.of(verdict), DumpKind.NONE, false, 0,
+                    return reIpl(check, Optional.of(verdict), Optional.empty(), false, 0,
                             "kdump not possible (" + verdict.summary() + "); " + name + " = reipl", List.of(), 0,
                             verdict.code(), cpus);
                 }
@@ -334,13 +339,13 @@ public final class IplLoader {
         }
 
         LoadOutcome stopped(VerdictResult verdict, String reason) {
-            return outcome(Optional.of(verdict), DumpKind.NONE, false, 0, reason, List.of(), 0, AfterDump.STOPPED, 0,
+            return outcome(Optional.of(verdict), Optional.empty(), false, 0, reason, List.of(), 0, AfterDump.STOPPED, 0,
                     cpus);
         }
 
-        LoadOutcome outcome(Optional<VerdictResult> verdict, DumpKind kind, boolean complete, int dumpCode,
+        LoadOutcome outcome(Optional<VerdictResult> verdict, Optional<DumpFormat> format, boolean complete, int dumpCode,
                 String reason, List<String> paths, long bytes, AfterDump after, int waitCode, List<CpuState> now) {
-            return new LoadOutcome(trigger, verdict, kind, complete, dumpCode, reason, paths, bytes,
+            return new LoadOutcome(trigger, verdict, format, complete, dumpCode, reason, paths, bytes,
                     Duration.between(start, clock.instant()), after, waitCode, now, messages);
         }
 

@@ -1,5 +1,6 @@
 package io.sadump.ipl;
 
+import io.sadump.dump.DumpFormat;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.RunState;
 import io.sadump.meminfo.VerdictResult;
@@ -12,7 +13,8 @@ import java.util.Optional;
  *
  * @param trigger what the operator did: {@code load 0.0.0190}, {@code restart}
  * @param verdict the kdump verdict, when one ran (not after a clear reset)
- * @param dumpKind what was written
+ * @param dumpFormat the format of the dump written; empty when none was (storage cleared, the dump failed to
+ *     start, or the action was stop/reipl)
  * @param dumpComplete whether the dump was written completely (false also when none was written)
  * @param dumpCode the dumper's code: 0 on success, e.g. 0x4600 "Device too small"
  * @param reason one sentence: why kdump did or did not run, and how the dump went
@@ -27,7 +29,7 @@ import java.util.Optional;
 public record LoadOutcome(
         String trigger,
         Optional<VerdictResult> verdict,
-        DumpKind dumpKind,
+        Optional<DumpFormat> dumpFormat,
         boolean dumpComplete,
         int dumpCode,
         String reason,
@@ -56,6 +58,16 @@ public record LoadOutcome(
             case DISABLED_WAIT -> RunState.disabledWait(waitCode);
             case STOPPED -> RunState.stopped();
         };
+    }
+
+    /** Whether the task wrote a dump of {@code format}. */
+    public boolean wrote(DumpFormat format) {
+        return dumpFormat.equals(Optional.of(format));
+    }
+
+    /** The word scripts see for the dump: {@code vmcore}, {@code s390_ext}, {@code classic} or {@code none}. */
+    public String dumpWord() {
+        return dumpFormat.map(DumpFormat::loadWord).orElse("none");
     }
 
     /** "pass", "fail" or "none". */

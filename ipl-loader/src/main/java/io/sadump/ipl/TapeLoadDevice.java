@@ -7,6 +7,7 @@ import io.sadump.device.tape.EndOfVolumeException;
 import io.sadump.device.tape.TapeDrive;
 import io.sadump.device.tape.TapeRead;
 import io.sadump.dump.DumpDeviceFullException;
+import io.sadump.dump.DumpFormat;
 import io.sadump.dump.TapeBlockSink;
 import io.sadump.dump.s390.ClassicS390DumpWriter;
 import io.sadump.dump.s390.S390DumpResult;
@@ -69,7 +70,7 @@ public final class TapeLoadDevice implements LoadDevice {
         }
         try {
             S390DumpResult r = new ClassicS390DumpWriter(s).writeTape(memory, metadata, new DriveSink());
-            return new FallbackDumpResult(DumpKind.CLASSIC, List.of(number), r.header().memSize(), r.dumpFileBytes());
+            return new FallbackDumpResult(DumpFormat.S390_TAPE, List.of(number), r.header().memSize(), r.dumpFileBytes());
         } catch (DumpDeviceFullException e) {
             throw new DumpFailedException(DumpFailedException.DEVICE_TOO_SMALL, "Device too small: " + e.getMessage(), e);
         } catch (DeviceIoErrorException e) {

@@ -2,6 +2,7 @@ package io.sadump.ipl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sadump.dump.DumpFormat;
 import io.sadump.device.AttachedDevices;
 import io.sadump.device.ckd.EckdDasd;
 import io.sadump.dump.DumpBlockSource;
@@ -46,7 +47,7 @@ class CorruptionCatalogueLoadTest {
 
         if (kind.expected().isEmpty()) {
             assertThat(o.verdictWord()).as(context).isEqualTo("pass");
-            assertThat(o.dumpKind()).isEqualTo(DumpKind.VMCORE);
+            assertThat(o.dumpFormat()).contains(DumpFormat.ELF);
             Path vmcore = Path.of(o.paths().get(0));
             try (ReadBackDump core = ElfCoreReader.open(DumpBlockSource.of(FileChannel.open(vmcore)), "vmcore")) {
                 MebibyteDigests.Comparison c = m.atDump.compare(core.memory());
@@ -58,7 +59,7 @@ class CorruptionCatalogueLoadTest {
             assertThat(o.verdictCode()).as(context).isEqualTo(kind.expected().get().code());
             assertThat(o.messages()).as(context).anyMatch(s -> s.startsWith(String.format("kdump not possible: 0x%04X",
                     kind.expected().get().code())));
-            assertThat(o.dumpKind()).isEqualTo(DumpKind.S390_EXT);
+            assertThat(o.dumpFormat()).contains(DumpFormat.S390_EXT);
             assertThat(o.dumpComplete()).as(context).isTrue();
             try (EckdDasd dasd = AttachedDevices.openDasd(m.machine, TestMachine.DASD);
                     ReadBackDump dump = S390ExtDumpReader.open(new DasdDumpSource(dasd.dumpPartition(), null),

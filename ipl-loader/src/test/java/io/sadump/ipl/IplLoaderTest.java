@@ -3,6 +3,7 @@ package io.sadump.ipl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sadump.dump.DumpFormat;
 import io.sadump.device.AttachedDevices;
 import io.sadump.device.ckd.EckdDasd;
 import io.sadump.dump.DumpBlockSource;
@@ -45,7 +46,7 @@ class IplLoaderTest {
         LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(TestMachine.DASD, false, true, ""), c), elf());
 
         assertThat(o.verdictWord()).isEqualTo("pass");
-        assertThat(o.dumpKind()).isEqualTo(DumpKind.VMCORE);
+        assertThat(o.dumpFormat()).contains(DumpFormat.ELF);
         assertThat(o.dumpComplete()).isTrue();
         assertThat(o.paths()).singleElement().asString().endsWith("/vmcore");
         Path vmcore = Path.of(o.paths().get(0));
@@ -92,7 +93,7 @@ class IplLoaderTest {
         assertThat(o.messages()).anyMatch(s -> s.startsWith("kdump not possible: 0x4533 segment 0 (kernel) corrupted"));
         assertThat(o.messages()).contains(IplLoader.DUMPING, IplLoader.DUMP_SUCCESSFUL);
         assertThat(o.messages()).anyMatch(s -> s.matches("\\d{8} / 00000256 MB \\(Dump file size \\d{8} MB\\)"));
-        assertThat(o.dumpKind()).isEqualTo(DumpKind.S390_EXT);
+        assertThat(o.dumpFormat()).contains(DumpFormat.S390_EXT);
         assertThat(o.dumpComplete()).isTrue();
         assertThat(o.after()).isEqualTo(AfterDump.REIPL);
 
@@ -112,7 +113,7 @@ class IplLoaderTest {
         LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(TestMachine.TAPE, false, false, ""), c),
                 elf());
         assertThat(o.verdictCode()).isEqualTo(0x4520);
-        assertThat(o.dumpKind()).isEqualTo(DumpKind.CLASSIC);
+        assertThat(o.dumpFormat()).contains(DumpFormat.S390_TAPE);
         assertThat(o.dumpComplete()).isTrue();
         assertThat(o.bytes()).isEqualTo(TestMachine.STORAGE);
     }
@@ -167,7 +168,7 @@ class IplLoaderTest {
             assertThat(CpuControls.stop(m.machine, lock).after()).isEqualTo(RunState.stopped());
         }
         LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(TestMachine.DASD, false, true, ""), c), elf());
-        assertThat(o.dumpKind()).isEqualTo(DumpKind.VMCORE);
+        assertThat(o.dumpFormat()).contains(DumpFormat.ELF);
         assertThat(o.after()).isEqualTo(AfterDump.REIPL);
         assertThat(m.machine.runState()).as("the re-IPLed production system runs").isEqualTo(RunState.operating());
     }
@@ -200,7 +201,7 @@ class IplLoaderTest {
         assertThatThrownBy(() -> m.run((l, c) -> l.restart(c), elf())).isInstanceOf(CpuStateException.class)
                 .hasMessageContaining("check-stop");
         LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(TestMachine.DASD, false, true, ""), c), elf());
-        assertThat(o.dumpKind()).isEqualTo(DumpKind.VMCORE);
+        assertThat(o.dumpFormat()).contains(DumpFormat.ELF);
         assertThat(m.machine.runState()).isEqualTo(RunState.operating());
     }
 
@@ -208,7 +209,7 @@ class IplLoaderTest {
     void loadClearZeroesStorageAndDumpsNothing() throws IOException {
         LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(TestMachine.DASD, true, false, ""), c),
                 elf());
-        assertThat(o.dumpKind()).isEqualTo(DumpKind.NONE);
+        assertThat(o.dumpFormat()).isEmpty();
         assertThat(o.verdict()).isEmpty();
         assertThat(o.messages()).anyMatch(s -> s.contains("no dump is possible"));
         try (AbsoluteStorage s = m.machine.openStorage()) {
@@ -242,7 +243,7 @@ class IplLoaderTest {
         m.operatorStops = false; // a restart is taken by running CPUs: no stop first
         // pass: kdump from the kernel, with store status of every CPU
         LoadOutcome pass = m.run((l, c) -> l.restart(c), elf());
-        assertThat(pass.dumpKind()).isEqualTo(DumpKind.VMCORE);
+        assertThat(pass.dumpFormat()).contains(DumpFormat.ELF);
         assertThat(pass.messages()).anyMatch(s -> s.startsWith("kernel: kdump check"));
         assertThat(m.machine.runState()).isEqualTo(RunState.operating());
 
@@ -254,7 +255,7 @@ class IplLoaderTest {
         breakMeminfoPointer();
         LoadOutcome dump = m.run((l, c) -> l.restart(c), elf());
         assertThat(dump.messages()).anyMatch(s -> s.contains("on_restart = dump: IPL of dump device 0.0.0190"));
-        assertThat(dump.dumpKind()).isEqualTo(DumpKind.S390_EXT);
+        assertThat(dump.dumpFormat()).contains(DumpFormat.S390_EXT);
         assertThat(dump.verdictCode()).isEqualTo(0x4520);
 
         // fail with on_restart = stop
@@ -265,7 +266,7 @@ class IplLoaderTest {
         breakMeminfoPointer();
         LoadOutcome stop = m.run((l, c) -> l.restart(c), elf());
         assertThat(stop.after()).isEqualTo(AfterDump.STOPPED);
-        assertThat(stop.dumpKind()).isEqualTo(DumpKind.NONE);
+        assertThat(stop.dumpFormat()).isEmpty();
         assertThat(m.machine.runState()).isEqualTo(RunState.stopped());
     }
 
@@ -281,7 +282,7 @@ class IplLoaderTest {
         assertThat(o.trigger()).isEqualTo("panic");
         assertThat(o.messages().get(0)).isEqualTo("Kernel panic - not syncing: Oops (on_panic = reipl)");
         assertThat(o.verdictCode()).isEqualTo(0x4520);
-        assertThat(o.dumpKind()).isEqualTo(DumpKind.NONE);
+        assertThat(o.dumpFormat()).isEmpty();
         assertThat(o.after()).isEqualTo(AfterDump.REIPL);
         assertThat(m.system.state().bootCount()).isEqualTo(2);
     }

@@ -6,6 +6,7 @@ import static io.sadump.fixtures.InteropTools.requireTool;
 import static io.sadump.fixtures.InteropTools.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sadump.dump.DumpFormat;
 import io.sadump.fixtures.FirstKernel;
 import io.sadump.fixtures.FirstKernelLayout;
 import io.sadump.fixtures.InteropTools.Result;
@@ -49,7 +50,7 @@ class KdumpVmcoreInteropTest {
         m.probes.addAll(addresses);
         LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(TestMachine.DASD, false, true, ""), c),
                 new ElfVmcoreWriter(io.sadump.dump.DumpProgressListener.NONE));
-        assertThat(o.dumpKind()).isEqualTo(DumpKind.VMCORE);
+        assertThat(o.dumpFormat()).contains(DumpFormat.ELF);
         vmcore = Path.of(o.paths().get(0));
         cpus = m.cpusBefore;
     }

@@ -2,6 +2,7 @@ package io.sadump.ipl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sadump.dump.DumpFormat;
 import io.sadump.device.AttachedDevices;
 import io.sadump.device.ckd.EckdDasd;
 import io.sadump.device.dumptool.DumpDevicePreparer;
@@ -49,7 +50,8 @@ class MultiVolumeLoadTest {
         LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(V0, false, true, ""), c),
                 new ElfVmcoreWriter(io.sadump.dump.DumpProgressListener.NONE));
         assertThat(o.messages()).anyMatch(s -> s.contains("dump tool XMULT64 v2 (multi-volume DASD, 2 volumes"));
-        assertThat(o.dumpKind()).isEqualTo(DumpKind.S390_EXT);
+        assertThat(o.dumpFormat()).contains(DumpFormat.S390_MV_EXT);
+        assertThat(o.dumpWord()).isEqualTo("s390_ext");
         assertThat(o.dumpComplete()).as(String.join("\n", o.messages())).isTrue();
         assertThat(o.paths()).containsExactly("0.0.0200", "0.0.0201");
 

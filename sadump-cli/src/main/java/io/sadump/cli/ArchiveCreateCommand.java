@@ -7,6 +7,7 @@ import io.sadump.archive.DumpInfo;
 import io.sadump.archive.DumpOpener;
 import io.sadump.archive.OpenedDump;
 import io.sadump.archive.SystemSelection;
+import io.sadump.dump.DumpFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -81,10 +82,10 @@ final class ArchiveCreateCommand implements Callable<Integer> {
         ArchiveCompression compression = compress != null ? ArchiveCompression.parse(compress)
                 : ArchiveCompression.forName(output.getFileName().toString());
         int lvl = compression.checkLevel(level != null ? level : compression.defaultLevel());
-        DumpArchiveWriter.Content content = DumpArchiveWriter.Content.parse(format);
+        Optional<DumpFormat> conversion = DumpArchiveWriter.conversion(format);
         Optional<SystemSelection> selection = select == null ? Optional.empty()
                 : Optional.of(SystemSelection.parse(select));
-        if (content == DumpArchiveWriter.Content.ASIS && selection.isPresent()) {
+        if (conversion.isEmpty() && selection.isPresent()) {
             throw new UsageException("--select needs a converted dump (--format elf or s390), not asis");
         }
         Optional<ArchiveSigning.Signer> signer = key == null ? Optional.empty()
@@ -94,10 +95,10 @@ final class ArchiveCreateCommand implements Callable<Integer> {
         try (OpenedDump opened = DumpOpener.open(sources)) {
             DumpInfo facts = DumpInfo.of(opened);
             opened.dump().requireComplete();
-            SystemSelection.Selected chosen = content == DumpArchiveWriter.Content.ASIS
+            SystemSelection.Selected chosen = conversion.isEmpty()
                     ? new SystemSelection.Selected(opened.dump().memory(), opened.dump().metadata())
                     : ZgetdumpCommand.selectedSystem(opened, facts, selection);
-            DumpArchiveWriter.Options options = new DumpArchiveWriter.Options(compression, lvl, content, signer, n,
+            DumpArchiveWriter.Options options = new DumpArchiveWriter.Options(compression, lvl, conversion, signer, n,
                     progress, selection);
             DumpArchiveWriter.Created created = DumpArchiveWriter.create(opened, chosen.memory(),
                     chosen.metadata(), facts, output, options);

@@ -1,14 +1,15 @@
 package io.sadump.cli;
 
+import io.sadump.archive.format.DumpFormatRegistry;
+import io.sadump.archive.format.DumpMedium;
 import io.sadump.device.AttachedDevices;
 import io.sadump.device.ckd.EckdDasd;
 import io.sadump.device.dumptool.DumpDevicePreparer;
 import io.sadump.device.dumptool.DumpToolOptions;
 import io.sadump.device.tape.TapeDrive;
 import io.sadump.dump.DumpBlockSource;
+import io.sadump.dump.DumpFormat;
 import io.sadump.dump.ReadBackDump;
-import io.sadump.dump.elf.ElfCoreReader;
-import io.sadump.dump.s390.S390ExtDumpReader;
 import io.sadump.fixtures.Corruption;
 import io.sadump.fixtures.CorruptionCatalogue;
 import io.sadump.fixtures.FirstKernelLayout;
@@ -16,7 +17,6 @@ import io.sadump.fixtures.InjectionReport;
 import io.sadump.fixtures.KexecLoad;
 import io.sadump.fixtures.ProductionSystem;
 import io.sadump.ipl.DasdDumpSource;
-import io.sadump.ipl.DumpKind;
 import io.sadump.ipl.LoadOutcome;
 import io.sadump.ipl.LoadRequest;
 import io.sadump.ipl.MebibyteDigests;
@@ -154,12 +154,12 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("      " + HmcOutcomeReport.dumpLine(second));
 
         step("8", "Read both dumps back and compare them with storage at the time of each dump");
-        boolean ok = first.dumpKind() == DumpKind.VMCORE && first.dumpComplete()
-                && second.dumpKind() == DumpKind.S390_EXT && second.dumpComplete();
-        if (first.dumpKind() == DumpKind.VMCORE) {
+        boolean ok = first.wrote(DumpFormat.ELF) && first.dumpComplete()
+                && second.wrote(DumpFormat.S390_EXT) && second.dumpComplete();
+        if (first.wrote(DumpFormat.ELF)) {
             Path vmcore = Path.of(first.paths().get(0));
-            try (ReadBackDump core = ElfCoreReader.open(DumpBlockSource.of(FileChannel.open(vmcore)),
-                    vmcore.toString())) {
+            try (ReadBackDump core = DumpFormatRegistry.read(DumpBlockSource.of(FileChannel.open(vmcore)),
+                    vmcore.toString(), DumpMedium.FILE).requireComplete()) {
                 MebibyteDigests.Comparison c = firstDigests.compare(core.memory());
                 boolean good = c.matches() && c.absent().size() == ck.size() / Sizes.MIB
                         && c.absent().get(0) == ck.base() / Sizes.MIB;
@@ -169,11 +169,12 @@ public final class DemoCommand implements Callable<Integer> {
                         c.absent().size(), good ? "" : "  MISMATCH");
             }
         }
-        if (second.dumpKind() == DumpKind.S390_EXT) {
+        if (second.wrote(DumpFormat.S390_EXT)) {
             EckdDasd dasd = AttachedDevices.openDasd(machine, DASD);
             ReadBackDump d;
             try {
-                d = S390ExtDumpReader.open(new DasdDumpSource(dasd.dumpPartition(), dasd), DASD.toString());
+                d = DumpFormatRegistry.read(new DasdDumpSource(dasd.dumpPartition(), dasd), DASD.toString(),
+                        DumpMedium.CKD_IMAGE).requireComplete();
             } catch (IOException | RuntimeException e) {
                 dasd.close();
                 throw e;

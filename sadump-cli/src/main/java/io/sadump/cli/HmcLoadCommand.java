@@ -90,7 +90,7 @@ public final class HmcLoadCommand implements Callable<Integer> {
             HmcOutcomeReport.print(out, o);
         }
         out.flush();
-        boolean failed = o.dumpCode() != 0 || (o.dumpKind() != io.sadump.ipl.DumpKind.NONE && !o.dumpComplete());
+        boolean failed = o.dumpCode() != 0 || (o.dumpFormat().isPresent() && !o.dumpComplete());
         return failed ? 1 : 0;
     }
 }

@@ -1,7 +1,7 @@
 package io.sadump.cli;
 
+import io.sadump.dump.DumpFormat;
 import io.sadump.ipl.AfterDump;
-import io.sadump.ipl.DumpKind;
 import io.sadump.ipl.LoadOutcome;
 import io.sadump.machine.Sizes;
 import java.io.PrintWriter;
@@ -20,13 +20,13 @@ final class HmcOutcomeReport {
     }
 
     static String dumpLine(LoadOutcome o) {
-        if (o.dumpKind() == DumpKind.NONE) {
+        if (o.dumpFormat().isEmpty()) {
             return "none";
         }
-        String where = o.dumpKind() == DumpKind.VMCORE ? String.join(", ", o.paths())
+        String where = o.wrote(DumpFormat.ELF) ? String.join(", ", o.paths())
                 : "device " + String.join(", ", o.paths());
         String state = o.dumpComplete() ? "complete" : String.format("FAILED 0x%04X, incomplete", o.dumpCode());
-        return o.dumpKind().word() + " " + where + " (" + state + String.format(", %.1f MiB)", o.bytes() / (double) Sizes.MIB);
+        return o.dumpWord() + " " + where + " (" + state + String.format(", %.1f MiB)", o.bytes() / (double) Sizes.MIB);
     }
 
     static String afterLine(LoadOutcome o) {
@@ -45,7 +45,7 @@ final class HmcOutcomeReport {
         field(sb, "reason", str(o.verdict().map(v -> v.message()).orElse(o.reason())));
         field(sb, "summary", str(o.reason()));
         StringBuilder dump = new StringBuilder("{");
-        field(dump, "kind", str(o.dumpKind().word()));
+        field(dump, "kind", str(o.dumpWord()));
         field(dump, "complete", String.valueOf(o.dumpComplete()));
         field(dump, "code", str(String.format("0x%04X", o.dumpCode())));
         field(dump, "paths", array(o.paths()));

@@ -1,13 +1,14 @@
 package io.sadump.cli;
 
-import io.sadump.archive.DumpConverter;
 import io.sadump.archive.FreshOutputFile;
 import io.sadump.archive.DumpInfo;
 import io.sadump.archive.DumpInfoJson;
 import io.sadump.archive.DumpOpener;
 import io.sadump.archive.OpenedDump;
-import io.sadump.archive.OutputFormat;
 import io.sadump.archive.SystemSelection;
+import io.sadump.archive.format.DumpFormatDescriptor;
+import io.sadump.archive.format.DumpFormatRegistry;
+import io.sadump.archive.format.DumpFormatWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -108,7 +109,8 @@ final class ZgetdumpCommand implements Callable<Integer> {
         if (info && output != null) {
             throw new UsageException("-i and -o exclude each other");
         }
-        OutputFormat format = OutputFormat.parse(fmt);
+        DumpFormatDescriptor format = DumpFormatRegistry.writable(fmt);
+        DumpFormatWriter writer = format.writer().orElseThrow();
         Optional<SystemSelection> selection = select == null ? Optional.empty()
                 : Optional.of(SystemSelection.parse(select));
         List<Path> files = sources.stream().map(Path::of).toList();
@@ -131,19 +133,18 @@ final class ZgetdumpCommand implements Callable<Integer> {
             opened.dump().requireComplete();
             SystemSelection.Selected chosen = selectedSystem(opened, facts, selection);
             err.println("Format Info:");
-            err.printf("  Source: %s%n  Target: %s%n", facts.format(), format.name().toLowerCase(java.util.Locale.ROOT));
+            err.printf("  Source: %s%n  Target: %s%n", facts.format(), format.format().zgetdumpName());
             err.flush();
             ConsoleProgress progress = ConsoleProgress.onTerminal(err);
-            DumpConverter converter = new DumpConverter(format, progress);
             if (output.equals("-")) {
                 OutputStream stdout = System.out;
                 WritableByteChannel ch = new StreamChannel(stdout);
-                converter.write(chosen.memory(), chosen.metadata(), ch);
+                writer.write(chosen.memory(), chosen.metadata(), ch, progress);
                 stdout.flush();
             } else {
                 Path target = Path.of(output);
                 try (FreshOutputFile file = FreshOutputFile.create(target)) {
-                    converter.write(chosen.memory(), chosen.metadata(), file.channel());
+                    writer.write(chosen.memory(), chosen.metadata(), file.channel(), progress);
                 } catch (IOException | RuntimeException e) {
                     Files.deleteIfExists(target);
                     throw e;

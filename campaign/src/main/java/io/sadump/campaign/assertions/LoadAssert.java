@@ -1,8 +1,8 @@
 package io.sadump.campaign.assertions;
 
+import io.sadump.dump.DumpFormat;
 import io.sadump.campaign.ObservedLoad;
 import io.sadump.ipl.AfterDump;
-import io.sadump.ipl.DumpKind;
 import io.sadump.ipl.LoadOutcome;
 import io.sadump.meminfo.SegmentKind;
 import io.sadump.meminfo.VerdictResult;
@@ -40,9 +40,9 @@ public final class LoadAssert extends AbstractAssert<LoadAssert, ObservedLoad> {
         if (o.verdict().isEmpty() || o.verdict().get().passed()) {
             failWithMessage("Expected the dumper to fall back to the stand-alone dump, but %s", what());
         }
-        if (o.dumpKind() != DumpKind.S390_EXT && o.dumpKind() != DumpKind.CLASSIC) {
+        if (!o.wrote(DumpFormat.S390_EXT) && !o.wrote(DumpFormat.S390_MV_EXT) && !o.wrote(DumpFormat.S390_TAPE)) {
             failWithMessage("Expected a stand-alone dump after the failed verdict, but it wrote %s (%s)",
-                    o.dumpKind().word(), what());
+                    o.dumpWord(), what());
         }
         return this;
     }
@@ -69,7 +69,7 @@ public final class LoadAssert extends AbstractAssert<LoadAssert, ObservedLoad> {
     /** The verdict passed and the kdump kernel wrote a vmcore. */
     public LoadAssert startedKdump() {
         LoadOutcome o = outcome();
-        if (o.verdict().isEmpty() || !o.verdict().get().passed() || o.dumpKind() != DumpKind.VMCORE) {
+        if (o.verdict().isEmpty() || !o.verdict().get().passed() || !o.wrote(DumpFormat.ELF)) {
             failWithMessage("Expected kdump to start and write a vmcore, but %s", what());
         }
         return this;

@@ -2,6 +2,9 @@ package io.sadump.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sadump.archive.format.DumpFormatRegistry;
+import io.sadump.archive.format.DumpFormatWriter;
+import io.sadump.dump.DumpFormat;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.fixtures.FirstKernel;
 import io.sadump.fixtures.FirstKernelLayout;
@@ -23,8 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Conversions s390 -> ELF -> s390 keep memory byte for byte; the converted files satisfy real tools. */
-class DumpConverterTest {
+/**
+ * The registry's writers: conversions s390 -> ELF -> s390 keep memory byte for byte; the converted files
+ * satisfy real tools.
+ */
+class DumpFormatWritersTest {
     static final long SIZE = 32 * TestDumps.MIB;
     static TestDumps.System system;
     static List<String> expected;
@@ -38,22 +44,22 @@ class DumpConverterTest {
         expected = TestDumps.digests(system.memory(), SIZE);
     }
 
-    static long convert(ReadBackDump d, OutputFormat f, Path out, boolean stream) throws IOException {
+    static long convert(ReadBackDump d, DumpFormat f, Path out, boolean stream) throws IOException {
         return convert(d.memory(), d.metadata(), f, out, stream);
     }
 
-    static long convert(MemorySource m, DumpMetadata md, OutputFormat f, Path out, boolean stream)
+    static long convert(MemorySource m, DumpMetadata md, DumpFormat f, Path out, boolean stream)
             throws IOException {
-        DumpConverter c = new DumpConverter(f, io.sadump.dump.DumpProgressListener.NONE);
-        long planned = c.outputSize(m, md);
+        DumpFormatWriter c = DumpFormatRegistry.of(f).writer().orElseThrow();
+        long planned = c.plannedSize(m, md);
         long written;
         if (stream) {
             try (var os = Files.newOutputStream(out)) {
-                written = c.write(m, md, Channels.newChannel(os));
+                written = c.write(m, md, Channels.newChannel(os), io.sadump.dump.DumpProgressListener.NONE);
             }
         } else {
             try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                written = c.write(m, md, ch);
+                written = c.write(m, md, ch, io.sadump.dump.DumpProgressListener.NONE);
             }
         }
         assertThat(written).isEqualTo(planned).isEqualTo(Files.size(out));
@@ -69,7 +75,7 @@ class DumpConverterTest {
         Path s390 = dir.resolve("dump.s390");
         Path elf2 = dir.resolve("dump2.elf");
         try (OpenedDump d = DumpOpener.open(List.of(ext))) {
-            convert(d.dump(), OutputFormat.ELF, elf, stream);
+            convert(d.dump(), DumpFormat.ELF, elf, stream);
         }
         try (OpenedDump d = DumpOpener.open(List.of(elf))) {
             assertThat(d.dump().format().zgetdumpName()).isEqualTo("elf");
@@ -77,13 +83,13 @@ class DumpConverterTest {
             assertThat(d.dump().metadata().cpus()).extracting(CpuState::prefix)
                     .containsExactlyElementsOf(system.cpus().stream().map(CpuState::prefix).toList());
             assertThat(d.dump().metadata().cpus().get(1).gprs()).isEqualTo(system.cpus().get(1).gprs());
-            convert(d.dump(), OutputFormat.S390, s390, stream);
+            convert(d.dump(), DumpFormat.S390, s390, stream);
         }
         try (OpenedDump d = DumpOpener.open(List.of(s390))) {
             assertThat(d.dump().complete()).isTrue();
             assertThat(d.dump().format().zgetdumpName()).isEqualTo("s390");
             assertThat(TestDumps.digests(d.dump().memory(), SIZE)).isEqualTo(expected);
-            convert(d.dump(), OutputFormat.ELF, elf2, stream);
+            convert(d.dump(), DumpFormat.ELF, elf2, stream);
         }
         // the memory part of the classic file is storage itself, byte for byte
         byte[] mem = new byte[(int) TestDumps.MIB];
@@ -105,11 +111,11 @@ class DumpConverterTest {
         // a source with only two DATA ranges and a gap between them
         MemorySource holes = system.memory().map(List.of(MemoryMapping.identity(0, 8 * TestDumps.MIB),
                 MemoryMapping.identity(16 * TestDumps.MIB, 4 * TestDumps.MIB)), SIZE);
-        convert(holes, system.metadata(), OutputFormat.ELF, elf, false);
+        convert(holes, system.metadata(), DumpFormat.ELF, elf, false);
         Path s390 = dir.resolve("holes.s390");
         try (OpenedDump d = DumpOpener.open(List.of(elf))) {
             assertThat(DumpInfo.of(d).memoryMap()).hasSize(2);
-            convert(d.dump(), OutputFormat.S390, s390, true);
+            convert(d.dump(), DumpFormat.S390, s390, true);
         }
         try (OpenedDump d = DumpOpener.open(List.of(s390))) {
             assertThat(d.dump().complete()).isTrue();
@@ -128,8 +134,8 @@ class DumpConverterTest {
         Path elf = dir.resolve("from-tape.elf");
         Path s390 = dir.resolve("from-tape.s390");
         try (OpenedDump d = DumpOpener.open(List.of(tape))) {
-            convert(d.dump(), OutputFormat.ELF, elf, false);
-            convert(d.dump(), OutputFormat.S390, s390, false);
+            convert(d.dump(), DumpFormat.ELF, elf, false);
+            convert(d.dump(), DumpFormat.S390, s390, false);
         }
         InteropTools.Result r = InteropTools.run(null, InteropTools.requireTool("eu-readelf"), "-n", "-l", elf.toString());
         assertThat(r.exitCode()).as(r.output()).isZero();
@@ -167,7 +173,7 @@ class DumpConverterTest {
             srcHeader = d.dump().s390Header().orElseThrow();
             srcEnd = d.dump().s390EndMarker().orElseThrow();
             assertThat(srcHeader.version()).isEqualTo(io.sadump.dump.s390.S390DumpHeader.VERSION_DUMPER);
-            convert(d.dump(), OutputFormat.S390, out, false);
+            convert(d.dump(), DumpFormat.S390, out, false);
         }
         try (OpenedDump d = DumpOpener.open(List.of(out))) {
             // zdump/dfo_s390.c: version 5 when CPUs are known; start and end time from the source
