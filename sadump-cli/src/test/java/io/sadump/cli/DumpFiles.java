@@ -33,7 +33,7 @@ final class DumpFiles {
     private DumpFiles() {}
 
     /** A booted system's memory and what its dumper records beside it. */
-    record BootedSystem(MemorySource memory, DumpMetadata metadata) {}
+    record BootedSystem(AbsoluteStorage storage, MemorySource memory, DumpMetadata metadata) {}
 
     static BootedSystem system(long seed) {
         AbsoluteStorage s = AbsoluteStorage.inMemory(SIZE);
@@ -42,7 +42,7 @@ final class DumpFiles {
         for (CpuState c : r.cpus()) {
             c.storeStatus(s, false);
         }
-        return new BootedSystem(new StorageMemorySource(s),
+        return new BootedSystem(s, new StorageMemorySource(s),
                 DumpMetadata.of(r.cpus(), Optional.of(r.vmcoreinfo().text())));
     }
 
@@ -56,6 +56,22 @@ final class DumpFiles {
                 StandardOpenOption.READ)) {
             BootedSystem sys = system(5);
             new S390ExtDumpWriter(settings()).write(sys.memory(), sys.metadata(), DumpBlockSink.of(ch, 1 << 16));
+        }
+        return f;
+    }
+
+    /**
+     * A classic dump of a system whose kdump kernel ran: OLDMEM_BASE/SIZE (0x10418/0x10420) name the
+     * crashkernel range, so the dump holds two systems and a conversion needs {@code --select}.
+     */
+    static Path classicWhileKdumpRan(Path dir, String name) throws IOException {
+        Path f = dir.resolve(name);
+        BootedSystem sys = system(5);
+        sys.storage().putU64(io.sadump.machine.Lowcore.OLDMEM_BASE, 8 * MIB);
+        sys.storage().putU64(io.sadump.machine.Lowcore.OLDMEM_SIZE, 4 * MIB);
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            new ClassicS390DumpWriter(settings().withCompression(false)).writeFile(new StorageMemorySource(sys.storage()),
+                    sys.metadata(), ch);
         }
         return f;
     }

@@ -165,6 +165,31 @@ class ZgetdumpCommandTest {
         assertThat(r.err().lines().count()).isEqualTo(1);
     }
 
+    /** Regression: a system chosen with --select is written with the dump's own start time, end time and CPU id. */
+    @Test
+    void selectedSystemKeepsTheDumpsTimesAndCpuId() throws IOException {
+        Path f = DumpFiles.classicWhileKdumpRan(dir, "both.s390");
+        Map<String, Object> source = MiniJson.object(MiniJson.parse(CliRun.of("zgetdump", "-i", "--json",
+                f.toString()).out()));
+        assertThat(source).containsEntry("created", DumpFiles.START.toString())
+                .containsEntry("cpuId", "ff00012320648000");
+        for (String select : java.util.List.of("prod", "kdump")) {
+            for (String format : java.util.List.of("s390", "elf")) {
+                Path out = dir.resolve(select + "." + format);
+                CliRun r = CliRun.of("zgetdump", f.toString(), "--select", select, "-f", format, "-o", out.toString());
+                assertThat(r.exit()).as(r.err()).isZero();
+                Map<String, Object> o = MiniJson.object(MiniJson.parse(CliRun.of("zgetdump", "-i", "--json",
+                        out.toString()).out()));
+                assertThat(o).as("%s as %s", select, format).containsEntry("format", format)
+                        .containsEntry("cpuCountOnline", source.get("cpuCountOnline"));
+                if (format.equals("s390")) {
+                    assertThat(o).as("%s as s390", select).containsEntry("created", source.get("created"))
+                            .containsEntry("ended", source.get("ended")).containsEntry("cpuId", source.get("cpuId"));
+                }
+            }
+        }
+    }
+
     @Test
     void usageErrors() throws IOException {
         Path f = DumpFiles.ext(dir, "dump.ext");
