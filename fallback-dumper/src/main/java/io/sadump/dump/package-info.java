@@ -1,7 +1,9 @@
 /**
- * The dump formats of sadump, each one reader (bytes to {@link io.sadump.machine.MemorySource}) and
- * one writer (memory source to bytes), streamed chunk by chunk, so that a conversion is a reader
- * plugged into a writer (DESIGN.md "Data flow").
+ * The dump formats of sadump, each one reader (bytes to a {@link io.sadump.machine.MemorySource} and
+ * the {@link io.sadump.machine.DumpMetadata} beside it) and one writer (memory and metadata to bytes),
+ * streamed chunk by chunk, so that a conversion is a reader plugged into a writer (DESIGN.md "Data
+ * flow"). {@link io.sadump.dump.DumpFormat} names them; dump-archive's format registry lists them with
+ * how each is recognised.
  *
  * <ul>
  *   <li>{@link io.sadump.dump.s390}: the stand-alone dump formats: the 4 KiB header, s390_ext on DASD
