@@ -1,5 +1,5 @@
 /**
- * Reading dumps back and keeping them: the model of IBM's zgetdump and an archiver (issue 7).
+ * Reading dumps back and keeping them: the model of IBM's zgetdump and an archiver.
  *
  * <ul>
  *   <li>{@link io.sadump.archive.DumpOpener} finds the dump in files by content: a 3390 CKD image (its
