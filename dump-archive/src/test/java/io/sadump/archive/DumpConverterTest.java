@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sadump.dump.MemoryFrames;
 import io.sadump.fixtures.FirstKernel;
 import io.sadump.fixtures.FirstKernelLayout;
-import io.sadump.fixtures.InteropTools;
+import io.sadump.interop.InteropTools;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;

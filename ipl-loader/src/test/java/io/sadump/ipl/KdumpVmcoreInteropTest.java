@@ -1,14 +1,14 @@
 package io.sadump.ipl;
 
-import static io.sadump.fixtures.InteropTools.SYSTEM_PYTHON;
-import static io.sadump.fixtures.InteropTools.missing;
-import static io.sadump.fixtures.InteropTools.requireTool;
-import static io.sadump.fixtures.InteropTools.run;
+import static io.sadump.interop.InteropTools.SYSTEM_PYTHON;
+import static io.sadump.interop.InteropTools.missing;
+import static io.sadump.interop.InteropTools.requireTool;
+import static io.sadump.interop.InteropTools.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sadump.fixtures.FirstKernel;
 import io.sadump.fixtures.FirstKernelLayout;
-import io.sadump.fixtures.InteropTools.Result;
+import io.sadump.interop.InteropTools.Result;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.Lowcore;
