@@ -185,22 +185,8 @@ class FormatInteropTest {
     }
 
     /** Runs a libkdumpfile script over {@code file}; it prints "key value" lines. */
-    static Result kdumpfile(Path file, String body) throws Exception {
-        InteropTools.requireKdumpfile();
-        StringBuilder reads = new StringBuilder();
-        for (long a : addresses) {
-            reads.append(String.format("    print('mem %x', k.read(kdumpfile.KDUMP_MACHPHYSADDR, 0x%x, 16).hex())%n", a, a));
-        }
-        String script = "import sys, kdumpfile\n"
-                + "k = kdumpfile.kdumpfile(sys.argv[1])\n"
-                + "a = k.attr\n"
-                + "print('format', a['file']['format'])\n"
-                + "print('arch', a['arch']['name'])\n"
-                + "print('byte_order', a['arch']['byte_order'])\n"
-                + "print('page_size', a['arch']['page_size'])\n"
-                + "if True:\n" + reads
-                + body;
-        return InteropTools.run(List.of(InteropTools.SYSTEM_PYTHON, "-c", script, file.toString()));
+    static Result kdumpfile(Path file, String body) {
+        return InteropTools.kdumpfile(file, addresses, body);
     }
 
     static void assertMemory(String output) {

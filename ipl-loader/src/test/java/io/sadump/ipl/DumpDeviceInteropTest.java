@@ -174,18 +174,8 @@ class DumpDeviceInteropTest {
         assertThat(r.exitCode()).as(r.output()).isNotZero();
     }
 
-    /** Opens {@code file} with libkdumpfile and prints "mem ADDR HEX" for 16 bytes at each address. */
-    static InteropTools.Result kdumpfile(Path file, List<Long> addresses) throws Exception {
-        InteropTools.requireKdumpfile();
-        StringBuilder script = new StringBuilder("import sys, kdumpfile\n"
-                + "k = kdumpfile.kdumpfile(sys.argv[1])\n"
-                + "print('format', k.attr['file']['format'])\n"
-                + "print('arch', k.attr['arch']['name'])\n");
-        for (long a : addresses) {
-            script.append(String.format("print('mem %x', k.read(kdumpfile.KDUMP_MACHPHYSADDR, 0x%x, 16).hex())%n", a,
-                    a));
-        }
-        return InteropTools.run(List.of(InteropTools.SYSTEM_PYTHON, "-c", script.toString(),
-                file.toString()));
+    /** Opens {@code file} with libkdumpfile: "format F", "arch A", "mem ADDR HEX" for 16 bytes at each address. */
+    static InteropTools.Result kdumpfile(Path file, List<Long> addresses) {
+        return InteropTools.kdumpfile(file, addresses, "");
     }
 }

@@ -74,6 +74,30 @@ public final class InteropTools {
         }
     }
 
+    /**
+     * Opens {@code file} with libkdumpfile (the system python3's binding) and prints {@code format F},
+     * {@code arch A}, {@code byte_order B} and {@code page_size P}, then {@code mem ADDR HEX} for the 16
+     * bytes at each physical address, then whatever the Python statements {@code more} print (they may
+     * use {@code k}, the opened dump, and {@code a}, its attributes). A file libkdumpfile refuses gives a
+     * non-zero exit code and its exception in the output.
+     */
+    public static Result kdumpfile(Path file, List<Long> addresses, String more) {
+        requireKdumpfile();
+        StringBuilder script = new StringBuilder("import sys, kdumpfile\n"
+                + "k = kdumpfile.kdumpfile(sys.argv[1])\n"
+                + "a = k.attr\n"
+                + "print('format', a['file']['format'])\n"
+                + "print('arch', a['arch']['name'])\n"
+                + "print('byte_order', a['arch']['byte_order'])\n"
+                + "print('page_size', a['arch']['page_size'])\n");
+        for (long address : addresses) {
+            script.append(String.format("print('mem %x', k.read(kdumpfile.KDUMP_MACHPHYSADDR, 0x%x, 16).hex())%n",
+                    address, address));
+        }
+        script.append(more);
+        return run(List.of(SYSTEM_PYTHON, "-c", script.toString(), file.toString()));
+    }
+
     /** A finished process: exit code and stdout and stderr merged. */
     public record Result(int exitCode, String output) {
         /** The lines of the output in which {@code regex} occurs. */
