@@ -22,5 +22,9 @@
  * <p>Nothing here prints or exits; failures are {@link java.io.IOException}s whose message names the
  * file and what is wrong ({@link io.sadump.dump.DumpFormatException}, {@link
  * io.sadump.dump.IncompleteDumpException}, {@link io.sadump.archive.ArchiveVerificationException}).
+ *
+ * <p>May use: {@code io.sadump.machine}, {@code io.sadump.meminfo}, the device drivers of {@code
+ * io.sadump.device}, the formats of {@code io.sadump.dump}; commons-compress, zstd-jni, xz and Bouncy
+ * Castle. Layouts: docs/formats.md (sections 9 and 10).
  */
 package io.sadump.archive;
