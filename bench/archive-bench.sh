@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Speed of 'sadump archive create' (zstd) against 'zstd -3 -T2', and of 's390 -> ELF' conversion
-# against 'dd' copying the same bytes (issue 7, "Speed"). Not a test: it prints figures.
+# against 'dd' copying the same bytes. Not a test: it prints figures.
 #
 #   bench/archive-bench.sh [SIZE_MIB] [WORKDIR]     (defaults: 2048, a temporary directory)
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Campaign throughput benchmark (issue 8): scenarios per second of 'sadump campaign' with 64 MiB systems
+# Campaign throughput benchmark: scenarios per second of 'sadump campaign' with 64 MiB systems
 # on 2 cores (target: >= 20/s). Not a test; prints a short report.
 #
 #   bench/campaign-bench.sh [RUNS] [PARALLEL] [STORAGE]     defaults: 400 2 64M

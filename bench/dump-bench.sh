@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Speed of the stand-alone dump to a 3390 CKD image (issue 5, "Speed"). Not a test: it prints figures.
+# Speed of the stand-alone dump to a 3390 CKD image. Not a test: it prints figures.
 #
 #   bench/dump-bench.sh [STORAGE] [WORKDIR]       (defaults: 4G, a temporary directory, removed after)
 #

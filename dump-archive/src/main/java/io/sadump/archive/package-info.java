@@ -1,7 +1,7 @@
 /**
  * Reading dumps back and keeping them: the model of IBM's zgetdump and an archiver. Conversions are
  * the writers of the format registry ({@link io.sadump.archive.format}), which this package also
- * uses to recognise and read dumps; it may use fallback-dumper's formats, the devices and the machine.
+ * uses to recognise and read dumps.
  *
  * <ul>
  *   <li>{@link io.sadump.archive.DumpOpener} finds the dump in files by content: the medium (a 3390
@@ -22,5 +22,10 @@
  * <p>Nothing here prints or exits; failures are {@link java.io.IOException}s whose message names the
  * file and what is wrong ({@link io.sadump.dump.DumpFormatException}, {@link
  * io.sadump.dump.IncompleteDumpException}, {@link io.sadump.archive.ArchiveVerificationException}).
+ *
+ * <p>May use: {@code io.sadump.machine}, {@code io.sadump.meminfo}, the device drivers of {@code
+ * io.sadump.device}, the formats of {@code io.sadump.dump}, the format registry of {@code
+ * io.sadump.archive.format}; commons-compress, zstd-jni, xz and Bouncy
+ * Castle. Layouts: docs/formats.md (sections 9 and 10).
  */
 package io.sadump.archive;

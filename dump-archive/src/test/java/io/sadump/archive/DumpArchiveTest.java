@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpProgressListener;
-import io.sadump.fixtures.InteropTools;
+import io.sadump.interop.InteropTools;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;

@@ -8,7 +8,7 @@ import io.sadump.dump.DumpFormat;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.fixtures.FirstKernel;
 import io.sadump.fixtures.FirstKernelLayout;
-import io.sadump.fixtures.InteropTools;
+import io.sadump.interop.InteropTools;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemoryMapping;

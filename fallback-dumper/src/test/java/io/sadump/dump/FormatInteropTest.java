@@ -2,16 +2,16 @@ package io.sadump.dump;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sadump.fixtures.InteropTools.Result;
+import io.sadump.interop.InteropTools.Result;
 import io.sadump.dump.elf.ElfCoreReader;
 import io.sadump.dump.elf.ElfCoreWriter;
 import io.sadump.dump.s390.ClassicS390DumpWriter;
 import io.sadump.dump.s390.S390DumpSettings;
 import io.sadump.dump.s390.S390ExtDumpWriter;
-import io.sadump.fixtures.InteropTools;
-import io.sadump.machine.DumpMetadata;
+import io.sadump.interop.InteropTools;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.CpuState;
+import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.StorageMemorySource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -188,22 +188,8 @@ class FormatInteropTest {
     }
 
     /** Runs a libkdumpfile script over {@code file}; it prints "key value" lines. */
-    static Result kdumpfile(Path file, String body) throws Exception {
-        InteropTools.requireKdumpfile();
-        StringBuilder reads = new StringBuilder();
-        for (long a : addresses) {
-            reads.append(String.format("    print('mem %x', k.read(kdumpfile.KDUMP_MACHPHYSADDR, 0x%x, 16).hex())%n", a, a));
-        }
-        String script = "import sys, kdumpfile\n"
-                + "k = kdumpfile.kdumpfile(sys.argv[1])\n"
-                + "a = k.attr\n"
-                + "print('format', a['file']['format'])\n"
-                + "print('arch', a['arch']['name'])\n"
-                + "print('byte_order', a['arch']['byte_order'])\n"
-                + "print('page_size', a['arch']['page_size'])\n"
-                + "if True:\n" + reads
-                + body;
-        return InteropTools.run(List.of(InteropTools.SYSTEM_PYTHON, "-c", script, file.toString()));
+    static Result kdumpfile(Path file, String body) {
+        return InteropTools.kdumpfile(file, addresses, body);
     }
 
     static void assertMemory(String output) {

@@ -11,7 +11,8 @@ import io.sadump.device.tape.TapeDrive;
 import io.sadump.dump.s390.S390DumpHeader;
 import io.sadump.dump.s390.S390EndMarker;
 import io.sadump.fixtures.FirstKernelLayout;
-import io.sadump.fixtures.InteropTools;
+import io.sadump.interop.HerculesChecks;
+import io.sadump.interop.InteropTools;
 import io.sadump.machine.AttachedDevice;
 import io.sadump.machine.DeviceNumber;
 import io.sadump.machine.FileStorage;
@@ -33,8 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Interop after a stand-alone dump through the HMC load (issue 5, "Tests"): every DASD and tape image
- * the dumper wrote still passes the Hercules checks of the device issue (reference
+ * Interop after a stand-alone dump through the HMC load: every DASD and tape image
+ * the dumper wrote still passes the Hercules checks the device drivers' own tests use (reference
  * hercules-devices.md §3.3), also after a failed dump; the classic dump extracted from the tape with
  * Hercules' {@code hetget} opens in libkdumpfile (Debian's python3-libkdumpfile), which reads the
  * memory the production system held, and refuses it once its end marker is damaged. Tools missing
@@ -68,7 +69,7 @@ class DumpDeviceInteropTest {
         breakMeminfoPointer(m);
         LoadOutcome o = load(m, TestMachine.DASD);
         assertThat(o.dumpComplete()).as(String.join("\n", o.messages())).isTrue();
-        HerculesImageChecks.assertCkdAccepted(image(m, TestMachine.DASD), tmp);
+        HerculesChecks.assertHerculesAcceptsCkd(image(m, TestMachine.DASD), tmp);
 
         // a second dump that an injected equipment check stops half way
         breakMeminfoPointer(m);
@@ -80,7 +81,7 @@ class DumpDeviceInteropTest {
         LoadOutcome failed = load(m, TestMachine.DASD);
         assertThat(failed.dumpComplete()).isFalse();
         assertThat(failed.dumpCode()).isEqualTo(DumpFailedException.IO_ERROR);
-        HerculesImageChecks.assertCkdAccepted(image(m, TestMachine.DASD), tmp);
+        HerculesChecks.assertHerculesAcceptsCkd(image(m, TestMachine.DASD), tmp);
     }
 
     @Test
@@ -99,8 +100,8 @@ class DumpDeviceInteropTest {
         LoadOutcome o = load(m, V0);
         assertThat(o.dumpComplete()).as(String.join("\n", o.messages())).isTrue();
         assertThat(o.paths()).containsExactly(V0.toString(), V1.toString());
-        HerculesImageChecks.assertCkdAccepted(image(m, V0), tmp);
-        HerculesImageChecks.assertCkdAccepted(image(m, V1), tmp);
+        HerculesChecks.assertHerculesAcceptsCkd(image(m, V0), tmp);
+        HerculesChecks.assertHerculesAcceptsCkd(image(m, V1), tmp);
     }
 
     @Test
@@ -114,7 +115,7 @@ class DumpDeviceInteropTest {
         assertThat(o.dumpComplete()).as(String.join("\n", o.messages())).isTrue();
         Path aws = image(m, TestMachine.TAPE);
 
-        List<HerculesImageChecks.TapeFile> files = HerculesImageChecks.assertAwsAccepted(aws, tmp);
+        List<HerculesChecks.TapeFile> files = HerculesChecks.assertHerculesAcceptsAws(aws, tmp);
         long memoryBlocks = TestMachine.STORAGE / (32 * 1024);
         // file 1: the dump tool; file 2: header, memory blocks, end marker
         assertThat(files).hasSize(2);
@@ -163,7 +164,7 @@ class DumpDeviceInteropTest {
         LoadOutcome o = load(m, shortTape);
         assertThat(o.dumpCode()).isEqualTo(DumpFailedException.DEVICE_TOO_SMALL);
         Path aws = image(m, shortTape);
-        List<HerculesImageChecks.TapeFile> files = HerculesImageChecks.assertAwsAccepted(aws, tmp);
+        List<HerculesChecks.TapeFile> files = HerculesChecks.assertHerculesAcceptsAws(aws, tmp);
         assertThat(files).isNotEmpty();
         Path dump = tmp.resolve("partial.s390");
         var x = InteropTools.run(tmp, InteropTools.requireTool("hetget"), "-n", aws.toString(),
@@ -173,22 +174,8 @@ class DumpDeviceInteropTest {
         assertThat(r.exitCode()).as(r.output()).isNotZero();
     }
 
-    /** Opens {@code file} with libkdumpfile and prints "mem ADDR HEX" for 16 bytes at each address. */
-    static InteropTools.Result kdumpfile(Path file, List<Long> addresses) throws Exception {
-        InteropTools.requireTool("python3");
-        var probe = InteropTools.run(List.of(InteropTools.SYSTEM_PYTHON, "-c", "import kdumpfile"));
-        if (probe.exitCode() != 0) {
-            InteropTools.missing("python3-libkdumpfile (" + probe.output().strip() + ")");
-        }
-        StringBuilder script = new StringBuilder("import sys, kdumpfile\n"
-                + "k = kdumpfile.kdumpfile(sys.argv[1])\n"
-                + "print('format', k.attr['file']['format'])\n"
-                + "print('arch', k.attr['arch']['name'])\n");
-        for (long a : addresses) {
-            script.append(String.format("print('mem %x', k.read(kdumpfile.KDUMP_MACHPHYSADDR, 0x%x, 16).hex())%n", a,
-                    a));
-        }
-        return InteropTools.run(List.of(InteropTools.SYSTEM_PYTHON, "-c", script.toString(),
-                file.toString()));
+    /** Opens {@code file} with libkdumpfile: "format F", "arch A", "mem ADDR HEX" for 16 bytes at each address. */
+    static InteropTools.Result kdumpfile(Path file, List<Long> addresses) {
+        return InteropTools.kdumpfile(file, addresses, "");
     }
 }

@@ -11,7 +11,7 @@ import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.elf.ElfCoreReader;
 import java.nio.channels.FileChannel;
 import io.sadump.dump.s390.S390ExtDumpReader;
-import io.sadump.fixtures.KexecLoad;
+import io.sadump.fixtures.CrashkernelSegments;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.CpuControls;
 import io.sadump.machine.CpuStateException;
@@ -81,7 +81,7 @@ class IplLoaderTest {
     void corruptedKernelSegmentFallsBackToS390ExtOnDasdThatReadsBackEqual() throws IOException {
         KexecSegment kernel;
         try (MachineLock lock = m.machine.lock(); FileStorage s = m.machine.openStorage(lock)) {
-            kernel = KexecLoad.currentTable(s).orElseThrow().segments().get(0);
+            kernel = CrashkernelSegments.currentTable(s).orElseThrow().segments().get(0);
             long at = kernel.mem() + 0x1234;
             s.putU8(at, s.u8(at) ^ 0x10);
         }

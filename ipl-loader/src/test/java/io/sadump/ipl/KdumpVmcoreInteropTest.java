@@ -1,20 +1,18 @@
 package io.sadump.ipl;
 
-import static io.sadump.fixtures.InteropTools.SYSTEM_PYTHON;
-import static io.sadump.fixtures.InteropTools.missing;
-import static io.sadump.fixtures.InteropTools.requireTool;
-import static io.sadump.fixtures.InteropTools.run;
+import static io.sadump.interop.InteropTools.requireTool;
+import static io.sadump.interop.InteropTools.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sadump.dump.DumpFormat;
 import io.sadump.fixtures.FirstKernel;
 import io.sadump.fixtures.FirstKernelLayout;
-import io.sadump.fixtures.InteropTools.Result;
+import io.sadump.interop.InteropTools;
+import io.sadump.interop.InteropTools.Result;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.Lowcore;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -119,24 +117,9 @@ class KdumpVmcoreInteropTest {
 
     @Test
     void libkdumpfileReadsTheSameBytesAndTheVmcoreinfo() throws Exception {
-        if (!Files.isExecutable(Path.of(SYSTEM_PYTHON))) {
-            missing(SYSTEM_PYTHON);
-        }
-        StringBuilder script = new StringBuilder("import sys, kdumpfile\n"
-                + "k = kdumpfile.kdumpfile(sys.argv[1])\n"
-                + "a = k.attr\n"
-                + "print('format', a['file']['format'])\n"
-                + "print('osrelease', a['linux']['vmcoreinfo']['lines']['OSRELEASE'])\n"
-                + "print('cpus', a['cpu']['number'])\n");
-        for (long x : addresses) {
-            script.append(String.format("print('mem %x', k.read(kdumpfile.KDUMP_MACHPHYSADDR, 0x%x, 16).hex())%n", x,
-                    x));
-        }
-        Result probe = run(List.of(SYSTEM_PYTHON, "-c", "import kdumpfile"));
-        if (probe.exitCode() != 0) {
-            missing("python3-libkdumpfile (" + probe.output().strip() + ")");
-        }
-        Result r = run(List.of(SYSTEM_PYTHON, "-c", script.toString(), vmcore.toString()));
+        Result r = InteropTools.kdumpfile(vmcore, addresses,
+                "print('osrelease', a['linux']['vmcoreinfo']['lines']['OSRELEASE'])\n"
+                        + "print('cpus', a['cpu']['number'])\n");
         assertThat(r.exitCode()).as(r.output()).isZero();
         String o = r.output();
         assertThat(o).contains("format elf").contains("osrelease " + FirstKernel.RELEASE)

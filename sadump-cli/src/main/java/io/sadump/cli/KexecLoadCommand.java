@@ -1,5 +1,6 @@
 package io.sadump.cli;
 
+import io.sadump.fixtures.KdumpCommandLine;
 import io.sadump.fixtures.KexecLoad;
 import io.sadump.machine.FileStorage;
 import io.sadump.machine.MachineDirectory;
@@ -57,7 +58,7 @@ final class KexecLoadCommand implements Callable<Integer> {
     Path initrd;
 
     @Option(names = "--cmdline", paramLabel = "TEXT",
-            description = "the kdump kernel's command line (default: '" + KexecLoad.DEFAULT_COMMAND_LINE + "')")
+            description = "the kdump kernel's command line (default: '" + KdumpCommandLine.DEFAULT + "')")
     String cmdline;
 
     @Option(names = "--json", description = "print one JSON object instead of text")

@@ -1,6 +1,7 @@
 package io.sadump.cli;
 
-import io.sadump.fixtures.KexecLoad;
+import io.sadump.fixtures.CrashkernelSegments;
+import io.sadump.fixtures.KeptKdumpKernel;
 import io.sadump.fixtures.ProductionState;
 import io.sadump.fixtures.ProductionSystem;
 import io.sadump.fixtures.StorageLayout;
@@ -74,7 +75,7 @@ final class MachineShowCommand implements Callable<Integer> {
         MachineConfig config = m.config();
         List<CpuState> cpus = m.cpus();
         Optional<ProductionState> state = ProductionSystem.stateOf(m);
-        Optional<KexecLoad.Kept> kept = KexecLoad.kept(m);
+        Optional<KeptKdumpKernel> kept = KeptKdumpKernel.of(m);
         MeminfoView meminfo;
         Optional<KexecSegmentTable> table;
         VerdictResult verdict;
@@ -92,7 +93,7 @@ final class MachineShowCommand implements Callable<Integer> {
                 }
             }
             meminfo = new MeminfoView(pointer, page);
-            table = KexecLoad.currentTable(s);
+            table = CrashkernelSegments.currentTable(s);
             verdict = KdumpVerdict.evaluate(s);
             written = s.writtenFrames().writtenCount();
             frames = s.writtenFrames().frameCount();
@@ -111,7 +112,7 @@ final class MachineShowCommand implements Callable<Integer> {
     }
 
     private void text(PrintWriter out, MachineDirectory m, MachineConfig config, List<CpuState> cpus,
-            Optional<ProductionState> state, Optional<KexecLoad.Kept> kept, MeminfoView meminfo,
+            Optional<ProductionState> state, Optional<KeptKdumpKernel> kept, MeminfoView meminfo,
             Optional<KexecSegmentTable> table, VerdictResult verdict, long written, long frames, List<String> mapLines) {
         out.printf("machine %s%n", m.path());
         out.printf("  storage      %s (%s bytes), %d of %d 1M frames written (%s)%n", Sizes.format(config.storageSize()),
@@ -142,7 +143,7 @@ final class MachineShowCommand implements Callable<Integer> {
             out.printf("  meminfo      none readable (pointer at 0x0E18 is 0x%X)%n", meminfo.pointer());
         }
         if (kept.isPresent()) {
-            KexecLoad.Kept k = kept.get();
+            KeptKdumpKernel k = kept.get();
             out.printf("  kdump kernel kernel %s, initrd %s, cmdline \"%s\"%n", k.kernelSource(), k.initrdSource(),
                     k.commandLine());
         } else {
@@ -179,7 +180,7 @@ final class MachineShowCommand implements Callable<Integer> {
     }
 
     private void json(PrintWriter out, MachineDirectory m, MachineConfig config, List<CpuState> cpus,
-            Optional<ProductionState> state, Optional<KexecLoad.Kept> kept, MeminfoView meminfo,
+            Optional<ProductionState> state, Optional<KeptKdumpKernel> kept, MeminfoView meminfo,
             Optional<KexecSegmentTable> table, VerdictResult verdict, long written, long frames,
             List<StorageLayout.Region> regions) {
         JsonWriter j = new JsonWriter(out).beginObject();
@@ -226,7 +227,7 @@ final class MachineShowCommand implements Callable<Integer> {
         }
         j.name("kdump");
         if (kept.isPresent()) {
-            KexecLoad.Kept k = kept.get();
+            KeptKdumpKernel k = kept.get();
             j.beginObject().field("kernel", k.kernelSource()).field("initrd", k.initrdSource())
                     .field("cmdline", k.commandLine()).endObject();
         } else {

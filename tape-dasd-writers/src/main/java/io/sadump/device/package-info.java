@@ -23,5 +23,7 @@
  * }</pre>
  * Every failure is a {@link io.sadump.device.DeviceException} (checked, an {@link java.io.IOException})
  * whose message names the device; tests inject I/O errors with {@link io.sadump.device.IoFaultPlan}.
+ *
+ * <p>May use: {@code io.sadump.machine} only. Layouts: docs/formats.md (sections 4 to 6 and 8).
  */
 package io.sadump.device;

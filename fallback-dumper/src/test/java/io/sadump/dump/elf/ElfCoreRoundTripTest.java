@@ -129,7 +129,7 @@ class ElfCoreRoundTripTest {
         Path file = write(dir.resolve("sparse"), src, srcMeta, ElfCoreWriter.Options.defaults());
         assertThat(Files.size(file)).isEqualTo(4096 + 256 * MIB);
         // allocated blocks (stat %b, 512-byte units): the zero MiBs were seeked over, not written
-        io.sadump.fixtures.InteropTools.Result st = io.sadump.fixtures.InteropTools.run(
+        io.sadump.interop.InteropTools.Result st = io.sadump.interop.InteropTools.run(
                 List.of("stat", "-c", "%b", file.toString()));
         assertThat(st.exitCode()).isZero();
         assertThat(Long.parseLong(st.output().strip()) * 512).isLessThan(8 * MIB);

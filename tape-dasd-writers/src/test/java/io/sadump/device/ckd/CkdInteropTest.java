@@ -2,7 +2,7 @@ package io.sadump.device.ckd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sadump.device.HerculesChecks;
+import io.sadump.interop.HerculesChecks;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;

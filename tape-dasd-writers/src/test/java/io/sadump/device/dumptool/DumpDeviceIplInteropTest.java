@@ -2,7 +2,7 @@ package io.sadump.device.dumptool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sadump.device.HerculesChecks;
+import io.sadump.interop.HerculesChecks;
 import io.sadump.device.ckd.EckdDasd;
 import io.sadump.device.tape.TapeDrive;
 import io.sadump.machine.DeviceNumber;

@@ -2,9 +2,9 @@ package io.sadump.device.tape;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sadump.device.HerculesChecks;
-import io.sadump.device.HerculesChecks.TapeFile;
-import io.sadump.device.Interop;
+import io.sadump.interop.HerculesChecks;
+import io.sadump.interop.HerculesChecks.TapeFile;
+import io.sadump.interop.InteropTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,8 +60,8 @@ class TapeInteropTest {
         try (var ch = java.nio.channels.FileChannel.open(img, java.nio.file.StandardOpenOption.WRITE)) {
             ch.truncate(Files.size(img) - 1000);
         }
-        Interop.requireTools("hetupd");
-        Interop.Result r = Interop.run(dir, "hetupd", "-d", img.toString(), dir.resolve("r.aws").toString());
+        InteropTools.requireTools("hetupd");
+        InteropTools.Result r = InteropTools.run(dir, "hetupd", "-d", img.toString(), dir.resolve("r.aws").toString());
         assertThat(r.exitCode()).as(r.output()).isNotZero();
         TapeDrive t = new TapeDrive("0.0.0181");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.mount(img, 1 << 20, false))

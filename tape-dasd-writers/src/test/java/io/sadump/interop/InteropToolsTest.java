@@ -1,4 +1,4 @@
-package io.sadump.device;
+package io.sadump.interop;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,16 +7,16 @@ import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
 
 /** A missing interop tool fails the test when interop is required, and only skips it otherwise. */
-class InteropTest {
+class InteropToolsTest {
     @Test
     void missingToolFailsWhenRequiredAndSkipsOtherwise() {
         String old = System.getProperty("sadump.interop");
         try {
             System.setProperty("sadump.interop", "required");
-            assertThatThrownBy(() -> Interop.requireTools("no-such-tool-sadump")).isInstanceOf(AssertionFailedError.class)
+            assertThatThrownBy(() -> InteropTools.requireTools("no-such-tool-sadump")).isInstanceOf(AssertionFailedError.class)
                     .hasMessageContaining("no-such-tool-sadump");
             System.clearProperty("sadump.interop");
-            assertThatThrownBy(() -> Interop.requireTools("no-such-tool-sadump"))
+            assertThatThrownBy(() -> InteropTools.requireTools("no-such-tool-sadump"))
                     .isInstanceOf(TestAbortedException.class);
         } finally {
             if (old == null) {

@@ -1,4 +1,4 @@
-package io.sadump.device;
+package io.sadump.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,30 +12,33 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The validation recipes of reference/hercules-devices.md §3.3, as assertions. The Hercules utilities
- * exit 0 on errors, so their messages are parsed.
+ * The validation recipes of reference/hercules-devices.md §3.3, as assertions, for every module whose
+ * tests write device images: a CKD image goes to CCKD with {@code dasdcopy} (no HHC...E), {@code
+ * cckdcdsk -3 -ro} finds nothing, and copied back it is byte-identical; an AWSTAPE image survives
+ * {@code hetupd -d} byte for byte and {@code hetmap -t} lists its files; an image IPLs in a headless
+ * Hercules. The Hercules utilities exit 0 on errors, so their messages are parsed.
  */
 public final class HerculesChecks {
     private HerculesChecks() {}
 
     /** What the CKD recipe found: the messages that make it fail; empty when Hercules accepts the image. */
     public static List<String> ckdProblems(Path image, Path work) throws IOException {
-        Interop.requireTools("dasdcopy", "cckdcdsk");
+        InteropTools.requireTools("dasdcopy", "cckdcdsk");
         Path t = Files.createTempDirectory(work, "vckd");
         Path cckd = t.resolve("c.cckd");
         Path back = t.resolve("r.ckd");
         List<String> problems = new ArrayList<>();
-        Interop.Result r1 = Interop.run(t, "dasdcopy", "-q", "-0", image.toAbsolutePath().toString(), cckd.toString());
+        InteropTools.Result r1 = InteropTools.run(t, "dasdcopy", "-q", "-0", image.toAbsolutePath().toString(), cckd.toString());
         problems.addAll(r1.lines("HHCDC00[0-9]E|HHCDU0[0-9][0-9]E|HHCDA0[0-9][0-9]E"));
         if (!problems.isEmpty()) {
             return problems;
         }
-        Interop.Result r2 = Interop.run(t, "cckdcdsk", "-3", "-ro", cckd.toString());
+        InteropTools.Result r2 = InteropTools.run(t, "cckdcdsk", "-3", "-ro", cckd.toString());
         problems.addAll(r2.lines("HHCCU[0-9]+[WE]"));
         if (!problems.isEmpty()) {
             return problems;
         }
-        Interop.Result r3 = Interop.run(t, "dasdcopy", "-q", "-o", "CKD", cckd.toString(), back.toString());
+        InteropTools.Result r3 = InteropTools.run(t, "dasdcopy", "-q", "-o", "CKD", cckd.toString(), back.toString());
         if (r3.exitCode() != 0 || !r3.lines("HHC[A-Z]{2}[0-9]+E").isEmpty()) {
             problems.add("dasdcopy back to CKD failed: " + r3.output());
             return problems;
@@ -62,15 +65,15 @@ public final class HerculesChecks {
 
     /** Runs hetupd -d + cmp and hetmap -t; asserts the round trip and returns hetmap's files. */
     public static List<TapeFile> assertHerculesAcceptsAws(Path image, Path work) throws IOException {
-        Interop.requireTools("hetupd", "hetmap");
+        InteropTools.requireTools("hetupd", "hetmap");
         Path t = Files.createTempDirectory(work, "vaws");
         Path back = t.resolve("r.aws");
-        Interop.Result r1 = Interop.run(t, "hetupd", "-d", image.toAbsolutePath().toString(), back.toString());
+        InteropTools.Result r1 = InteropTools.run(t, "hetupd", "-d", image.toAbsolutePath().toString(), back.toString());
         assertThat(r1.exitCode()).as("hetupd -d exit code; output: %s", r1.output()).isZero();
         assertThat(r1.lines("het_read\\(\\) returned")).as("hetupd messages").isEmpty();
         assertThat(Files.mismatch(image, back)).as("hetupd -d round trip of %s: first differing byte", image)
                 .isEqualTo(-1L);
-        Interop.Result r2 = Interop.run(t, "hetmap", "-t", image.toAbsolutePath().toString());
+        InteropTools.Result r2 = InteropTools.run(t, "hetmap", "-t", image.toAbsolutePath().toString());
         assertThat(r2.lines("het_read\\(\\) returned")).as("hetmap messages: %s", r2.output()).isEmpty();
         assertThat(r2.output()).as("hetmap -t output").contains("End of tape.");
         List<TapeFile> files = new ArrayList<>();
@@ -93,13 +96,13 @@ public final class HerculesChecks {
      * displays the PSW (recipe of reference/hercules-devices.md §3.3).
      */
     public static IplResult ipl(Path image, String devno, String devtype, Path work) throws IOException {
-        Interop.requireTools("hercules");
+        InteropTools.requireTools("hercules");
         Path t = Files.createTempDirectory(work, "herc");
         String cnf = "CPUSERIAL 000001\nMAINSIZE  16\nNUMCPU    1\nARCHMODE  z/Arch\n"
                 + devno + " " + devtype + " " + image.toAbsolutePath() + "\n";
         Files.writeString(t.resolve("hc.cnf"), cnf);
         Files.writeString(t.resolve("hc.rc"), "ipl " + devno + "\npause 1\npsw\nquit\n");
-        Interop.Result r = Interop.run(t, 120, Map.of("HERCULES_RC", t.resolve("hc.rc").toString()),
+        InteropTools.Result r = InteropTools.run(t, 120, Map.of("HERCULES_RC", t.resolve("hc.rc").toString()),
                 "hercules", "-f", t.resolve("hc.cnf").toString(), "-d");
         String psw = null;
         Matcher m = PSW.matcher(r.output());
