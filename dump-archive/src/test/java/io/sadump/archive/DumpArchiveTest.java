@@ -259,23 +259,11 @@ class DumpArchiveTest {
     void aSparseDumpOfSeveralGibStreamsWithKnownEntrySize() throws IOException {
         // 4 GiB + 2 MiB of memory of which 3 MiB hold data: the entry is larger than 4 GiB, never buffered
         long size = (4L << 30) + 2 * TestDumps.MIB;
-        MemorySource sparse = new MemorySource() {
-            final List<MemoryChunk> chunks = List.of(
-                    MemoryChunk.data(0, 2 * TestDumps.MIB, (off, dst, o, n) -> system.storage().read(off, dst, o, n)),
-                    MemoryChunk.zero(2 * TestDumps.MIB, size - 3 * TestDumps.MIB),
-                    MemoryChunk.data(size - TestDumps.MIB, TestDumps.MIB,
-                            (off, dst, o, n) -> java.util.Arrays.fill(dst, o, o + n, (byte) 0x5A)));
-
-            @Override
-            public List<MemoryChunk> chunks() {
-                return chunks;
-            }
-
-            @Override
-            public long memorySize() {
-                return size;
-            }
-        };
+        MemorySource sparse = MemorySource.of(List.of(
+                MemoryChunk.data(0, 2 * TestDumps.MIB, (off, dst, o, n) -> system.storage().read(off, dst, o, n)),
+                MemoryChunk.zero(2 * TestDumps.MIB, size - 3 * TestDumps.MIB),
+                MemoryChunk.data(size - TestDumps.MIB, TestDumps.MIB,
+                        (off, dst, o, n) -> java.util.Arrays.fill(dst, o, o + n, (byte) 0x5A))), size);
         Path a = dir.resolve("sparse.tar.zst");
         try (OpenedDump d = DumpOpener.open(List.of(dumpFile()))) {
             DumpArchiveWriter.Created c = DumpArchiveWriter.create(d, sparse, system.metadata(), DumpInfo.of(d), a,

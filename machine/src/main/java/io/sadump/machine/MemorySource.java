@@ -1,7 +1,9 @@
 package io.sadump.machine;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -73,7 +75,26 @@ public interface MemorySource extends AutoCloseable {
      * @throws IllegalArgumentException when two mappings land on the same addresses
      */
     default MemorySource map(List<MemoryMapping> mappings, long memorySize) {
-        return new MappedMemory(this, mappings, memorySize);
+        List<MemoryChunk> in = chunks();
+        List<MemoryChunk> out = new ArrayList<>();
+        for (MemoryMapping m : mappings) {
+            long fromEnd = m.from() + m.size();
+            for (int i = MemoryChunk.indexFrom(in, m.from()); i < in.size() && in.get(i).start() < fromEnd; i++) {
+                MemoryChunk c = in.get(i);
+                long lo = Math.max(c.start(), m.from());
+                long hi = Math.min(c.end(), fromEnd);
+                long target = m.to() + (lo - m.from());
+                out.add(c.kind() == MemoryChunk.Kind.ZERO ? MemoryChunk.zero(target, hi - lo)
+                        : MemoryChunk.data(target, hi - lo, c.data().from(lo - c.start())));
+            }
+        }
+        out.sort(Comparator.comparingLong(MemoryChunk::start));
+        for (int i = 1; i < out.size(); i++) {
+            if (out.get(i).start() < out.get(i - 1).end()) {
+                throw new IllegalArgumentException(String.format("mappings overlap at 0x%X", out.get(i).start()));
+            }
+        }
+        return of(out, memorySize);
     }
 
     /** A view of chunks already built (sorted, not overlapping). */
