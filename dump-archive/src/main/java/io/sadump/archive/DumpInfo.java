@@ -6,6 +6,12 @@ import io.sadump.dump.TodClock;
 import io.sadump.dump.s390.S390DumpHeader;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
+import io.sadump.dump.elf.ElfHeader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +41,8 @@ import java.util.OptionalLong;
  * @param volumes the volumes read (multi-volume: all of the set)
  * @param kdump the kdump kernel's old-memory range when the dump holds two systems
  * @param problem why the dump cannot be processed (is not complete), empty when complete
+ * @param zgetdump the attributes as zgetdump's input format sets them: what the default {@code -i}
+ *     text prints (the fields above also hold sadump's own facts, for {@code --json} and {@code -v})
  */
 public record DumpInfo(
         String format,
@@ -54,7 +62,8 @@ public record DumpInfo(
         List<MemoryRange> memoryMap,
         List<DumpVolume> volumes,
         Optional<SystemSelection.KdumpRange> kdump,
-        Optional<String> problem) {
+        Optional<String> problem,
+        ZgetdumpAttributes zgetdump) {
 
     /** The architecture every sadump dump has. */
     public static final String ARCH = "s390x (64 bit)";
@@ -97,7 +106,69 @@ public record DumpInfo(
         String format = d.format().zgetdumpName();
         return new DumpInfo(format, opened.medium(), version, created, ended, cpuId, UtsInfo.of(d), volnr, online,
                 real, dumpEnd, realSize, d.dumpFileBytes(), zlib, map, opened.volumes(),
-                SystemSelection.kdumpRange(d), d.problem());
+                SystemSelection.kdumpRange(d), d.problem(), zgetdumpAttributes(opened, map));
+    }
+
+    /** What zgetdump's input format for this dump would set (see {@link ZgetdumpAttributes}). */
+    private static ZgetdumpAttributes zgetdumpAttributes(OpenedDump opened, List<MemoryRange> map) {
+        ReadBackDump d = opened.dump();
+        Optional<S390DumpHeader> h = d.s390Header();
+        OptionalInt version;
+        if (h.isPresent()) {
+            version = OptionalInt.of(h.get().version());
+        } else if (d.format() == DumpFormat.ELF) {
+            version = elfIdentVersion(opened.files().get(0));
+        } else {
+            version = OptionalInt.empty();
+        }
+        Optional<Instant> created = h.filter(x -> x.tod() != 0).map(x -> TodClock.toInstant(x.tod()));
+        Optional<Instant> ended = d.s390EndMarker().filter(em -> em.tod() != 0).map(em -> TodClock.toInstant(em.tod()));
+        OptionalLong cpuId = h.filter(x -> x.cpuId() != 0).map(x -> OptionalLong.of(x.cpuId()))
+                .orElse(OptionalLong.empty());
+        int cpus = h.map(S390DumpHeader::cpuCount).orElse(d.cpus().size());
+        OptionalInt online = cpus != 0 ? OptionalInt.of(cpus) : OptionalInt.empty();
+        OptionalInt real = h.filter(x -> x.realCpuCount() != 0).map(x -> OptionalInt.of(x.realCpuCount()))
+                .orElse(OptionalInt.empty());
+        // dfi_mem_range(): from the lowest to the highest address of the memory chunks
+        long range = map.isEmpty() ? 0 : map.get(map.size() - 1).end() - map.get(0).start();
+        if (h.isPresent() && (d.format() == DumpFormat.S390 || d.format() == DumpFormat.S390_TAPE)) {
+            range = h.get().memSize(); // the classic formats add one chunk [0, mem_size) whatever the file holds
+        }
+        OptionalLong memRange = range != 0 ? OptionalLong.of(range) : OptionalLong.empty();
+        OptionalLong realMem = h.filter(x -> x.memSizeReal() != 0).map(x -> OptionalLong.of(x.memSizeReal()))
+                .orElse(OptionalLong.empty());
+        boolean extended = d.format() == DumpFormat.S390_EXT || d.format() == DumpFormat.S390_MV_EXT;
+        OptionalLong fileSize = extended ? OptionalLong.of(d.dumpFileBytes()) : OptionalLong.empty();
+        Optional<S390DumpHeader> zlib = h.filter(x -> x.multiVolume() == 0 && x.zlibVersion() != 0
+                && x.zlibEntrySize() != 0);
+        return new ZgetdumpAttributes(version, created, ended, dumpMethod(d), cpuId, online, real, memRange, realMem,
+                fileSize, zlib.map(x -> OptionalInt.of(x.zlibVersion())).orElse(OptionalInt.empty()),
+                zlib.map(x -> OptionalInt.of(x.zlibEntrySize())).orElse(OptionalInt.empty()));
+    }
+
+    /** {@code e_ident[EI_VERSION]} of an ELF core, which dfi_elf.c reports as the dump's version. */
+    private static OptionalInt elfIdentVersion(Path elf) {
+        try (FileChannel ch = FileChannel.open(elf, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            if (ch.read(b, ElfHeader.EI_VERSION) != 1) {
+                return OptionalInt.empty();
+            }
+            return OptionalInt.of(b.get(0) & 0xFF);
+        } catch (IOException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    /** "live" when memory at 0 holds the live-dump magic (dfi.c livedump_init); sadump's dumpers never do. */
+    private static Optional<String> dumpMethod(MemorySource m) {
+        byte[] b = new byte[Long.BYTES];
+        try {
+            m.read(0, b, 0, b.length);
+        } catch (IOException e) {
+            return Optional.empty(); // no memory at 0 (MemoryAbsentException) or unreadable: no magic
+        }
+        return ByteBuffer.wrap(b).getLong() == ZgetdumpAttributes.LIVE_DUMP_MAGIC
+                ? Optional.of(ZgetdumpAttributes.DUMP_METHOD_LIVE) : Optional.empty();
     }
 
     private static Optional<Instant> epochSeconds(String s) {
