@@ -4,6 +4,7 @@ import io.sadump.dump.DumpFormat;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.TodClock;
 import io.sadump.dump.s390.S390DumpHeader;
+import io.sadump.dump.s390.S390ExtDumpReader;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
 import io.sadump.dump.elf.ElfHeader;
@@ -143,7 +144,30 @@ public record DumpInfo(
                 && x.zlibEntrySize() != 0);
         return new ZgetdumpAttributes(version, created, ended, dumpMethod(d), cpuId, online, real, memRange, realMem,
                 fileSize, zlib.map(x -> OptionalInt.of(x.zlibVersion())).orElse(OptionalInt.empty()),
-                zlib.map(x -> OptionalInt.of(x.zlibEntrySize())).orElse(OptionalInt.empty()));
+                zlib.map(x -> OptionalInt.of(x.zlibEntrySize())).orElse(OptionalInt.empty()), volumeMemoryMap(d));
+    }
+
+    /** Adjacent chunks merged while they lie on one volume (see {@link ZgetdumpAttributes#memoryMap()}). */
+    static List<MemoryRange> volumeMemoryMap(MemorySource m) {
+        List<MemoryChunk> chunks = m.chunks();
+        int[] volume = new int[chunks.size()];
+        int next = -1; // the volume of the nearest data chunk after, -1 when none follows
+        for (int i = chunks.size() - 1; i >= 0; i--) {
+            if (chunks.get(i).data() instanceof S390ExtDumpReader.VolumeSegment s) {
+                next = s.volume();
+            }
+            volume[i] = next;
+        }
+        int previous = 0;
+        for (int i = 0; i < volume.length; i++) {
+            if (volume[i] < 0) {
+                volume[i] = previous; // the zero chunk at the end, or a format without volumes
+            }
+            if (chunks.get(i).kind() == MemoryChunk.Kind.DATA) {
+                previous = volume[i];
+            }
+        }
+        return merge(chunks, volume);
     }
 
     /** {@code e_ident[EI_VERSION]} of an ELF core, which dfi_elf.c reports as the dump's version. */
@@ -181,11 +205,18 @@ public record DumpInfo(
 
     /** Contiguous runs of chunks (DATA and ZERO alike: both are memory the dump accounts for). */
     public static List<MemoryRange> memoryMap(MemorySource m) {
+        return merge(m.chunks(), new int[m.chunks().size()]);
+    }
+
+    /** Adjacent chunks merged into one range while their {@code volume} is the same. */
+    private static List<MemoryRange> merge(List<MemoryChunk> chunks, int[] volume) {
         List<MemoryRange> out = new ArrayList<>();
         long start = -1;
         long end = -1;
-        for (MemoryChunk c : m.chunks()) {
-            if (start >= 0 && c.start() == end) {
+        int vol = 0;
+        for (int i = 0; i < chunks.size(); i++) {
+            MemoryChunk c = chunks.get(i);
+            if (start >= 0 && c.start() == end && volume[i] == vol) {
                 end = c.end();
                 continue;
             }
@@ -194,6 +225,7 @@ public record DumpInfo(
             }
             start = c.start();
             end = c.end();
+            vol = volume[i];
         }
         if (start >= 0) {
             out.add(new MemoryRange(start, end));

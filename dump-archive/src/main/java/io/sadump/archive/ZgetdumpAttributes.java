@@ -1,6 +1,7 @@
 package io.sadump.archive;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -30,6 +31,9 @@ import java.util.OptionalLong;
  * @param fileSize the bytes of memory data in an s390_ext dump (compressed size of compressed segments)
  * @param zlibVersion the header's zlib version (single-volume s390_ext with zlib)
  * @param zlibEntrySize the header's zlib compression unit, with {@code zlibVersion}
+ * @param memoryMap the "Memory map" lines: adjacent memory chunks merged while they lie on one volume
+ *     ({@code dfi_mem_map_print}); a zero chunk lies on the volume of the segment after it, the zero
+ *     chunk at the end on the last segment's volume, as {@code dfi_s390mv_ext.c} adds them
  */
 public record ZgetdumpAttributes(
         OptionalInt version,
@@ -43,7 +47,12 @@ public record ZgetdumpAttributes(
         OptionalLong realMemorySize,
         OptionalLong fileSize,
         OptionalInt zlibVersion,
-        OptionalInt zlibEntrySize) {
+        OptionalInt zlibEntrySize,
+        List<DumpInfo.MemoryRange> memoryMap) {
+
+    public ZgetdumpAttributes {
+        memoryMap = List.copyOf(memoryMap);
+    }
 
     /** {@code DFI_DUMP_METHOD_LIVE}. */
     public static final String DUMP_METHOD_LIVE = "live";

@@ -87,7 +87,7 @@ final class DumpInfoReport {
                     mapLine(out, c.start(), c.end(), c.kind() == MemoryChunk.Kind.ZERO ? " zeroes" : "");
                 }
             } else {
-                for (DumpInfo.MemoryRange r : i.memoryMap()) {
+                for (DumpInfo.MemoryRange r : a.memoryMap()) {
                     mapLine(out, r.start(), r.end(), "");
                 }
             }

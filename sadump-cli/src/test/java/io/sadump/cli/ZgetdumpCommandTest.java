@@ -26,7 +26,7 @@ class ZgetdumpCommandTest {
         assertThat(r.out()).contains("General dump info:")
                 .contains("  Dump format........: s390_ext")
                 .contains("  Version............: 2")
-                .contains("  Dump created.......: " + DumpInfoReport.time(DumpFiles.START))
+                .contains("  Dump created.......: " + DumpInfoReport.time(DumpFiles.START, java.time.ZoneId.systemDefault()))
                 .contains("  Dump CPU ID........: ff00012320648000")
                 .contains("  UTS node name......: " + DumpFiles.NODENAME)
                 .contains("  UTS kernel release.: " + FirstKernel.RELEASE)
