@@ -132,8 +132,12 @@ public record DumpInfo(
                 .orElse(OptionalInt.empty());
         // dfi_mem_range(): from the lowest to the highest address of the memory chunks
         long range = map.isEmpty() ? 0 : map.get(map.size() - 1).end() - map.get(0).start();
-        if (h.isPresent() && (d.format() == DumpFormat.S390 || d.format() == DumpFormat.S390_TAPE)) {
-            range = h.get().memSize(); // the classic formats add one chunk [0, mem_size) whatever the file holds
+        List<MemoryRange> zgetdumpMap = volumeMemoryMap(d);
+        if (h.isPresent() && h.get().memSize() > 0
+                && (d.format() == DumpFormat.S390 || d.format() == DumpFormat.S390_TAPE)) {
+            // dfi_s390.c and dfi_s390tape.c add one chunk [0, mem_size) whatever the file holds
+            range = h.get().memSize();
+            zgetdumpMap = List.of(new MemoryRange(0, range));
         }
         OptionalLong memRange = range != 0 ? OptionalLong.of(range) : OptionalLong.empty();
         OptionalLong realMem = h.filter(x -> x.memSizeReal() != 0).map(x -> OptionalLong.of(x.memSizeReal()))
@@ -144,7 +148,7 @@ public record DumpInfo(
                 && x.zlibEntrySize() != 0);
         return new ZgetdumpAttributes(version, created, ended, dumpMethod(d), cpuId, online, real, memRange, realMem,
                 fileSize, zlib.map(x -> OptionalInt.of(x.zlibVersion())).orElse(OptionalInt.empty()),
-                zlib.map(x -> OptionalInt.of(x.zlibEntrySize())).orElse(OptionalInt.empty()), volumeMemoryMap(d));
+                zlib.map(x -> OptionalInt.of(x.zlibEntrySize())).orElse(OptionalInt.empty()), zgetdumpMap);
     }
 
     /** Adjacent chunks merged while they lie on one volume (see {@link ZgetdumpAttributes#memoryMap()}). */
