@@ -303,5 +303,12 @@ class ZgetdumpInfoGoldenTest {
                 "utsNodename", "utsRelease", "utsVersion", "volumeNumber", "arch", "cpuCountOnline", "cpuCountReal",
                 "dumpMemorySize", "realMemorySize", "dumpFileBytes", "zlibEntrySize", "memoryMap", "volumes", "kdump");
         assertThat(o).containsEntry("medium", "file").containsEntry("format", "elf");
+        // added beside them: the zgetdump attributes the text prints only with -v or never for sadump dumps
+        assertThat(o).containsEntry("zlibVersion", null).containsEntry("dumpMethod", null);
+        Path z = DumpFiles.dasd(dir, "0.0.0190.3390", true, true);
+        o = MiniJson.object(MiniJson.parse(CliRun.of("zgetdump", "-i", "--json", z.toString()).out()));
+        assertThat(((Number) o.get("zlibVersion")).intValue()).isEqualTo(1);
+        assertThat(((Number) o.get("zlibEntrySize")).intValue()).isEqualTo(1 << 20);
+        assertThat(o).containsEntry("medium", "3390 CKD image").containsEntry("volumeNumber", 0L);
     }
 }
