@@ -68,6 +68,16 @@ class ZgetdumpInfoGoldenTest {
                 + "  Real memory range..: 16 MB\n";
     }
 
+    /** Runs {@code zgetdump -i SOURCES} and checks exit 0 and both streams in full. */
+    private static void assertInfo(List<Path> sources, String out, String err) {
+        List<String> args = new ArrayList<>(List.of("zgetdump", "-i"));
+        sources.forEach(p -> args.add(p.toString()));
+        CliRun r = CliRun.of(args.toArray(new String[0]));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo(out);
+        assertThat(r.err()).isEqualTo(err);
+    }
+
     /** The map of a dump whose chunks are all on one volume: [0, 16 MiB) in one line. */
     private static final String ONE_RANGE_MAP = "\n"
             + "Memory map:\n"
@@ -77,10 +87,7 @@ class ZgetdumpInfoGoldenTest {
     void classicS390File() throws IOException {
         // dfi_s390.c mem_chunks_add: one chunk [0, mem_size); no dump file size, no volume number
         Path f = DumpFiles.classic(dir, "dump.s390");
-        CliRun r = CliRun.of("zgetdump", "-i", f.toString());
-        assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).isEqualTo(s390Head("s390") + ONE_RANGE_MAP);
-        assertThat(r.err()).isEmpty();
+        assertInfo(List.of(f), s390Head("s390") + ONE_RANGE_MAP, "");
     }
 
     @Test
@@ -88,10 +95,7 @@ class ZgetdumpInfoGoldenTest {
         // dfi_s390tape.c vol_init: "Checking tape, this can take a while..." (stderr, before reading),
         // df_s390_hdr_add and df_s390_em_add as for a file, one chunk [0, mem_size)
         Path tape = DumpFiles.tape(dir, "0.0.0181.aws");
-        CliRun r = CliRun.of("zgetdump", "-i", tape.toString());
-        assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).isEqualTo(s390Head("s390tape") + ONE_RANGE_MAP);
-        assertThat(r.err()).isEqualTo("Checking tape, this can take a while...\n");
+        assertInfo(List.of(tape), s390Head("s390tape") + ONE_RANGE_MAP, "Checking tape, this can take a while...\n");
     }
 
     @Test
@@ -99,12 +103,9 @@ class ZgetdumpInfoGoldenTest {
         // dfi_s390.c mem_chunks_add_ext: zero chunks between the segments, all on volume 0, so one map
         // line; "Dump file size" = the segments' lengths (MiBs 0, 2..6, 13: 7 MiB); no zlib attributes
         Path img = DumpFiles.dasd(dir, "0.0.0190.3390", true, false);
-        CliRun r = CliRun.of("zgetdump", "-i", img.toString());
-        assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).isEqualTo(s390Head("s390_ext")
+        assertInfo(List.of(img), s390Head("s390_ext")
                 + "  Dump file size.....: 7 MB\n"
-                + ONE_RANGE_MAP);
-        assertThat(r.err()).isEmpty();
+                + ONE_RANGE_MAP, "");
     }
 
     @Test
@@ -112,12 +113,9 @@ class ZgetdumpInfoGoldenTest {
         // "Dump file size" = the compressed segments' size_on_disk blocks (b2m); df_s390_hdr_add sets the
         // zlib attributes, but dfi_info_print prints them only with -V (g.opts.verbose)
         Path img = DumpFiles.dasd(dir, "0.0.0190.3390", true, true);
-        CliRun r = CliRun.of("zgetdump", "-i", img.toString());
-        assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).isEqualTo(s390Head("s390_ext")
+        assertInfo(List.of(img), s390Head("s390_ext")
                 + "  Dump file size.....: 3 MB\n"
-                + ONE_RANGE_MAP);
-        assertThat(r.err()).isEmpty();
+                + ONE_RANGE_MAP, "");
     }
 
     @Test
@@ -129,10 +127,7 @@ class ZgetdumpInfoGoldenTest {
         // MiBs 0..3, volume 1 MiBs 4..6, volume 2 (zero) 7..12, MiB 13 and the zero end 14..15.
         // info_dump = dfi_s390mv_info: "  Volume %i: %s (%s/%s)" with bus id, status and sign.
         List<Path> images = DumpFiles.multiVolume(dir, 3, 5);
-        CliRun r = CliRun.of("zgetdump", "-i", images.get(0).toString(), images.get(1).toString(),
-                images.get(2).toString());
-        assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).isEqualTo(s390Head("s390mv_ext")
+        assertInfo(images, s390Head("s390mv_ext")
                 + "  Dump file size.....: 7 MB\n"
                 + "\n"
                 + "Memory map:\n"
@@ -143,8 +138,7 @@ class ZgetdumpInfoGoldenTest {
                 + "Dump device info:\n"
                 + "  Volume 0: 0.0.0190 (online/active)\n"
                 + "  Volume 1: 0.0.0191 (online/active)\n"
-                + "  Volume 2: 0.0.0192 (online/active)\n");
-        assertThat(r.err()).isEmpty();
+                + "  Volume 2: 0.0.0192 (online/active)\n", "");
     }
 
     @Test
@@ -153,12 +147,9 @@ class ZgetdumpInfoGoldenTest {
         // also reads it from a file and prints what zgetdump prints for the same dump on a partition.
         // DumpFiles.ext compresses (the writer's default).
         Path f = DumpFiles.ext(dir, "dump.ext");
-        CliRun r = CliRun.of("zgetdump", "-i", f.toString());
-        assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).isEqualTo(s390Head("s390_ext")
+        assertInfo(List.of(f), s390Head("s390_ext")
                 + "  Dump file size.....: 3 MB\n"
-                + ONE_RANGE_MAP);
-        assertThat(r.err()).isEmpty();
+                + ONE_RANGE_MAP, "");
     }
 
     @Test
@@ -167,9 +158,7 @@ class ZgetdumpInfoGoldenTest {
         // NT_PRSTATUS; no time (CRASHTIME is read only for --select prod), no CPU ID, no real CPU count,
         // no real memory size, no file size. The PT_LOAD chunks are adjacent: one map line.
         Path f = DumpFiles.elf(dir, "dump.elf");
-        CliRun r = CliRun.of("zgetdump", "-i", f.toString());
-        assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).isEqualTo("General dump info:\n"
+        assertInfo(List.of(f), "General dump info:\n"
                 + "  Dump format........: elf\n"
                 + "  Version............: 1\n"
                 + "  UTS node name......: cli-node\n"
@@ -178,8 +167,7 @@ class ZgetdumpInfoGoldenTest {
                 + "  System arch........: s390x (64 bit)\n"
                 + "  CPU count (online).: 2\n"
                 + "  Dump memory range..: 16 MB\n"
-                + ONE_RANGE_MAP);
-        assertThat(r.err()).isEmpty();
+                + ONE_RANGE_MAP, "");
     }
 
     @Test
