@@ -8,8 +8,9 @@
  *       AWSTAPE image ({@code AwsTapeFileSource}), a classic s390 or s390_ext file, an ELF core. The
  *       formats' readers (fallback-dumper) do the rest.</li>
  *   <li>{@link io.sadump.archive.DumpInfo} holds what {@code zgetdump -i} prints, with the UTS names
- *       found through the VMCOREINFO ({@link io.sadump.archive.UtsInfo}); {@link
- *       io.sadump.archive.DumpInfoJson} writes it as JSON.</li>
+ *       found through the VMCOREINFO ({@link io.sadump.archive.UtsInfo}), and the attributes exactly
+ *       as zgetdump's input formats set them ({@link io.sadump.archive.ZgetdumpAttributes}: what the
+ *       default {@code -i} text prints); {@link io.sadump.archive.DumpInfoJson} writes it as JSON.</li>
  *   <li>{@link io.sadump.archive.SystemSelection} picks the production or the kdump system out of a
  *       dump taken while a kdump kernel ran.</li>
  *   <li>{@link io.sadump.archive.DumpConverter} streams a dump into the classic s390 format or an ELF
