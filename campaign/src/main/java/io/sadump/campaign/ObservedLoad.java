@@ -2,7 +2,7 @@ package io.sadump.campaign;
 
 import io.sadump.device.AttachedDevices;
 import io.sadump.device.ckd.EckdDasd;
-import io.sadump.dump.DumpBlockSource;
+import io.sadump.machine.channel.DumpBlockSource;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.elf.ElfCoreReader;
 import io.sadump.dump.s390.S390ExtDumpReader;

@@ -2,7 +2,7 @@ package io.sadump.archive;
 
 import io.sadump.device.tape.AwsChunkHeader;
 import io.sadump.dump.DumpFormatException;
-import io.sadump.dump.TapeBlockSource;
+import io.sadump.machine.channel.TapeBlockSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

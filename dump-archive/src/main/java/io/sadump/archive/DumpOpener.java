@@ -6,7 +6,7 @@ import io.sadump.device.ckd.EckdDasd;
 import io.sadump.device.dumptool.DumpDeviceInfo;
 import io.sadump.device.dumptool.DumpDevicePreparer;
 import io.sadump.device.dumptool.MultiVolumeTable;
-import io.sadump.dump.DumpBlockSource;
+import io.sadump.machine.channel.DumpBlockSource;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.elf.ElfCoreReader;

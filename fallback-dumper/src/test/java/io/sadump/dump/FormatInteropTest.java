@@ -2,16 +2,18 @@ package io.sadump.dump;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sadump.fixtures.InteropTools.Result;
 import io.sadump.dump.elf.ElfCoreReader;
 import io.sadump.dump.elf.ElfCoreWriter;
 import io.sadump.dump.s390.ClassicS390DumpWriter;
 import io.sadump.dump.s390.S390DumpSettings;
 import io.sadump.dump.s390.S390ExtDumpWriter;
+import io.sadump.fixtures.InteropTools.Result;
 import io.sadump.fixtures.InteropTools;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.StorageMemorySource;
+import io.sadump.machine.channel.DumpBlockSink;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -3,8 +3,8 @@ package io.sadump.ipl;
 import io.sadump.device.ckd.EckdExtent;
 import io.sadump.device.ckd.InvalidTrackFormatException;
 import io.sadump.device.ckd.NoRecordFoundException;
-import io.sadump.dump.DumpBlockSink;
-import io.sadump.dump.DumpBlockSource;
+import io.sadump.machine.channel.DumpBlockSink;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sadump.device.AttachedDevices;
 import io.sadump.device.ckd.EckdDasd;
-import io.sadump.dump.DumpBlockSource;
+import io.sadump.machine.channel.DumpBlockSource;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.elf.ElfCoreReader;
 import io.sadump.dump.s390.S390ExtDumpReader;

@@ -5,7 +5,7 @@ import io.sadump.device.ckd.EckdDasd;
 import io.sadump.device.dumptool.DumpDevicePreparer;
 import io.sadump.device.dumptool.DumpToolOptions;
 import io.sadump.device.tape.TapeDrive;
-import io.sadump.dump.DumpBlockSource;
+import io.sadump.machine.channel.DumpBlockSource;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.elf.ElfCoreReader;
 import io.sadump.dump.s390.S390ExtDumpReader;

@@ -1,6 +1,6 @@
 package io.sadump.cli;
 
-import io.sadump.dump.DumpBlockSink;
+import io.sadump.machine.channel.DumpBlockSink;
 import io.sadump.dump.TodClock;
 import io.sadump.dump.s390.ClassicS390DumpWriter;
 import io.sadump.dump.s390.S390DumpSettings;

@@ -1,6 +1,6 @@
 package io.sadump.dump.elf;
 
-import io.sadump.dump.DumpBlockSource;
+import io.sadump.machine.channel.DumpBlockSource;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.FileRegion;

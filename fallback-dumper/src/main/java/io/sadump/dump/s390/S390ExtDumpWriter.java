@@ -1,7 +1,7 @@
 package io.sadump.dump.s390;
 
-import io.sadump.dump.DumpBlockSink;
-import io.sadump.dump.DumpDeviceFullException;
+import io.sadump.machine.channel.DumpBlockSink;
+import io.sadump.machine.channel.DumpDeviceFullException;
 import io.sadump.dump.DumpProgressListener;
 import io.sadump.dump.DumpVolumes;
 import io.sadump.dump.MemoryFrames;

@@ -1,6 +1,6 @@
 package io.sadump.dump.s390;
 
-import io.sadump.dump.DumpBlockSource;
+import io.sadump.machine.channel.DumpBlockSource;
 import io.sadump.dump.DumpFormatException;
 import java.io.EOFException;
 import java.io.IOException;

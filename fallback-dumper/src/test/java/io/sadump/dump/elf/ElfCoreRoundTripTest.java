@@ -3,7 +3,7 @@ package io.sadump.dump.elf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sadump.dump.DumpBlockSource;
+import io.sadump.machine.channel.DumpBlockSource;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.IncompleteDumpException;
 import io.sadump.dump.ReadBackDump;

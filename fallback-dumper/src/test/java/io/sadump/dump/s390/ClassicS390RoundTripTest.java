@@ -3,8 +3,8 @@ package io.sadump.dump.s390;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sadump.dump.DumpBlockSource;
-import io.sadump.dump.DumpDeviceFullException;
+import io.sadump.machine.channel.DumpBlockSource;
+import io.sadump.machine.channel.DumpDeviceFullException;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.IncompleteDumpException;

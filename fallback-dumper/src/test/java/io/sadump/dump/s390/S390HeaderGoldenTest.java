@@ -2,7 +2,7 @@ package io.sadump.dump.s390;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sadump.dump.DumpBlockSource;
+import io.sadump.machine.channel.DumpBlockSource;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.TodClock;
 import java.io.IOException;
