@@ -194,21 +194,7 @@ class DumpOpenerTest {
             t.rewind();
             t.readBlock();
             assertThatThrownBy(() -> new io.sadump.dump.s390.ClassicS390DumpWriter(TestDumps.settings(false))
-                    .writeTape(system.memory(), new io.sadump.machine.channel.TapeBlockSink() {
-                        @Override
-                        public void writeBlock(byte[] buf, int off, int length) throws IOException {
-                            try {
-                                t.writeBlock(java.nio.ByteBuffer.wrap(buf, off, length));
-                            } catch (io.sadump.device.tape.EndOfVolumeException e) {
-                                throw new io.sadump.machine.channel.DumpDeviceFullException(e.getMessage(), t.blockId());
-                            }
-                        }
-
-                        @Override
-                        public void writeTapemark() throws IOException {
-                            t.writeTapemark();
-                        }
-                    })).isInstanceOf(io.sadump.machine.channel.DumpDeviceFullException.class);
+                    .writeTape(system.memory(), t)).isInstanceOf(io.sadump.machine.channel.DumpDeviceFullException.class);
         }
         try (OpenedDump d = DumpOpener.open(List.of(img))) {
             DumpInfo i = DumpInfo.of(d);

@@ -1,6 +1,5 @@
 package io.sadump.cli;
 
-import io.sadump.machine.channel.DumpBlockSink;
 import io.sadump.dump.TodClock;
 import io.sadump.dump.s390.ClassicS390DumpWriter;
 import io.sadump.dump.s390.S390DumpSettings;
@@ -14,6 +13,7 @@ import io.sadump.machine.DeviceNumber;
 import io.sadump.machine.MachineConfig;
 import io.sadump.machine.MemorySource;
 import io.sadump.machine.StorageMemorySource;
+import io.sadump.machine.channel.DumpBlockSink;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;

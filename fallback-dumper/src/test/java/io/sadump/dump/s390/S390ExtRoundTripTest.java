@@ -3,7 +3,6 @@ package io.sadump.dump.s390;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sadump.machine.channel.DumpDeviceFullException;
 import io.sadump.dump.DumpProgressListener;
 import io.sadump.dump.IncompleteDumpException;
 import io.sadump.dump.MemoryVolume;
@@ -14,6 +13,7 @@ import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.StorageMemorySource;
+import io.sadump.machine.channel.DumpDeviceFullException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

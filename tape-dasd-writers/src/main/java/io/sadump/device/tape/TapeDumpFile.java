@@ -54,8 +54,8 @@ public final class TapeDumpFile implements TapeBlockSource {
         }
         while (n != TAPEMARK) {
             if (n == END_OF_DATA) {
-                throw new DeviceException(drive.name(), "no dump file on the tape: no tape mark follows the dump "
-                        + "tool file");
+                throw new DeviceException(drive.name(), "no valid dump found on tape (no tape mark after the dump "
+                        + "tool file, so no dump file follows)");
             }
             n = drive.readInto(SKIP);
         }
