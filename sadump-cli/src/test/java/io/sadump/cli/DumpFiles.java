@@ -84,18 +84,7 @@ final class DumpFiles {
                     .prepareMultiVolume(vols, io.sadump.device.dumptool.DumpToolOptions.defaults(), START);
             java.util.List<DumpBlockSink> sinks = new java.util.ArrayList<>();
             for (io.sadump.device.ckd.EckdDasd d : open) {
-                io.sadump.device.ckd.EckdExtent extent = d.dumpPartition();
-                sinks.add(new DumpBlockSink() {
-                    @Override
-                    public void writeBlocks(long firstBlock, byte[] buf, int off, int blockCount) throws IOException {
-                        extent.writeBlocks(firstBlock, java.nio.ByteBuffer.wrap(buf, off, blockCount * BLOCK_SIZE));
-                    }
-
-                    @Override
-                    public long capacityBlocks() {
-                        return extent.blockCount();
-                    }
-                });
+                sinks.add(d.dumpPartition());
             }
             new S390ExtDumpWriter(settings().withCompression(false)).writeMultiVolume(system(5), sinks, t.timestamp());
         } finally {
