@@ -67,7 +67,7 @@ class MultiVolumeReachTest {
     void aBadThirdVolumeStopsTheDumpAfterTheFirstTwoAreWritten(BadVolume bad) throws IOException {
         TestMachine m = threeVolumes(SMALL, SMALL, bad);
         LoadOutcome o = loadV0(m);
-        String why = bad + "\n" + String.join("\n", o.messages());
+        String why = why(bad, o);
         assertThat(o.dumpComplete()).as(why).isFalse();
         assertThat(o.dumpCode()).as(why).isEqualTo(bad.code);
         assertThat(o.messages()).as(why).anyMatch(s -> s.startsWith(String.format("Dump failed: 0x%04X", bad.code)))
@@ -94,16 +94,19 @@ class MultiVolumeReachTest {
     void aBadVolumeTheDumpDoesNotReachDoesNotMatter(BadVolume bad) throws IOException {
         TestMachine m = threeVolumes(SMALL, LARGE, bad);
         LoadOutcome o = loadV0(m);
-        String why = bad + "\n" + String.join("\n", o.messages());
-        assertThat(o.dumpComplete()).as(why).isTrue();
-        assertThat(o.messages()).as(why).contains(IplLoader.DUMP_SUCCESSFUL);
-        assertThat(o.paths()).as(why).containsExactly(V0.toString(), V1.toString());
+        assertThat(o.dumpComplete()).as(why(bad, o)).isTrue();
+        assertThat(o.messages()).contains(IplLoader.DUMP_SUCCESSFUL);
+        assertThat(o.paths()).containsExactly(V0.toString(), V1.toString());
         try (ReadBackDump dump = inspect(m, List.of(V0, V1))) {
-            assertThat(dump.complete()).as(why).isTrue();
+            assertThat(dump.complete()).isTrue();
             MebibyteDigests.Comparison c = m.atDump.compare(dump);
-            assertThat(c.different()).as(why).isEmpty();
-            assertThat(c.absent()).as(why).isEmpty();
+            assertThat(c.different()).isEmpty();
+            assertThat(c.absent()).isEmpty();
         }
+    }
+
+    private static String why(BadVolume bad, LoadOutcome o) {
+        return bad + "\n" + String.join("\n", o.messages());
     }
 
     /**

@@ -46,12 +46,18 @@ class TapeDumpFileTest {
         return b;
     }
 
+    /** A drive with a new, blank volume {@code file} mounted for writing. */
+    static TapeDrive mountNew(Path file, long capacity) throws Exception {
+        TapeDrive.createVolume(file);
+        TapeDrive t = new TapeDrive("0.0.0181");
+        t.mount(file, capacity, true);
+        return t;
+    }
+
     /** A tape: optionally a tool block and its tape mark, then {@code blocks} dump blocks and a tape mark. */
     Path tape(String name, boolean withTool, long blocks) throws Exception {
         Path p = dir.resolve(name);
-        TapeDrive.createVolume(p);
-        try (TapeDrive t = new TapeDrive("0.0.0181")) {
-            t.mount(p, TapeDrive.DEFAULT_CAPACITY, true);
+        try (TapeDrive t = mountNew(p, TapeDrive.DEFAULT_CAPACITY)) {
             TapeBlockSink sink = t;
             if (withTool) {
                 sink.writeBlock(new byte[100], 0, 100);
@@ -110,9 +116,7 @@ class TapeDumpFileTest {
     @Test
     void aTapeWithoutATapeMarkAfterTheToolHasNoDumpFile() throws Exception {
         Path p = dir.resolve("tool-only.aws");
-        TapeDrive.createVolume(p);
-        try (TapeDrive t = new TapeDrive("0.0.0181")) {
-            t.mount(p, TapeDrive.DEFAULT_CAPACITY, true);
+        try (TapeDrive t = mountNew(p, TapeDrive.DEFAULT_CAPACITY)) {
             t.writeBlock(new byte[100]);
         }
         assertThatThrownBy(() -> TapeDrive.mountDumpFile(p, p.toString(), STARTS_DUMP))
@@ -155,9 +159,7 @@ class TapeDumpFileTest {
     @Test
     void endOfVolumeIsDeviceFullThroughTheSink() throws Exception {
         Path p = dir.resolve("short.aws");
-        TapeDrive.createVolume(p);
-        try (TapeDrive t = new TapeDrive("0.0.0181")) {
-            t.mount(p, 1000, true);
+        try (TapeDrive t = mountNew(p, 1000)) {
             TapeBlockSink sink = t;
             sink.writeBlock(new byte[900], 0, 900);
             assertThatThrownBy(() -> sink.writeBlock(new byte[200], 0, 200))
