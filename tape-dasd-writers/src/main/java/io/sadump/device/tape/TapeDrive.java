@@ -338,8 +338,8 @@ public final class TapeDrive implements TapeBlockSink, Closeable {
      * Reads the next block into {@code dst} (as much of it as fits) without allocating, as a tape
      * reader does into its buffer.
      *
-     * @return the block's full length, or {@link TapeBlockSource#TAPEMARK} or {@link
-     *     TapeBlockSource#END_OF_DATA} (the drive then does not move)
+     * @return the block's full length, {@link TapeBlockSource#TAPEMARK} (passed over), or {@link
+     *     TapeBlockSource#END_OF_DATA} (the drive does not move)
      */
     int readInto(byte[] dst) throws DeviceException {
         return next(dst, null);
@@ -446,8 +446,8 @@ public final class TapeDrive implements TapeBlockSink, Closeable {
      * Moves over the next block or tape mark: the block's bytes go into {@code dst} (as many as fit) and,
      * when {@code all} is given, all of them into {@code all}.
      *
-     * @return the block's length, or {@link TapeBlockSource#TAPEMARK} or {@link
-     *     TapeBlockSource#END_OF_DATA} (the drive then does not move)
+     * @return the block's length, {@link TapeBlockSource#TAPEMARK} (passed over), or {@link
+     *     TapeBlockSource#END_OF_DATA} (the drive does not move)
      */
     private int next(byte[] dst, ByteArrayOutputStream all) throws DeviceException {
         requireMounted();
