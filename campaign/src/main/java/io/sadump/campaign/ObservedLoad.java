@@ -2,11 +2,9 @@ package io.sadump.campaign;
 
 import io.sadump.device.AttachedDevices;
 import io.sadump.device.ckd.EckdDasd;
-import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.elf.ElfCoreReader;
 import io.sadump.dump.s390.S390ExtDumpReader;
-import io.sadump.ipl.DasdDumpSource;
 import io.sadump.ipl.DumpKind;
 import io.sadump.ipl.LoadOutcome;
 import io.sadump.ipl.LoadRequest;
@@ -14,6 +12,7 @@ import io.sadump.ipl.MebibyteDigests;
 import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.Sizes;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -89,7 +88,7 @@ public record ObservedLoad(MachineDirectory machine, LoadRequest request, LoadOu
                             + " volumes " + outcome.paths() + "; only single-volume dumps are read back here");
                 }
                 try (EckdDasd dasd = AttachedDevices.openDasd(machine, request.device());
-                        ReadBackDump dump = S390ExtDumpReader.open(new DasdDumpSource(dasd.dumpPartition(), null),
+                        ReadBackDump dump = S390ExtDumpReader.open(dasd.dumpPartition(),
                                 request.device().toString())) {
                     return new DumpComparison(DumpKind.S390_EXT, reference.compare(dump), List.of(),
                             dump.cpus().size());

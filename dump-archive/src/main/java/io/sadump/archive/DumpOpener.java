@@ -3,10 +3,13 @@ package io.sadump.archive;
 import io.sadump.device.DeviceException;
 import io.sadump.device.ckd.CkdDeviceHeader;
 import io.sadump.device.ckd.EckdDasd;
+import io.sadump.device.ckd.EckdExtent;
 import io.sadump.device.dumptool.DumpDeviceInfo;
 import io.sadump.device.dumptool.DumpDevicePreparer;
 import io.sadump.device.dumptool.MultiVolumeTable;
-import io.sadump.dump.DumpBlockSource;
+import io.sadump.device.tape.AwsChunkHeader;
+import io.sadump.device.tape.TapeDrive;
+import io.sadump.device.tape.TapeDumpFile;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.elf.ElfCoreReader;
@@ -15,6 +18,7 @@ import io.sadump.dump.s390.ClassicS390DumpReader;
 import io.sadump.dump.s390.S390DumpHeader;
 import io.sadump.dump.s390.S390ExtDumpReader;
 import io.sadump.machine.DeviceNumber;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -101,7 +105,7 @@ public final class DumpOpener {
         if (n >= 4 && ElfHeader.hasMagic(ByteBuffer.wrap(b))) {
             return FileKind.ELF;
         }
-        if (AwsTapeFileSource.looksLikeAwsTape(b, n, size)) {
+        if (AwsChunkHeader.startsAwsImage(b, n, size)) {
             return FileKind.AWS_TAPE;
         }
         throw new DumpFormatException(String.format("%s: no valid dump found (%d bytes; not a CKD image, an AWS tape, "
@@ -126,12 +130,11 @@ public final class DumpOpener {
             case ELF:
                 return single(readFile(file, ElfCoreReader::inspect), "file", file);
             case AWS_TAPE: {
-                FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+                TapeDumpFile tape = mountTape(file);
                 try {
-                    AwsTapeFileSource tape = AwsTapeFileSource.open(ch, name, DumpOpener::isS390Header);
                     return single(ClassicS390DumpReader.inspectTape(tape, name), "AWSTAPE image", file);
                 } catch (IOException | RuntimeException e) {
-                    ch.close();
+                    tape.close();
                     throw e;
                 }
             }
@@ -141,12 +144,13 @@ public final class DumpOpener {
         }
     }
 
-    private static boolean isS390Header(byte[] block) {
-        if (block.length < S390DumpHeader.SIZE) {
-            return false;
+    /** The dump file of an AWSTAPE image, mounted read-only; closing it unmounts the tape. */
+    private static TapeDumpFile mountTape(Path file) throws IOException {
+        try {
+            return TapeDrive.mountDumpFile(file, file.toString(), S390DumpHeader::isDumpHeader);
+        } catch (DeviceException e) {
+            throw new DumpFormatException(e.getMessage(), e);
         }
-        long magic = ByteBuffer.wrap(block).getLong(0);
-        return magic == S390DumpHeader.MAGIC || magic == S390DumpHeader.MAGIC_EXT;
     }
 
     private static OpenedDump single(ReadBackDump d, String medium, Path file) {
@@ -178,7 +182,7 @@ public final class DumpOpener {
         }
     }
 
-    private static S390DumpHeader partitionHeader(DasdPartitionSource p, Path file) throws IOException {
+    private static S390DumpHeader partitionHeader(EckdExtent p, Path file) throws IOException {
         byte[] b = new byte[S390DumpHeader.SIZE];
         try {
             p.read(0, b, 0, b.length);
@@ -191,7 +195,7 @@ public final class DumpOpener {
 
     private static OpenedDump openCkd(Path file) throws IOException {
         EckdDasd dasd = openDasd(file);
-        DasdPartitionSource p = new DasdPartitionSource(dasd, dasd.dumpPartition());
+        EckdExtent p = dasd.dumpPartition().closingDasd();
         String name = file.toString();
         try {
             S390DumpHeader h = partitionHeader(p, file);
@@ -216,7 +220,7 @@ public final class DumpOpener {
     }
 
     /** One opened volume of a multi-volume set. */
-    private record MvVolume(Path file, DasdPartitionSource source, Optional<MultiVolumeTable> table,
+    private record MvVolume(Path file, EckdExtent source, Optional<MultiVolumeTable> table,
             Optional<DeviceNumber> device, S390DumpHeader header) {}
 
     private static OpenedDump openMultiVolume(List<Path> files) throws IOException {
@@ -224,7 +228,7 @@ public final class DumpOpener {
         try {
             for (Path f : files) {
                 EckdDasd dasd = openDasd(f);
-                DasdPartitionSource p = new DasdPartitionSource(dasd, dasd.dumpPartition());
+                EckdExtent p = dasd.dumpPartition().closingDasd();
                 Optional<MultiVolumeTable> table;
                 S390DumpHeader h;
                 try {

@@ -3,9 +3,9 @@
  *
  * <ul>
  *   <li>{@link io.sadump.archive.DumpOpener} finds the dump in files by content: a 3390 CKD image (its
- *       dump partition read through {@code DasdPartitionSource}), every volume of a multi-volume set in
+ *       dump partition read through the driver's {@code EckdExtent}), every volume of a multi-volume set in
  *       any order (the volumes' multi-volume table puts them in order and names a missing one), an
- *       AWSTAPE image ({@code AwsTapeFileSource}), a classic s390 or s390_ext file, an ELF core. The
+ *       AWSTAPE image (a read-only tape mount's {@code TapeDumpFile}), a classic s390 or s390_ext file, an ELF core. The
  *       formats' readers (fallback-dumper) do the rest.</li>
  *   <li>{@link io.sadump.archive.DumpInfo} holds what {@code zgetdump -i} prints, with the UTS names
  *       found through the VMCOREINFO ({@link io.sadump.archive.UtsInfo}), and the attributes exactly

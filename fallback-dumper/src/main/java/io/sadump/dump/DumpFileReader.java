@@ -4,6 +4,7 @@ import io.sadump.dump.elf.ElfCoreReader;
 import io.sadump.dump.s390.ClassicS390DumpReader;
 import io.sadump.dump.s390.S390DumpHeader;
 import io.sadump.dump.s390.S390ExtDumpReader;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 

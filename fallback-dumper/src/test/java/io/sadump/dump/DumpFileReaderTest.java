@@ -9,6 +9,7 @@ import io.sadump.dump.s390.S390DumpSettings;
 import io.sadump.dump.s390.S390ExtDumpWriter;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.StorageMemorySource;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.Channels;

@@ -1,7 +1,5 @@
 package io.sadump.dump;
 
-import io.sadump.meminfo.Cksm;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sadump.dump.elf.ElfCoreReader;
@@ -14,6 +12,8 @@ import io.sadump.dump.s390.S390ExtDumpWriter;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.Lowcore;
 import io.sadump.machine.StorageMemorySource;
+import io.sadump.machine.channel.DumpBlockSource;
+import io.sadump.meminfo.Cksm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -5,7 +5,6 @@ import io.sadump.device.ckd.EckdDasd;
 import io.sadump.device.dumptool.DumpDevicePreparer;
 import io.sadump.device.dumptool.DumpToolOptions;
 import io.sadump.device.tape.TapeDrive;
-import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.elf.ElfCoreReader;
 import io.sadump.dump.s390.S390ExtDumpReader;
@@ -15,7 +14,6 @@ import io.sadump.fixtures.FirstKernelLayout;
 import io.sadump.fixtures.InjectionReport;
 import io.sadump.fixtures.KexecLoad;
 import io.sadump.fixtures.ProductionSystem;
-import io.sadump.ipl.DasdDumpSource;
 import io.sadump.ipl.DumpKind;
 import io.sadump.ipl.LoadOutcome;
 import io.sadump.ipl.LoadRequest;
@@ -29,6 +27,7 @@ import io.sadump.machine.FrameRecord;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineLock;
 import io.sadump.machine.Sizes;
+import io.sadump.machine.channel.DumpBlockSource;
 import io.sadump.meminfo.KexecSegment;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -173,7 +172,7 @@ public final class DemoCommand implements Callable<Integer> {
             EckdDasd dasd = AttachedDevices.openDasd(machine, DASD);
             ReadBackDump d;
             try {
-                d = S390ExtDumpReader.open(new DasdDumpSource(dasd.dumpPartition(), dasd), DASD.toString());
+                d = S390ExtDumpReader.open(dasd.dumpPartition().closingDasd(), DASD.toString());
             } catch (IOException | RuntimeException e) {
                 dasd.close();
                 throw e;

@@ -1,6 +1,5 @@
 package io.sadump.cli;
 
-import io.sadump.dump.DumpBlockSink;
 import io.sadump.dump.TodClock;
 import io.sadump.dump.s390.ClassicS390DumpWriter;
 import io.sadump.dump.s390.S390DumpSettings;
@@ -14,6 +13,7 @@ import io.sadump.machine.DeviceNumber;
 import io.sadump.machine.MachineConfig;
 import io.sadump.machine.MemorySource;
 import io.sadump.machine.StorageMemorySource;
+import io.sadump.machine.channel.DumpBlockSink;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -84,7 +84,7 @@ final class DumpFiles {
                     .prepareMultiVolume(vols, io.sadump.device.dumptool.DumpToolOptions.defaults(), START);
             java.util.List<DumpBlockSink> sinks = new java.util.ArrayList<>();
             for (io.sadump.device.ckd.EckdDasd d : open) {
-                sinks.add(new ExtentSink(d.dumpPartition()));
+                sinks.add(d.dumpPartition());
             }
             new S390ExtDumpWriter(settings().withCompression(false)).writeMultiVolume(system(5), sinks, t.timestamp());
         } finally {
@@ -93,19 +93,6 @@ final class DumpFiles {
             }
         }
         return images;
-    }
-
-    /** A DASD dump partition as the dumper's sink. */
-    record ExtentSink(io.sadump.device.ckd.EckdExtent extent) implements DumpBlockSink {
-        @Override
-        public void writeBlocks(long firstBlock, byte[] buf, int off, int blockCount) throws IOException {
-            extent.writeBlocks(firstBlock, java.nio.ByteBuffer.wrap(buf, off, blockCount * BLOCK_SIZE));
-        }
-
-        @Override
-        public long capacityBlocks() {
-            return extent.blockCount();
-        }
     }
 
     /**
@@ -119,7 +106,7 @@ final class DumpFiles {
                     io.sadump.device.dumptool.DumpToolOptions.defaults());
             if (dump) {
                 new S390ExtDumpWriter(settings().withCompression(compress)).write(system(5),
-                        new ExtentSink(d.dumpPartition()));
+                        d.dumpPartition());
             }
             d.flush();
         }
@@ -136,18 +123,7 @@ final class DumpFiles {
                     io.sadump.device.dumptool.DumpToolOptions.defaults());
             t.rewind();
             t.readBlock(); // past the dump tool's file, where the dumper starts writing
-            new ClassicS390DumpWriter(settings().withCompression(false)).writeTape(system(5),
-                    new io.sadump.dump.TapeBlockSink() {
-                        @Override
-                        public void writeBlock(byte[] buf, int off, int length) throws IOException {
-                            t.writeBlock(java.nio.ByteBuffer.wrap(buf, off, length));
-                        }
-
-                        @Override
-                        public void writeTapemark() throws IOException {
-                            t.writeTapemark();
-                        }
-                    });
+            new ClassicS390DumpWriter(settings().withCompression(false)).writeTape(system(5), t);
         }
         return img;
     }

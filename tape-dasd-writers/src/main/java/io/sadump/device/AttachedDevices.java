@@ -170,15 +170,6 @@ public final class AttachedDevices {
         return t;
     }
 
-    /**
-     * Opens device {@code number} read-only for an IPL: a DASD, or a tape drive with its volume mounted at
-     * the load point.
-     */
-    public static IplDevice openForIpl(MachineDirectory machine, DeviceNumber number) throws DeviceException {
-        AttachedDevice d = device(machine, number);
-        return d.type() == DeviceType.DASD_3390 ? openDasd(machine, number) : openTape(machine, number);
-    }
-
     private static AttachedDevice requireType(MachineDirectory machine, DeviceNumber number, DeviceType type) {
         AttachedDevice d = device(machine, number);
         if (d.type() != type) {

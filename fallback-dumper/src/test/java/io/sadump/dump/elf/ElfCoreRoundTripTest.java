@@ -3,7 +3,6 @@ package io.sadump.dump.elf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.IncompleteDumpException;
 import io.sadump.dump.ReadBackDump;
@@ -13,6 +12,7 @@ import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.MemoryAbsentException;
 import io.sadump.machine.StorageMemorySource;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -3,8 +3,6 @@ package io.sadump.dump.s390;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sadump.dump.DumpBlockSource;
-import io.sadump.dump.DumpDeviceFullException;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.IncompleteDumpException;
@@ -15,6 +13,8 @@ import io.sadump.dump.TestMemory.Workload;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.StorageMemorySource;
+import io.sadump.machine.channel.DumpBlockSource;
+import io.sadump.machine.channel.DumpDeviceFullException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
