@@ -126,7 +126,18 @@ public record Campaign(Path campaignDir, long storageSize, int runs, long seed, 
             Thread.currentThread().interrupt();
             throw new IOException("the campaign was interrupted", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("a scenario worker failed: " + e.getCause(), e.getCause());
+            // the worker's own exception, so a full disk stays an I/O failure and a bug stays a bug
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw new IOException("a scenario failed: " + io.getMessage(), io);
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException("a scenario worker failed: " + cause, cause);
         } finally {
             pool.shutdownNow();
         }

@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
 /** {@code sadump campaign}: corruption-injection campaigns over the HMC load path. */
 @Command(
         name = "campaign",
+        header = "Run a corruption-injection campaign over the HMC load path.",
         mixinStandardHelpOptions = true,
         description = {
             "Run a corruption-injection campaign: N scenarios, each a fresh copy of a production system (built",
