@@ -108,10 +108,22 @@ public final class SadumpCommand implements Runnable {
         try {
             return cl.execute(args);
         } catch (Error e) {
-            UserErrorHandler.report(e, cl.getCommandSpec().qualifiedName(), cl.getErr(),
+            UserErrorHandler.report(e, commandRun(cl).getCommandSpec().qualifiedName(), cl.getErr(),
                     UserErrorHandler.debugRequested(environment) || List.of(args).contains(UserErrorHandler.DEBUG_OPTION));
             return UserErrorHandler.EXIT_INTERNAL;
         }
+    }
+
+    /** The (sub)command the last parse of {@code cl} chose, or {@code cl} when nothing was parsed. */
+    private static CommandLine commandRun(CommandLine cl) {
+        CommandLine.ParseResult p = cl.getParseResult();
+        if (p == null) {
+            return cl;
+        }
+        while (p.hasSubcommand()) {
+            p = p.subcommand();
+        }
+        return p.commandSpec().commandLine();
     }
 
     static CommandLine commandLineFor(String[] args) {
