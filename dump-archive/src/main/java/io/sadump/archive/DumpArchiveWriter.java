@@ -1,6 +1,7 @@
 package io.sadump.archive;
 
 import io.sadump.dump.DumpProgressListener;
+import io.sadump.machine.InvalidValueException;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -51,7 +52,7 @@ public final class DumpArchiveWriter {
             try {
                 return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--format is s390, elf or asis, not '" + s + "'");
+                throw new InvalidValueException("--format is s390, elf or asis, not '" + s + "'");
             }
         }
 
@@ -70,7 +71,7 @@ public final class DumpArchiveWriter {
         public Options {
             compression.checkLevel(level);
             if (threads < 1) {
-                throw new IllegalArgumentException("threads must be at least 1");
+                throw new InvalidValueException("threads must be at least 1");
             }
         }
 

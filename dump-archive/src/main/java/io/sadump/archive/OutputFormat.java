@@ -1,5 +1,6 @@
 package io.sadump.archive;
 
+import io.sadump.machine.InvalidValueException;
 import java.util.Locale;
 
 /** What a conversion writes (zgetdump {@code -f}; reference s390-tools-dump.md §3 "Output formats"). */
@@ -24,7 +25,7 @@ public enum OutputFormat {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the output format is elf or s390, not '" + s + "'");
+            throw new InvalidValueException("the output format is elf or s390, not '" + s + "'");
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.sadump.archive;
 
+import io.sadump.machine.InvalidValueException;
 import io.sadump.machine.Lowcore;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;
@@ -33,7 +34,7 @@ public enum SystemSelection {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--select is prod, kdump or all, not '" + s + "'");
+            throw new InvalidValueException("--select is prod, kdump or all, not '" + s + "'");
         }
     }
 

@@ -124,6 +124,35 @@ class SadumpJarIT {
     }
 
     @org.junit.jupiter.api.Test
+    void theBuildWroteOneManPagePerCommand() throws IOException {
+        Path man = jar().resolveSibling("man");
+        List<String> expected = ManPagesTest.commandNames(SadumpCommand.commandLine(java.util.Map.of())).stream()
+                .map(n -> n.replace(' ', '-') + ".1").toList();
+        try (Stream<Path> pages = Files.list(man)) {
+            assertThat(pages.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(expected);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aUserErrorIsOneLineAndSadumpDebugAddsTheTrace() throws Exception {
+        String java = javas().findFirst().orElseThrow();
+        Path dir = Files.createTempDirectory("sadump-it-").resolve("sys");
+        Result plain = run(java, "machine", "create", dir.toString(), "--workload", "nosuch");
+        assertThat(plain.exit()).isEqualTo(2);
+        assertThat(plain.err()).isEqualTo("sadump machine create: unknown workload 'nosuch' (mixed, zero, random)\n");
+        List<String> command = new ArrayList<>(List.of(java, "-jar", jar().toString(), "machine", "create",
+                dir.toString(), "--workload", "nosuch"));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("SADUMP_DEBUG", "1");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isEqualTo(2);
+        assertThat(out).startsWith("sadump machine create: unknown workload 'nosuch'")
+                .contains("io.sadump.machine.InvalidValueException: unknown workload").contains("\tat ");
+        Files.delete(dir.getParent());
+    }
+
+    @org.junit.jupiter.api.Test
     void jdk25IsReallyJdk25() throws Exception {
         assertThat(featureVersion(Path.of(JDK25, "bin", "java").toString())).isEqualTo(25);
         assertThat(featureVersion(javas().findFirst().orElseThrow())).isGreaterThanOrEqualTo(17);
