@@ -2,6 +2,7 @@ package io.sadump.campaign;
 
 import io.sadump.fixtures.Corruption;
 import io.sadump.fixtures.CorruptionCatalogue;
+import io.sadump.machine.InvalidValueException;
 import io.sadump.machine.MachineException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,13 +38,13 @@ public record Campaign(Path campaignDir, long storageSize, int runs, long seed, 
         Objects.requireNonNull(campaignDir, "campaignDir");
         kinds = List.copyOf(kinds);
         if (runs < 1) {
-            throw new IllegalArgumentException("a campaign runs at least 1 scenario, not " + runs);
+            throw new InvalidValueException("a campaign runs at least 1 scenario, not " + runs);
         }
         if (parallel < 1) {
-            throw new IllegalArgumentException("--parallel must be at least 1, not " + parallel);
+            throw new InvalidValueException("--parallel must be at least 1, not " + parallel);
         }
         if (kinds.isEmpty()) {
-            throw new IllegalArgumentException("a campaign needs at least one injection kind");
+            throw new InvalidValueException("a campaign needs at least one injection kind");
         }
         if (keepUnexpected < 0) {
             throw new IllegalArgumentException("keepUnexpected must not be negative");
@@ -125,7 +126,18 @@ public record Campaign(Path campaignDir, long storageSize, int runs, long seed, 
             Thread.currentThread().interrupt();
             throw new IOException("the campaign was interrupted", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("a scenario worker failed: " + e.getCause(), e.getCause());
+            // the worker's own exception, so a full disk stays an I/O failure and a bug stays a bug
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw new IOException("a scenario failed: " + io.getMessage(), io);
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException("a scenario worker failed: " + cause, cause);
         } finally {
             pool.shutdownNow();
         }

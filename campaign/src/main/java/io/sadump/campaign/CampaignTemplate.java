@@ -9,6 +9,7 @@ import io.sadump.fixtures.KexecLoad;
 import io.sadump.fixtures.ProductionSystem;
 import io.sadump.machine.AttachedDevice;
 import io.sadump.machine.DeviceNumber;
+import io.sadump.machine.InvalidValueException;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineException;
 import io.sadump.machine.MachineLock;
@@ -69,7 +70,7 @@ public final class CampaignTemplate {
     static int dasdCylinders(long storageSize) {
         long cylinders = (storageSize + BYTES_PER_CYLINDER - 1) / BYTES_PER_CYLINDER + 2;
         if (cylinders > CkdGeometry.MAX_CYLINDERS) {
-            throw new IllegalArgumentException("a campaign system of " + Sizes.format(storageSize) + " needs "
+            throw new InvalidValueException("a campaign system of " + Sizes.format(storageSize) + " needs "
                     + cylinders + " cylinders for its dump; a 3390 has at most " + CkdGeometry.MAX_CYLINDERS);
         }
         return (int) cylinders;

@@ -4,16 +4,15 @@ import io.sadump.archive.format.DumpFormatRegistry;
 import io.sadump.archive.format.DumpMedium;
 import io.sadump.device.AttachedDevices;
 import io.sadump.device.ckd.EckdDasd;
-import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.ReadBackDump;
-import io.sadump.ipl.DasdDumpSource;
 import io.sadump.ipl.LoadOutcome;
 import io.sadump.ipl.LoadRequest;
 import io.sadump.ipl.MebibyteDigests;
 import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.Sizes;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -91,7 +90,7 @@ public record ObservedLoad(MachineDirectory machine, LoadRequest request, LoadOu
                             + " volumes " + outcome.paths() + "; only single-volume dumps are read back here");
                 }
                 try (EckdDasd dasd = AttachedDevices.openDasd(machine, request.device());
-                        ReadBackDump dump = DumpFormatRegistry.read(new DasdDumpSource(dasd.dumpPartition(), null),
+                        ReadBackDump dump = DumpFormatRegistry.read(dasd.dumpPartition(),
                                 request.device().toString(), DumpMedium.CKD_IMAGE).requireComplete()) {
                     return new DumpComparison(format, reference.compare(dump.memory()), List.of(),
                             dump.metadata().cpus().size());

@@ -1,6 +1,7 @@
 package io.sadump.campaign;
 
 import io.sadump.fixtures.Corruption;
+import io.sadump.machine.InvalidValueException;
 import io.sadump.machine.Sizes;
 import java.util.HexFormat;
 import java.util.List;
@@ -42,18 +43,18 @@ public record Scenario(int index, long storageSize, Corruption kind, long seed) 
     /**
      * The scenario an {@link #id()} names.
      *
-     * @throws IllegalArgumentException naming what is wrong with the text
+     * @throws InvalidValueException naming what is wrong with the text
      */
     public static Scenario parse(String id) {
         String[] parts = id.trim().split(":");
         if (parts.length != 3) {
-            throw new IllegalArgumentException("a scenario ID is SIZE:KIND:SEED, like 64M:segment-bitflip-kernel:"
+            throw new InvalidValueException("a scenario ID is SIZE:KIND:SEED, like 64M:segment-bitflip-kernel:"
                     + "5c1e0f6b2a9d4e31; got '" + id + "'");
         }
         long size = Sizes.parse(parts[0]);
         Corruption kind = Corruption.byName(parts[1]);
         if (!parts[2].matches("[0-9a-fA-F]{1,16}")) {
-            throw new IllegalArgumentException("the seed of scenario '" + id + "' is not 1 to 16 hex digits: '"
+            throw new InvalidValueException("the seed of scenario '" + id + "' is not 1 to 16 hex digits: '"
                     + parts[2] + "'");
         }
         return new Scenario(0, size, kind, Long.parseUnsignedLong(parts[2], 16));

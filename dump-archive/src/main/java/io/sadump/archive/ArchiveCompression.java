@@ -3,6 +3,7 @@ package io.sadump.archive;
 import com.github.luben.zstd.RecyclingBufferPool;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
+import io.sadump.machine.InvalidValueException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,7 +66,7 @@ public enum ArchiveCompression {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--compress is zstd, xz, gzip or none, not '" + s + "'");
+            throw new InvalidValueException("--compress is zstd, xz, gzip or none, not '" + s + "'");
         }
     }
 
@@ -82,10 +83,10 @@ public enum ArchiveCompression {
         return fileName.endsWith(".tar") ? NONE : ZSTD;
     }
 
-    /** @throws IllegalArgumentException when the level is outside what the compressor accepts */
+    /** @throws InvalidValueException when the level is outside what the compressor accepts */
     public int checkLevel(int level) {
         if (level < minLevel || level > maxLevel) {
-            throw new IllegalArgumentException("--level for " + label() + " is " + minLevel + ".." + maxLevel + ", not "
+            throw new InvalidValueException("--level for " + label() + " is " + minLevel + ".." + maxLevel + ", not "
                     + level);
         }
         return level;

@@ -1,5 +1,6 @@
 package io.sadump.archive;
 
+import io.sadump.machine.InvalidValueException;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -93,7 +94,7 @@ public final class ArchiveSigning {
             case "EdDSA":
                 return "Ed25519";
             default:
-                throw new IllegalArgumentException("cannot sign with a " + key.getAlgorithm()
+                throw new InvalidValueException("cannot sign with a " + key.getAlgorithm()
                         + " key (use RSA, EC or Ed25519)");
         }
     }

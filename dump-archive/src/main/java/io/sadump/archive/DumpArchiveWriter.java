@@ -5,6 +5,7 @@ import io.sadump.archive.format.DumpFormatWriter;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpProgressListener;
 import io.sadump.machine.DumpMetadata;
+import io.sadump.machine.InvalidValueException;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -61,7 +62,7 @@ public final class DumpArchiveWriter {
         try {
             return Optional.of(DumpFormatRegistry.writable(word).format());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--format is " + DumpFormatRegistry.writableWords(", ") + " or "
+            throw new InvalidValueException("--format is " + DumpFormatRegistry.writableWords(", ") + " or "
                     + AS_IS + ", not '" + word + "'", e);
         }
     }
@@ -77,7 +78,7 @@ public final class DumpArchiveWriter {
         public Options {
             compression.checkLevel(level);
             if (threads < 1) {
-                throw new IllegalArgumentException("threads must be at least 1");
+                throw new InvalidValueException("threads must be at least 1");
             }
         }
 

@@ -3,10 +3,17 @@ package io.sadump.archive;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.TodClock;
+import io.sadump.dump.elf.ElfHeader;
 import io.sadump.dump.s390.S390DumpHeader;
+import io.sadump.dump.s390.S390ExtDumpReader;
 import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +43,8 @@ import java.util.OptionalLong;
  * @param volumes the volumes read (multi-volume: all of the set)
  * @param kdump the kdump kernel's old-memory range when the dump holds two systems
  * @param problem why the dump cannot be processed (is not complete), empty when complete
+ * @param zgetdump the attributes as zgetdump's input format sets them: what the default {@code -i}
+ *     text prints (the fields above also hold sadump's own facts, for {@code --json} and {@code -v})
  */
 public record DumpInfo(
         String format,
@@ -55,7 +64,8 @@ public record DumpInfo(
         List<MemoryRange> memoryMap,
         List<DumpVolume> volumes,
         Optional<SystemSelection.KdumpRange> kdump,
-        Optional<String> problem) {
+        Optional<String> problem,
+        ZgetdumpAttributes zgetdump) {
 
     /** The architecture every sadump dump has. */
     public static final String ARCH = "s390x (64 bit)";
@@ -95,9 +105,99 @@ public record DumpInfo(
         OptionalInt zlib = h.filter(S390DumpHeader::isCompressed).map(x -> OptionalInt.of(x.zlibEntrySize()))
                 .orElse(OptionalInt.empty());
         String format = d.format().zgetdumpName();
-        return new DumpInfo(format, opened.medium(), version, created, ended, cpuId, UtsInfo.of(d.memory(), md.vmcoreinfo()), volnr, online,
+        return new DumpInfo(format, opened.medium(), version, created, ended, cpuId,
+                UtsInfo.of(d.memory(), md.vmcoreinfo()), volnr, online,
                 real, dumpEnd, realSize, d.dumpFileBytes(), zlib, map, opened.volumes(),
-                SystemSelection.kdumpRange(d.memory()), d.problem());
+                SystemSelection.kdumpRange(d.memory()), d.problem(), zgetdumpAttributes(opened, map));
+    }
+
+    /** What zgetdump's input format for this dump would set (see {@link ZgetdumpAttributes}). */
+    private static ZgetdumpAttributes zgetdumpAttributes(OpenedDump opened, List<MemoryRange> map) {
+        ReadBackDump d = opened.dump();
+        Optional<S390DumpHeader> h = d.s390Header();
+        OptionalInt version;
+        if (h.isPresent()) {
+            version = OptionalInt.of(h.get().version());
+        } else if (d.format() == DumpFormat.ELF) {
+            version = elfIdentVersion(opened.files().get(0));
+        } else {
+            version = OptionalInt.empty();
+        }
+        Optional<Instant> created = h.filter(x -> x.tod() != 0).map(x -> TodClock.toInstant(x.tod()));
+        Optional<Instant> ended = d.s390EndMarker().filter(em -> em.tod() != 0).map(em -> TodClock.toInstant(em.tod()));
+        OptionalLong cpuId = h.filter(x -> x.cpuId() != 0).map(x -> OptionalLong.of(x.cpuId()))
+                .orElse(OptionalLong.empty());
+        int cpus = h.map(S390DumpHeader::cpuCount).orElse(d.metadata().cpus().size());
+        OptionalInt online = cpus != 0 ? OptionalInt.of(cpus) : OptionalInt.empty();
+        OptionalInt real = h.filter(x -> x.realCpuCount() != 0).map(x -> OptionalInt.of(x.realCpuCount()))
+                .orElse(OptionalInt.empty());
+        // dfi_mem_range(): from the lowest to the highest address of the memory chunks
+        long range = map.isEmpty() ? 0 : map.get(map.size() - 1).end() - map.get(0).start();
+        List<MemoryRange> zgetdumpMap = volumeMemoryMap(d.memory());
+        if (h.isPresent() && h.get().memSize() > 0
+                && (d.format() == DumpFormat.S390 || d.format() == DumpFormat.S390_TAPE)) {
+            // dfi_s390.c and dfi_s390tape.c add one chunk [0, mem_size) whatever the file holds
+            range = h.get().memSize();
+            zgetdumpMap = List.of(new MemoryRange(0, range));
+        }
+        OptionalLong memRange = range != 0 ? OptionalLong.of(range) : OptionalLong.empty();
+        OptionalLong realMem = h.filter(x -> x.memSizeReal() != 0).map(x -> OptionalLong.of(x.memSizeReal()))
+                .orElse(OptionalLong.empty());
+        boolean extended = d.format() == DumpFormat.S390_EXT || d.format() == DumpFormat.S390_MV_EXT;
+        OptionalLong fileSize = extended ? OptionalLong.of(d.dumpFileBytes()) : OptionalLong.empty();
+        Optional<S390DumpHeader> zlib = h.filter(x -> x.multiVolume() == 0 && x.zlibVersion() != 0
+                && x.zlibEntrySize() != 0);
+        return new ZgetdumpAttributes(version, created, ended, dumpMethod(d.memory()), cpuId, online, real, memRange, realMem,
+                fileSize, zlib.map(x -> OptionalInt.of(x.zlibVersion())).orElse(OptionalInt.empty()),
+                zlib.map(x -> OptionalInt.of(x.zlibEntrySize())).orElse(OptionalInt.empty()), zgetdumpMap);
+    }
+
+    /** Adjacent chunks merged while they lie on one volume (see {@link ZgetdumpAttributes#memoryMap()}). */
+    static List<MemoryRange> volumeMemoryMap(MemorySource m) {
+        List<MemoryChunk> chunks = m.chunks();
+        int[] volume = new int[chunks.size()];
+        int next = -1; // the volume of the nearest data chunk after, -1 when none follows
+        for (int i = chunks.size() - 1; i >= 0; i--) {
+            if (chunks.get(i).data() instanceof S390ExtDumpReader.VolumeSegment s) {
+                next = s.volume();
+            }
+            volume[i] = next;
+        }
+        int previous = 0;
+        for (int i = 0; i < volume.length; i++) {
+            if (volume[i] < 0) {
+                volume[i] = previous; // the zero chunk at the end, or a format without volumes
+            }
+            if (chunks.get(i).kind() == MemoryChunk.Kind.DATA) {
+                previous = volume[i];
+            }
+        }
+        return merge(chunks, volume);
+    }
+
+    /** {@code e_ident[EI_VERSION]} of an ELF core, which dfi_elf.c reports as the dump's version. */
+    private static OptionalInt elfIdentVersion(Path elf) {
+        try (FileChannel ch = FileChannel.open(elf, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            if (ch.read(b, ElfHeader.EI_VERSION) != 1) {
+                return OptionalInt.empty();
+            }
+            return OptionalInt.of(b.get(0) & 0xFF);
+        } catch (IOException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    /** "live" when memory at 0 holds the live-dump magic (dfi.c livedump_init); sadump's dumpers never do. */
+    private static Optional<String> dumpMethod(MemorySource m) {
+        byte[] b = new byte[Long.BYTES];
+        try {
+            m.read(0, b, 0, b.length);
+        } catch (IOException e) {
+            return Optional.empty(); // no memory at 0 (MemoryAbsentException) or unreadable: no magic
+        }
+        return ByteBuffer.wrap(b).getLong() == ZgetdumpAttributes.LIVE_DUMP_MAGIC
+                ? Optional.of(ZgetdumpAttributes.DUMP_METHOD_LIVE) : Optional.empty();
     }
 
     private static Optional<Instant> instant(OptionalLong tod) {
@@ -106,11 +206,18 @@ public record DumpInfo(
 
     /** Contiguous runs of chunks (DATA and ZERO alike: both are memory the dump accounts for). */
     public static List<MemoryRange> memoryMap(MemorySource m) {
+        return merge(m.chunks(), new int[m.chunks().size()]);
+    }
+
+    /** Adjacent chunks merged into one range while their {@code volume} is the same. */
+    private static List<MemoryRange> merge(List<MemoryChunk> chunks, int[] volume) {
         List<MemoryRange> out = new ArrayList<>();
         long start = -1;
         long end = -1;
-        for (MemoryChunk c : m.chunks()) {
-            if (start >= 0 && c.start() == end) {
+        int vol = 0;
+        for (int i = 0; i < chunks.size(); i++) {
+            MemoryChunk c = chunks.get(i);
+            if (start >= 0 && c.start() == end && volume[i] == vol) {
                 end = c.end();
                 continue;
             }
@@ -119,6 +226,7 @@ public record DumpInfo(
             }
             start = c.start();
             end = c.end();
+            vol = volume[i];
         }
         if (start >= 0) {
             out.add(new MemoryRange(start, end));

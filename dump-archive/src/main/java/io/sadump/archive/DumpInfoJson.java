@@ -42,6 +42,9 @@ public final class DumpInfoJson {
         member(sb, "dumpFileBytes", Long.toString(i.dumpFileBytes()));
         member(sb, "zlibEntrySize", i.zlibEntrySize().isPresent() ? Integer.toString(i.zlibEntrySize().getAsInt())
                 : "null");
+        member(sb, "zlibVersion", i.zgetdump().zlibVersion().isPresent()
+                ? Integer.toString(i.zgetdump().zlibVersion().getAsInt()) : "null");
+        member(sb, "dumpMethod", i.zgetdump().dumpMethod().map(DumpInfoJson::str).orElse("null"));
         StringBuilder map = new StringBuilder("[");
         for (DumpInfo.MemoryRange r : i.memoryMap()) {
             if (map.length() > 1) {

@@ -5,11 +5,15 @@ import io.sadump.archive.format.DumpFormatRegistry;
 import io.sadump.archive.format.DumpMedium;
 import io.sadump.device.DeviceException;
 import io.sadump.device.ckd.EckdDasd;
+import io.sadump.device.ckd.EckdExtent;
+import io.sadump.device.tape.AwsChunkHeader;
+import io.sadump.device.tape.TapeDrive;
+import io.sadump.device.tape.TapeDumpFile;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.ReadBackDump;
-import io.sadump.dump.TapeBlockSource;
 import io.sadump.dump.s390.S390DumpHeader;
+import io.sadump.machine.channel.TapeBlockSource;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -82,7 +86,7 @@ public final class DumpOpener {
             return single(format.get().readFile(file), DumpMedium.FILE, file);
         }
         long size = Files.size(file);
-        if (AwsTapeFileSource.looksLikeAwsTape(head, n, size)) {
+        if (AwsChunkHeader.startsAwsImage(head, n, size)) {
             return openTape(file);
         }
         throw new DumpFormatException(String.format("%s: no valid dump found (%d bytes; not a CKD image, an AWS tape, "
@@ -98,16 +102,20 @@ public final class DumpOpener {
         return sb.toString();
     }
 
-    private static boolean isDumpOnTape(byte[] block) {
-        return DumpFormatRegistry.recognise(block, block.length, DumpMedium.AWS_TAPE).isPresent();
+    /** The dump file of an AWSTAPE image, mounted read-only; closing it unmounts the tape. */
+    private static TapeDumpFile mountTape(Path file) throws IOException {
+        try {
+            return TapeDrive.mountDumpFile(file, file.toString(), S390DumpHeader::isDumpHeader);
+        } catch (DeviceException e) {
+            throw new DumpFormatException(e.getMessage(), e);
+        }
     }
 
     /** The tape's dump file, read block by block, in the format its first block says. */
     private static OpenedDump openTape(Path file) throws IOException {
         String name = file.toString();
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        TapeDumpFile tape = mountTape(file);
         try {
-            AwsTapeFileSource tape = AwsTapeFileSource.open(ch, name, DumpOpener::isDumpOnTape);
             byte[] block = new byte[DumpFormatDescriptor.HEAD];
             byte[] first = new byte[TAPE_BLOCK_MAX];
             tape.seekBlock(0);
@@ -122,7 +130,7 @@ public final class DumpOpener {
             }
             return single(format.get().readTape(tape, name), DumpMedium.AWS_TAPE, file);
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            tape.close();
             throw e;
         }
     }
@@ -141,7 +149,7 @@ public final class DumpOpener {
     }
 
     /** The first 4 KiB of the dump partition, where a dump header is. */
-    static byte[] partitionHead(DasdPartitionSource p, Path file) throws IOException {
+    static byte[] partitionHead(EckdExtent p, Path file) throws IOException {
         byte[] b = new byte[S390DumpHeader.SIZE];
         try {
             p.read(0, b, 0, b.length);
@@ -155,7 +163,7 @@ public final class DumpOpener {
     /** The dump in the dump partition of a 3390 image; one volume of a set opens the whole set. */
     private static OpenedDump openCkd(Path file) throws IOException {
         EckdDasd dasd = openDasd(file);
-        DasdPartitionSource p = new DasdPartitionSource(dasd, dasd.dumpPartition());
+        EckdExtent p = dasd.dumpPartition().closingDasd();
         String name = file.toString();
         try {
             byte[] head = partitionHead(p, file);

@@ -3,15 +3,16 @@ package io.sadump.archive;
 import io.sadump.archive.format.DumpFormatRegistry;
 import io.sadump.archive.format.DumpMedium;
 import io.sadump.device.ckd.EckdDasd;
+import io.sadump.device.ckd.EckdExtent;
 import io.sadump.device.dumptool.DumpDeviceInfo;
 import io.sadump.device.dumptool.DumpDevicePreparer;
 import io.sadump.device.dumptool.MultiVolumeTable;
-import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.s390.S390DumpHeader;
 import io.sadump.machine.DeviceNumber;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ final class MultiVolumeAssembly {
     private MultiVolumeAssembly() {}
 
     /** One opened volume of a multi-volume set. */
-    private record MvVolume(Path file, DasdPartitionSource source, Optional<MultiVolumeTable> table,
+    private record MvVolume(Path file, EckdExtent source, Optional<MultiVolumeTable> table,
             Optional<DeviceNumber> device, S390DumpHeader header) {}
 
     /** Opens the volumes in {@code files} (any order) as one set. */
@@ -40,7 +41,7 @@ final class MultiVolumeAssembly {
         try {
             for (Path f : files) {
                 EckdDasd dasd = DumpOpener.openDasd(f);
-                DasdPartitionSource p = new DasdPartitionSource(dasd, dasd.dumpPartition());
+                EckdExtent p = dasd.dumpPartition().closingDasd();
                 Optional<MultiVolumeTable> table;
                 S390DumpHeader h;
                 try {

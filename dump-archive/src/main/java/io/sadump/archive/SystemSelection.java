@@ -3,6 +3,7 @@ package io.sadump.archive;
 import io.sadump.dump.VmcoreinfoLocator;
 import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.DumpMetadata;
+import io.sadump.machine.InvalidValueException;
 import io.sadump.machine.Lowcore;
 import io.sadump.machine.MemoryMapping;
 import io.sadump.machine.MemorySource;
@@ -43,7 +44,7 @@ public enum SystemSelection {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--select is prod, kdump or all, not '" + s + "'");
+            throw new InvalidValueException("--select is prod, kdump or all, not '" + s + "'");
         }
     }
 

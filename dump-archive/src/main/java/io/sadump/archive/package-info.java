@@ -5,13 +5,15 @@
  *
  * <ul>
  *   <li>{@link io.sadump.archive.DumpOpener} finds the dump in files by content: the medium (a 3390
- *       CKD image, its dump partition read through {@code DasdPartitionSource}; an AWSTAPE image,
- *       {@code AwsTapeFileSource}; a plain file), then the format on it through the format registry
- *       ({@link io.sadump.archive.format}); {@link io.sadump.archive.MultiVolumeAssembly} puts every
- *       volume of a multi-volume set in order (the volumes' multi-volume table names a missing one).</li>
+ *       CKD image, its dump partition read through the driver's {@code EckdExtent}; an AWSTAPE image,
+ *       a read-only tape mount's {@code TapeDumpFile}; a plain file), then the format on it through
+ *       the format registry ({@link io.sadump.archive.format}); {@link
+ *       io.sadump.archive.MultiVolumeAssembly} puts every volume of a multi-volume set in order (the
+ *       volumes' multi-volume table names a missing one).</li>
  *   <li>{@link io.sadump.archive.DumpInfo} holds what {@code zgetdump -i} prints, with the UTS names
- *       found through the VMCOREINFO ({@link io.sadump.archive.UtsInfo}); {@link
- *       io.sadump.archive.DumpInfoJson} writes it as JSON.</li>
+ *       found through the VMCOREINFO ({@link io.sadump.archive.UtsInfo}), and the attributes exactly
+ *       as zgetdump's input formats set them ({@link io.sadump.archive.ZgetdumpAttributes}: what the
+ *       default {@code -i} text prints); {@link io.sadump.archive.DumpInfoJson} writes it as JSON.</li>
  *   <li>{@link io.sadump.archive.SystemSelection} picks the production or the kdump system out of a
  *       dump taken while a kdump kernel ran.</li>
  *   <li>{@link io.sadump.archive.DumpArchiveWriter} and {@link io.sadump.archive.DumpArchiveReader}

@@ -7,13 +7,13 @@ import io.sadump.archive.format.DumpFormatDescriptor;
 import io.sadump.archive.format.DumpFormatRegistry;
 import io.sadump.archive.format.DumpFormatWriter;
 import io.sadump.archive.format.DumpMedium;
-import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.DumpProgressListener;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.DumpMetadata;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -172,8 +172,8 @@ class DumpFormatRegistryTest {
                 DumpMedium.FILE)).isInstanceOf(DumpFormatException.class).hasMessageContaining("no valid dump found");
         List<Path> mv = TestDumps.multiVolume(system.memory(), system.metadata(), Files.createDirectories(
                 dir.resolve("mv")), 2, 40);
-        try (io.sadump.device.ckd.EckdDasd dasd = io.sadump.device.ckd.EckdDasd.open(mv.get(0), false);
-                DasdPartitionSource p = new DasdPartitionSource(dasd, dasd.dumpPartition())) {
+        try (io.sadump.device.ckd.EckdExtent p = io.sadump.device.ckd.EckdDasd.open(mv.get(0), false).dumpPartition()
+                .closingDasd()) {
             assertThatThrownBy(() -> DumpFormatRegistry.read(p, "vol0", DumpMedium.CKD_IMAGE))
                     .isInstanceOf(DumpFormatException.class).hasMessageContaining("multi-volume");
         }

@@ -174,7 +174,7 @@ class DumpOpenerTest {
     void aDasdThatRanFullHoldsAnIncompleteDump() throws IOException {
         Path img = dir.resolve("small.3390");
         assertThatThrownBy(() -> TestDumps.dasd(system.memory(), system.metadata(), img, 3, false))
-                .isInstanceOf(io.sadump.dump.DumpDeviceFullException.class);
+                .isInstanceOf(io.sadump.machine.channel.DumpDeviceFullException.class);
         try (OpenedDump d = DumpOpener.open(List.of(img))) {
             DumpInfo i = DumpInfo.of(d);
             assertThat(i.format()).isEqualTo("s390_ext");
@@ -194,21 +194,7 @@ class DumpOpenerTest {
             t.rewind();
             t.readBlock();
             assertThatThrownBy(() -> new io.sadump.dump.s390.ClassicS390DumpWriter(TestDumps.settings(false))
-                    .writeTape(system.memory(), system.metadata(), new io.sadump.dump.TapeBlockSink() {
-                        @Override
-                        public void writeBlock(byte[] buf, int off, int length) throws IOException {
-                            try {
-                                t.writeBlock(java.nio.ByteBuffer.wrap(buf, off, length));
-                            } catch (io.sadump.device.tape.EndOfVolumeException e) {
-                                throw new io.sadump.dump.DumpDeviceFullException(e.getMessage(), t.blockId());
-                            }
-                        }
-
-                        @Override
-                        public void writeTapemark() throws IOException {
-                            t.writeTapemark();
-                        }
-                    })).isInstanceOf(io.sadump.dump.DumpDeviceFullException.class);
+                    .writeTape(system.memory(), system.metadata(), t)).isInstanceOf(io.sadump.machine.channel.DumpDeviceFullException.class);
         }
         try (OpenedDump d = DumpOpener.open(List.of(img))) {
             DumpInfo i = DumpInfo.of(d);

@@ -1,15 +1,10 @@
 package io.sadump.archive;
 
 import io.sadump.device.ckd.EckdDasd;
-import io.sadump.device.ckd.EckdExtent;
 import io.sadump.device.dumptool.DumpDevicePreparer;
 import io.sadump.device.dumptool.DumpToolOptions;
 import io.sadump.device.dumptool.MultiVolumeTable;
-import io.sadump.device.tape.EndOfVolumeException;
 import io.sadump.device.tape.TapeDrive;
-import io.sadump.dump.DumpBlockSink;
-import io.sadump.dump.DumpDeviceFullException;
-import io.sadump.dump.TapeBlockSink;
 import io.sadump.dump.TodClock;
 import io.sadump.dump.elf.ElfCoreWriter;
 import io.sadump.dump.s390.ClassicS390DumpWriter;
@@ -25,8 +20,8 @@ import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MachineConfig;
 import io.sadump.machine.MemorySource;
 import io.sadump.machine.StorageMemorySource;
+import io.sadump.machine.channel.DumpBlockSink;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -98,27 +93,11 @@ final class TestDumps {
         }
     }
 
-    /** A DASD dump partition as the dumper's sink. */
-    record ExtentSink(EckdExtent extent) implements DumpBlockSink {
-        @Override
-        public void writeBlocks(long firstBlock, byte[] buf, int off, int blockCount) throws IOException {
-            if (firstBlock + blockCount > extent.blockCount()) {
-                throw new DumpDeviceFullException("partition full", firstBlock);
-            }
-            extent.writeBlocks(firstBlock, ByteBuffer.wrap(buf, off, blockCount * BLOCK_SIZE));
-        }
-
-        @Override
-        public long capacityBlocks() {
-            return extent.blockCount();
-        }
-    }
-
     /** A prepared single-volume 3390 with an s390_ext dump. */
     static void dasd(MemorySource m, DumpMetadata md, Path image, int cylinders, boolean compress) throws IOException {
         try (EckdDasd d = EckdDasd.create(image, cylinders, "DUMP01")) {
             DumpDevicePreparer.prepareDasd(d, DumpToolOptions.defaults());
-            new S390ExtDumpWriter(settings(compress)).write(m, md, new ExtentSink(d.dumpPartition()));
+            new S390ExtDumpWriter(settings(compress)).write(m, md, d.dumpPartition());
             d.flush();
         }
     }
@@ -140,7 +119,7 @@ final class TestDumps {
             MultiVolumeTable t = DumpDevicePreparer.prepareMultiVolume(vols, DumpToolOptions.defaults(), START);
             List<DumpBlockSink> sinks = new ArrayList<>();
             for (EckdDasd d : open) {
-                sinks.add(new ExtentSink(d.dumpPartition()));
+                sinks.add(d.dumpPartition());
             }
             new S390ExtDumpWriter(settings(false)).writeMultiVolume(m, md, sinks, t.timestamp());
         } finally {
@@ -159,21 +138,7 @@ final class TestDumps {
             DumpDevicePreparer.prepareTape(t, DumpToolOptions.defaults());
             t.rewind();
             t.readBlock();
-            new ClassicS390DumpWriter(settings(false)).writeTape(m, md, new TapeBlockSink() {
-                @Override
-                public void writeBlock(byte[] buf, int off, int length) throws IOException {
-                    try {
-                        t.writeBlock(ByteBuffer.wrap(buf, off, length));
-                    } catch (EndOfVolumeException e) {
-                        throw new DumpDeviceFullException(e.getMessage(), t.blockId());
-                    }
-                }
-
-                @Override
-                public void writeTapemark() throws IOException {
-                    t.writeTapemark();
-                }
-            });
+            new ClassicS390DumpWriter(settings(false)).writeTape(m, md, t);
         }
     }
 

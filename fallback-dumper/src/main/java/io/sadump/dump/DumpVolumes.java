@@ -1,5 +1,6 @@
 package io.sadump.dump;
 
+import io.sadump.machine.channel.DumpBlockSink;
 import java.io.IOException;
 import java.util.List;
 

@@ -1,6 +1,7 @@
 package io.sadump.dump;
 
 import io.sadump.machine.MemoryChunk;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

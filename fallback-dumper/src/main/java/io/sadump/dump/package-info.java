@@ -11,9 +11,9 @@
  *   <li>{@link io.sadump.dump.elf}: the ELF core (vmcore) of the kdump path and conversions.
  * </ul>
  *
- * <p>Writers put blocks into a {@link io.sadump.dump.DumpBlockSink} (a DASD partition) or a {@link
- * io.sadump.dump.TapeBlockSink}, or a channel; readers take a {@link io.sadump.dump.DumpBlockSource}
- * or a {@link io.sadump.dump.TapeBlockSource} and return a {@link io.sadump.dump.ReadBackDump} that
+ * <p>Writers put blocks into a {@link io.sadump.machine.channel.DumpBlockSink} (a DASD partition) or a {@link
+ * io.sadump.machine.channel.TapeBlockSink}, or a channel; readers take a {@link io.sadump.machine.channel.DumpBlockSource}
+ * or a {@link io.sadump.machine.channel.TapeBlockSource} and return a {@link io.sadump.dump.ReadBackDump} that
  * says whether the dump is complete. Progress comes as {@link io.sadump.dump.DumpProgressListener}
  * events; nothing here prints.
  */

@@ -1,5 +1,8 @@
 package io.sadump.dump;
 
+import io.sadump.machine.channel.DumpDeviceFullException;
+import io.sadump.machine.channel.TapeBlockSink;
+import io.sadump.machine.channel.TapeBlockSource;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,8 @@
 package io.sadump.dump;
 
+import io.sadump.machine.channel.DumpBlockSink;
+import io.sadump.machine.channel.DumpBlockSource;
+import io.sadump.machine.channel.DumpDeviceFullException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.Arrays;

@@ -1,8 +1,5 @@
 package io.sadump.dump;
 
-import io.sadump.machine.DumpMetadata;
-import io.sadump.meminfo.Cksm;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sadump.dump.elf.ElfCoreReader;
@@ -13,14 +10,16 @@ import io.sadump.dump.s390.S390DumpSettings;
 import io.sadump.dump.s390.S390ExtDumpReader;
 import io.sadump.dump.s390.S390ExtDumpWriter;
 import io.sadump.machine.AbsoluteStorage;
+import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.Lowcore;
 import io.sadump.machine.StorageMemorySource;
+import io.sadump.machine.channel.DumpBlockSource;
+import io.sadump.meminfo.Cksm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

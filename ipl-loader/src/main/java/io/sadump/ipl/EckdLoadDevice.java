@@ -7,17 +7,17 @@ import io.sadump.device.dumptool.DumpDeviceInfo;
 import io.sadump.device.dumptool.DumpDevicePreparer;
 import io.sadump.device.dumptool.DumpToolKind;
 import io.sadump.device.dumptool.MultiVolumeTable;
-import io.sadump.dump.DumpBlockSink;
-import io.sadump.dump.DumpDeviceFullException;
 import io.sadump.dump.DumpFormat;
+import io.sadump.dump.DumpVolumes;
 import io.sadump.dump.s390.S390DumpResult;
 import io.sadump.dump.s390.S390DumpSettings;
 import io.sadump.dump.s390.S390ExtDumpWriter;
 import io.sadump.machine.DeviceNumber;
 import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemorySource;
+import io.sadump.machine.channel.DumpBlockSink;
+import io.sadump.machine.channel.DumpDeviceFullException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -84,7 +84,7 @@ public final class EckdLoadDevice implements LoadDevice {
         S390ExtDumpWriter writer = new S390ExtDumpWriter(s);
         try {
             if (tool.kind() == DumpToolKind.ECKD_SINGLE) {
-                S390DumpResult r = writer.write(memory, metadata, new ExtentSink(dasd.dumpPartition()));
+                S390DumpResult r = writer.write(memory, metadata, dasd.dumpPartition());
                 return new FallbackDumpResult(DumpFormat.S390_EXT, List.of(number), r.header().memSize(),
                         r.dumpFileBytes());
             }
@@ -96,41 +96,31 @@ public final class EckdLoadDevice implements LoadDevice {
         }
     }
 
+    /**
+     * The multi-volume dump as zipl's {@code eckd2dump_mv.c} {@code dt_dump_mem} writes it: a volume is
+     * set up and checked ({@code check_volume}) only when the dump reaches it, so the volumes before a
+     * bad one are already written when the dump fails on it, and a bad volume the dump never reaches
+     * does not matter.
+     */
     private FallbackDumpResult dumpMultiVolume(MemorySource memory, DumpMetadata metadata, DumpTool tool,
             S390ExtDumpWriter writer)
             throws IOException {
         MultiVolumeTable table = tool.multiVolumeTable().orElseThrow();
         List<EckdDasd> opened = new ArrayList<>();
         try {
-            List<DumpBlockSink> sinks = new ArrayList<>();
-            List<DeviceNumber> numbers = new ArrayList<>();
-            for (MultiVolumeTable.Volume v : table.volumes()) {
-                DeviceNumber devno = v.device();
-                EckdDasd d;
-                if (devno.equals(number)) {
-                    d = dasd;
-                } else {
-                    // eckd2dump_mv.c check_volume: the volume must exist and carry the same table
-                    d = volumes.open(devno).orElseThrow(() -> new DumpFailedException(
-                            DumpFailedException.DEVICE_UNDEFINED, String.format("%04x is undefined", devno.devno())));
-                    opened.add(d);
-                    DumpDeviceInfo other = DumpDevicePreparer.inspect(d);
-                    long otherTime = other.multiVolumeTable().map(MultiVolumeTable::timestamp).orElse(-1L);
-                    if (otherTime != table.timestamp()) {
-                        throw new DumpFailedException(DumpFailedException.INCONSISTENT_TIME, String.format(
-                                "Inconsistent time stamps: volume %s does not carry the IPL volume's table", devno));
-                    }
+            DumpVolumes volumes = new DumpVolumes() {
+                @Override
+                public int count() {
+                    return table.volumes().size();
                 }
-                int bpt = v.blocksPerTrack();
-                EckdExtent partition = d.extent((int) (v.startBlock() / bpt), (int) (v.endBlock() / bpt));
-                if (!tool.force() && !DumpDevicePreparer.hasSignature(d)) {
-                    throw new DumpFailedException(DumpFailedException.WRONG_SIGNATURE, String.format(
-                            "Wrong signature on %s: its dump partition was not prepared for this set", devno));
+
+                @Override
+                public DumpBlockSink open(int index) throws IOException {
+                    return checkedPartition(table, table.volumes().get(index), tool.force(), opened);
                 }
-                sinks.add(new ExtentSink(partition));
-                numbers.add(devno);
-            }
-            S390DumpResult r = writer.writeMultiVolume(memory, metadata, sinks, table.timestamp());
+            };
+            S390DumpResult r = writer.writeMultiVolume(memory, metadata, volumes, table.timestamp());
+            List<DeviceNumber> numbers = table.volumes().stream().map(MultiVolumeTable.Volume::device).toList();
             return new FallbackDumpResult(DumpFormat.S390_MV_EXT, numbers.subList(0, r.volumesUsed()),
                     r.header().memSize(), r.dumpFileBytes());
         } finally {
@@ -140,32 +130,40 @@ public final class EckdLoadDevice implements LoadDevice {
         }
     }
 
+    /**
+     * {@code dt_device_parm_setup} and {@code check_volume} for one volume of the table: it must be
+     * defined (0x4603), carry the IPL volume's table time stamp (0x4605) and, unless the tool was
+     * prepared with force, the signature zipl -M put at the start of its partition (0x4604).
+     *
+     * @param opened collects the volumes opened here, for the caller to close
+     */
+    private EckdExtent checkedPartition(MultiVolumeTable table, MultiVolumeTable.Volume v, boolean force,
+            List<EckdDasd> opened) throws IOException {
+        DeviceNumber devno = v.device();
+        EckdDasd d;
+        if (devno.equals(number)) {
+            d = dasd;
+        } else {
+            d = volumes.open(devno).orElseThrow(() -> new DumpFailedException(
+                    DumpFailedException.DEVICE_UNDEFINED, String.format("%04x is undefined", devno.devno())));
+            opened.add(d);
+            DumpDeviceInfo other = DumpDevicePreparer.inspect(d);
+            long otherTime = other.multiVolumeTable().map(MultiVolumeTable::timestamp).orElse(-1L);
+            if (otherTime != table.timestamp()) {
+                throw new DumpFailedException(DumpFailedException.INCONSISTENT_TIME, String.format(
+                        "Inconsistent time stamps: volume %s does not carry the IPL volume's table", devno));
+            }
+        }
+        if (!force && !DumpDevicePreparer.hasSignature(d)) {
+            throw new DumpFailedException(DumpFailedException.WRONG_SIGNATURE, String.format(
+                    "Wrong signature on %s: its dump partition was not prepared for this set", devno));
+        }
+        int bpt = v.blocksPerTrack();
+        return d.extent((int) (v.startBlock() / bpt), (int) (v.endBlock() / bpt));
+    }
+
     @Override
     public void close() throws IOException {
         dasd.close();
-    }
-
-    /** A DASD extent as the block sink of the s390 dump writers. */
-    static final class ExtentSink implements DumpBlockSink {
-        private final EckdExtent extent;
-
-        ExtentSink(EckdExtent extent) {
-            this.extent = extent;
-        }
-
-        @Override
-        public void writeBlocks(long firstBlock, byte[] buf, int off, int blockCount) throws IOException {
-            extent.writeBlocks(firstBlock, ByteBuffer.wrap(buf, off, blockCount * BLOCK_SIZE));
-        }
-
-        @Override
-        public long capacityBlocks() {
-            return extent.blockCount();
-        }
-
-        @Override
-        public void flush() throws IOException {
-            extent.dasd().flush();
-        }
     }
 }

@@ -9,8 +9,8 @@ import java.io.IOException;
 
 /**
  * The device at the HMC's load address, as the IPL and the stand-alone dumper on it see it: READ IPL,
- * the dump tool, and the dump the tool writes back to its own device. (The channel-level view of a
- * device that can be IPLed at all is {@link io.sadump.device.IplDevice}.)
+ * the dump tool, and the dump the tool writes back to its own device. A 3390 ({@link EckdLoadDevice})
+ * and a 3490 ({@link TapeLoadDevice}) are the devices a machine can be loaded from.
  */
 public interface LoadDevice extends Closeable {
     DeviceNumber number();

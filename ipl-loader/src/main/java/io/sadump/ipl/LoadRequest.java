@@ -1,6 +1,7 @@
 package io.sadump.ipl;
 
 import io.sadump.machine.DeviceNumber;
+import io.sadump.machine.InvalidValueException;
 import java.util.Objects;
 
 /**
@@ -19,11 +20,11 @@ public record LoadRequest(DeviceNumber device, boolean clear, boolean storeStatu
         Objects.requireNonNull(device, "device");
         loadparm = loadparm == null ? "" : loadparm;
         if (loadparm.length() > LOADPARM_MAX) {
-            throw new IllegalArgumentException("a loadparm has at most 8 characters, '" + loadparm + "' has "
+            throw new InvalidValueException("a loadparm has at most 8 characters, '" + loadparm + "' has "
                     + loadparm.length());
         }
         if (clear && storeStatus) {
-            throw new IllegalArgumentException(
+            throw new InvalidValueException(
                     "store status is not possible with load clear: the clear reset zeroes the save areas too");
         }
     }

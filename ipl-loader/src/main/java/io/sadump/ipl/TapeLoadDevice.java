@@ -1,22 +1,18 @@
 package io.sadump.ipl;
 
-import io.sadump.device.DeviceException;
 import io.sadump.device.DeviceIoErrorException;
 import io.sadump.device.dumptool.DumpDevicePreparer;
-import io.sadump.device.tape.EndOfVolumeException;
 import io.sadump.device.tape.TapeDrive;
 import io.sadump.device.tape.TapeRead;
-import io.sadump.dump.DumpDeviceFullException;
 import io.sadump.dump.DumpFormat;
-import io.sadump.dump.TapeBlockSink;
 import io.sadump.dump.s390.ClassicS390DumpWriter;
 import io.sadump.dump.s390.S390DumpResult;
 import io.sadump.dump.s390.S390DumpSettings;
 import io.sadump.machine.DeviceNumber;
 import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemorySource;
+import io.sadump.machine.channel.DumpDeviceFullException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -69,8 +65,9 @@ public final class TapeLoadDevice implements LoadDevice {
                     description() + ": the dump tool block is gone from file 1");
         }
         try {
-            S390DumpResult r = new ClassicS390DumpWriter(s).writeTape(memory, metadata, new DriveSink());
-            return new FallbackDumpResult(DumpFormat.S390_TAPE, List.of(number), r.header().memSize(), r.dumpFileBytes());
+            S390DumpResult r = new ClassicS390DumpWriter(s).writeTape(memory, metadata, tape);
+            return new FallbackDumpResult(DumpFormat.S390_TAPE, List.of(number), r.header().memSize(),
+                    r.dumpFileBytes());
         } catch (DumpDeviceFullException e) {
             throw new DumpFailedException(DumpFailedException.DEVICE_TOO_SMALL, "Device too small: " + e.getMessage(), e);
         } catch (DeviceIoErrorException e) {
@@ -83,26 +80,5 @@ public final class TapeLoadDevice implements LoadDevice {
     @Override
     public void close() throws IOException {
         tape.close();
-    }
-
-    /** The drive as the classic writer's sink; end of volume becomes "device full". */
-    private final class DriveSink implements TapeBlockSink {
-        @Override
-        public void writeBlock(byte[] buf, int off, int length) throws IOException {
-            try {
-                tape.writeBlock(ByteBuffer.wrap(buf, off, length));
-            } catch (EndOfVolumeException e) {
-                throw new DumpDeviceFullException(e.getMessage(), tape.blockId());
-            }
-        }
-
-        @Override
-        public void writeTapemark() throws IOException {
-            try {
-                tape.writeTapemark();
-            } catch (EndOfVolumeException e) {
-                throw new DumpDeviceFullException(e.getMessage(), tape.blockId());
-            }
-        }
     }
 }

@@ -21,7 +21,8 @@
  *   <li>After the dump: re-IPL through a valid {@link io.sadump.ipl.Ipib} by a
  *       {@link io.sadump.ipl.ProductionReboot} the caller supplies, else a disabled wait with the code.
  *   <li>{@link io.sadump.ipl.MebibyteDigests}: per-MiB SHA-256 of storage at dump time, to check a dump
- *       read back; {@link io.sadump.ipl.DasdDumpSource} reads a DASD dump partition for the readers.
+ *       read back (the readers read a DASD dump partition through the driver's
+ *       {@link io.sadump.device.ckd.EckdExtent} itself).
  * </ul>
  */
 package io.sadump.ipl;

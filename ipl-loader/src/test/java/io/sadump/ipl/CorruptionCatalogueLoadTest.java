@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sadump.dump.DumpFormat;
 import io.sadump.device.AttachedDevices;
 import io.sadump.device.ckd.EckdDasd;
-import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.elf.ElfCoreReader;
 import io.sadump.dump.s390.S390ExtDumpReader;
@@ -14,6 +13,7 @@ import io.sadump.fixtures.CorruptionCatalogue;
 import io.sadump.fixtures.InjectionReport;
 import io.sadump.machine.MachineLock;
 import io.sadump.machine.Sizes;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -62,7 +62,7 @@ class CorruptionCatalogueLoadTest {
             assertThat(o.dumpFormat()).contains(DumpFormat.S390_EXT);
             assertThat(o.dumpComplete()).as(context).isTrue();
             try (EckdDasd dasd = AttachedDevices.openDasd(m.machine, TestMachine.DASD);
-                    ReadBackDump dump = S390ExtDumpReader.open(new DasdDumpSource(dasd.dumpPartition(), null),
+                    ReadBackDump dump = S390ExtDumpReader.open(dasd.dumpPartition(),
                             "0.0.0190")) {
                 MebibyteDigests.Comparison c = m.atDump.compare(dump.memory());
                 assertThat(c.different()).as(context).isEmpty();

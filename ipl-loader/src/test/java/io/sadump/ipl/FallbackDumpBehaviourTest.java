@@ -9,10 +9,7 @@ import io.sadump.device.ckd.EckdDasd;
 import io.sadump.device.dumptool.DumpDevicePreparer;
 import io.sadump.device.dumptool.DumpToolOptions;
 import io.sadump.device.tape.TapeDrive;
-import io.sadump.device.tape.TapeRead;
-import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.ReadBackDump;
-import io.sadump.dump.TapeBlockSource;
 import io.sadump.dump.s390.ClassicS390DumpReader;
 import io.sadump.dump.s390.S390DumpHeader;
 import io.sadump.dump.s390.S390ExtDumpReader;
@@ -22,6 +19,7 @@ import io.sadump.machine.FileStorage;
 import io.sadump.machine.Lowcore;
 import io.sadump.machine.MachineLock;
 import io.sadump.machine.Sizes;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -84,7 +82,7 @@ class FallbackDumpBehaviourTest {
         List<DumpBlockSource> sources = new ArrayList<>();
         for (DeviceNumber v : List.of(V0, V1)) {
             EckdDasd d = AttachedDevices.openDasd(m.machine, v);
-            sources.add(new DasdDumpSource(d.dumpPartition(), d));
+            sources.add(d.dumpPartition().closingDasd());
         }
         return S390ExtDumpReader.inspectMultiVolume(sources, List.of(V0.toString(), V1.toString()));
     }
@@ -153,7 +151,7 @@ class FallbackDumpBehaviourTest {
         assertThat(o.dumpCode()).isEqualTo(DumpFailedException.DEVICE_TOO_SMALL);
         assertThat(o.messages()).noneMatch(s -> s.equals(IplLoader.DUMP_SUCCESSFUL));
         try (EckdDasd d = AttachedDevices.openDasd(m.machine, TestMachine.SMALL_DASD);
-                ReadBackDump dump = S390ExtDumpReader.inspect(new DasdDumpSource(d.dumpPartition(), d), "0191")) {
+                ReadBackDump dump = S390ExtDumpReader.inspect(d.dumpPartition().closingDasd(), "0191")) {
             assertThat(dump.complete()).isFalse();
             assertThat(dump.s390EndMarker()).isEmpty();
         }
@@ -188,7 +186,7 @@ class FallbackDumpBehaviourTest {
         assertThat(o.messages()).anyMatch(s -> s.startsWith("Dump failed: 0x4600 Device too small"))
                 .noneMatch(s -> s.equals(IplLoader.DUMP_SUCCESSFUL));
         try (TapeDrive tape = AttachedDevices.openTape(m.machine, SHORT_TAPE);
-                ReadBackDump dump = ClassicS390DumpReader.inspectTape(new DriveSource(tape), "short tape")) {
+                ReadBackDump dump = ClassicS390DumpReader.inspectTape(tape.dumpFile(S390DumpHeader::isDumpHeader), "short tape")) {
             assertThat(dump.complete()).isFalse();
             assertThat(dump.s390EndMarker()).isEmpty();
             assertThat(dump.problem()).isPresent();
@@ -220,7 +218,7 @@ class FallbackDumpBehaviourTest {
                 .noneMatch(s -> s.equals(IplLoader.DUMP_SUCCESSFUL));
         assertThat(o.after()).isEqualTo(AfterDump.REIPL);
         try (EckdDasd d = AttachedDevices.openDasd(m.machine, TestMachine.DASD);
-                ReadBackDump dump = S390ExtDumpReader.inspect(new DasdDumpSource(d.dumpPartition(), d), "0190")) {
+                ReadBackDump dump = S390ExtDumpReader.inspect(d.dumpPartition().closingDasd(), "0190")) {
             assertThat(dump.complete()).as(why).isFalse();
         }
     }
@@ -241,7 +239,7 @@ class FallbackDumpBehaviourTest {
         assertThat(o.messages()).anyMatch(s -> s.startsWith("Dump failed: 0x0003"))
                 .noneMatch(s -> s.equals(IplLoader.DUMP_SUCCESSFUL));
         try (TapeDrive tape = AttachedDevices.openTape(m.machine, TestMachine.TAPE);
-                ReadBackDump dump = ClassicS390DumpReader.inspectTape(new DriveSource(tape), "tape")) {
+                ReadBackDump dump = ClassicS390DumpReader.inspectTape(tape.dumpFile(S390DumpHeader::isDumpHeader), "tape")) {
             assertThat(dump.complete()).isFalse();
         }
     }
@@ -262,7 +260,7 @@ class FallbackDumpBehaviourTest {
         assertThat(o.messages()).contains("Using memory limit");
         assertThat(o.messages().indexOf("Using memory limit")).isGreaterThan(o.messages().indexOf(IplLoader.DUMPING));
         try (EckdDasd d = AttachedDevices.openDasd(m.machine, TestMachine.DASD);
-                ReadBackDump dump = S390ExtDumpReader.open(new DasdDumpSource(d.dumpPartition(), d), "0190")) {
+                ReadBackDump dump = S390ExtDumpReader.open(d.dumpPartition().closingDasd(), "0190")) {
             S390DumpHeader h = dump.s390Header().orElseThrow();
             assertThat(h.memSize()).isEqualTo(limit);
             assertThat(h.memSizeReal()).isEqualTo(TestMachine.STORAGE);
@@ -355,47 +353,6 @@ class FallbackDumpBehaviourTest {
         @Override
         public Instant instant() {
             return now;
-        }
-    }
-
-    /** The dump file of a tape (after the tool file) as the classic reader's block source. */
-    static final class DriveSource implements TapeBlockSource {
-        private final TapeDrive tape;
-
-        DriveSource(TapeDrive tape) throws IOException {
-            this.tape = tape;
-            seekBlock(0);
-        }
-
-        @Override
-        public int readBlock(byte[] dst) throws IOException {
-            TapeRead r = tape.readBlock();
-            switch (r.kind()) {
-                case BLOCK -> {
-                    System.arraycopy(r.data(), 0, dst, 0, Math.min(dst.length, r.length()));
-                    return r.length();
-                }
-                case TAPEMARK -> {
-                    return TAPEMARK;
-                }
-                default -> {
-                    return END_OF_DATA;
-                }
-            }
-        }
-
-        @Override
-        public void seekBlock(long block) throws IOException {
-            tape.rewind();
-            tape.forwardSpaceFile();
-            for (long i = 0; i < block; i++) {
-                tape.forwardSpaceBlock();
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            tape.close();
         }
     }
 }

@@ -3,13 +3,11 @@ package io.sadump.ipl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sadump.dump.DumpFormat;
 import io.sadump.device.AttachedDevices;
 import io.sadump.device.ckd.EckdDasd;
-import io.sadump.dump.DumpBlockSource;
+import io.sadump.dump.DumpFormat;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.elf.ElfCoreReader;
-import java.nio.channels.FileChannel;
 import io.sadump.dump.s390.S390ExtDumpReader;
 import io.sadump.fixtures.CrashkernelSegments;
 import io.sadump.machine.AbsoluteStorage;
@@ -20,12 +18,13 @@ import io.sadump.machine.FileStorage;
 import io.sadump.machine.MachineLock;
 import io.sadump.machine.RunState;
 import io.sadump.machine.Sizes;
+import io.sadump.machine.channel.DumpBlockSource;
 import io.sadump.meminfo.KexecSegment;
 import io.sadump.meminfo.VerdictCheck;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,7 +97,7 @@ class IplLoaderTest {
         assertThat(o.after()).isEqualTo(AfterDump.REIPL);
 
         try (EckdDasd dasd = AttachedDevices.openDasd(m.machine, TestMachine.DASD);
-                ReadBackDump dump = S390ExtDumpReader.open(new DasdDumpSource(dasd.dumpPartition(), null), "0.0.0190")) {
+                ReadBackDump dump = S390ExtDumpReader.open(dasd.dumpPartition(), "0.0.0190")) {
             MebibyteDigests.Comparison cmp = m.atDump.compare(dump.memory());
             assertThat(cmp.absent()).isEmpty();
             assertThat(cmp.different()).isEmpty();

@@ -7,7 +7,6 @@ import io.sadump.device.AttachedDevices;
 import io.sadump.device.ckd.EckdDasd;
 import io.sadump.device.dumptool.DumpDevicePreparer;
 import io.sadump.device.dumptool.DumpToolOptions;
-import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.s390.S390ExtDumpReader;
 import io.sadump.machine.AttachedDevice;
@@ -16,6 +15,7 @@ import io.sadump.machine.FileStorage;
 import io.sadump.machine.Lowcore;
 import io.sadump.machine.MachineLock;
 import io.sadump.machine.Sizes;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -58,7 +58,7 @@ class MultiVolumeLoadTest {
         List<DumpBlockSource> sources = new ArrayList<>();
         for (DeviceNumber v : List.of(V0, V1)) {
             EckdDasd d = AttachedDevices.openDasd(m.machine, v);
-            sources.add(new DasdDumpSource(d.dumpPartition(), d));
+            sources.add(d.dumpPartition().closingDasd());
         }
         try (ReadBackDump dump = S390ExtDumpReader.openMultiVolume(sources, List.of("0.0.0200", "0.0.0201"))) {
             MebibyteDigests.Comparison c = m.atDump.compare(dump.memory());

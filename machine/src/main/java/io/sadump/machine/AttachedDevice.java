@@ -11,7 +11,7 @@ public record AttachedDevice(DeviceNumber number, DeviceType type, long capacity
             throw new IllegalArgumentException("a device needs a device number and a type");
         }
         if (capacity <= 0) {
-            throw new IllegalArgumentException("device " + number + " needs a positive "
+            throw new InvalidValueException("device " + number + " needs a positive "
                     + (type == DeviceType.DASD_3390 ? "number of cylinders" : "capacity") + ", got " + capacity);
         }
     }
@@ -46,7 +46,7 @@ public record AttachedDevice(DeviceNumber number, DeviceType type, long capacity
                     return t;
                 }
             }
-            throw new IllegalArgumentException("unknown device model '" + model + "' (3390 or 3490)");
+            throw new InvalidValueException("unknown device model '" + model + "' (3390 or 3490)");
         }
     }
 

@@ -9,14 +9,14 @@ public record CrashkernelRange(long base, long size) {
 
     public CrashkernelRange {
         if (size <= 0 || base <= 0) {
-            throw new IllegalArgumentException("crashkernel base and size must be positive");
+            throw new InvalidValueException("crashkernel base and size must be positive");
         }
         if (base % ALIGNMENT != 0 || size % ALIGNMENT != 0) {
-            throw new IllegalArgumentException(String.format(
+            throw new InvalidValueException(String.format(
                     "crashkernel %s@%s is not 1 MiB aligned", Sizes.format(size), Sizes.format(base)));
         }
         if (size > AbsoluteStorage.MAX_SIZE || base > AbsoluteStorage.MAX_SIZE - size) {
-            throw new IllegalArgumentException(String.format(
+            throw new InvalidValueException(String.format(
                     "crashkernel %s@%s ends beyond 16T", Sizes.format(size), Sizes.format(base)));
         }
     }
@@ -25,7 +25,7 @@ public record CrashkernelRange(long base, long size) {
     public static CrashkernelRange parse(String text) {
         int at = text.indexOf('@');
         if (at < 0) {
-            throw new IllegalArgumentException("crashkernel must be SIZE@BASE, e.g. 256M@256M (got '" + text + "')");
+            throw new InvalidValueException("crashkernel must be SIZE@BASE, e.g. 256M@256M (got '" + text + "')");
         }
         return new CrashkernelRange(Sizes.parse(text.substring(at + 1)), Sizes.parse(text.substring(0, at)));
     }

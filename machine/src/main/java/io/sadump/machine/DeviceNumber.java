@@ -7,7 +7,7 @@ package io.sadump.machine;
 public record DeviceNumber(int css, int ssid, int devno) implements Comparable<DeviceNumber> {
     public DeviceNumber {
         if (css < 0 || css > 0xFF || ssid < 0 || ssid > 3 || devno < 0 || devno > 0xFFFF) {
-            throw new IllegalArgumentException(String.format("not a device number: %x.%x.%04x", css, ssid, devno));
+            throw new InvalidValueException(String.format("not a device number: %x.%x.%04x", css, ssid, devno));
         }
     }
 
@@ -27,7 +27,7 @@ public record DeviceNumber(int css, int ssid, int devno) implements Comparable<D
                 return new DeviceNumber(0, 0, Integer.parseInt(hex, 16));
             }
         }
-        throw new IllegalArgumentException("not a device number: '" + text + "' (examples: 0.0.0190, 190)");
+        throw new InvalidValueException("not a device number: '" + text + "' (examples: 0.0.0190, 190)");
     }
 
     /** 1 to {@code maxDigits} hex digits and nothing else (Integer.parseInt would also take a sign). */

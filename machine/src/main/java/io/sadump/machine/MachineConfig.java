@@ -45,23 +45,23 @@ public record MachineConfig(
                     return a;
                 }
             }
-            throw new IllegalArgumentException("unknown dumpconf action '" + word + "' (kdump, dump, stop, reipl)");
+            throw new InvalidValueException("unknown dumpconf action '" + word + "' (kdump, dump, stop, reipl)");
         }
     }
 
     public MachineConfig {
         if (storageSize <= 0 || storageSize > AbsoluteStorage.MAX_SIZE) {
-            throw new IllegalArgumentException("storage must be between 1 byte and 16T");
+            throw new InvalidValueException("storage must be between 1 byte and 16T");
         }
         if (storageSize % FrameRecord.FRAME_SIZE != 0) {
-            throw new IllegalArgumentException("storage must be a multiple of 1M, got " + Sizes.format(storageSize));
+            throw new InvalidValueException("storage must be a multiple of 1M, got " + Sizes.format(storageSize));
         }
         if (cpuCount < 1 || cpuCount > MAX_CPUS) {
-            throw new IllegalArgumentException("cpus must be 1.." + MAX_CPUS + ", got " + cpuCount);
+            throw new InvalidValueException("cpus must be 1.." + MAX_CPUS + ", got " + cpuCount);
         }
         crashkernel.ifPresent(ck -> {
             if (ck.end() > storageSize) {
-                throw new IllegalArgumentException("crashkernel " + ck + " does not fit in " + Sizes.format(storageSize)
+                throw new InvalidValueException("crashkernel " + ck + " does not fit in " + Sizes.format(storageSize)
                         + " of storage");
             }
         });
@@ -69,7 +69,7 @@ public record MachineConfig(
         sorted.sort(Comparator.comparing(AttachedDevice::number));
         for (int i = 1; i < sorted.size(); i++) {
             if (sorted.get(i).number().equals(sorted.get(i - 1).number())) {
-                throw new IllegalArgumentException("device " + sorted.get(i).number() + " is attached twice");
+                throw new InvalidValueException("device " + sorted.get(i).number() + " is attached twice");
             }
         }
         devices = List.copyOf(sorted);
@@ -80,12 +80,12 @@ public record MachineConfig(
         // format/parse a round trip.
         loadparm = loadparm.stripTrailing();
         if (loadparm.length() > 8) {
-            throw new IllegalArgumentException("loadparm has at most 8 characters");
+            throw new InvalidValueException("loadparm has at most 8 characters");
         }
         for (int i = 0; i < loadparm.length(); i++) {
             char c = loadparm.charAt(i);
             if (c < 0x20 || c > 0x7E || (i == 0 && c == ' ')) {
-                throw new IllegalArgumentException("loadparm '" + loadparm + "' must be printable characters"
+                throw new InvalidValueException("loadparm '" + loadparm + "' must be printable characters"
                         + " without a leading blank");
             }
         }

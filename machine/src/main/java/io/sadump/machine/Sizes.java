@@ -15,12 +15,12 @@ public final class Sizes {
      * Parses a size with an optional binary suffix K, M, G or T (also KiB/MB/GiB...; always powers of
      * 1024) or a {@code 0x} hex number.
      *
-     * @throws IllegalArgumentException with a message naming the text
+     * @throws InvalidValueException with a message naming the text
      */
     public static long parse(String text) {
         String t = text.trim().toUpperCase(Locale.ROOT);
         if (t.isEmpty()) {
-            throw new IllegalArgumentException("empty size");
+            throw new InvalidValueException("empty size");
         }
         try {
             if (t.startsWith("0X")) {
@@ -36,7 +36,7 @@ public final class Sizes {
                 end++;
             }
             if (end == 0) {
-                throw new IllegalArgumentException("not a size: '" + text + "' (examples: 4096, 64M, 2G, 1T)");
+                throw new InvalidValueException("not a size: '" + text + "' (examples: 4096, 64M, 2G, 1T)");
             }
             long number = Long.parseLong(t.substring(0, end));
             long unit;
@@ -66,11 +66,11 @@ public final class Sizes {
                     unit = TIB;
                     break;
                 default:
-                    throw new IllegalArgumentException("unknown size unit in '" + text + "' (use K, M, G or T)");
+                    throw new InvalidValueException("unknown size unit in '" + text + "' (use K, M, G or T)");
             }
             return Math.multiplyExact(number, unit);
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("not a size: '" + text + "' (examples: 4096, 64M, 2G, 1T)");
+            throw new InvalidValueException("not a size: '" + text + "' (examples: 4096, 64M, 2G, 1T)");
         }
     }
 

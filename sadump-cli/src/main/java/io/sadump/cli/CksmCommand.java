@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 /** {@code sadump cksm FILE...}: the s390 CKSM of files, streamed. */
 @Command(
         name = "cksm",
+        header = "Print the s390 CKSM checksum of files, as meminfo uses it.",
         mixinStandardHelpOptions = true,
         description = {
             "Prints the s390 CKSM checksum of each FILE as '0x%%08X  FILE'. It is the value the kernel's cksm() "

@@ -7,7 +7,6 @@ import io.sadump.device.ckd.EckdDasd;
 import io.sadump.device.dumptool.DumpDevicePreparer;
 import io.sadump.device.dumptool.DumpToolOptions;
 import io.sadump.device.tape.TapeDrive;
-import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.fixtures.Corruption;
@@ -16,7 +15,6 @@ import io.sadump.fixtures.FirstKernelLayout;
 import io.sadump.fixtures.InjectionReport;
 import io.sadump.fixtures.KexecLoad;
 import io.sadump.fixtures.ProductionSystem;
-import io.sadump.ipl.DasdDumpSource;
 import io.sadump.ipl.LoadOutcome;
 import io.sadump.ipl.LoadRequest;
 import io.sadump.ipl.MebibyteDigests;
@@ -29,6 +27,7 @@ import io.sadump.machine.FrameRecord;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineLock;
 import io.sadump.machine.Sizes;
+import io.sadump.machine.channel.DumpBlockSource;
 import io.sadump.meminfo.KexecSegment;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -173,8 +172,8 @@ public final class DemoCommand implements Callable<Integer> {
             EckdDasd dasd = AttachedDevices.openDasd(machine, DASD);
             ReadBackDump d;
             try {
-                d = DumpFormatRegistry.read(new DasdDumpSource(dasd.dumpPartition(), dasd), DASD.toString(),
-                        DumpMedium.CKD_IMAGE).requireComplete();
+                d = DumpFormatRegistry.read(dasd.dumpPartition().closingDasd(), DASD.toString(), DumpMedium.CKD_IMAGE)
+                        .requireComplete();
             } catch (IOException | RuntimeException e) {
                 dasd.close();
                 throw e;

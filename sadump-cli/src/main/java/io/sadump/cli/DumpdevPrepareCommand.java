@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
         name = "prepare",
         mixinStandardHelpOptions = true,
         description = {
-            "Install the stand-alone dump tool on a DASD or tape (zipl -d, zipl -M).",
+            "Install the stand-alone dump tool on a DASD or tape (zipl -d, -M).",
             "",
             "On a 3390 DASD, as zipl -d does: the IPL record on track 0, the XECKD64",
             "dump tool at block 3 with its parameters (size limit, compression), and",

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
         name = "hmc",
         mixinStandardHelpOptions = true,
         description = {
-            "The HMC of the machine in DIR: Load, PSW restart, display, messages.",
+            "The HMC of the machine in DIR: load, restart, display, console.",
             "",
             "Load a dump device and the IPL-time dumper runs the kdump verdict: kdump",
             "writes a vmcore, or the stand-alone dump goes to the device. PSW restart",

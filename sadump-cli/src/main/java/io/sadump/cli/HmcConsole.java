@@ -43,7 +43,7 @@ import picocli.CommandLine.Model.CommandSpec;
  *
  * <p>Without a terminal it reads lines from standard input with no prompt (so a script can pipe a
  * session in), skips blank lines and {@code #} comments, and ends with the worst exit status of its
- * commands (0 all went well, 1 a task failed, 2 a usage error).
+ * commands (0 all went well, 1 a task failed, 2 a usage error, 70 an internal error).
  */
 final class HmcConsole {
     static final String HISTORY_FILE = "hmc.history";

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         name = "load",
         mixinStandardHelpOptions = true,
         description = {
-            "Load (IPL) a dump device: kdump verdict, then vmcore or stand-alone dump.",
+            "Load (IPL) a device: the kdump verdict, then a vmcore or a dump.",
             "",
             "The dump tool on DEVNO checks meminfo and every kexec segment (the kdump",
             "verdict). Pass: crashkernel memory is swapped with [0, size) and the kdump",

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         name = "messages",
         mixinStandardHelpOptions = true,
         description = {
-            "Show the console log: boots, the dumper, the kdump kernel, in order.",
+            "Show the console log: boots, dumper, kdump kernel, in order.",
         },
         footer = {"", "Examples:", "  sadump hmc sys1 messages", "  sadump hmc sys1 messages --last 20"})
 public final class HmcMessagesCommand implements Callable<Integer> {

@@ -21,9 +21,10 @@ import picocli.CommandLine.Spec;
         name = "mount",
         mixinStandardHelpOptions = true,
         description = {
-            "Mount a volume on an attached device: an AWSTAPE file on a tape, a",
-            "Hercules CKD 3390 image on a DASD (Hercules: devinit).",
+            "Mount a volume (AWSTAPE file, CKD image) on an attached device.",
             "",
+            "An AWSTAPE file goes on a tape, a Hercules CKD 3390 image on a DASD",
+            "(Hercules: devinit).",
             "IMAGE is checked first (a tape's whole chunk chain and size, a DASD's",
             "header, size and track 0) and copied into DIR/devices; a bad image",
             "changes nothing. The volume that was mounted is kept in",

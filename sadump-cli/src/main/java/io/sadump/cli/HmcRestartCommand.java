@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
         name = "restart",
         mixinStandardHelpOptions = true,
         description = {
-            "PSW restart: the first kernel runs the kdump verdict, else on_restart.",
+            "PSW restart: the kdump verdict, else the on_restart action.",
             "",
             "As machine_kexec does: pass = store status of every CPU and kdump, which",
             "writes a vmcore; fail = the configured on_restart action (dump = IPL the",

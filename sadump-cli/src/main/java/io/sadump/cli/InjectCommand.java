@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 /** {@code sadump inject DIR KIND}: damages a machine the way the corruption catalogue names. */
 @Command(
         name = "inject",
-        header = "Damage a machine as the corruption catalogue names; --list shows every kind.",
+        header = "Damage a machine as the corruption catalogue names (--list).",
         mixinStandardHelpOptions = true,
         description = {
             "Damages the storage of DIR in one of the ways the dump path can meet, deterministically for a seed, and "

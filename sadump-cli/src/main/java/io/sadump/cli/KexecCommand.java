@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 /** {@code sadump kexec}: load or unload the kdump kernel of a production system. */
 @Command(
         name = "kexec",
-        header = "Load or unload the kdump kernel (kexec -p) of a production system.",
+        header = "Load or unload the kdump kernel of a machine (kexec -p).",
         mixinStandardHelpOptions = true,
         description = {
             "Loads a kdump kernel into a production system's crashkernel memory, as 'kexec -p' does on s390, or",

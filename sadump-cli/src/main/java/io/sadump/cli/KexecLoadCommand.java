@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 /** {@code sadump kexec load DIR}: the kdump kernel into crashkernel memory, as kexec-tools does on s390. */
 @Command(
         name = "load",
-        header = "Load a kdump kernel into crashkernel memory as kexec-tools does on s390.",
+        header = "Load a kdump kernel into crashkernel memory, as kexec -p does.",
         mixinStandardHelpOptions = true,
         description = {
             "Loads a kdump kernel into the crashkernel memory of DIR, placed as kexec-tools places it on s390 "

@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 /** {@code sadump machine}: create and inspect simulated production systems. */
 @Command(
         name = "machine",
-        header = "Create and inspect simulated production systems (storage, CPUs, first kernel).",
+        header = "Create and inspect simulated production systems.",
         mixinStandardHelpOptions = true,
         description = {
             "Create and inspect simulated IBM Z production systems. A machine lives in one directory: its config,",

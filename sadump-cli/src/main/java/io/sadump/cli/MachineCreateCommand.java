@@ -1,20 +1,20 @@
 package io.sadump.cli;
 
-import java.io.IOException;
-
-import java.util.List;
-import java.util.ArrayList;
-import io.sadump.machine.MachineLock;
-import io.sadump.machine.AttachedDevice;
 import io.sadump.device.AttachedDevices;
 import io.sadump.fixtures.ProductionSystem;
 import io.sadump.fixtures.Workload;
+import io.sadump.machine.AttachedDevice;
 import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.FileStorage;
+import io.sadump.machine.InvalidValueException;
 import io.sadump.machine.MachineConfig;
+import io.sadump.machine.MachineLock;
 import io.sadump.machine.Sizes;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -113,18 +113,14 @@ final class MachineCreateCommand implements Callable<Integer> {
             ck = Optional.of(CrashkernelRange.parse(crashkernel));
         }
         List<AttachedDevice> devices = new ArrayList<>();
-        try {
-            for (String d : dasds) {
-                devices.add(AttachedDevices.parseDasd(d));
-            }
-            for (String t : tapes) {
-                devices.add(AttachedDevices.parseTape(t));
-            }
-            // the config refuses a device number given twice, before anything is created
-            MachineConfig.of(Sizes.MIB, 1, Optional.empty()).withDevices(devices);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+        for (String d : dasds) {
+            devices.add(AttachedDevices.parseDasd(d));
         }
+        for (String t : tapes) {
+            devices.add(AttachedDevices.parseTape(t));
+        }
+        // the config refuses a device number given twice, before anything is created
+        MachineConfig.of(Sizes.MIB, 1, Optional.empty()).withDevices(devices);
         String nodename = nodename(dir);
         ProductionSystem.Spec s = new ProductionSystem.Spec(size, cpuCount, ck, w, seedValue, nodename);
         ProductionSystem.validate(s);
@@ -201,7 +197,7 @@ final class MachineCreateCommand implements Callable<Integer> {
     static long parseSize(String text, String option) {
         try {
             return Sizes.parse(text);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidValueException e) {
             throw new UsageException(option + ": " + e.getMessage());
         }
     }

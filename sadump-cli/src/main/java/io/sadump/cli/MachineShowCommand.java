@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
 /** {@code sadump machine show DIR}: what a machine is and holds, read-only. */
 @Command(
         name = "show",
-        header = "Show a machine: storage, CPUs, crashkernel, meminfo, segments, verdict, map.",
+        header = "Show a machine: storage, CPUs, meminfo, kdump kernel, verdict.",
         mixinStandardHelpOptions = true,
         description = {
             "Shows a machine, read-only: storage and how much of it was ever written, the CPUs (prefix, PSW), the "

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
 /** {@code sadump meminfo DIR [--json]}: decodes a machine's meminfo and prints the kdump verdict. */
 @Command(
         name = "meminfo",
+        header = "Decode a machine's meminfo page and kexec segment table.",
         mixinStandardHelpOptions = true,
         description = {
             "Decodes the meminfo of a machine, read-only: the pointer at absolute lowcore 0x0E18, the page's magic, "

@@ -1,8 +1,12 @@
 package io.sadump.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -28,22 +32,42 @@ import picocli.CommandLine.Spec;
             ArchiveCommand.class,
             CampaignCommand.class,
             CksmCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class,
+        },
+        exitCodeListHeading = "%nExit status (every command):%n",
+        exitCodeList = {
+            " 0:done",
+            " 1:failure: a machine, device, dump or file cannot do what was asked",
+            " 2:usage error: an unknown command or option, or a value not accepted",
+            "70:internal error, a bug (" + UserErrorHandler.DEBUG_OPTION + " or " + UserErrorHandler.DEBUG_VARIABLE
+                    + "=1 prints its stack trace)",
         },
         footer = {"", "Run 'sadump help COMMAND' for the options of one command."})
 public final class SadumpCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    DebugOption debug;
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The configured command line, shared by main and the tests. */
+    /** The configured command line with every subcommand, shared by main, the HMC console and the tests. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new SadumpCommand());
-        cl.setExecutionExceptionHandler(new UserErrorHandler());
+        return commandLine(System.getenv());
+    }
+
+    /** The whole command line; {@code environment} is where {@code SADUMP_DEBUG} is looked up. */
+    static CommandLine commandLine(Map<String, String> environment) {
+        return configure(new CommandLine(new SadumpCommand()), environment);
+    }
+
+    private static CommandLine configure(CommandLine cl, Map<String, String> environment) {
+        cl.setExecutionExceptionHandler(new UserErrorHandler(environment));
         cl.setParameterExceptionHandler(SadumpCommand::usageError);
         cl.setExitCodeExceptionMapper(UserErrorHandler::exitCode);
         return cl;
@@ -59,41 +83,79 @@ public final class SadumpCommand implements Runnable {
     }
 
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = commandLine();
+        return run(out, err, System.getenv(), args);
+    }
+
+    /** One run with the whole command line, as the process would with {@code environment}. */
+    static int run(PrintWriter out, PrintWriter err, Map<String, String> environment, String... args) {
+        CommandLine cl = commandLine(environment);
         cl.setOut(out);
         cl.setErr(err);
-        return cl.execute(args);
+        return execute(cl, environment, args);
     }
 
     public static void main(String[] args) {
-        System.exit(commandLineFor(args).execute(args));
+        Map<String, String> environment = System.getenv();
+        System.exit(execute(commandLineFor(args, environment), environment, args));
+    }
+
+    /**
+     * Runs {@code args} on {@code cl}. picocli hands every exception of a command to the handlers set in
+     * {@link #configure}; a Java error (out of memory, stack overflow) passes them, and is an internal
+     * error too: one line, exit 70, the trace only when asked for.
+     */
+    static int execute(CommandLine cl, Map<String, String> environment, String... args) {
+        try {
+            return cl.execute(args);
+        } catch (Error e) {
+            UserErrorHandler.report(e, commandRun(cl).getCommandSpec().qualifiedName(), cl.getErr(),
+                    UserErrorHandler.debugRequested(environment) || List.of(args).contains(UserErrorHandler.DEBUG_OPTION));
+            return UserErrorHandler.EXIT_INTERNAL;
+        }
+    }
+
+    /** The (sub)command the last parse of {@code cl} chose, or {@code cl} when nothing was parsed. */
+    private static CommandLine commandRun(CommandLine cl) {
+        CommandLine.ParseResult p = cl.getParseResult();
+        if (p == null) {
+            return cl;
+        }
+        while (p.hasSubcommand()) {
+            p = p.subcommand();
+        }
+        return p.commandSpec().commandLine();
+    }
+
+    static CommandLine commandLineFor(String[] args) {
+        return commandLineFor(args, System.getenv());
     }
 
     /**
      * The command line for one run of the process. picocli builds the model of every subcommand up
-     * front, which costs more JVM start-up time than a quick command runs; when the first argument names
-     * a subcommand, only that one is built, under a root of the same name and options. Everything else
-     * (help, version, no or unknown command) gets the full {@link #commandLine()}.
+     * front, which costs more JVM start-up time than a quick command runs; when the first word after the
+     * global options names a subcommand, only that one is built, under a root of the same name and
+     * options. Everything else (help, version, no or unknown command) gets the full {@link #commandLine()}.
      */
-    static CommandLine commandLineFor(String[] args) {
-        if (args.length > 0) {
+    static CommandLine commandLineFor(String[] args, Map<String, String> environment) {
+        int first = 0;
+        while (first < args.length && args[first].equals(UserErrorHandler.DEBUG_OPTION)) {
+            first++;
+        }
+        if (first < args.length) {
             for (Class<?> sub : SadumpCommand.class.getAnnotation(Command.class).subcommands()) {
                 Command c = sub.getAnnotation(Command.class);
-                if (sub != CommandLine.HelpCommand.class && c != null && names(c).contains(args[0])) {
+                if (sub != CommandLine.HelpCommand.class && c != null && names(c).contains(args[first])) {
                     CommandLine cl = new CommandLine(new Root());
                     cl.addSubcommand(new CommandLine(sub));
-                    cl.setExecutionExceptionHandler(new UserErrorHandler());
-                    cl.setParameterExceptionHandler(SadumpCommand::usageError);
-                    cl.setExitCodeExceptionMapper(UserErrorHandler::exitCode);
-                    return cl;
+                    return configure(cl, environment);
                 }
             }
         }
-        return commandLine();
+        return commandLine(environment);
     }
 
-    private static java.util.List<String> names(Command c) {
-        java.util.List<String> n = new java.util.ArrayList<>(java.util.List.of(c.aliases()));
+    private static List<String> names(Command c) {
+        List<String> n = new ArrayList<>(List.of(c.aliases()));
         n.add(c.name());
         return n;
     }
@@ -101,6 +163,9 @@ public final class SadumpCommand implements Runnable {
     /** The root of a command line that holds one subcommand ({@link #commandLineFor}). */
     @Command(name = "sadump", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class)
     static final class Root implements Runnable {
+        @Mixin
+        DebugOption debug;
+
         @Override
         public void run() {
             // a subcommand always runs

@@ -1,20 +1,22 @@
 package io.sadump.cli;
 
-import io.sadump.archive.FreshOutputFile;
 import io.sadump.archive.DumpInfo;
 import io.sadump.archive.DumpInfoJson;
 import io.sadump.archive.DumpOpener;
+import io.sadump.archive.FreshOutputFile;
 import io.sadump.archive.OpenedDump;
 import io.sadump.archive.SystemSelection;
 import io.sadump.archive.format.DumpFormatDescriptor;
 import io.sadump.archive.format.DumpFormatRegistry;
 import io.sadump.archive.format.DumpFormatWriter;
+import io.sadump.dump.DumpFormat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,8 +41,10 @@ import picocli.CommandLine.Spec;
             "s390_ext dump, or an s390x ELF core (vmcore). The format is found from the",
             "content.",
             "",
-            "-i prints what zgetdump -i prints; an incomplete dump is reported as 'Dump",
-            "cannot be processed (is not complete)' with exit status 1. -d DIR DEVNO shows",
+            "-i prints what zgetdump -i prints, line for line (times in the local time",
+            "zone, TZ); -i -v adds zgetdump -V's lines and sadump's own facts, --json all",
+            "facts. An incomplete dump is reported as 'Dump cannot be processed (is not",
+            "complete)' with exit status 1. -d DIR DEVNO shows",
             "the dump tool on a device of a machine. Otherwise the dump is converted to",
             "-f elf (default) or s390 and written to -o OUT ('-' for stdout).",
             ""
@@ -57,6 +61,7 @@ import picocli.CommandLine.Spec;
             "  sadump zgetdump -i sys1/devices/0.0.0190.3390",
             "  sadump zgetdump -i 0.0.0191.3390 0.0.0190.3390     (multi-volume)",
             "  sadump zgetdump -i dump.elf --json",
+            "  TZ=UTC sadump zgetdump -i -v dump.s390",
             "  sadump zgetdump -d sys1 0.0.0190",
             "  sadump zgetdump sys1/devices/0.0.0181.aws -f elf -o dump.elf",
             "  sadump zgetdump dump.s390 -f elf -o - | ssh host 'cat > dump.elf'",
@@ -88,6 +93,10 @@ final class ZgetdumpCommand implements Callable<Integer> {
     @Option(names = "--json", description = "With -i: one JSON object instead of text.")
     boolean json;
 
+    @Option(names = {"-v", "--verbose"},
+            description = "With -i: also what zgetdump -V prints (zlib, every memory chunk) and sadump's details.")
+    boolean verbose;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -116,17 +125,32 @@ final class ZgetdumpCommand implements Callable<Integer> {
         List<Path> files = sources.stream().map(Path::of).toList();
         try (OpenedDump opened = DumpOpener.open(files)) {
             DumpInfo facts = DumpInfo.of(opened);
+            if (opened.dump().format() == DumpFormat.S390_TAPE && !json) {
+                // dfi_s390tape.c vol_init says so before it reads the tape
+                err.println("Checking tape, this can take a while...");
+                err.flush();
+            }
             if (info) {
                 if (json) {
                     out.print(DumpInfoJson.of(facts));
                 } else {
-                    DumpInfoReport.print(out, facts);
+                    DumpInfoReport.print(out, facts, ZoneId.systemDefault(), opened.dump().memory().chunks(), verbose);
                 }
-                out.flush();
                 if (!facts.complete()) {
+                    if (!json) {
+                        out.println(); // zgetdump.c do_dump_info: an empty line after the info, then the verdict
+                    }
+                    out.flush();
                     err.println("sadump zgetdump: Dump cannot be processed (is not complete): " + facts.problem().get());
                     err.flush();
                     return UserErrorHandler.EXIT_FAILURE;
+                }
+                out.flush();
+                if (facts.kdump().isPresent() && !json) {
+                    // zgetdump refuses -i here (zgetdump.c kdump_select_check); sadump shows the dump and says so
+                    err.println("sadump zgetdump: the dump contains \"kdump\" and \"production system\" (old memory "
+                            + facts.kdump().get() + "): access them with --select prod, kdump or all");
+                    err.flush();
                 }
                 return 0;
             }

@@ -1,6 +1,5 @@
 package io.sadump.cli;
 
-import io.sadump.dump.DumpBlockSink;
 import io.sadump.dump.TodClock;
 import io.sadump.dump.s390.ClassicS390DumpWriter;
 import io.sadump.dump.s390.S390DumpSettings;
@@ -15,6 +14,7 @@ import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MachineConfig;
 import io.sadump.machine.MemorySource;
 import io.sadump.machine.StorageMemorySource;
+import io.sadump.machine.channel.DumpBlockSink;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -107,18 +107,7 @@ final class DumpFiles {
                     .prepareMultiVolume(vols, io.sadump.device.dumptool.DumpToolOptions.defaults(), START);
             java.util.List<DumpBlockSink> sinks = new java.util.ArrayList<>();
             for (io.sadump.device.ckd.EckdDasd d : open) {
-                io.sadump.device.ckd.EckdExtent extent = d.dumpPartition();
-                sinks.add(new DumpBlockSink() {
-                    @Override
-                    public void writeBlocks(long firstBlock, byte[] buf, int off, int blockCount) throws IOException {
-                        extent.writeBlocks(firstBlock, java.nio.ByteBuffer.wrap(buf, off, blockCount * BLOCK_SIZE));
-                    }
-
-                    @Override
-                    public long capacityBlocks() {
-                        return extent.blockCount();
-                    }
-                });
+                sinks.add(d.dumpPartition());
             }
             BootedSystem sys = system(5);
             new S390ExtDumpWriter(settings().withCompression(false)).writeMultiVolume(sys.memory(), sys.metadata(),
@@ -129,5 +118,51 @@ final class DumpFiles {
             }
         }
         return images;
+    }
+
+    /**
+     * A 3390 image prepared as a single-volume dump device ({@code zipl -d}) by the preparer, holding an
+     * s390_ext dump when {@code dump}, zlib-compressed when {@code compress}.
+     */
+    static Path dasd(Path dir, String name, boolean dump, boolean compress) throws IOException {
+        Path img = dir.resolve(name);
+        try (io.sadump.device.ckd.EckdDasd d = io.sadump.device.ckd.EckdDasd.create(img, 30, "DUMP01")) {
+            io.sadump.device.dumptool.DumpDevicePreparer.prepareDasd(d,
+                    io.sadump.device.dumptool.DumpToolOptions.defaults());
+            if (dump) {
+                BootedSystem sys = system(5);
+                new S390ExtDumpWriter(settings().withCompression(compress)).write(sys.memory(), sys.metadata(),
+                        d.dumpPartition());
+            }
+            d.flush();
+        }
+        return img;
+    }
+
+    /** An AWSTAPE image prepared as a dump tape, holding a classic dump after the dump tool's file. */
+    static Path tape(Path dir, String name) throws IOException {
+        Path img = dir.resolve(name);
+        io.sadump.device.tape.TapeDrive.createVolume(img);
+        try (io.sadump.device.tape.TapeDrive t = new io.sadump.device.tape.TapeDrive("0.0.0181")) {
+            t.mount(img, io.sadump.device.tape.TapeDrive.DEFAULT_CAPACITY, true);
+            io.sadump.device.dumptool.DumpDevicePreparer.prepareTape(t,
+                    io.sadump.device.dumptool.DumpToolOptions.defaults());
+            t.rewind();
+            t.readBlock(); // past the dump tool's file, where the dumper starts writing
+            BootedSystem sys = system(5);
+            new ClassicS390DumpWriter(settings().withCompression(false)).writeTape(sys.memory(), sys.metadata(), t);
+        }
+        return img;
+    }
+
+    /** An ELF core of the same system, as the ELF writer writes it. */
+    static Path elf(Path dir, String name) throws IOException {
+        Path f = dir.resolve(name);
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            BootedSystem sys = system(5);
+            new io.sadump.dump.elf.ElfCoreWriter(io.sadump.dump.elf.ElfCoreWriter.Options.defaults())
+                    .write(sys.memory(), sys.metadata(), ch);
+        }
+        return f;
     }
 }

@@ -93,13 +93,16 @@ class SadumpCommandTest {
     @Test
     void errorHandlerMapsExceptionsToExitCodes() {
         assertThat(UserErrorHandler.exitCode(new UsageException("x"))).isEqualTo(2);
-        assertThat(UserErrorHandler.exitCode(new IllegalArgumentException("x"))).isEqualTo(2);
+        assertThat(UserErrorHandler.exitCode(new io.sadump.machine.InvalidValueException("x"))).isEqualTo(2);
+        // a bare IllegalArgumentException is a bug, not a user's mistake
+        assertThat(UserErrorHandler.exitCode(new IllegalArgumentException("x"))).isEqualTo(70);
         assertThat(UserErrorHandler.exitCode(new io.sadump.machine.MachineException("x"))).isEqualTo(1);
         assertThat(UserErrorHandler.exitCode(new io.sadump.machine.StorageException("x"))).isEqualTo(1);
         assertThat(UserErrorHandler.message(new io.sadump.machine.MachineLockedException("machine /m is in use")))
                 .isEqualTo("machine /m is in use");
         assertThat(UserErrorHandler.message(new java.nio.file.NoSuchFileException("/no/such")))
                 .isEqualTo("no such file: /no/such");
-        assertThat(UserErrorHandler.message(new IllegalArgumentException("two\nlines"))).isEqualTo("two lines");
+        assertThat(UserErrorHandler.message(new io.sadump.machine.InvalidValueException("two\nlines")))
+                .isEqualTo("two lines");
     }
 }

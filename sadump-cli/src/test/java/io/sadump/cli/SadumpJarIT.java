@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
@@ -37,13 +39,21 @@ class SadumpJarIT {
     }
 
     static Result run(String java, String... args) throws IOException, InterruptedException {
+        return run(java, Map.of(), args);
+    }
+
+    /** Runs the jar with {@code env} added to this process's environment. */
+    static Result run(String java, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         assertThat(Path.of(java)).as("java executable %s", java).isExecutable();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-jar", jar().toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile("sadump-it-", ".out");
         Path err = Files.createTempFile("sadump-it-", ".err");
         try {
-            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
             return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
@@ -90,6 +100,56 @@ class SadumpJarIT {
         Result r = run(java, "frobnicate");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("frobnicate").doesNotContain("\tat ").doesNotContain("Exception");
+    }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void zgetdumpInfoPrintsDatesInTheZoneOfTz(String java) throws Exception {
+        Path dir = Files.createTempDirectory("sadump-it-tz");
+        try {
+            Path dump = DumpFiles.classic(dir, "dump.s390");
+            // zgetdump prints strftime of localtime: the zone comes from TZ
+            Result r = run(java, Map.of("TZ", "Asia/Kolkata"), "zgetdump", "-i", dump.toString());
+            assertThat(r.exit()).as("stderr: %s", r.err()).isZero();
+            assertThat(r.out()).contains("  Dump created.......: Wed, 25 Nov 2026 15:00:00 +0530\n");
+            r = run(java, Map.of("TZ", "UTC"), "zgetdump", "-i", dump.toString());
+            assertThat(r.out()).contains("  Dump created.......: Wed, 25 Nov 2026 09:30:00 +0000\n");
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theBuildWroteOneManPagePerCommand() throws IOException {
+        Path man = jar().resolveSibling("man");
+        List<String> expected = ManPagesTest.commandNames(SadumpCommand.commandLine(java.util.Map.of())).stream()
+                .map(n -> n.replace(' ', '-') + ".1").toList();
+        try (Stream<Path> pages = Files.list(man)) {
+            assertThat(pages.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(expected);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aUserErrorIsOneLineAndSadumpDebugAddsTheTrace() throws Exception {
+        String java = javas().findFirst().orElseThrow();
+        Path dir = Files.createTempDirectory("sadump-it-").resolve("sys");
+        Result plain = run(java, "machine", "create", dir.toString(), "--workload", "nosuch");
+        assertThat(plain.exit()).isEqualTo(2);
+        assertThat(plain.err()).isEqualTo("sadump machine create: unknown workload 'nosuch' (mixed, zero, random)\n");
+        List<String> command = new ArrayList<>(List.of(java, "-jar", jar().toString(), "machine", "create",
+                dir.toString(), "--workload", "nosuch"));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("SADUMP_DEBUG", "1");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isEqualTo(2);
+        assertThat(out).startsWith("sadump machine create: unknown workload 'nosuch'")
+                .contains("io.sadump.machine.InvalidValueException: unknown workload").contains("\tat ");
+        Files.delete(dir.getParent());
     }
 
     @org.junit.jupiter.api.Test

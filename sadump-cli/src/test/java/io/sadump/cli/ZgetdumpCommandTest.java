@@ -26,19 +26,19 @@ class ZgetdumpCommandTest {
         assertThat(r.out()).contains("General dump info:")
                 .contains("  Dump format........: s390_ext")
                 .contains("  Version............: 2")
-                .contains("  Dump created.......: " + DumpInfoReport.time(DumpFiles.START))
+                .contains("  Dump created.......: " + DumpInfoReport.time(DumpFiles.START, java.time.ZoneId.systemDefault()))
                 .contains("  Dump CPU ID........: ff00012320648000")
                 .contains("  UTS node name......: " + DumpFiles.NODENAME)
                 .contains("  UTS kernel release.: " + FirstKernel.RELEASE)
-                .contains("  Volume number......: 0")
                 .contains("  System arch........: s390x (64 bit)")
                 .contains("  CPU count (online).: 2")
                 .contains("  CPU count (real)...: 2")
                 .contains("  Dump memory range..: 16 MB")
                 .contains("  Real memory range..: 16 MB")
-                .contains("  Zlib compression unit: 1 MB")
                 .contains("Memory map:")
-                .contains("  0000000000000000 - 0000000000ffffff (16 MB)");
+                .contains("  0000000000000000 - 0000000000ffffff (16 MB)")
+                // zgetdump prints no volume number, and the zlib lines only with -V (here -v)
+                .doesNotContain("Volume number").doesNotContain("Zlib").doesNotContain("Dump medium");
         assertThat(r.err()).isEmpty();
     }
 
@@ -147,8 +147,8 @@ class ZgetdumpCommandTest {
                     images.get(order[2]).toString());
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).contains("s390mv_ext").contains("UTS node name......: " + DumpFiles.NODENAME)
-                    .contains("Volume 0: 0.0.0190 (active)").contains("Volume 1: 0.0.0191 (active)")
-                    .contains("Volume 2: 0.0.0192 (active)");
+                    .contains("Volume 0: 0.0.0190 (online/active)").contains("Volume 1: 0.0.0191 (online/active)")
+                    .contains("Volume 2: 0.0.0192 (online/active)");
             if (inOrder == null) {
                 inOrder = r.out();
             }

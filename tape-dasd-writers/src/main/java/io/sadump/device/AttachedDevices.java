@@ -6,6 +6,7 @@ import io.sadump.device.tape.TapeDrive;
 import io.sadump.machine.AttachedDevice;
 import io.sadump.machine.AttachedDevice.DeviceType;
 import io.sadump.machine.DeviceNumber;
+import io.sadump.machine.InvalidValueException;
 import io.sadump.machine.MachineConfig;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineException;
@@ -39,12 +40,12 @@ public final class AttachedDevices {
     /**
      * Parses {@code DEVNO[:CYLS]} ({@code 0.0.0190}, {@code 190:100}) into a 3390 DASD.
      *
-     * @throws IllegalArgumentException naming what is wrong
+     * @throws InvalidValueException naming what is wrong
      */
     public static AttachedDevice parseDasd(String spec) {
         String[] p = spec.split(":", -1);
         if (p.length > 2) {
-            throw new IllegalArgumentException("not a DASD: '" + spec + "' (DEVNO or DEVNO:CYLINDERS, e.g. 0.0.0190:100)");
+            throw new InvalidValueException("not a DASD: '" + spec + "' (DEVNO or DEVNO:CYLINDERS, e.g. 0.0.0190:100)");
         }
         DeviceNumber n = DeviceNumber.parse(p[0]);
         int cyls = DEFAULT_DASD_CYLINDERS;
@@ -52,7 +53,7 @@ public final class AttachedDevices {
             try {
                 cyls = Integer.parseInt(p[1].strip());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("not a cylinder count: '" + p[1] + "' in '" + spec + "'");
+                throw new InvalidValueException("not a cylinder count: '" + p[1] + "' in '" + spec + "'");
             }
             new CkdGeometry(cyls); // range check: 1..65520
         }
@@ -62,19 +63,19 @@ public final class AttachedDevices {
     /**
      * Parses {@code DEVNO[:CAPACITY]} ({@code 0.0.0181}, {@code 181:64M}) into a 3490 tape.
      *
-     * @throws IllegalArgumentException naming what is wrong
+     * @throws InvalidValueException naming what is wrong
      */
     public static AttachedDevice parseTape(String spec) {
         String[] p = spec.split(":", -1);
         if (p.length > 2) {
-            throw new IllegalArgumentException("not a tape: '" + spec + "' (DEVNO or DEVNO:CAPACITY, e.g. 0.0.0181:800M)");
+            throw new InvalidValueException("not a tape: '" + spec + "' (DEVNO or DEVNO:CAPACITY, e.g. 0.0.0181:800M)");
         }
         DeviceNumber n = DeviceNumber.parse(p[0]);
         long cap = DEFAULT_TAPE_CAPACITY;
         if (p.length == 2) {
             cap = Sizes.parse(p[1]);
             if (cap < Sizes.KIB * 64) {
-                throw new IllegalArgumentException("a tape capacity must be at least 64K, got " + p[1]);
+                throw new InvalidValueException("a tape capacity must be at least 64K, got " + p[1]);
             }
         }
         return new AttachedDevice(n, DeviceType.TAPE_3490, cap);
@@ -97,7 +98,7 @@ public final class AttachedDevices {
         }
         if (device.type() == DeviceType.DASD_3390) {
             if (device.capacity() < 1 || device.capacity() > CkdGeometry.MAX_CYLINDERS) {
-                throw new IllegalArgumentException("a 3390 has 1.." + CkdGeometry.MAX_CYLINDERS + " cylinders, got "
+                throw new InvalidValueException("a 3390 has 1.." + CkdGeometry.MAX_CYLINDERS + " cylinders, got "
                         + device.capacity());
             }
             String volser = String.format("SD%04X", device.number().devno());
@@ -168,15 +169,6 @@ public final class AttachedDevices {
         TapeDrive t = new TapeDrive(number.toString());
         t.mount(machine.deviceImage(d), d.capacity(), true);
         return t;
-    }
-
-    /**
-     * Opens device {@code number} read-only for an IPL: a DASD, or a tape drive with its volume mounted at
-     * the load point.
-     */
-    public static IplDevice openForIpl(MachineDirectory machine, DeviceNumber number) throws DeviceException {
-        AttachedDevice d = device(machine, number);
-        return d.type() == DeviceType.DASD_3390 ? openDasd(machine, number) : openTape(machine, number);
     }
 
     private static AttachedDevice requireType(MachineDirectory machine, DeviceNumber number, DeviceType type) {

@@ -24,6 +24,16 @@
  * Every failure is a {@link io.sadump.device.DeviceException} (checked, an {@link java.io.IOException})
  * whose message names the device; tests inject I/O errors with {@link io.sadump.device.IoFaultPlan}.
  *
- * <p>May use: {@code io.sadump.machine} only. Layouts: docs/formats.md (sections 4 to 6 and 8).
+ * <h2>For the dump formats</h2>
+ * The drivers implement the channel-I/O interfaces of {@link io.sadump.machine.channel} themselves, so
+ * the s390 writers and readers use a device without an adapter: an {@link io.sadump.device.ckd.EckdExtent}
+ * (a dump partition) is a {@code DumpBlockSink} and a {@code DumpBlockSource}; a {@link
+ * io.sadump.device.tape.TapeDrive} is a {@code TapeBlockSink}, and its {@link
+ * io.sadump.device.tape.TapeDumpFile} (from a mounted drive or a read-only mount of an AWSTAPE file) a
+ * {@code TapeBlockSource}. Through these interfaces the end of the medium is the dump's {@code
+ * DumpDeviceFullException}.
+ *
+ * <p>Uses {@code machine} only (device numbers, the machine directory, the channel-I/O interfaces). Layouts:
+ * docs/formats.md (sections 4 to 6 and 8).
  */
 package io.sadump.device;

@@ -66,11 +66,11 @@ class AttachedDevicesTest {
             assertThat(tape.readBlock().length()).isEqualTo(10);
             assertThatThrownBy(() -> tape.writeTapemark()).isInstanceOf(WriteProtectedException.class);
         }
-        try (IplDevice ipl = AttachedDevices.openForIpl(again, DeviceNumber.parse("190"))) {
-            assertThat(ipl.readIplRecord()).hasSize(24);
+        try (EckdDasd dasd = AttachedDevices.openDasd(again, DeviceNumber.parse("190"))) {
+            assertThat(dasd.readIplRecord()).hasSize(24);
         }
-        try (IplDevice ipl = AttachedDevices.openForIpl(again, DeviceNumber.parse("181"))) {
-            assertThat(ipl.readIplRecord()).hasSize(10);
+        try (TapeDrive tape = AttachedDevices.openTape(again, DeviceNumber.parse("181"))) {
+            assertThat(tape.readIplRecord()).hasSize(10);
         }
         assertThatThrownBy(() -> AttachedDevices.openDasd(again, DeviceNumber.parse("181")))
                 .isInstanceOf(MachineException.class).hasMessageContaining("is a 3490 tape, not a 3390 DASD");

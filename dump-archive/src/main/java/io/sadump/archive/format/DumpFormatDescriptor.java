@@ -1,10 +1,10 @@
 package io.sadump.archive.format;
 
-import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.ReadBackDump;
-import io.sadump.dump.TapeBlockSource;
+import io.sadump.machine.channel.DumpBlockSource;
+import io.sadump.machine.channel.TapeBlockSource;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;

@@ -1,9 +1,10 @@
 package io.sadump.archive.format;
 
-import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.ReadBackDump;
+import io.sadump.machine.InvalidValueException;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -50,12 +51,12 @@ public final class DumpFormatRegistry {
     /**
      * The writable format a user names ({@code s390}, {@code elf}: zgetdump's {@code -f} words).
      *
-     * @throws IllegalArgumentException naming the words there are
+     * @throws InvalidValueException naming the words there are
      */
     public static DumpFormatDescriptor writable(String word) {
         String w = word.trim().toLowerCase(Locale.ROOT);
         return writable().stream().filter(d -> d.format().zgetdumpName().equals(w)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("the output format is " + writableWords(" or ")
+                .orElseThrow(() -> new InvalidValueException("the output format is " + writableWords(" or ")
                         + ", not '" + word + "'"));
     }
 

@@ -1,6 +1,5 @@
 package io.sadump.archive.format;
 
-import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpProgressListener;
 import io.sadump.dump.ReadBackDump;
@@ -9,6 +8,7 @@ import io.sadump.dump.elf.ElfCoreWriter;
 import io.sadump.dump.elf.ElfHeader;
 import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemorySource;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;

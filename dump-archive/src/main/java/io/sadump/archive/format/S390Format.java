@@ -1,6 +1,5 @@
 package io.sadump.archive.format;
 
-import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpProgressListener;
 import io.sadump.dump.ReadBackDump;
@@ -11,6 +10,7 @@ import io.sadump.dump.s390.S390DumpSettings;
 import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemoryMapping;
 import io.sadump.machine.MemorySource;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;

@@ -1,11 +1,11 @@
 package io.sadump.archive.format;
 
-import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.s390.S390DumpHeader;
 import io.sadump.dump.s390.S390ExtDumpReader;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.IOException;
 import java.util.List;
 

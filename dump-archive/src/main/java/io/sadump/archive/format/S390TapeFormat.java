@@ -2,9 +2,9 @@ package io.sadump.archive.format;
 
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.ReadBackDump;
-import io.sadump.dump.TapeBlockSource;
 import io.sadump.dump.s390.ClassicS390DumpReader;
 import io.sadump.dump.s390.S390DumpHeader;
+import io.sadump.machine.channel.TapeBlockSource;
 import java.io.IOException;
 
 /**

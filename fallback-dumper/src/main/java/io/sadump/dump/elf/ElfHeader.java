@@ -23,7 +23,7 @@ public record ElfHeader(int elfClass, int data, int identVersion, int osAbi, int
     static final byte[] MAGIC = {0x7F, 'E', 'L', 'F'};
     static final int EI_CLASS = 4;
     static final int EI_DATA = 5;
-    static final int EI_VERSION = 6;
+    public static final int EI_VERSION = 6;
     static final int EI_OSABI = 7;
     static final int OFF_TYPE = 16;
     static final int OFF_MACHINE = 18;

@@ -1,13 +1,13 @@
 package io.sadump.dump.s390;
 
-import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.FileRegion;
 import io.sadump.dump.ReadBackDump;
-import io.sadump.dump.TapeBlockSource;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
+import io.sadump.machine.channel.DumpBlockSource;
+import io.sadump.machine.channel.TapeBlockSource;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -3,10 +3,10 @@ package io.sadump.dump.s390;
 import io.sadump.dump.DumpProgressListener;
 import io.sadump.dump.FileRegion;
 import io.sadump.dump.MemoryFrames;
-import io.sadump.dump.TapeBlockSink;
 import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
+import io.sadump.machine.channel.TapeBlockSink;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -21,7 +21,7 @@ import java.util.List;
  * <p>On tape ({@code zipl/boot/tape2dump.c}) the dump is a tape file of its own: a tapemark that closes
  * the dump tool's file, the header block, memory in 32 KiB blocks (memory the source does not hold is
  * written as zeros), the end marker as a 16-byte block, and a closing tapemark. End of tape is the
- * tape sink's {@link io.sadump.dump.DumpDeviceFullException}; the partial dump then has no end marker.
+ * tape sink's {@link io.sadump.machine.channel.DumpDeviceFullException}; the partial dump then has no end marker.
  *
  * <p>In a file the memory follows the header directly and the end marker sits at {@code 0x1000 +
  * mem_size} (what zgetdump and libkdumpfile read as "s390"). Frames the source has no data for are

@@ -1,7 +1,7 @@
 package io.sadump.dump.s390;
 
-import io.sadump.dump.DumpBlockSource;
 import io.sadump.machine.MemoryChunk;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.IOException;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;

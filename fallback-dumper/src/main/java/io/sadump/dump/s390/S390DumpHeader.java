@@ -164,6 +164,19 @@ public record S390DumpHeader(
                 ZLIB_ENTRY_SIZE, multiVolumeSignature, multiVolumeZiplTime, prefixes);
     }
 
+
+    /**
+     * Whether {@code block} is an s390 dump header, classic or s390_ext, by its size and magic: how a
+     * reader tells a dump file from the dump tool's file at the start of a tape.
+     */
+    public static boolean isDumpHeader(byte[] block) {
+        if (block.length < SIZE) {
+            return false;
+        }
+        long magic = ByteBuffer.wrap(block).getLong(OFF_MAGIC);
+        return magic == MAGIC || magic == MAGIC_EXT;
+    }
+
     /** Reads 4096 bytes from the buffer's position. The prefix vector keeps {@code min(cpu_cnt, 512)} entries. */
     public static S390DumpHeader read(ByteBuffer src) {
         ByteBuffer b = src.slice().order(ByteOrder.BIG_ENDIAN);

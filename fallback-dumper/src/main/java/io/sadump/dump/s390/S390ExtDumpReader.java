@@ -1,12 +1,12 @@
 package io.sadump.dump.s390;
 
-import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.MemoryFrames;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -40,7 +40,7 @@ public final class S390ExtDumpReader {
         S390DumpHeader h = S390HeaderChecks.readHeader(source, name);
         S390HeaderChecks.check(h, S390DumpHeader.MAGIC_EXT, name);
         Walk walk = new Walk(h);
-        walk.volume(source, name, -1);
+        walk.volume(source, name, -1, 0);
         return walk.finish(DumpFormat.S390_EXT, List.of(source));
     }
 
@@ -86,9 +86,21 @@ public final class S390ExtDumpReader {
             if (!active) {
                 continue;
             }
-            walk.volume(v, name, v.size());
+            walk.volume(v, name, v.size(), i);
         }
         return walk.finish(DumpFormat.S390_MV_EXT, volumes);
+    }
+
+    /**
+     * The bytes of an uncompressed segment: where they are on which volume of the set (0 for a single
+     * volume). zgetdump keeps the volume of each memory chunk to draw its memory map per volume
+     * ({@code dfi_mem_chunk_add_vol} in {@code zdump/dfi_s390mv_ext.c}).
+     */
+    public record VolumeSegment(int volume, DumpBlockSource source, long fileOffset) implements MemoryChunk.Data {
+        @Override
+        public void read(long offset, byte[] dst, int dstOffset, int length) throws IOException {
+            source.read(fileOffset + offset, dst, dstOffset, length);
+        }
     }
 
     /** The segment chain as it is walked over one or more volumes. */
@@ -120,7 +132,7 @@ public final class S390ExtDumpReader {
          * stop marker; a volume of a multi-volume set while more than 1 MiB + 4 KiB of its partition
          * remain (zgetdump's rule, which matches the dumper's free-space rule).
          */
-        void volume(DumpBlockSource source, String name, long partitionSize) throws IOException {
+        void volume(DumpBlockSource source, String name, long partitionSize, int volume) throws IOException {
             long size = source.size();
             long off = S390DumpHeader.SIZE;
             byte[] hb = new byte[S390SegmentHeader.SIZE];
@@ -156,7 +168,7 @@ public final class S390ExtDumpReader {
                 if (off + onDisk > size) {
                     long have = Math.max(0, (size - off) & ~(long) (BLOCK - 1));
                     if (!s.isCompressed() && have > 0) {
-                        chunks.add(plainChunk(source, s.start(), Math.min(have, s.length()), off));
+                        chunks.add(plainChunk(source, volume, s.start(), Math.min(have, s.length()), off));
                     }
                     problem(String.format("%s: the segment for memory 0x%X-0x%X needs data up to byte 0x%X, the dump "
                             + "holds only 0x%X bytes", name, s.start(), s.start() + s.length(), off + onDisk, size));
@@ -167,7 +179,7 @@ public final class S390ExtDumpReader {
                         chunks.add(MemoryChunk.data(s.start(), s.length(), new CompressedSegmentData(source, s.start(),
                                 off, s.length(), header.zlibEntrySize(), s.entryOffsets(), s.sizeOnDisk(), entryCache)));
                     } else {
-                        chunks.add(plainChunk(source, s.start(), s.length(), off));
+                        chunks.add(plainChunk(source, volume, s.start(), s.length(), off));
                     }
                 }
                 dumpFileBytes += onDisk;
@@ -183,8 +195,8 @@ public final class S390ExtDumpReader {
             }
         }
 
-        static MemoryChunk plainChunk(DumpBlockSource source, long start, long length, long fileOffset) {
-            return MemoryChunk.data(start, length, (offset, dst, o, n) -> source.read(fileOffset + offset, dst, o, n));
+        static MemoryChunk plainChunk(DumpBlockSource source, int volume, long start, long length, long fileOffset) {
+            return MemoryChunk.data(start, length, new VolumeSegment(volume, source, fileOffset));
         }
 
         String validate(S390SegmentHeader s, long rawCount) {

@@ -1,13 +1,13 @@
 package io.sadump.dump.s390;
 
-import io.sadump.dump.DumpBlockSink;
-import io.sadump.dump.DumpDeviceFullException;
 import io.sadump.dump.DumpProgressListener;
 import io.sadump.dump.DumpVolumes;
 import io.sadump.dump.MemoryFrames;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemorySource;
+import io.sadump.machine.channel.DumpBlockSink;
+import io.sadump.machine.channel.DumpDeviceFullException;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.sadump.dump.s390;
 
-import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.DumpFormatException;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

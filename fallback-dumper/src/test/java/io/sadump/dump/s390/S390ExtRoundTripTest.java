@@ -3,8 +3,6 @@ package io.sadump.dump.s390;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sadump.machine.DumpMetadata;
-import io.sadump.dump.DumpDeviceFullException;
 import io.sadump.dump.DumpProgressListener;
 import io.sadump.dump.IncompleteDumpException;
 import io.sadump.dump.MemoryVolume;
@@ -13,8 +11,10 @@ import io.sadump.dump.TestMemory;
 import io.sadump.dump.TestMemory.Workload;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.CpuState;
+import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.StorageMemorySource;
+import io.sadump.machine.channel.DumpDeviceFullException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -256,7 +256,7 @@ class S390ExtRoundTripTest {
         assertThat(good.s390EndMarker().orElseThrow().tod()).isEqualTo(TOD);
         byte[] b = vol.bytes();
         java.nio.ByteBuffer.wrap(b).putLong(b.length - 4096 + 8, TOD - 1);
-        ReadBackDump bad = S390ExtDumpReader.inspect(io.sadump.dump.DumpBlockSource.ofBytes(b), "v");
+        ReadBackDump bad = S390ExtDumpReader.inspect(io.sadump.machine.channel.DumpBlockSource.ofBytes(b), "v");
         assertThat(bad.complete()).isFalse();
         assertThat(bad.problem().orElseThrow()).contains("end marker");
     }
@@ -312,7 +312,7 @@ class S390ExtRoundTripTest {
         new io.sadump.dump.elf.ElfCoreWriter(io.sadump.dump.elf.ElfCoreWriter.Options.defaults())
                 .write(src, srcMeta, java.nio.channels.Channels.newChannel(elf));
         try (ReadBackDump core = io.sadump.dump.elf.ElfCoreReader.open(
-                io.sadump.dump.DumpBlockSource.ofBytes(elf.toByteArray()), "vmcore")) {
+                io.sadump.machine.channel.DumpBlockSource.ofBytes(elf.toByteArray()), "vmcore")) {
             MemoryVolume vol = new MemoryVolume(100_000);
             new S390ExtDumpWriter(settings(true)).write(core.memory(), core.metadata(), vol);
             try (ReadBackDump dump = S390ExtDumpReader.open(vol.source(), "converted")) {

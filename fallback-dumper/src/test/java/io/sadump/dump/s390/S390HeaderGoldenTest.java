@@ -2,9 +2,9 @@ package io.sadump.dump.s390;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sadump.dump.DumpBlockSource;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.TodClock;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;

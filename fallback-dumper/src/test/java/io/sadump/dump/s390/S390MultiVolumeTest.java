@@ -3,9 +3,6 @@ package io.sadump.dump.s390;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sadump.machine.DumpMetadata;
-import io.sadump.dump.DumpBlockSource;
-import io.sadump.dump.DumpDeviceFullException;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpProgressListener;
 import io.sadump.dump.IncompleteDumpException;
@@ -15,7 +12,10 @@ import io.sadump.dump.TestMemory;
 import io.sadump.dump.TestMemory.Workload;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.CpuState;
+import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.StorageMemorySource;
+import io.sadump.machine.channel.DumpBlockSource;
+import io.sadump.machine.channel.DumpDeviceFullException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -189,7 +189,7 @@ class S390MultiVolumeTest {
             }
 
             @Override
-            public io.sadump.dump.DumpBlockSink open(int index) throws IOException {
+            public io.sadump.machine.channel.DumpBlockSink open(int index) throws IOException {
                 opened.add(index);
                 if (index == 1) {
                     throw new IOException("volume 1: Inconsistent time stamps (0x4605)");

@@ -4,9 +4,9 @@ import io.sadump.device.DeviceException;
 import io.sadump.device.DeviceIoErrorException;
 import io.sadump.device.ImageFormatException;
 import io.sadump.device.IoFaultPlan;
-import io.sadump.device.IplDevice;
 import io.sadump.device.NotReadyException;
 import io.sadump.device.WriteProtectedException;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -43,7 +43,7 @@ import java.util.Objects;
  *
  * <p>Not thread-safe: a device runs one channel program at a time.
  */
-public final class EckdDasd implements IplDevice {
+public final class EckdDasd implements Closeable {
     /** EBCDIC (code page 037) for the record keys and the volume label. */
     public static final Charset EBCDIC = Charset.forName("IBM037");
     /** Data length of R1, the IPL record: IPL PSW + 2 CCWs. */

@@ -1,6 +1,11 @@
 package io.sadump.device.ckd;
 
 import io.sadump.device.DeviceException;
+import io.sadump.machine.channel.DumpBlockSink;
+import io.sadump.machine.channel.DumpBlockSource;
+import io.sadump.machine.channel.DumpDeviceFullException;
+import java.io.EOFException;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
@@ -8,16 +13,55 @@ import java.nio.ByteBuffer;
  * block arithmetic of a dumper). Index {@code i} is volume block {@code firstBlock() + i}, i.e. record
  * {@code i % 12 + 1} of track {@code firstTrack() + i / 12}. Any access outside the extent is
  * {@link EndOfExtentException}; nothing of such a request is transferred.
+ *
+ * <h2>As a dump partition</h2>
+ * An extent is the partition the s390 dump writers write ({@link DumpBlockSink}) and the readers read
+ * ({@link DumpBlockSource}), as zipl's dumper writes and zgetdump reads {@code /dev/dasdX1}: byte 0 is
+ * the partition's first block, the dump header (reference s390-tools-dump.md §1.6). Through these
+ * interfaces the conditions a dump cares about take the dump's terms: a write past the extent is
+ * {@link DumpDeviceFullException} ("Device too small"), and a read that meets a track the dumper never
+ * formatted ends the data ({@link EOFException}), so a dump that was cut short reads as incomplete,
+ * not as damaged. Reads go through a buffer of up to {@value #BLOCKS_PER_READ} blocks; they are
+ * serialised, so one extent may serve several reader threads.
+ *
+ * <p>Closing an extent closes its DASD only when it was made by {@link #closingDasd()}: an extent from
+ * {@link EckdDasd#dumpPartition()} or {@link EckdDasd#extent} is a view of a device its opener closes.
  */
-public final class EckdExtent {
+public final class EckdExtent implements DumpBlockSink, DumpBlockSource {
+    /** Blocks per buffered read: 128 blocks = 512 KiB, the dumper's track I/O size (s390-tools-dump.md §1.6). */
+    static final int BLOCKS_PER_READ = 128;
+
     private final EckdDasd dasd;
     private final int firstTrack;
     private final int lastTrack;
+    private final boolean ownsDasd;
+    /** Read buffer: blocks [bufferedBlock, bufferedBlock + bufferedBlocks) of the extent, if any. */
+    private byte[] buffer;
+    private long bufferedBlock = -1;
+    private int bufferedBlocks;
 
     EckdExtent(EckdDasd dasd, int firstTrack, int lastTrack) {
+        this(dasd, firstTrack, lastTrack, false);
+    }
+
+    private EckdExtent(EckdDasd dasd, int firstTrack, int lastTrack, boolean ownsDasd) {
         this.dasd = dasd;
         this.firstTrack = firstTrack;
         this.lastTrack = lastTrack;
+        this.ownsDasd = ownsDasd;
+    }
+
+    /**
+     * The same tracks as an extent that owns its DASD: closing it closes the device. For a reader that
+     * opens a volume only to read its dump and hands the partition on.
+     */
+    public EckdExtent closingDasd() {
+        return new EckdExtent(dasd, firstTrack, lastTrack, true);
+    }
+
+    /** Whether closing this extent closes its DASD. */
+    public boolean ownsDasd() {
+        return ownsDasd;
     }
 
     public EckdDasd dasd() {
@@ -69,8 +113,9 @@ public final class EckdExtent {
      *
      * @throws EndOfExtentException if any of them lies past the extent (nothing is written)
      */
-    public void writeBlocks(long index, ByteBuffer data) throws DeviceException {
+    public synchronized void writeBlocks(long index, ByteBuffer data) throws DeviceException {
         check(index, data.remaining(), "writing");
+        bufferedBlock = -1; // what was read may be overwritten now
         dasd.writeBlocks(firstBlock() + index, data);
     }
 
@@ -78,6 +123,114 @@ public final class EckdExtent {
     public void readBlocks(long index, ByteBuffer dst) throws DeviceException {
         check(index, dst.remaining(), "reading");
         dasd.readBlocks(firstBlock() + index, dst);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // the dump partition: DumpBlockSink
+
+    /**
+     * Writes {@code blockCount} blocks from {@code buf[off ..]} at index {@code firstBlock}.
+     *
+     * @throws DumpDeviceFullException if any of them lies past the extent (nothing is written)
+     */
+    @Override
+    public void writeBlocks(long firstBlock, byte[] buf, int off, int blockCount) throws IOException {
+        try {
+            writeBlocks(firstBlock, ByteBuffer.wrap(buf, off, blockCount * CkdTrack.BLOCK_SIZE));
+        } catch (EndOfExtentException e) {
+            DumpDeviceFullException full = new DumpDeviceFullException(e.getMessage(), firstBlock);
+            full.initCause(e);
+            throw full;
+        }
+    }
+
+    /** {@link #blockCount()}. */
+    @Override
+    public long capacityBlocks() {
+        return blockCount();
+    }
+
+    /** Forces what was written to the DASD's image. */
+    @Override
+    public void flush() throws DeviceException {
+        dasd.flush();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // the dump partition: DumpBlockSource
+
+    /** {@link #byteCapacity()}. */
+    @Override
+    public long size() {
+        return byteCapacity();
+    }
+
+    /**
+     * Reads {@code length} bytes at byte {@code position} of the extent.
+     *
+     * @throws EOFException when the range passes the extent, or reaches a track that was never
+     *     formatted (the recorded data ends there)
+     */
+    @Override
+    public synchronized void read(long position, byte[] dst, int offset, int length) throws IOException {
+        if (position < 0 || length < 0 || position + length > size()) {
+            throw new EOFException(String.format("%s: reading %d bytes at 0x%X passes the end of the extent "
+                    + "(0x%X bytes)", dasd.name(), length, position, size()));
+        }
+        long pos = position;
+        int off = offset;
+        int left = length;
+        while (left > 0) {
+            long block = pos / CkdTrack.BLOCK_SIZE;
+            if (bufferedBlock < 0 || block < bufferedBlock || block >= bufferedBlock + bufferedBlocks) {
+                fill(block);
+            }
+            int within = (int) (pos - bufferedBlock * CkdTrack.BLOCK_SIZE);
+            int n = Math.min(left, bufferedBlocks * CkdTrack.BLOCK_SIZE - within);
+            System.arraycopy(buffer, within, dst, off, n);
+            pos += n;
+            off += n;
+            left -= n;
+        }
+    }
+
+    /** Buffers blocks from {@code block} on, up to the first block of a track that was never formatted. */
+    private void fill(long block) throws IOException {
+        if (buffer == null) {
+            buffer = new byte[BLOCKS_PER_READ * CkdTrack.BLOCK_SIZE];
+        }
+        bufferedBlock = -1;
+        int blocks = (int) Math.min(BLOCKS_PER_READ, blockCount() - block);
+        try {
+            readBlocks(block, ByteBuffer.wrap(buffer, 0, blocks * CkdTrack.BLOCK_SIZE));
+        } catch (NoRecordFoundException | InvalidTrackFormatException e) {
+            // block by block, to find where the written data ends
+            for (int i = 0; i < blocks; i++) {
+                try {
+                    readBlocks(block + i, ByteBuffer.wrap(buffer, i * CkdTrack.BLOCK_SIZE, CkdTrack.BLOCK_SIZE));
+                } catch (NoRecordFoundException | InvalidTrackFormatException notWritten) {
+                    if (i == 0) {
+                        EOFException eof = new EOFException(String.format("%s: the dump data ends at partition block "
+                                + "%d (byte 0x%X): %s", dasd.name(), block, block * CkdTrack.BLOCK_SIZE,
+                                notWritten.getMessage()));
+                        eof.initCause(notWritten);
+                        throw eof;
+                    }
+                    blocks = i;
+                    break;
+                }
+            }
+        }
+        bufferedBlock = block;
+        bufferedBlocks = blocks;
+    }
+
+    /** Closes the DASD if this extent owns it ({@link #closingDasd()}); else nothing. */
+    @Override
+    public void close() throws DeviceException {
+        if (ownsDasd) {
+            dasd.close();
+        }
     }
 
     /** Reads the block at index {@code index}. */

@@ -12,6 +12,7 @@ import io.sadump.device.ckd.NoRecordFoundException;
 import io.sadump.device.tape.TapeDrive;
 import io.sadump.device.tape.TapeRead;
 import io.sadump.machine.DeviceNumber;
+import io.sadump.machine.InvalidValueException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,14 +71,14 @@ public final class DumpDevicePreparer {
     public static MultiVolumeTable prepareMultiVolume(List<Volume> volumes, DumpToolOptions options, Instant now)
             throws DeviceException {
         if (volumes.isEmpty() || volumes.size() > MultiVolumeTable.MAX_VOLUMES) {
-            throw new IllegalArgumentException("a multi-volume dump needs 1.." + MultiVolumeTable.MAX_VOLUMES
+            throw new InvalidValueException("a multi-volume dump needs 1.." + MultiVolumeTable.MAX_VOLUMES
                     + " volumes, got " + volumes.size());
         }
         Set<DeviceNumber> seen = new HashSet<>();
         List<MultiVolumeTable.Volume> entries = new ArrayList<>();
         for (Volume v : volumes) {
             if (!seen.add(v.number())) {
-                throw new IllegalArgumentException("volume " + v.number() + " is listed twice");
+                throw new InvalidValueException("volume " + v.number() + " is listed twice");
             }
             EckdExtent p = v.dasd().dumpPartition();
             entries.add(new MultiVolumeTable.Volume(v.number(), p.firstBlock(), p.lastBlock(), p.blockSize(),

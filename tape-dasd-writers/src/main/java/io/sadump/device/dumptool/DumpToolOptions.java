@@ -1,5 +1,6 @@
 package io.sadump.device.dumptool;
 
+import io.sadump.machine.InvalidValueException;
 import io.sadump.machine.Sizes;
 import java.util.OptionalLong;
 
@@ -14,7 +15,7 @@ import java.util.OptionalLong;
 public record DumpToolOptions(OptionalLong sizeLimit, boolean noCompress, boolean force) {
     public DumpToolOptions {
         if (sizeLimit.isPresent() && sizeLimit.getAsLong() <= 0) {
-            throw new IllegalArgumentException("a dump size limit must be positive, got " + sizeLimit.getAsLong());
+            throw new InvalidValueException("a dump size limit must be positive, got " + sizeLimit.getAsLong());
         }
     }
 

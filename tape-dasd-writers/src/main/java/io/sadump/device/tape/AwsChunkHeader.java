@@ -49,6 +49,26 @@ public record AwsChunkHeader(int length, int previousLength, int flags1, int fla
         return new AwsChunkHeader(0, previousLength, TAPEMARK, 0);
     }
 
+    /**
+     * Whether a file of {@code fileSize} bytes that starts with {@code start[0 .. length)} looks like an
+     * AWSTAPE (or HET) image: its first chunk header is a plausible tape mark or start of a block at the
+     * load point. For recognising a file by its first bytes; {@link TapeDrive#mount} checks the chain.
+     */
+    public static boolean startsAwsImage(byte[] start, int length, long fileSize) {
+        if (length < SIZE) {
+            return false;
+        }
+        AwsChunkHeader h = read(ByteBuffer.wrap(start, 0, SIZE));
+        if (h.previousLength() != 0 || h.flags2() != 0) {
+            return false;
+        }
+        if (h.isTapemark()) {
+            return h.length() == 0 && (h.flags1() & ~TAPEMARK) == 0;
+        }
+        return h.startsRecord() && h.length() > 0 && (h.flags1() & ~(BLOCK | HET_COMPRESSION_MASK)) == 0
+                && SIZE + (long) h.length() <= fileSize;
+    }
+
     public static AwsChunkHeader read(ByteBuffer buf) {
         ByteBuffer b = buf.slice().order(ByteOrder.LITTLE_ENDIAN);
         AwsChunkHeader h = new AwsChunkHeader(Short.toUnsignedInt(b.getShort(0)), Short.toUnsignedInt(b.getShort(2)),

@@ -4,10 +4,13 @@ import io.sadump.device.DeviceException;
 import io.sadump.device.DeviceIoErrorException;
 import io.sadump.device.ImageFormatException;
 import io.sadump.device.IoFaultPlan;
-import io.sadump.device.IplDevice;
 import io.sadump.device.NotReadyException;
 import io.sadump.device.WriteProtectedException;
+import io.sadump.machine.channel.DumpDeviceFullException;
+import io.sadump.machine.channel.TapeBlockSink;
+import io.sadump.machine.channel.TapeBlockSource;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,6 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * A 3480/3490 tape drive whose cartridges are AWSTAPE files (reference/hercules-devices.md §2.1).
@@ -31,9 +35,16 @@ import java.util.Objects;
  * always written, even past the capacity, so a writer can still close its file after end of volume
  * (a real cartridge has room behind its end-of-tape marker for that).
  *
+ * <h2>For the dump formats</h2>
+ * The drive is the tape dump writer's {@link TapeBlockSink}: through that interface end of volume is
+ * the dump's {@link DumpDeviceFullException} ("Device too small"); the drive's own
+ * {@link #writeBlock(ByteBuffer)} keeps the channel's {@link EndOfVolumeException}. A reader gets the
+ * dump file of a tape as a {@link TapeBlockSource} from {@link #dumpFile} (a mounted drive) or
+ * {@link #mountDumpFile} (an image file, mounted read-only on a drive of its own).
+ *
  * <p>Not thread-safe.
  */
-public final class TapeDrive implements IplDevice {
+public final class TapeDrive implements TapeBlockSink, Closeable {
     /** Default cartridge capacity: 800 MiB (a 3490E cartridge holds about 800 MB uncompressed). */
     public static final long DEFAULT_CAPACITY = 800L << 20;
     /** The largest block: a chunk length is a u16. */
@@ -50,6 +61,7 @@ public final class TapeDrive implements IplDevice {
     private long blockId;
     private IoFaultPlan faults = IoFaultPlan.none();
     private final ByteBuffer header = ByteBuffer.allocate(AwsChunkHeader.SIZE);
+    private static final byte[] NO_BYTES = new byte[0];
 
     /** A drive with no tape mounted; {@code name} (its device number) names it in errors. */
     public TapeDrive(String name) {
@@ -215,7 +227,24 @@ public final class TapeDrive implements IplDevice {
         writeBlock(ByteBuffer.wrap(data));
     }
 
+    /**
+     * Writes one block of {@code length} bytes from {@code buf[off ..]}, for the tape dump writer.
+     *
+     * @throws DumpDeviceFullException at the end of the volume (the block is not written)
+     */
+    @Override
+    public void writeBlock(byte[] buf, int off, int length) throws IOException {
+        try {
+            writeBlock(ByteBuffer.wrap(buf, off, length));
+        } catch (EndOfVolumeException e) {
+            DumpDeviceFullException full = new DumpDeviceFullException(e.getMessage(), blockId);
+            full.initCause(e);
+            throw full;
+        }
+    }
+
     /** Writes a tape mark at the position, erasing the rest of the tape. */
+    @Override
     public void writeTapemark() throws DeviceException {
         requireWritable();
         ByteBuffer b = ByteBuffer.allocate(AwsChunkHeader.SIZE);
@@ -244,6 +273,76 @@ public final class TapeDrive implements IplDevice {
     /** Reads the next block; a tape mark or the end of the data is reported instead of a block. */
     public TapeRead readBlock() throws DeviceException {
         return forward(true);
+    }
+
+    /** Forces what was written to the volume file's storage. */
+    @Override
+    public void flush() throws DeviceException {
+        requireMounted();
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            throw new DeviceIoErrorException(name, "cannot flush " + volume + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // the dump file, for readers
+
+    /**
+     * The dump file of the mounted tape, as zgetdump reads a dump tape through the st driver
+     * (reference s390-tools-dump.md §1.7): block 0 is the first block after the tape mark that closes the
+     * dump tool's file 1, or the very first block when it is itself a dump header (a tape without a
+     * tool). The file moves this drive; closing it leaves the tape mounted.
+     *
+     * @param isDumpHeader tells whether a block is a dump header (decides whether file 1 is a tool)
+     * @throws DeviceException if no dump file follows the tool file, or the tape cannot be read
+     */
+    public TapeDumpFile dumpFile(Predicate<byte[]> isDumpHeader) throws DeviceException {
+        return TapeDumpFile.find(this, isDumpHeader, false);
+    }
+
+    /**
+     * Mounts the AWSTAPE image {@code file} read-only on a new drive named {@code name} and returns its
+     * dump file ({@link #dumpFile}); closing the file unmounts the tape.
+     *
+     * @throws ImageFormatException if the image's chunk chain is damaged
+     */
+    public static TapeDumpFile mountDumpFile(Path file, String name, Predicate<byte[]> isDumpHeader)
+            throws DeviceException {
+        TapeDrive drive = new TapeDrive(name);
+        drive.mount(file, Long.MAX_VALUE, false);
+        try {
+            return TapeDumpFile.find(drive, isDumpHeader, true);
+        } catch (DeviceException | RuntimeException e) {
+            drive.unmount();
+            throw e;
+        }
+    }
+
+    /** Where the drive is: enough to come back to a block without walking the tape again. */
+    record Place(long offset, int previousLength, long blockId) {}
+
+    Place place() {
+        return new Place(pos, prevLength, blockId);
+    }
+
+    void moveTo(Place p) throws NotReadyException {
+        requireMounted();
+        pos = p.offset();
+        prevLength = p.previousLength();
+        blockId = p.blockId();
+    }
+
+    /**
+     * Reads the next block into {@code dst} (as much of it as fits) without allocating, as a tape
+     * reader does into its buffer.
+     *
+     * @return the block's full length, {@link TapeBlockSource#TAPEMARK} (passed over), or {@link
+     *     TapeBlockSource#END_OF_DATA} (the drive does not move)
+     */
+    int readInto(byte[] dst) throws DeviceException {
+        return next(dst, null);
     }
 
     /** Forward space block: passes one block or tape mark. */
@@ -332,14 +431,33 @@ public final class TapeDrive implements IplDevice {
     }
 
     private TapeRead forward(boolean wantData) throws DeviceException {
+        ByteArrayOutputStream data = wantData ? new ByteArrayOutputStream() : null;
+        int n = next(NO_BYTES, data);
+        if (n == TapeBlockSource.TAPEMARK) {
+            return TapeRead.of(TapeRead.Kind.TAPEMARK);
+        }
+        if (n == TapeBlockSource.END_OF_DATA) {
+            return TapeRead.of(TapeRead.Kind.END_OF_DATA);
+        }
+        return new TapeRead(TapeRead.Kind.BLOCK, data == null ? null : data.toByteArray());
+    }
+
+    /**
+     * Moves over the next block or tape mark: the block's bytes go into {@code dst} (as many as fit) and,
+     * when {@code all} is given, all of them into {@code all}.
+     *
+     * @return the block's length, {@link TapeBlockSource#TAPEMARK} (passed over), or {@link
+     *     TapeBlockSource#END_OF_DATA} (the drive does not move)
+     */
+    private int next(byte[] dst, ByteArrayOutputStream all) throws DeviceException {
         requireMounted();
         if (pos >= end) {
-            return TapeRead.of(TapeRead.Kind.END_OF_DATA);
+            return TapeBlockSource.END_OF_DATA;
         }
         try {
             long p = pos;
             int prev = prevLength;
-            ByteArrayOutputStream data = wantData ? new ByteArrayOutputStream() : null;
+            int total = 0;
             boolean first = true;
             while (true) {
                 AwsChunkHeader h = checkedHeader(p, prev, first);
@@ -347,13 +465,18 @@ public final class TapeDrive implements IplDevice {
                     pos = p + AwsChunkHeader.SIZE;
                     prevLength = 0;
                     blockId++;
-                    return TapeRead.of(TapeRead.Kind.TAPEMARK);
+                    return TapeBlockSource.TAPEMARK;
                 }
-                if (data != null) {
+                int copy = Math.max(0, Math.min(h.length(), dst.length - total));
+                if (copy > 0) {
+                    readFully(ByteBuffer.wrap(dst, total, copy), p + AwsChunkHeader.SIZE);
+                }
+                if (all != null) {
                     ByteBuffer d = ByteBuffer.allocate(h.length());
                     readFully(d, p + AwsChunkHeader.SIZE);
-                    data.write(d.array(), 0, h.length());
+                    all.write(d.array(), 0, h.length());
                 }
+                total += h.length();
                 p += AwsChunkHeader.SIZE + h.length();
                 prev = h.length();
                 first = false;
@@ -361,7 +484,7 @@ public final class TapeDrive implements IplDevice {
                     pos = p;
                     prevLength = prev;
                     blockId++;
-                    return new TapeRead(TapeRead.Kind.BLOCK, data == null ? null : data.toByteArray());
+                    return total;
                 }
                 if (p >= end) {
                     throw new ImageFormatException(name, volume + ": the block starting at offset " + pos

@@ -1,4 +1,4 @@
-package io.sadump.dump;
+package io.sadump.machine.channel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,7 +10,7 @@ import java.nio.channels.FileChannel;
  *
  * <p>Writes are positional because the s390_ext writer fills in a compressed segment's header after
  * its data, as the zipl dumper does ({@code zipl/boot/eckd2dump_zlib.c}, reference
- * s390-tools-dump.md §1.3). A device driver implements this for a DASD partition; {@link
+ * s390-tools-dump.md §1.3). The 3390 driver's extent implements this for a DASD partition; {@link
  * #of(FileChannel, long)} adapts a file.
  */
 public interface DumpBlockSink {

@@ -1,4 +1,4 @@
-package io.sadump.dump;
+package io.sadump.machine.channel;
 
 import java.io.IOException;
 

@@ -1,4 +1,4 @@
-package io.sadump.dump;
+package io.sadump.machine.channel;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -8,9 +8,9 @@ import java.nio.channels.SeekableByteChannel;
 import java.util.Optional;
 
 /**
- * The bytes of a dump as a reader sees them: a file, or a DASD partition read through its driver.
- * Reads are positional; offset 0 is the first byte of the dump (its header). Implementations must
- * be safe for use from several threads.
+ * The bytes of a dump as a reader sees them: a file, or a DASD partition read through its driver
+ * (the 3390 driver's extent implements this itself). Reads are positional; offset 0 is the first
+ * byte of the dump (its header). Implementations must be safe for use from several threads.
  */
 public interface DumpBlockSource extends AutoCloseable {
     /** The size in bytes: the file length, or the partition size of a volume. */
@@ -28,7 +28,7 @@ public interface DumpBlockSource extends AutoCloseable {
 
     /**
      * The file whose byte at position P is the source's byte P, when the source is a plain file (so that
-     * a writer can let the kernel copy ranges of it, {@link FileRegion}); empty otherwise.
+     * a writer can let the kernel copy ranges of it); empty otherwise.
      */
     default Optional<FileChannel> fileChannel() {
         return Optional.empty();
