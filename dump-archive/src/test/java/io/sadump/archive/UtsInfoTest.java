@@ -2,7 +2,7 @@ package io.sadump.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sadump.dump.VmcoreinfoLocator;
+import io.sadump.meminfo.VmcoreinfoLocator;
 import io.sadump.fixtures.FirstKernel;
 import io.sadump.fixtures.FirstKernelLayout;
 import io.sadump.machine.Lowcore;
