@@ -6,6 +6,7 @@ import io.sadump.dump.TodClock;
 import io.sadump.dump.s390.S390DumpHeader;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
+import io.sadump.meminfo.VmcoreinfoNote;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +83,7 @@ public record DumpInfo(
         OptionalInt version = h.map(x -> OptionalInt.of(x.version())).orElse(OptionalInt.empty());
         Optional<Instant> created = h.map(x -> TodClock.toInstant(x.tod()));
         if (created.isEmpty()) {
-            created = d.vmcoreinfo().map(UtsInfo::parse).map(m -> m.get("CRASHTIME")).flatMap(DumpInfo::epochSeconds);
+            created = d.vmcoreinfo().flatMap(VmcoreinfoNote::crashTime);
         }
         Optional<Instant> ended = d.s390EndMarker().map(em -> TodClock.toInstant(em.tod()));
         OptionalLong cpuId = h.map(x -> OptionalLong.of(x.cpuId())).orElse(OptionalLong.empty());
@@ -98,14 +99,6 @@ public record DumpInfo(
         return new DumpInfo(format, opened.medium(), version, created, ended, cpuId, UtsInfo.of(d), volnr, online,
                 real, dumpEnd, realSize, d.dumpFileBytes(), zlib, map, opened.volumes(),
                 SystemSelection.kdumpRange(d), d.problem());
-    }
-
-    private static Optional<Instant> epochSeconds(String s) {
-        try {
-            return Optional.of(Instant.ofEpochSecond(Long.parseLong(s.trim())));
-        } catch (NumberFormatException | NullPointerException e) {
-            return Optional.empty();
-        }
     }
 
     /** Contiguous runs of chunks (DATA and ZERO alike: both are memory the dump accounts for). */

@@ -48,7 +48,22 @@ public final class VmcoreinfoLocator {
         public Found {
             problems = List.copyOf(problems);
         }
+
+        /**
+         * Why what was found cannot be trusted: memory holds a meminfo page (its magic) that fails its
+         * checks, or whose entry 0 fails its CKSM, so the VMCOREINFO came from an unverified place.
+         * Empty when the page is sound or there is none at all (a kernel without meminfo).
+         */
+        public Optional<String> meminfoDamage() {
+            if (meminfo.page().isPresent() && !meminfo.valid()) {
+                return Optional.of(meminfo.state().text());
+            }
+            return problems.contains(ENTRY_CHECKSUM_FAILED) ? Optional.of(ENTRY_CHECKSUM_FAILED) : Optional.empty();
+        }
     }
+
+    /** The problem when entry 0's data does not match its CKSM. */
+    public static final String ENTRY_CHECKSUM_FAILED = "meminfo entry 0 (VMCOREINFO): checksum failed";
 
     /** The VMCOREINFO text, or empty when neither place holds a valid one. */
     public static Optional<String> find(MemorySource memory) {
@@ -68,7 +83,7 @@ public final class VmcoreinfoLocator {
                 if (text.isPresent()) {
                     return new Found(meminfo, text, Origin.MEMINFO_ENTRY, problems);
                 }
-                problems.add("meminfo entry 0 (VMCOREINFO): checksum failed");
+                problems.add(ENTRY_CHECKSUM_FAILED);
             }
         }
         Optional<String> text = fromNotePointer(memory);

@@ -38,6 +38,7 @@ final class DumpInfoReport {
         i.uts().nodename().ifPresent(n -> row(out, "UTS node name", n));
         i.uts().release().ifPresent(n -> row(out, "UTS kernel release", n));
         i.uts().version().ifPresent(n -> row(out, "UTS kernel version", n));
+        i.uts().unverified().ifPresent(why -> row(out, "UTS info", "UNVERIFIED (" + why + ")"));
         i.volumeNumber().ifPresent(v -> row(out, "Volume number", Integer.toString(v)));
         row(out, "System arch", DumpInfo.ARCH);
         row(out, "CPU count (online)", Integer.toString(i.cpuCountOnline()));
