@@ -3,6 +3,7 @@ package io.sadump.meminfo;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.Lowcore;
 import io.sadump.machine.StorageMemorySource;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -62,7 +63,6 @@ public final class CrashVmcoreinfo {
         if (entryFollows) {
             MeminfoWriter.open(storage).addData(MeminfoEntryIndex.VMCOREINFO, textAddress, text.length);
         }
-        return Optional.of(new Saved(note, new String(text, java.nio.charset.StandardCharsets.ISO_8859_1),
-                entryFollows));
+        return Optional.of(new Saved(note, new String(text, StandardCharsets.ISO_8859_1), entryFollows));
     }
 }

@@ -1,6 +1,7 @@
 package io.sadump.meminfo;
 
 import io.sadump.machine.Lowcore;
+import io.sadump.machine.MemoryAbsentException;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -85,7 +86,7 @@ public record MeminfoLookup(long pointer, Optional<MeminfoPage> page, State stat
      */
     static byte[] read(MemorySource memory, long address, int length) throws IOException {
         if (address < 0 || address > memory.memorySize() - length) {
-            throw new io.sadump.machine.MemoryAbsentException(address);
+            throw new MemoryAbsentException(address);
         }
         byte[] b = new byte[length];
         memory.read(address, b, 0, length);
