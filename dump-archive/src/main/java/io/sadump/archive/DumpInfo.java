@@ -8,6 +8,7 @@ import io.sadump.dump.s390.S390DumpHeader;
 import io.sadump.dump.s390.S390ExtDumpReader;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
+import io.sadump.meminfo.VmcoreinfoNote;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -92,7 +93,7 @@ public record DumpInfo(
         OptionalInt version = h.map(x -> OptionalInt.of(x.version())).orElse(OptionalInt.empty());
         Optional<Instant> created = h.map(x -> TodClock.toInstant(x.tod()));
         if (created.isEmpty()) {
-            created = d.vmcoreinfo().map(UtsInfo::parse).map(m -> m.get("CRASHTIME")).flatMap(DumpInfo::epochSeconds);
+            created = d.vmcoreinfo().flatMap(VmcoreinfoNote::crashTime);
         }
         Optional<Instant> ended = d.s390EndMarker().map(em -> TodClock.toInstant(em.tod()));
         OptionalLong cpuId = h.map(x -> OptionalLong.of(x.cpuId())).orElse(OptionalLong.empty());
@@ -197,14 +198,6 @@ public record DumpInfo(
         }
         return ByteBuffer.wrap(b).getLong() == ZgetdumpAttributes.LIVE_DUMP_MAGIC
                 ? Optional.of(ZgetdumpAttributes.DUMP_METHOD_LIVE) : Optional.empty();
-    }
-
-    private static Optional<Instant> epochSeconds(String s) {
-        try {
-            return Optional.of(Instant.ofEpochSecond(Long.parseLong(s.trim())));
-        } catch (NumberFormatException | NullPointerException e) {
-            return Optional.empty();
-        }
     }
 
     /** Contiguous runs of chunks (DATA and ZERO alike: both are memory the dump accounts for). */

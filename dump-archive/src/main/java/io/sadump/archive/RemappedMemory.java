@@ -1,6 +1,6 @@
 package io.sadump.archive;
 
-import io.sadump.dump.VmcoreinfoLocator;
+import io.sadump.meminfo.VmcoreinfoLocator;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;

@@ -2,7 +2,7 @@ package io.sadump.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sadump.dump.VmcoreinfoLocator;
+import io.sadump.meminfo.VmcoreinfoLocator;
 import io.sadump.fixtures.FirstKernel;
 import io.sadump.fixtures.FirstKernelLayout;
 import io.sadump.machine.Lowcore;
@@ -26,10 +26,15 @@ class UtsInfoTest {
         assertThat(both.nodename()).contains(TestDumps.NODENAME);
         assertThat(both.release()).contains(FirstKernel.RELEASE);
         assertThat(both.version()).contains(FirstKernel.VERSION);
+        assertThat(both.trusted()).isTrue();
 
-        // a damaged meminfo page (its checksum fails): the 0x0E0C note still leads to init_uts_ns
+        // a damaged meminfo page (its checksum fails): the 0x0E0C note still leads to init_uts_ns, and
+        // the facts say they were not verified
         s.storage().putU8(FirstKernelLayout.MEMINFO_PAGE + 0x100, s.storage().u8(FirstKernelLayout.MEMINFO_PAGE + 0x100) ^ 1);
-        assertThat(UtsInfo.of(view(s)).nodename()).contains(TestDumps.NODENAME);
+        UtsInfo damaged = UtsInfo.of(view(s));
+        assertThat(damaged.nodename()).contains(TestDumps.NODENAME);
+        assertThat(damaged.trusted()).isFalse();
+        assertThat(damaged.unverified()).contains("meminfo checksum failed");
 
         // neither place: nothing is claimed
         s.storage().putU64(Lowcore.VMCOREINFO_POINTER, 0);
@@ -44,5 +49,17 @@ class UtsInfoTest {
         UtsInfo u = UtsInfo.of(view(s));
         assertThat(u.nodename()).isEmpty();
         assertThat(u.release()).contains(FirstKernel.RELEASE);
+        assertThat(u.trusted()).isTrue();
+    }
+
+    @Test
+    void aVmcoreinfoWhoseEntryFailsItsChecksumIsMarkedToo() {
+        TestDumps.System s = TestDumps.boot(16 * TestDumps.MIB, 1, 47);
+        // one byte of the VMCOREINFO text changed after the kernel sealed entry 0
+        long text = FirstKernelLayout.VMCOREINFO_NOTE + io.sadump.meminfo.VmcoreinfoNote.TEXT_OFFSET;
+        s.storage().putU8(text, 'o');
+        UtsInfo u = UtsInfo.of(view(s));
+        assertThat(u.nodename()).contains(TestDumps.NODENAME);
+        assertThat(u.unverified()).contains(VmcoreinfoLocator.ENTRY_CHECKSUM_FAILED);
     }
 }

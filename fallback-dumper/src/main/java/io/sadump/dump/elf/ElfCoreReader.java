@@ -4,7 +4,8 @@ import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.FileRegion;
 import io.sadump.dump.ReadBackDump;
-import io.sadump.dump.VmcoreinfoLocator;
+import io.sadump.meminfo.VmcoreinfoLocator;
+import io.sadump.meminfo.VmcoreinfoNote;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
@@ -97,7 +98,9 @@ public final class ElfCoreReader {
             if (err != null) {
                 throw new DumpFormatException(name + ": " + err);
             }
-            if (n.name().equals(S390CoreNotes.VMCOREINFO) && n.type() == S390CoreNotes.NT_VMCOREINFO) {
+            // a note longer than the kernel's VMCOREINFO can be is not one: memory is searched instead
+            if (n.name().equals(S390CoreNotes.VMCOREINFO) && n.type() == S390CoreNotes.NT_VMCOREINFO
+                    && n.desc().length <= VmcoreinfoNote.TEXT_LIMIT) {
                 vmcoreinfo = Optional.of(text(n.desc()));
             }
         }

@@ -4,7 +4,7 @@ import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.MemoryFrames;
 import io.sadump.dump.ReadBackDump;
-import io.sadump.dump.VmcoreinfoLocator;
+import io.sadump.meminfo.VmcoreinfoLocator;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
