@@ -31,6 +31,8 @@ public final class DumpInfoJson {
         member(sb, "utsNodename", i.uts().nodename().map(DumpInfoJson::str).orElse("null"));
         member(sb, "utsRelease", i.uts().release().map(DumpInfoJson::str).orElse("null"));
         member(sb, "utsVersion", i.uts().version().map(DumpInfoJson::str).orElse("null"));
+        member(sb, "utsTrusted", Boolean.toString(i.uts().trusted()));
+        member(sb, "utsUnverified", i.uts().unverified().map(DumpInfoJson::str).orElse("null"));
         member(sb, "volumeNumber", i.volumeNumber().isPresent() ? Integer.toString(i.volumeNumber().getAsInt())
                 : "null");
         member(sb, "arch", str(DumpInfo.ARCH));

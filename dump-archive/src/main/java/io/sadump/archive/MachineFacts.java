@@ -5,10 +5,8 @@ import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.MachineConfig;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineException;
-import io.sadump.machine.MemorySource;
 import io.sadump.machine.Sizes;
-import java.io.IOException;
-import java.nio.ByteBuffer;
+import io.sadump.meminfo.MeminfoLookup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,32 +19,26 @@ import java.util.Optional;
  * devices/}, a vmcore in {@code vmcore/}): storage size, CPUs, crashkernel, attached devices, dumpconf
  * and loadparm; otherwise what the dump itself says: the real memory size and CPU count of its header,
  * the crashkernel range of the meminfo ({@code os_info}) page in dumped memory, and the devices the
- * volumes were read from.
+ * volumes were read from. A crashkernel range read from a page that fails its checks is still shown,
+ * marked as not trusted.
  *
  * @param origin "machine directory" or "dump"
  * @param directory the machine directory, when there is one
  * @param storageSize bytes of storage
  * @param cpuCount CPUs of the machine (the dump: the real CPU count when known, else the CPUs saved)
  * @param crashkernel the reserved crashkernel memory, when known
+ * @param crashkernelTrusted false when the range comes from a meminfo page that fails its checksum
+ *     (or version) check
  * @param devices attached devices ("0.0.0190 3390 ..."), or the devices the volumes came from
  * @param dumpconf the machine's dumpconf setting, when from a machine directory
  * @param loadparm the machine's loadparm, when from a machine directory
  */
 public record MachineFacts(String origin, Optional<Path> directory, long storageSize, int cpuCount,
-        Optional<CrashkernelRange> crashkernel, List<Device> devices, Optional<String> dumpconf,
-        Optional<String> loadparm) {
+        Optional<CrashkernelRange> crashkernel, boolean crashkernelTrusted, List<Device> devices,
+        Optional<String> dumpconf, Optional<String> loadparm) {
 
     /** A device: number, model (3390, 3490), capacity (cylinders or bytes; 0 when unknown). */
     public record Device(String number, String model, long capacity) {}
-
-    /** The os_info magic "OSINFOSZ" (reference kernel-kdump.md §1.2). */
-    static final long OS_INFO_MAGIC = 0x4F53494E464F535AL;
-    /** Absolute lowcore: the meminfo (os_info) pointer (reference kernel-kdump.md §1.1). */
-    static final long MEMINFO_POINTER = 0x0E18;
-    /** os_info: crashkernel_addr and crashkernel_size (reference kernel-kdump.md §1.2). */
-    static final int OFF_CRASHKERNEL_ADDR = 0x010;
-    static final int OFF_CRASHKERNEL_SIZE = 0x018;
-    static final int OS_INFO_SIZE = 4096;
 
     public MachineFacts {
         devices = List.copyOf(devices);
@@ -64,15 +56,16 @@ public record MachineFacts(String origin, Optional<Path> directory, long storage
             String dumpconf = "on_panic=" + c.onPanic().word() + " on_restart=" + c.onRestart().word()
                     + c.dumpDevice().map(d -> " device=" + d).orElse("");
             return new MachineFacts("machine directory", Optional.of(machine.get().path()), c.storageSize(),
-                    c.cpuCount(), c.crashkernel(), devices, Optional.of(dumpconf), Optional.of(c.loadparm()));
+                    c.cpuCount(), c.crashkernel(), true, devices, Optional.of(dumpconf), Optional.of(c.loadparm()));
         }
         List<Device> devices = new ArrayList<>();
         for (DumpVolume v : info.volumes()) {
             v.device().ifPresent(d -> devices.add(new Device(d, "3390", 0)));
         }
         int cpus = info.cpuCountReal().isPresent() ? info.cpuCountReal().getAsInt() : info.cpuCountOnline();
-        return new MachineFacts("dump", Optional.empty(), info.realMemorySize(), cpus, crashkernelOf(opened.dump().memory()),
-                devices, Optional.empty(), Optional.empty());
+        MeminfoLookup meminfo = MeminfoLookup.in(opened.dump().memory());
+        return new MachineFacts("dump", Optional.empty(), info.realMemorySize(), cpus, crashkernelOf(meminfo),
+                meminfo.valid(), devices, Optional.empty(), Optional.empty());
     }
 
     /** The machine directory all files lie in ({@code DIR/devices/X} or {@code DIR/vmcore/X}), if any. */
@@ -103,27 +96,15 @@ public record MachineFacts(String origin, Optional<Path> directory, long storage
         }
     }
 
-    /** The crashkernel range of the os_info page that absolute 0x0E18 points to, when it is there. */
-    static Optional<CrashkernelRange> crashkernelOf(MemorySource m) {
-        try {
-            byte[] p = new byte[8];
-            m.read(MEMINFO_POINTER, p, 0, 8);
-            long page = ByteBuffer.wrap(p).getLong();
-            if (page == 0 || (page & (OS_INFO_SIZE - 1)) != 0) {
-                return Optional.empty();
+    /** The crashkernel range the meminfo page records, when there is a page (valid or not) with one. */
+    static Optional<CrashkernelRange> crashkernelOf(MeminfoLookup meminfo) {
+        return meminfo.page().filter(p -> p.crashkernelAddr() != 0 && p.crashkernelSize() != 0).flatMap(p -> {
+            try {
+                return Optional.of(new CrashkernelRange(p.crashkernelAddr(), p.crashkernelSize()));
+            } catch (RuntimeException e) {
+                return Optional.empty(); // the values make no range: not known
             }
-            byte[] b = new byte[OS_INFO_SIZE];
-            m.read(page, b, 0, b.length);
-            ByteBuffer bb = ByteBuffer.wrap(b);
-            long addr = bb.getLong(OFF_CRASHKERNEL_ADDR);
-            long size = bb.getLong(OFF_CRASHKERNEL_SIZE);
-            if (bb.getLong(0) != OS_INFO_MAGIC || addr == 0 || size == 0) {
-                return Optional.empty();
-            }
-            return Optional.of(new CrashkernelRange(addr, size));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty(); // memory absent or the values make no range: not known
-        }
+        });
     }
 
     /** As a JSON object (for info.json). */
@@ -136,7 +117,7 @@ public record MachineFacts(String origin, Optional<Path> directory, long storage
         sb.append(", \"cpuCount\": ").append(cpuCount);
         sb.append(", \"crashkernel\": ").append(crashkernel.map(c -> "{\"base\": " + c.base() + ", \"size\": "
                 + c.size() + ", \"text\": " + DumpInfoJson.str(Sizes.format(c.size()) + "@" + Sizes.format(c.base()))
-                + "}").orElse("null"));
+                + ", \"trusted\": " + crashkernelTrusted + "}").orElse("null"));
         sb.append(", \"devices\": [");
         for (int i = 0; i < devices.size(); i++) {
             Device d = devices.get(i);

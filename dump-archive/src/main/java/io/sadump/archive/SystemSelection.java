@@ -1,12 +1,12 @@
 package io.sadump.archive;
 
-import io.sadump.dump.VmcoreinfoLocator;
 import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.InvalidValueException;
 import io.sadump.machine.Lowcore;
 import io.sadump.machine.MemoryMapping;
 import io.sadump.machine.MemorySource;
+import io.sadump.meminfo.VmcoreinfoLocator;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;

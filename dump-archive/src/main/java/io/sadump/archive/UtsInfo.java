@@ -1,9 +1,10 @@
 package io.sadump.archive;
 
 import io.sadump.machine.MemorySource;
+import io.sadump.meminfo.VmcoreinfoLocator;
+import io.sadump.meminfo.VmcoreinfoNote;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,8 +14,15 @@ import java.util.Optional;
  * plus {@code OFFSET(uts_namespace.name)} (0 when absent) is the address of six 65-byte NUL-padded
  * fields: sysname, nodename, release, version, machine, domainname. The release falls back to the
  * VMCOREINFO's {@code OSRELEASE} when the structure is not in the dump.
+ *
+ * <p>When the dump's meminfo page fails its checks, the VMCOREINFO these facts come from was not
+ * verified (it came through the 0x0E0C fallback): {@code unverified} says why, and reports mark the
+ * facts.
+ *
+ * @param unverified why the facts cannot be trusted; empty when they can
  */
-public record UtsInfo(Optional<String> nodename, Optional<String> release, Optional<String> version) {
+public record UtsInfo(Optional<String> nodename, Optional<String> release, Optional<String> version,
+        Optional<String> unverified) {
     /** {@code __NEW_UTS_LEN + 1}. */
     static final int FIELD = 65;
     static final int NODENAME = 1;
@@ -22,18 +30,17 @@ public record UtsInfo(Optional<String> nodename, Optional<String> release, Optio
     static final int VERSION = 3;
     static final int SIZE = 6 * FIELD;
 
-    public static final UtsInfo NONE = new UtsInfo(Optional.empty(), Optional.empty(), Optional.empty());
+    public static final UtsInfo NONE = new UtsInfo(Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty());
 
     /** The VMCOREINFO as key/value pairs ({@code KEY=VALUE} lines). */
     public static Map<String, String> parse(String vmcoreinfo) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String line : vmcoreinfo.split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                m.put(line.substring(0, eq), line.substring(eq + 1).trim());
-            }
-        }
-        return m;
+        return VmcoreinfoNote.parse(vmcoreinfo).entries();
+    }
+
+    /** True when the facts came through a sound meminfo page, or a dump without one. */
+    public boolean trusted() {
+        return unverified.isEmpty();
     }
 
     /** The UTS facts of {@code memory}, found through its {@code vmcoreinfo}. */
@@ -42,11 +49,12 @@ public record UtsInfo(Optional<String> nodename, Optional<String> release, Optio
         if (vi.isEmpty()) {
             return NONE;
         }
+        Optional<String> unverified = VmcoreinfoLocator.search(memory).meminfoDamage();
         Map<String, String> keys = parse(vi.get());
         Optional<String> osrelease = Optional.ofNullable(keys.get("OSRELEASE")).filter(s -> !s.isEmpty());
         String sym = keys.get("SYMBOL(init_uts_ns)");
         if (sym == null) {
-            return new UtsInfo(Optional.empty(), osrelease, Optional.empty());
+            return new UtsInfo(Optional.empty(), osrelease, Optional.empty(), unverified);
         }
         try {
             long addr = Long.parseUnsignedLong(sym, 16) + Long.parseLong(keys.getOrDefault("OFFSET(uts_namespace.name)",
@@ -56,9 +64,9 @@ public record UtsInfo(Optional<String> nodename, Optional<String> release, Optio
             Optional<String> node = field(b, NODENAME);
             Optional<String> rel = field(b, RELEASE);
             Optional<String> ver = field(b, VERSION);
-            return new UtsInfo(node, rel.isPresent() ? rel : osrelease, ver);
+            return new UtsInfo(node, rel.isPresent() ? rel : osrelease, ver, unverified);
         } catch (NumberFormatException | IOException e) {
-            return new UtsInfo(Optional.empty(), osrelease, Optional.empty());
+            return new UtsInfo(Optional.empty(), osrelease, Optional.empty(), unverified);
         }
     }
 

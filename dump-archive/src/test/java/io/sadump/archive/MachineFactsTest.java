@@ -3,6 +3,7 @@ package io.sadump.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sadump.machine.AttachedDevice;
+import io.sadump.fixtures.FirstKernelLayout;
 import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.DeviceNumber;
 import io.sadump.machine.MachineConfig;
@@ -64,7 +65,29 @@ class MachineFactsTest {
             assertThat(f.cpuCount()).isEqualTo(2);
             // TestDumps.boot reserves max(8 MiB, a quarter of storage) at the same address; os_info says so
             assertThat(f.crashkernel()).contains(new CrashkernelRange(8 * TestDumps.MIB, 8 * TestDumps.MIB));
-            assertThat(f.toJson()).contains("\"origin\": \"dump\"").contains("\"dumpconf\": null");
+            assertThat(f.crashkernelTrusted()).isTrue();
+            assertThat(f.toJson()).contains("\"origin\": \"dump\"").contains("\"dumpconf\": null")
+                    .contains("\"trusted\": true");
+        }
+    }
+
+    /** A crashkernel range from a meminfo page that fails its checksum is shown, and marked. */
+    @Test
+    void aDamagedMeminfoPageGivesAnUntrustedCrashkernel() throws IOException {
+        TestDumps.System damaged = TestDumps.boot(SIZE, 2, 5);
+        long body = FirstKernelLayout.MEMINFO_PAGE + 0x200;
+        damaged.storage().putU8(body, damaged.storage().u8(body) ^ 0x04);
+        Path dump = dir.resolve("damaged.s390");
+        TestDumps.classicFile(damaged.memory(), damaged.metadata(), dump);
+        try (OpenedDump d = DumpOpener.open(List.of(dump))) {
+            DumpInfo info = DumpInfo.of(d);
+            MachineFacts f = MachineFacts.of(d, info);
+            assertThat(f.crashkernel()).contains(new CrashkernelRange(8 * TestDumps.MIB, 8 * TestDumps.MIB));
+            assertThat(f.crashkernelTrusted()).isFalse();
+            assertThat(f.toJson()).contains("\"trusted\": false");
+            assertThat(info.uts().unverified()).contains("meminfo checksum failed");
+            assertThat(DumpInfoJson.of(info)).contains("\"utsTrusted\": false")
+                    .contains("\"utsUnverified\": \"meminfo checksum failed\"");
         }
     }
 

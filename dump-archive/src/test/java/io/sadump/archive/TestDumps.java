@@ -12,6 +12,7 @@ import io.sadump.dump.s390.S390DumpSettings;
 import io.sadump.dump.s390.S390ExtDumpWriter;
 import io.sadump.fixtures.FirstKernel;
 import io.sadump.fixtures.Workload;
+import io.sadump.meminfo.CrashVmcoreinfo;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.CrashkernelRange;
@@ -66,7 +67,9 @@ final class TestDumps {
         for (CpuState c : r.cpus()) {
             c.storeStatus(s, false);
         }
-        return new System(s, r.cpus(), r.vmcoreinfo().text());
+        // the system crashed when the dump started: the kernel wrote its crash time
+        String vmcoreinfo = CrashVmcoreinfo.save(s, START).orElseThrow().text();
+        return new System(s, r.cpus(), vmcoreinfo);
     }
 
     static S390DumpSettings settings(boolean compress) {

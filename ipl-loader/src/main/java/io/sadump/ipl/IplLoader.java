@@ -15,6 +15,7 @@ import io.sadump.machine.MachineConfig.DumpconfAction;
 import io.sadump.machine.RunState;
 import io.sadump.machine.Sizes;
 import io.sadump.machine.StorageMemorySource;
+import io.sadump.meminfo.CrashVmcoreinfo;
 import io.sadump.meminfo.KdumpVerdict;
 import io.sadump.meminfo.MeminfoPage;
 import io.sadump.meminfo.VerdictResult;
@@ -193,6 +194,7 @@ public final class IplLoader {
         /** The dump tool running after the IPL: verdict, then kdump or the stand-alone dump. */
         LoadOutcome dumper(LoadDevice device, DumpTool tool, List<CpuState> now) throws IOException {
             say(BANNER);
+            saveCrashTime();
             // stage2dump.c: store status on every CPU (SIGP stop-and-store); the IPL CPU's status is
             // stored only by the operator's "store status".
             for (int i = 1; i < now.size(); i++) {
@@ -306,6 +308,7 @@ public final class IplLoader {
         /** The first kernel's crash_kexec, then the shutdown action {@code name} = {@code action}. */
         LoadOutcome kernelTrigger(String name, DumpconfAction action, String firstLine) throws IOException {
             say(firstLine + " (" + name + " = " + action.word() + ")");
+            saveCrashTime();
             VerdictResult verdict = KdumpVerdict.evaluate(storage);
             if (verdict.passed()) {
                 say("kernel: " + passLine(verdict));
@@ -336,6 +339,15 @@ public final class IplLoader {
                             + action.word());
                 }
             }
+        }
+
+        /**
+         * The kernel's {@code crash_save_vmcoreinfo}: panic and PSW restart reach it through {@code
+         * crash_kexec}. The model also dates the dump of a Load by it, so that every dump's VMCOREINFO
+         * says when it was taken; the time is this task's start, whichever path gets here first.
+         */
+        void saveCrashTime() {
+            CrashVmcoreinfo.save(storage, start);
         }
 
         LoadOutcome stopped(VerdictResult verdict, String reason) {

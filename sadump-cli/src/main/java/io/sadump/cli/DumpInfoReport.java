@@ -68,6 +68,8 @@ final class DumpInfoReport {
             row(out, "UTS node name", i.uts().nodename().orElse(""));
             row(out, "UTS kernel release", i.uts().release().orElse(""));
             row(out, "UTS kernel version", i.uts().version().orElse(""));
+            // not a zgetdump line: facts from a page that fails its checks must not pass as good ones
+            i.uts().unverified().ifPresent(why -> row(out, "UTS info", "UNVERIFIED (" + why + ")"));
         }
         row(out, "System arch", DumpInfo.ARCH);
         a.onlineCpuCount().ifPresent(c -> row(out, "CPU count (online)", Integer.toString(c)));
@@ -102,7 +104,7 @@ final class DumpInfoReport {
             }
         }
         if (verbose) {
-            printDetails(out, i);
+            printDetails(out, i, zone);
         }
     }
 
@@ -116,10 +118,14 @@ final class DumpInfoReport {
     }
 
     /** sadump's facts that zgetdump does not print. */
-    private static void printDetails(PrintWriter out, DumpInfo i) {
+    private static void printDetails(PrintWriter out, DumpInfo i, ZoneId zone) {
         out.println();
         out.println("sadump details:");
         row(out, "Dump medium", i.medium());
+        if (i.zgetdump().created().isEmpty()) {
+            // an ELF vmcore: zgetdump prints no date, the VMCOREINFO's CRASHTIME has one
+            i.created().ifPresent(t -> row(out, "Crash time", time(t, zone)));
+        }
         i.volumeNumber().ifPresent(v -> row(out, "Volume number", Integer.toString(v)));
         if (!utsFound(i.uts())) {
             i.uts().release().ifPresent(r -> row(out, "OSRELEASE", r));

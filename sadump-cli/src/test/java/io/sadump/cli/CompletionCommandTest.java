@@ -2,7 +2,7 @@ package io.sadump.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sadump.fixtures.InteropTools;
+import io.sadump.interop.InteropTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -15,6 +15,7 @@ import io.sadump.machine.MachineConfig;
 import io.sadump.machine.MemorySource;
 import io.sadump.machine.StorageMemorySource;
 import io.sadump.machine.channel.DumpBlockSink;
+import io.sadump.meminfo.CrashVmcoreinfo;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -36,14 +37,21 @@ final class DumpFiles {
     record BootedSystem(AbsoluteStorage storage, MemorySource memory, DumpMetadata metadata) {}
 
     static BootedSystem system(long seed) {
+        return system(seed, s -> { });
+    }
+
+    /** As {@link #system(long)}, with {@code change} applied to storage before it is dumped. */
+    static BootedSystem system(long seed, java.util.function.Consumer<AbsoluteStorage> change) {
         AbsoluteStorage s = AbsoluteStorage.inMemory(SIZE);
         MachineConfig cfg = MachineConfig.of(SIZE, 2, Optional.of(new CrashkernelRange(8 * MIB, 4 * MIB)));
         FirstKernel.BootResult r = FirstKernel.boot(s, cfg, Workload.MIXED, seed, NODENAME, new DeviceNumber(0, 0, 0x100));
         for (CpuState c : r.cpus()) {
             c.storeStatus(s, false);
         }
-        return new BootedSystem(s, new StorageMemorySource(s),
-                DumpMetadata.of(r.cpus(), Optional.of(r.vmcoreinfo().text())));
+        // the system crashed when the dump started: the kernel wrote its crash time
+        String vmcoreinfo = CrashVmcoreinfo.save(s, START).orElseThrow().text();
+        change.accept(s);
+        return new BootedSystem(s, new StorageMemorySource(s), DumpMetadata.of(r.cpus(), Optional.of(vmcoreinfo)));
     }
 
     static S390DumpSettings settings() {

@@ -67,6 +67,30 @@ class HmcCommandTest {
         assertThat(text.indexOf("Dump successful")).isLessThan(text.lastIndexOf("Linux version"));
     }
 
+    /** The kernel writes the crash time when it is dumped: a vmcore taken now says now. */
+    @Test
+    void aVmcoreTakenNowIsDatedNow() {
+        assertThat(CliRun.of("hmc", dir, "stop").exit()).isZero();
+        java.time.Instant before = java.time.Instant.now();
+        CliRun j = CliRun.of("hmc", dir, "load", "190", "--store-status", "--json");
+        java.time.Instant after = java.time.Instant.now();
+        assertThat(j.exit()).as(j.err()).isZero();
+        Map<String, Object> o = MiniJson.object(MiniJson.parse(j.out()));
+        assertThat(o.get("verdict")).as("the crash time keeps meminfo valid").isEqualTo("pass");
+        String vmcore = (String) MiniJson.array(MiniJson.object(o.get("dump")).get("paths")).get(0);
+
+        CliRun info = CliRun.of("zgetdump", "-i", "--json", vmcore);
+        assertThat(info.exit()).as(info.err()).isZero();
+        Map<String, Object> i = MiniJson.object(MiniJson.parse(info.out()));
+        java.time.Instant created = java.time.Instant.parse((String) i.get("created"));
+        assertThat(created).isBetween(before.minusSeconds(1), after.plusSeconds(1));
+        assertThat(i.get("utsTrusted")).isEqualTo(true);
+        CliRun text = CliRun.of("zgetdump", "-i", "-v", vmcore);
+        assertThat(text.exit()).as(text.err()).isZero();
+        assertThat(text.out()).contains("Crash time").contains(DumpInfoReport.time(created, java.time.ZoneId.systemDefault()))
+                .doesNotContain("UNVERIFIED");
+    }
+
     @Test
     void displayShowsPswLowcoreMeminfoAndStorage() {
         CliRun psw = CliRun.of("hmc", dir, "display", "psw");

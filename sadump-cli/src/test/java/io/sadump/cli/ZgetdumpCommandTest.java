@@ -55,6 +55,28 @@ class ZgetdumpCommandTest {
         assertThat(MiniJson.array(o.get("memoryMap"))).hasSize(1);
     }
 
+    /** UTS facts that came past a meminfo page failing its checksum are marked in the text and the JSON. */
+    @Test
+    void infoMarksUtsFactsFromADamagedMeminfoPage() throws IOException {
+        long body = io.sadump.fixtures.FirstKernelLayout.MEMINFO_PAGE + 0x300;
+        DumpFiles.BootedSystem m = DumpFiles.system(5, s -> s.putU8(body, s.u8(body) ^ 0x20));
+        Path f = dir.resolve("damaged.s390");
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            new io.sadump.dump.s390.ClassicS390DumpWriter(DumpFiles.settings().withCompression(false))
+                    .writeFile(m.memory(), m.metadata(), ch);
+        }
+        CliRun r = CliRun.of("zgetdump", "-i", f.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("  UTS node name......: " + DumpFiles.NODENAME)
+                .contains("  UTS info...........: UNVERIFIED (meminfo checksum failed)");
+        CliRun j = CliRun.of("zgetdump", "-i", "--json", f.toString());
+        Map<String, Object> o = MiniJson.object(MiniJson.parse(j.out()));
+        assertThat(o).containsEntry("utsTrusted", false).containsEntry("utsUnverified", "meminfo checksum failed");
+
+        CliRun sound = CliRun.of("zgetdump", "-i", DumpFiles.classic(dir, "sound.s390").toString());
+        assertThat(sound.out()).doesNotContain("UTS info").doesNotContain("UNVERIFIED");
+    }
+
     @Test
     void incompleteDumpExitsOne() throws IOException {
         Path f = DumpFiles.classic(dir, "dump.s390");

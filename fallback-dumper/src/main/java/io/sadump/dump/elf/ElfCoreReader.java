@@ -4,21 +4,22 @@ import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.FileRegion;
 import io.sadump.dump.ReadBackDump;
-import io.sadump.dump.VmcoreinfoLocator;
 import io.sadump.dump.TodClock;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
 import io.sadump.machine.channel.DumpBlockSource;
+import io.sadump.meminfo.VmcoreinfoLocator;
+import io.sadump.meminfo.VmcoreinfoNote;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -35,9 +36,6 @@ import java.util.OptionalLong;
  */
 public final class ElfCoreReader {
     private ElfCoreReader() {}
-
-    /** The VMCOREINFO key of the crash time. */
-    static final String CRASHTIME = "CRASHTIME=";
 
     /** Largest note segment read (real ones are a few KiB per CPU). */
     static final long MAX_NOTES = 64L << 20;
@@ -104,7 +102,9 @@ public final class ElfCoreReader {
             if (err != null) {
                 throw new DumpFormatException(name + ": " + err);
             }
-            if (n.name().equals(S390CoreNotes.VMCOREINFO) && n.type() == S390CoreNotes.NT_VMCOREINFO) {
+            // a note longer than the kernel's VMCOREINFO can be is not one: memory is searched instead
+            if (n.name().equals(S390CoreNotes.VMCOREINFO) && n.type() == S390CoreNotes.NT_VMCOREINFO
+                    && n.desc().length <= VmcoreinfoNote.TEXT_LIMIT) {
                 vmcoreinfo = Optional.of(text(n.desc()));
             }
         }
@@ -203,20 +203,12 @@ public final class ElfCoreReader {
      * CRASHTIME=<seconds since 1970>} (an ELF core has no clock field of its own).
      */
     static OptionalLong crashTime(Optional<String> vmcoreinfo) {
-        if (vmcoreinfo.isEmpty()) {
-            return OptionalLong.empty();
+        Optional<Instant> at = vmcoreinfo.flatMap(VmcoreinfoNote::crashTime);
+        try {
+            return at.isPresent() ? OptionalLong.of(TodClock.fromInstant(at.get())) : OptionalLong.empty();
+        } catch (java.time.DateTimeException | ArithmeticException e) {
+            return OptionalLong.empty(); // a time the TOD clock cannot hold
         }
-        for (String line : vmcoreinfo.get().split("\n")) {
-            if (line.startsWith(CRASHTIME)) {
-                try {
-                    long seconds = Long.parseLong(line.substring(CRASHTIME.length()).trim());
-                    return OptionalLong.of(TodClock.fromInstant(Instant.ofEpochSecond(seconds)));
-                } catch (NumberFormatException | java.time.DateTimeException | ArithmeticException e) {
-                    return OptionalLong.empty();
-                }
-            }
-        }
-        return OptionalLong.empty();
     }
 
     private static String text(byte[] b) {

@@ -1,6 +1,7 @@
 package io.sadump.dump.elf;
 
 import io.sadump.machine.CpuState;
+import io.sadump.meminfo.VmcoreinfoNote;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ public final class S390CoreNotes {
 
     public static final String CORE = "CORE";
     public static final String LINUX = "LINUX";
-    public static final String VMCOREINFO = "VMCOREINFO";
+    public static final String VMCOREINFO = VmcoreinfoNote.NAME;
 
     public static final int NT_PRSTATUS = 1;
     public static final int NT_PRFPREG = 2;

@@ -1,8 +1,8 @@
 package io.sadump.dump.s390;
 
-import io.sadump.dump.VmcoreinfoLocator;
 import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemorySource;
+import io.sadump.meminfo.VmcoreinfoLocator;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;

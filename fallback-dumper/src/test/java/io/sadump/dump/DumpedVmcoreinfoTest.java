@@ -1,5 +1,9 @@
 package io.sadump.dump;
 
+import io.sadump.meminfo.Cksm;
+import io.sadump.meminfo.MeminfoPage;
+import io.sadump.meminfo.VmcoreinfoLocator;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sadump.dump.elf.ElfCoreReader;
@@ -24,7 +28,8 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class VmcoreinfoLocatorTest {
+/** The s390 and ELF readers find the VMCOREINFO in dumped memory through {@link VmcoreinfoLocator}. */
+class DumpedVmcoreinfoTest {
     static final long MIB = 1L << 20;
     static final String TEXT = "OSRELEASE=6.1.0\nPAGESIZE=4096\nSYMBOL(lowcore_ptr)=0000000001234000\n";
 
@@ -33,55 +38,12 @@ class VmcoreinfoLocatorTest {
         s.write(dataAddress, data);
         byte[] p = new byte[4096];
         ByteBuffer b = ByteBuffer.wrap(p);
-        b.putLong(0, VmcoreinfoLocator.MEMINFO_MAGIC).putShort(0x0C, (short) 1).putShort(0x0E, (short) 2)
+        b.putLong(0, MeminfoPage.MAGIC).putShort(0x0C, (short) 1).putShort(0x0E, (short) 2)
                 .putLong(0x10, 64 * MIB).putLong(0x18, 32 * MIB);
         b.putLong(0x20, dataAddress).putLong(0x28, data.length).putInt(0x30, Cksm.of(data, 0, data.length));
         b.putInt(0x08, Cksm.of(p, 0x0C, 4096 - 0x0C));
         s.write(page, p);
         s.putU64(Lowcore.MEMINFO_POINTER, page);
-    }
-
-    static byte[] note(String text) {
-        byte[] t = text.getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer b = ByteBuffer.allocate(24 + ((t.length + 3) & ~3));
-        b.putInt(11).putInt(t.length).putInt(0).put("VMCOREINFO".getBytes(StandardCharsets.US_ASCII)).put((byte) 0)
-                .put((byte) 0).put(t);
-        return b.array();
-    }
-
-    @Test
-    void findsTheTextThroughMeminfoEntryZero() {
-        AbsoluteStorage s = AbsoluteStorage.inMemory(8 * MIB);
-        meminfo(s, 0x30000, 0x31000, TEXT.getBytes(StandardCharsets.US_ASCII));
-        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s))).contains(TEXT);
-    }
-
-    @Test
-    void acceptsAWholeNoteInEntryZero() {
-        AbsoluteStorage s = AbsoluteStorage.inMemory(8 * MIB);
-        meminfo(s, 0x30000, 0x31000, note(TEXT));
-        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s))).contains(TEXT);
-    }
-
-    @Test
-    void fallsBackToTheNotePointerWhenMeminfoIsDamaged() {
-        AbsoluteStorage s = AbsoluteStorage.inMemory(8 * MIB);
-        meminfo(s, 0x30000, 0x31000, "OSRELEASE=wrong\n".getBytes(StandardCharsets.US_ASCII));
-        s.putU8(0x30000 + 0x100, 0x55); // breaks the header checksum
-        s.write(0x32004, note(TEXT));
-        s.putU64(Lowcore.VMCOREINFO_POINTER, 0x32004);
-        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s))).contains(TEXT);
-    }
-
-    @Test
-    void nothingWhenNeitherIsValid() {
-        AbsoluteStorage s = AbsoluteStorage.inMemory(8 * MIB);
-        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s))).isEmpty();
-        meminfo(s, 0x30000, 0x31000, TEXT.getBytes(StandardCharsets.US_ASCII));
-        s.putU8(0x31000, 'X'); // entry checksum no longer matches
-        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s))).isEmpty();
-        s.putU64(Lowcore.VMCOREINFO_POINTER, 7 * MIB + 100); // points at zeros: no note name
-        assertThat(VmcoreinfoLocator.find(new StorageMemorySource(s))).isEmpty();
     }
 
     /** Every s390 reader finds it in the dumped memory, and a conversion to ELF carries it as a note. */
@@ -98,7 +60,8 @@ class VmcoreinfoLocatorTest {
         try (ReadBackDump ext = S390ExtDumpReader.open(vol.source(), "ext")) {
             assertThat(ext.metadata().vmcoreinfo()).contains(TEXT);
             ByteArrayOutputStream elf = new ByteArrayOutputStream();
-            new ElfCoreWriter(ElfCoreWriter.Options.defaults()).write(ext.memory(), ext.metadata(), Channels.newChannel(elf));
+            new ElfCoreWriter(ElfCoreWriter.Options.defaults()).write(ext.memory(), ext.metadata(),
+                    Channels.newChannel(elf));
             try (ReadBackDump back = ElfCoreReader.open(DumpBlockSource.ofBytes(elf.toByteArray()), "converted")) {
                 assertThat(back.metadata().vmcoreinfo()).contains(TEXT);
                 assertThat(back.metadata().cpus()).isEqualTo(cpus);
