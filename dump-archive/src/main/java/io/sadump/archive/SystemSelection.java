@@ -61,13 +61,8 @@ public enum SystemSelection {
             byte[] b = new byte[16];
             m.read(Lowcore.OLDMEM_BASE, b, 0, 16);
             ByteBuffer bb = ByteBuffer.wrap(b);
-            long base = bb.getLong(0);
-            long size = bb.getLong(8);
-            if (base == 0 || size == 0 || (base % MIB) != 0 || (size % MIB) != 0 || base < 0 || size < 0
-                    || base + size < base || base + size > m.memorySize() || size > base) {
-                return Optional.empty();
-            }
-            return Optional.of(new KdumpRange(base, size));
+            return CrashkernelRange.ofOldmem(bb.getLong(0), bb.getLong(8), m.memorySize())
+                    .map(r -> new KdumpRange(r.base(), r.size()));
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -92,14 +92,10 @@ public final class KdumpKernel {
     static CrashkernelRange oldmem(AbsoluteStorage storage) {
         long base = storage.u64(Lowcore.OLDMEM_BASE);
         long size = storage.u64(Lowcore.OLDMEM_SIZE);
-        long align = Sizes.MIB;
-        if (base == 0 || size == 0 || base % align != 0 || size % align != 0 || base < size
-                || !storage.contains(base, size)) {
-            throw new KdumpException(String.format("kdump kernel: OLDMEM_BASE=0x%X OLDMEM_SIZE=0x%X at 0x%X/0x%X do "
-                    + "not describe old memory (non-zero, 1 MiB-aligned, base >= size, inside %s of storage)", base,
-                    size, Lowcore.OLDMEM_BASE, Lowcore.OLDMEM_SIZE, Sizes.format(storage.size())));
-        }
-        return new CrashkernelRange(base, size);
+        return CrashkernelRange.ofOldmem(base, size, storage.size()).orElseThrow(() -> new KdumpException(
+                String.format("kdump kernel: OLDMEM_BASE=0x%X OLDMEM_SIZE=0x%X at 0x%X/0x%X do not describe old "
+                        + "memory (non-zero, 1 MiB-aligned, base >= size, inside %s of storage)", base, size,
+                        Lowcore.OLDMEM_BASE, Lowcore.OLDMEM_SIZE, Sizes.format(storage.size()))));
     }
 
     private Path newDirectory() throws IOException {

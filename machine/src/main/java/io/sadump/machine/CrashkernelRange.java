@@ -30,6 +30,21 @@ public record CrashkernelRange(long base, long size) {
         return new CrashkernelRange(Sizes.parse(text.substring(at + 1)), Sizes.parse(text.substring(0, at)));
     }
 
+    /**
+     * The old-memory range a kdump kernel finds in its parmarea ({@code OLDMEM_BASE}, {@code
+     * OLDMEM_SIZE}), accepted as zgetdump's {@code kdump_init} accepts it (reference/kernel-kdump.md
+     * §3.7): both non-zero and 1 MiB aligned, the base at least the size, the range inside memory.
+     *
+     * @return empty when the values describe no such range
+     */
+    public static java.util.Optional<CrashkernelRange> ofOldmem(long base, long size, long memorySize) {
+        if (base <= 0 || size <= 0 || base % ALIGNMENT != 0 || size % ALIGNMENT != 0 || base < size
+                || base > memorySize - size) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new CrashkernelRange(base, size));
+    }
+
     public long end() {
         return base + size;
     }

@@ -110,4 +110,18 @@ class MemoryMapTest {
         assertThat(new CrashkernelRange(2 * MIB, 2 * MIB).oldMemoryMappings(4 * MIB))
                 .containsExactly(new MemoryMapping(0, 2 * MIB, 2 * MIB));
     }
+
+    @Test
+    void oldmemValuesAreAcceptedAsKdumpInitAcceptsThem() {
+        assertThat(CrashkernelRange.ofOldmem(8 * MIB, 4 * MIB, 16 * MIB)).contains(new CrashkernelRange(8 * MIB, 4 * MIB));
+        assertThat(CrashkernelRange.ofOldmem(12 * MIB, 4 * MIB, 16 * MIB)).isPresent(); // ends at the end
+        assertThat(CrashkernelRange.ofOldmem(0, 4 * MIB, 16 * MIB)).as("no base").isEmpty();
+        assertThat(CrashkernelRange.ofOldmem(8 * MIB, 0, 16 * MIB)).as("no size").isEmpty();
+        assertThat(CrashkernelRange.ofOldmem(8 * MIB + 4096, 4 * MIB, 16 * MIB)).as("unaligned base").isEmpty();
+        assertThat(CrashkernelRange.ofOldmem(8 * MIB, 4 * MIB + 4096, 16 * MIB)).as("unaligned size").isEmpty();
+        assertThat(CrashkernelRange.ofOldmem(2 * MIB, 4 * MIB, 16 * MIB)).as("base below size").isEmpty();
+        assertThat(CrashkernelRange.ofOldmem(14 * MIB, 4 * MIB, 16 * MIB)).as("beyond memory").isEmpty();
+        assertThat(CrashkernelRange.ofOldmem(Long.MAX_VALUE - MIB + 1, 4 * MIB, 16 * MIB)).as("overflow").isEmpty();
+        assertThat(CrashkernelRange.ofOldmem(-MIB, MIB, 16 * MIB)).as("negative").isEmpty();
+    }
 }
