@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Opens the dump in files, as zgetdump opens its input (reference s390-tools-dump.md §3, {@code
+ * Opens the dump in files, as zgetdump opens its input (docs/formats.md §10, {@code
  * zdump/dfi.c}): first the medium ({@link DumpMedium}: a Hercules 3390 CKD image, an AWSTAPE image, or
  * a plain file), then the format of the dump on it, recognised by the {@link DumpFormatRegistry}. The
  * volumes of a multi-volume set are put in order by {@link MultiVolumeAssembly}.

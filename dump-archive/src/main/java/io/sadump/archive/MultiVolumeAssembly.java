@@ -23,7 +23,7 @@ import java.util.Optional;
 
 /**
  * The volumes of a multi-volume DASD dump put in order, as zgetdump's {@code dfi_s390mv} finds them
- * (reference s390-tools-dump.md §1.5): the set's multi-volume table (every prepared volume carries the
+ * (docs/formats.md §5): the set's multi-volume table (every prepared volume carries the
  * same copy) names each volume's device number; an image named {@code <devno>.3390}, as the machine
  * directory names it, is placed by that number, else by the volume number in its dump header. Images
  * of another set (another table time stamp) and missing volumes are refused with what is missing.

@@ -80,7 +80,7 @@ public final class KdumpKernel {
     }
 
     /**
-     * Old memory as the kdump kernel sees it after the swap (reference/kernel-kdump.md §3.6): storage
+     * Old memory as the kdump kernel sees it after the swap (docs/abi.md §9.2): storage
      * through the crashkernel swap mapping, the crashkernel range itself left out (it held the kdump
      * kernel, not the production system's data).
      */
@@ -88,7 +88,7 @@ public final class KdumpKernel {
         return new StorageMemorySource(storage).map(oldmem.oldMemoryMappings(storage.size()), storage.size());
     }
 
-    /** OLDMEM_BASE/SIZE, accepted as zgetdump's {@code kdump_init} accepts them (reference §3.7). */
+    /** OLDMEM_BASE/SIZE, accepted as zgetdump's {@code kdump_init} accepts them (docs/abi.md §9.3). */
     static CrashkernelRange oldmem(AbsoluteStorage storage) {
         long base = storage.u64(Lowcore.OLDMEM_BASE);
         long size = storage.u64(Lowcore.OLDMEM_SIZE);

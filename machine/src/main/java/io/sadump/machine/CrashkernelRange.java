@@ -32,8 +32,8 @@ public record CrashkernelRange(long base, long size) {
 
     /**
      * The old-memory range a kdump kernel finds in its parmarea ({@code OLDMEM_BASE}, {@code
-     * OLDMEM_SIZE}), accepted as zgetdump's {@code kdump_init} accepts it (reference/kernel-kdump.md
-     * §3.7): both non-zero and 1 MiB aligned, the base at least the size, the range inside memory.
+     * OLDMEM_SIZE}), accepted as zgetdump's {@code kdump_init} accepts it (docs/abi.md
+     * §9.3): both non-zero and 1 MiB aligned, the base at least the size, the range inside memory.
      *
      * @return empty when the values describe no such range
      */
@@ -55,7 +55,7 @@ public record CrashkernelRange(long base, long size) {
 
     /**
      * Old memory after the crashkernel swap, as a mapping of physical memory (the kdump kernel's {@code
-     * copy_oldmem}, reference/kernel-kdump.md §3.6): old {@code [0, size)} is read from {@code [base,
+     * copy_oldmem}, docs/abi.md §9.2): old {@code [0, size)} is read from {@code [base,
      * base + size)}; old memory up to the reservation and after it reads 1:1; the reservation itself
      * held the kdump kernel, not the production system's data, and is left out.
      *

@@ -30,7 +30,7 @@ public enum DumpMedium {
         return count == 1 ? label : label + "s";
     }
 
-    /** Whether a file starts with the device header of a Hercules CKD image (reference hercules-devices.md §1). */
+    /** Whether a file starts with the device header of a Hercules CKD image (docs/formats.md §6.1). */
     public static boolean isCkdImage(byte[] head, int length) {
         if (length < 8) {
             return false;

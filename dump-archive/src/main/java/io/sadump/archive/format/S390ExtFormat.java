@@ -9,8 +9,8 @@ import java.io.IOException;
 
 /**
  * The s390_ext format of the single-volume DASD dumper, in its partition or copied into a file
- * (magic {@code ...fe} without the multi-volume flag; reference s390-tools-dump.md
- * §1.1-1.5; zgetdump's {@code dfi_s390_ext}).
+ * (magic {@code ...fe} without the multi-volume flag; docs/formats.md
+ * §1, §3; zgetdump's {@code dfi_s390_ext}).
  */
 final class S390ExtFormat implements DumpFormatDescriptor {
     @Override

@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The classic s390 format in a file or a DASD partition (magic {@code ...fd}; reference
- * s390-tools-dump.md §1.1-1.3): read as zgetdump's {@code dfi_s390}, written as its {@code dfo_s390}
+ * The classic s390 format in a file or a DASD partition (magic {@code ...fd};
+ * docs/formats.md §1, §2.1): read as zgetdump's {@code dfi_s390}, written as its {@code dfo_s390}
  * (header version 5, all memory up to the highest dumped page, holes as zeros, the source's times).
  */
 final class S390Format implements DumpFormatDescriptor, DumpFormatWriter {

@@ -10,8 +10,8 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * The s390_ext format spread over the volumes of a multi-volume DASD set (reference
- * s390-tools-dump.md §1.5; zgetdump's {@code dfi_s390mv_ext}): every volume's header carries the
+ * The s390_ext format spread over the volumes of a multi-volume DASD set (docs/formats.md
+ * §3.3, §5; zgetdump's {@code dfi_s390mv_ext}): every volume's header carries the
  * multi-volume flag; the volumes are read together, in the order of the set's table.
  */
 final class S390MultiVolumeFormat implements DumpFormatDescriptor {

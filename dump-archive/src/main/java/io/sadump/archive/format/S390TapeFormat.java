@@ -8,8 +8,8 @@ import io.sadump.machine.channel.TapeBlockSource;
 import java.io.IOException;
 
 /**
- * The classic s390 format on tape, as the tape dumper writes it after its own file (reference
- * s390-tools-dump.md §1.7; zgetdump's {@code dfi_s390tape}): a header block, 32 KiB memory blocks, the
+ * The classic s390 format on tape, as the tape dumper writes it after its own file (docs/formats.md
+ * §2.2, §8; zgetdump's {@code dfi_s390tape}): a header block, 32 KiB memory blocks, the
  * end-marker block.
  */
 final class S390TapeFormat implements DumpFormatDescriptor {

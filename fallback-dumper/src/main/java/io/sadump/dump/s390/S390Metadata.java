@@ -8,8 +8,8 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
- * What an s390 dump says about itself (zgetdump's {@code dfi_s390} attributes; reference
- * s390-tools-dump.md §1.1, §3): the header's start TOD, CPU id, version, volume number and real CPU
+ * What an s390 dump says about itself (zgetdump's {@code dfi_s390} attributes; docs/formats.md
+ * §1, §10): the header's start TOD, CPU id, version, volume number and real CPU
  * count, the end marker's TOD, the CPUs of the prefix vector, and the VMCOREINFO found in the memory
  * (the s390 formats carry none of their own).
  */
