@@ -39,7 +39,7 @@ public final class CampaignTemplate {
     static final String VERSION = "v1";
     /** Host name of the campaign systems. */
     static final String NODENAME = "campaign";
-    /** 12 blocks of 4 KiB per 3390 track (reference/hercules-devices.md), 15 tracks per cylinder. */
+    /** 12 blocks of 4 KiB per 3390 track (docs/formats.md §6.3), 15 tracks per cylinder. */
     private static final long BYTES_PER_CYLINDER = 12L * 4096 * CkdGeometry.HEADS;
 
     private final Path dir;

@@ -22,7 +22,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
- * What {@code zgetdump -i} tells about a dump (reference s390-tools-dump.md §3, "-i fields, in order"),
+ * What {@code zgetdump -i} tells about a dump (docs/formats.md §10),
  * each field present only when the format knows it.
  *
  * @param format zgetdump's name of the input format (s390, s390tape, s390_ext, s390mv_ext, elf)

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * One volume of a dump that was read back: the file it came from and, for a DASD, its device number
- * and the state zgetdump reports for a multi-volume set (reference s390-tools-dump.md §1.5).
+ * and the state zgetdump reports for a multi-volume set (docs/formats.md §5).
  *
  * @param index the volume number in the set (0 for a single volume)
  * @param file the image or dump file

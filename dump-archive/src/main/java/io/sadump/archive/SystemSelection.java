@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Which system of a stand-alone dump taken while a kdump kernel ran (reference kernel-kdump.md §3.7,
+ * Which system of a stand-alone dump taken while a kdump kernel ran (docs/abi.md §9.3,
  * zgetdump {@code -s prod|kdump|all}): the kdump kernel's parmarea holds {@code OLDMEM_BASE} (0x10418)
  * and {@code OLDMEM_SIZE} (0x10420); when both are non-zero, 1 MiB-aligned and inside the dump, the
  * dump holds two systems. {@code prod} swaps back through the crashkernel swap mapping ({@link

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * The kernel's {@code struct new_utsname} found through the VMCOREINFO, as zgetdump finds the UTS node
- * name and release (reference s390-tools-dump.md §3, kernel-kdump.md §4.3): {@code SYMBOL(init_uts_ns)}
+ * name and release (docs/formats.md §7.2, §10): {@code SYMBOL(init_uts_ns)}
  * plus {@code OFFSET(uts_namespace.name)} (0 when absent) is the address of six 65-byte NUL-padded
  * fields: sysname, nodename, release, version, machine, domainname. The release falls back to the
  * VMCOREINFO's {@code OSRELEASE} when the structure is not in the dump.

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A stand-alone dump taken while a kdump kernel ran (reference kernel-kdump.md §3.7): the production
+ * A stand-alone dump taken while a kdump kernel ran (docs/abi.md §9.3): the production
  * system's {@code [0, size)} sits at the crashkernel base, the kdump kernel in {@code [0, size)}.
  */
 class SystemSelectionTest {

@@ -3,7 +3,7 @@ package io.sadump.dump;
 /**
  * Progress of a dump writer, as events; the library never prints. The stand-alone dumper turns them
  * into {@code "%08lu / %08lu MB (Dump file size %08lu MB)"} lines at most every 5 s and at the end
- * (reference s390-tools-dump.md §2); a CLI may draw a progress bar instead.
+ * (docs/architecture.md §6); a CLI may draw a progress bar instead.
  */
 public interface DumpProgressListener {
     /** A listener that ignores every event. */

@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * The volumes of a multi-volume dump device, in the order of zipl's multi-volume table (reference
- * s390-tools-dump.md §1.5). The writer opens them one after the other, only as far as the dump
- * reaches, so the dumper can check each volume right before it is written, as {@code check_volume}
- * does (table timestamp: 0x4605; signature, unless forced: 0x4604) and say "Dumping to: ...".
+ * The volumes of a multi-volume dump device, in the order of zipl's multi-volume table
+ * (docs/formats.md §5). The writer opens them one after the other, only as far as the dump reaches,
+ * so the dumper can check each volume right before it is written, as {@code check_volume} does
+ * (table timestamp: 0x4605; signature, unless forced: 0x4604) and say "Dumping to: ...".
  */
 public interface DumpVolumes {
     /** The number of volumes in the table (1 to 32). */

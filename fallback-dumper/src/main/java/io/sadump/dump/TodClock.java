@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * The z/Architecture TOD clock value: bit 51 counts microseconds since 1900-01-01 00:00 UTC, so the
- * value is {@code microseconds << 12} (reference s390-tools-dump.md §1.1, the header {@code tod}).
+ * value is {@code microseconds << 12} (docs/formats.md §1, the header {@code tod}).
  */
 public final class TodClock {
     private TodClock() {}

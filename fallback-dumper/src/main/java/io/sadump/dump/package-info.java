@@ -1,7 +1,7 @@
 /**
  * The dump formats of sadump, each one reader (bytes to a {@link io.sadump.machine.MemorySource} and
  * the {@link io.sadump.machine.DumpMetadata} beside it) and one writer (memory and metadata to bytes),
- * streamed chunk by chunk, so that a conversion is a reader plugged into a writer (DESIGN.md "Data
+ * streamed chunk by chunk, so that a conversion is a reader plugged into a writer (docs/architecture.md §6 "Data
  * flow"). {@link io.sadump.dump.DumpFormat} names them; dump-archive's format registry lists them with
  * how each is recognised.
  *

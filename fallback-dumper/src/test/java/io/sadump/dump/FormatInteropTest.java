@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The files sadump writes, checked by tools no one here wrote (reference dump-ecosystem.md §2):
+ * The files sadump writes, checked by tools no one here wrote (docs/formats.md §11):
  * eu-readelf and gdb-multiarch for the ELF core, libkdumpfile (Debian's python3-libkdumpfile) for the
  * ELF core and the s390 dumps. Required in CI ({@code -Dsadump.interop=required}).
  */

@@ -1,6 +1,6 @@
 package io.sadump.ipl;
 
-/** How the machine ends a load or restart (reference/kernel-kdump.md §3.5). */
+/** How the machine ends a load or restart (docs/abi.md §10). */
 public enum AfterDump {
     /** A valid IPIB: the production system was IPLed again and runs. */
     REIPL("reipl"),

@@ -5,7 +5,7 @@ import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.FrameRecord;
 
 /**
- * The swap that starts kdump (reference/kernel-kdump.md §3.3): afterwards physical {@code [base,
+ * The swap that starts kdump (docs/abi.md §9.1): afterwards physical {@code [base,
  * base+size)} holds the old content of {@code [0, size)}, and {@code [0, size)} holds what was loaded
  * into the crashkernel area (the kdump kernel). Memory outside both ranges is untouched.
  *

@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * The stand-alone dumper stopped with one of its error codes (zipl {@code include/boot/error.h},
- * reference s390-tools-dump.md §2), e.g. 0x4600 "Device too small". The dumper then prints "Dump
+ * docs/abi.md §8, docs/formats.md §5), e.g. 0x4600 "Device too small". The dumper then prints "Dump
  * failed" and loads a disabled wait PSW carrying the code.
  */
 public final class DumpFailedException extends IOException {

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * The dump tool the IPL found on the load device, with the parameters zipl patched into its parm tail
- * (reference s390-tools-dump.md §1.4): what the dumper needs to run.
+ * (docs/formats.md §4.3): what the dumper needs to run.
  *
  * @param kind {@code XECKD64}, {@code XMULT64} or sadump's tape tool
  * @param version the magic's version byte

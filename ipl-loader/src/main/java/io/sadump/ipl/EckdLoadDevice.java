@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A 3390 DASD as the IPL and the zipl ECKD dumpers use it (reference s390-tools-dump.md §1.4-1.6): the
+ * A 3390 DASD as the IPL and the zipl ECKD dumpers use it (docs/formats.md §4.3, §4.4, §5, §6.4): the
  * dump tool at block 3 of track 0, the dump partition from track 1 (single volume) or the partitions of
  * the multi-volume table that follows an {@code XMULT64} tool.
  */

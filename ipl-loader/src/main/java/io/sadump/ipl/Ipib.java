@@ -10,10 +10,10 @@ import java.util.Optional;
 
 /**
  * The re-IPL parameter block the dumper finds through lowcore 0x0E00, checked as zipl's {@code
- * dump_exit} checks it (reference/kernel-kdump.md §3.5): pointer non-zero, then {@code cksm(ipib,
+ * dump_exit} checks it (docs/abi.md §10): pointer non-zero, then {@code cksm(ipib,
  * ipib->hdr.len)} equal to the u32 at 0x0E08. The CCW parameter block names the device to re-IPL
  * ({@code ipl_pl_hdr} 8 bytes, then {@code ipl_pb0_ccw}: len u32, pbt u8 = 2, ..., devno u16 at +0x0A,
- * loadparm 8 EBCDIC bytes at +0x0E; §2.2).
+ * loadparm 8 EBCDIC bytes at +0x0E; docs/abi.md §10).
  *
  * @param address where the block is (absolute, in the memory it was read from)
  * @param length {@code hdr.len}

@@ -31,24 +31,24 @@ import java.util.Optional;
 
 /**
  * The IPL model: the HMC's Load of a dump device and the PSW restart, each ending in the single
- * decision point of shared/DESIGN.md. The dumper (or the first kernel, on restart) runs the {@link
+ * decision point of docs/abi.md §8. The dumper (or the first kernel, on restart) runs the {@link
  * KdumpVerdict}; on pass it swaps the crashkernel memory with {@code [0, size)} ({@link
  * CrashkernelSwap}), sets {@code OLDMEM_BASE/SIZE} and enters the {@link KdumpKernel}; on fail it says
  * why, with the code, and writes the stand-alone dump to its IPL device. Afterwards it re-IPLs through
- * a valid IPIB or stops in a disabled wait (reference/kernel-kdump.md §3).
+ * a valid IPIB or stops in a disabled wait (docs/abi.md §8, §9, §10).
  *
  * <p>Nothing is printed: every console line goes to the {@link ConsoleListener} and into the {@link
  * LoadOutcome}. The dumper's own code in storage (zipl loads it below 0x10000) is not modelled, so the
  * dump holds exactly the production system's memory.
  */
 public final class IplLoader {
-    /** The dump tool's banner (zipl {@code stage2dump.c}, reference s390-tools-dump.md §2). */
+    /** The dump tool's banner (zipl {@code stage2dump.c}, docs/architecture.md §6). */
     public static final String BANNER = "zIPL v2.31.0 dump tool (64 bit)";
     /** The line before the memory is written. */
     public static final String DUMPING = "Dumping 64 bit OS";
     public static final String DUMP_SUCCESSFUL = "Dump successful";
     public static final String DUMP_FAILED = "Dump failed";
-    /** How often the dumper prints its progress line (about every 5 s, §2). */
+    /** How often the dumper prints its progress line (about every 5 s, docs/architecture.md §6). */
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
     /** Disabled wait PSW mask: wait state, EA+BA (64-bit), no interrupts; the address carries the code. */
     public static final long DISABLED_WAIT_MASK = 0x0002_0001_8000_0000L;
@@ -98,8 +98,7 @@ public final class IplLoader {
      * <p>The HMC's rule: a normal load of operating CPUs is refused; the operator stops them first (so
      * the registers that store status saves stand still and storage is no longer changing), or loads
      * clear, whose clear reset discards the running system anyway. (Hercules is stricter still: it rejects
-     * even the system reset of running CPUs, "All CPU's must be stopped", reference/hercules-devices.md
-     * §4.)
+     * even the system reset of running CPUs, "All CPU's must be stopped", docs/architecture.md §8.)
      *
      * @throws CpuStateException when the CPUs operate and the load is not clear (nothing changed)
      */
@@ -127,7 +126,7 @@ public final class IplLoader {
     }
 
     /**
-     * A kernel panic: {@code panic() -> __crash_kexec()} runs the same verdict (reference §3.2), then
+     * A kernel panic: {@code panic() -> __crash_kexec()} runs the same verdict (docs/abi.md §8), then
      * the {@code on_panic} action.
      *
      * @param message the panic message, for the console
@@ -220,7 +219,7 @@ public final class IplLoader {
             return String.format("kdump not possible: 0x%04X %s", v.code(), v.message());
         }
 
-        /** Swap, OLDMEM_BASE/SIZE, enter the kdump kernel (purgatory's work, reference §3.3), then re-IPL. */
+        /** Swap, OLDMEM_BASE/SIZE, enter the kdump kernel (purgatory's work, docs/abi.md §9.1), then re-IPL. */
         LoadOutcome kdump(VerdictResult verdict, List<CpuState> now, boolean fromKernel) throws IOException {
             MeminfoPage page = verdict.meminfo().orElseThrow();
             CrashkernelRange ck = new CrashkernelRange(page.crashkernelAddr(), page.crashkernelSize());
@@ -312,7 +311,7 @@ public final class IplLoader {
             VerdictResult verdict = KdumpVerdict.evaluate(storage);
             if (verdict.passed()) {
                 say("kernel: " + passLine(verdict));
-                // __machine_kdump: store status of every CPU, the boot CPU's also at absolute 0x1200 (§3.2)
+                // __machine_kdump: store status of every CPU, the boot CPU's also at absolute 0x1200 (docs/abi.md §3)
                 storeStatus(cpus);
                 return kdump(verdict, cpus, true);
             }

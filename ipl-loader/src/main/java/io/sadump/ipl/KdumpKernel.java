@@ -24,7 +24,7 @@ import java.util.List;
  * range left out), reads meminfo, VMCOREINFO
  * and the CPUs' save areas ({@link OldMemoryFacts}), and its core collector writes the ELF vmcore to
  * {@code <vmcore dir>/<timestamp>/vmcore}, as kdump's {@code makedumpfile}/{@code cp} would
- * (reference/kernel-kdump.md §3.6, §4).
+ * (docs/abi.md §9.4, docs/formats.md §7).
  */
 public final class KdumpKernel {
     /** The file name inside the timestamp directory. */

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the kdump kernel learns from old memory before it writes the vmcore (reference/kernel-kdump.md
- * §3.6 {@code os_info_old_init}, §4.3): the meminfo page and the VMCOREINFO as {@link
+ * What the kdump kernel learns from old memory before it writes the vmcore (docs/abi.md §9.4 {@code
+ * os_info_old_init}, docs/formats.md §7.2): the meminfo page and the VMCOREINFO as {@link
  * VmcoreinfoLocator} finds them, and every CPU's store-status save area.
  *
  * @param meminfo the verified meminfo page, if old memory had one

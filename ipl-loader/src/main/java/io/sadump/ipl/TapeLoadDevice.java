@@ -16,7 +16,7 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * A 3490 tape as the IPL and the tape dumper use it (reference s390-tools-dump.md §1.7): the dump tool
+ * A 3490 tape as the IPL and the tape dumper use it (docs/formats.md §2.2, §4.1): the dump tool
  * is file 1; the dumper writes a tape mark after it, then the classic s390 dump (4 KiB header, 32 KiB
  * memory blocks, end marker block) and a final tape mark. End of tape is "Device too small" (0x4600).
  */

@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
 /**
  * The operator mounts a volume on an attached device: a tape cartridge (an AWSTAPE file) on a 3490, or
  * another disk (a Hercules CKD 3390 image) behind a DASD's device number, as Hercules' {@code devinit
- * devn file} swaps the file behind a device (reference/hercules-devices.md §4). The tape dumper has no
+ * devn file} swaps the file behind a device (docs/architecture.md §8). The tape dumper has no
  * end-of-volume prompt: a full cartridge ends the dump with "Device too small" (0x4600), and the operator
  * mounts a fresh cartridge for the next dump.
  *
@@ -46,7 +46,7 @@ public final class VolumeMount {
     public static final String UNMOUNTED = "unmounted";
     /** Copy buffer; all-zero blocks of this size are left as holes. */
     static final int COPY_BLOCK = 64 * 1024;
-    /** The first bytes of every Hercules CKD device header's devid ({@code CKD_P370}, reference hercules-devices.md §1). */
+    /** The first bytes of every Hercules CKD device header's devid ({@code CKD_P370}, docs/formats.md §6). */
     static final String CKD_DEVID_PREFIX = "CKD_";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("uuuuMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);

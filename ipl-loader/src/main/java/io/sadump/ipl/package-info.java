@@ -1,5 +1,5 @@
 /**
- * IPL and the kdump path (shared/DESIGN.md, reference/kernel-kdump.md §3-4).
+ * IPL and the kdump path (docs/architecture.md §6, docs/abi.md §9, docs/formats.md §7).
  *
  * <ul>
  *   <li>{@link io.sadump.ipl.IplLoader}: the HMC's Load of a device ({@link io.sadump.ipl.LoadRequest}:

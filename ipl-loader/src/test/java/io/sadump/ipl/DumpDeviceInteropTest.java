@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Interop after a stand-alone dump through the HMC load: every DASD and tape image
- * the dumper wrote still passes the Hercules checks the device drivers' own tests use (reference
- * hercules-devices.md §3.3), also after a failed dump; the classic dump extracted from the tape with
+ * the dumper wrote still passes the Hercules checks the device drivers' own tests use
+ * (docs/formats.md §11), also after a failed dump; the classic dump extracted from the tape with
  * Hercules' {@code hetget} opens in libkdumpfile (Debian's python3-libkdumpfile), which reads the
  * memory the production system held, and refuses it once its end marker is damaged. Tools missing
  * fail the tests with {@code -Dsadump.interop=required}.

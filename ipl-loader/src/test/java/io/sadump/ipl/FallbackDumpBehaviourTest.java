@@ -43,7 +43,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The stand-alone dumper's behaviour through the full HMC load: the
  * multi-volume checks (0x4605, 0x4604, force, 0x4600), tape end of volume, injected I/O errors, the
  * size limit of the parameter tail and the progress lines. Codes from zipl's {@code include/boot/error.h}
- * (reference s390-tools-dump.md §2).
+ * (docs/formats.md §5).
  */
 class FallbackDumpBehaviourTest {
     static final DeviceNumber V0 = DeviceNumber.parse("0.0.0200");

@@ -28,7 +28,7 @@ import java.util.List;
  * A reset is accepted in any state, as the HMC's Reset Normal and Reset Clear tasks are on an operating
  * image (they are disruptive; the HMC asks for a confirmation, which a command line has already given).
  * Hercules' {@code sysreset}/{@code sysclear} are stricter and reject running CPUs
- * (reference/hercules-devices.md §4); the HMC is the model here.
+ * (docs/architecture.md §8); the HMC is the model here.
  */
 public final class CpuControls {
     private CpuControls() {}

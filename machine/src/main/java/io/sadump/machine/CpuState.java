@@ -3,7 +3,7 @@ package io.sadump.machine;
 import java.util.Arrays;
 
 /**
- * The architected registers of one CPU, as store status saves them (reference/kernel-kdump.md §1.1).
+ * The architected registers of one CPU, as store status saves them (docs/abi.md §3).
  * Immutable; array accessors return copies.
  *
  * @param cpuAddress the CPU address (as SIGP names it)

@@ -2,7 +2,7 @@ package io.sadump.machine;
 
 /**
  * A crashkernel reservation, written {@code SIZE@BASE} as on the kernel command line (e.g. {@code
- * 256M@256M}). Both are 1 MiB aligned, as the dump tools require (reference/kernel-kdump.md §3.7).
+ * 256M@256M}). Both are 1 MiB aligned, as the dump tools require (docs/abi.md §9.3).
  */
 public record CrashkernelRange(long base, long size) {
     public static final long ALIGNMENT = Sizes.MIB;

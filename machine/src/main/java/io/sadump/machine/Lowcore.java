@@ -3,7 +3,7 @@ package io.sadump.machine;
 /**
  * Fixed absolute addresses of the s390x ABI that the dump path relies on, in one place.
  *
- * <p>Source: shared/reference/kernel-kdump.md §1.1 (linux {@code asm/lowcore.h}, s390-tools
+ * <p>Source: docs/abi.md §2-§4 (linux {@code asm/lowcore.h}, s390-tools
  * {@code include/boot/s390.h}, {@code include/boot/linux_layout.h}).
  */
 public final class Lowcore {

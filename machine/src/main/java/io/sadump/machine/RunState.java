@@ -12,8 +12,8 @@ import java.util.Objects;
  * CPU whose PSW has the wait bit on and the I/O (bit 6), external (bit 7) and machine-check (bit 13)
  * masks off can never leave the wait by an interruption: that is the <em>disabled wait</em> the dumpers
  * and the kernel load to stop for good, with a code in the PSW's instruction address
- * (reference/s390-tools-dump.md §2: "a disabled wait PSW whose address carries the code"; Hercules
- * reports it as {@code HHCCP011I CPU0000: Disabled wait state}, reference/hercules-devices.md §3). The
+ * (docs/abi.md §8; Hercules
+ * reports it as {@code HHCCP011I CPU0000: Disabled wait state}, docs/formats.md §11, docs/architecture.md §8). The
  * HMC lists it as its own status, and so does this model: {@link Status#DISABLED_WAIT}.
  *
  * <p>The model keeps one status for the whole machine: the HMC's stop and start act on all CPUs, the

@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The 512-byte store-status save area at 0x1200..0x13FF of a prefix page (reference/kernel-kdump.md
- * §1.1). Offsets here are relative to 0x1200. Reserved bytes are written as zero.
+ * The 512-byte store-status save area at 0x1200..0x13FF of a prefix page (docs/abi.md §3). Offsets
+ * here are relative to 0x1200. Reserved bytes are written as zero.
  */
 public record SaveArea(
         long[] fprs,

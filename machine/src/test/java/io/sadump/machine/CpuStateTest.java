@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Store status and the save area: offsets from reference/kernel-kdump.md §1.1. */
+/** Store status and the save area: offsets from docs/abi.md §3. */
 class CpuStateTest {
     private static final long MIB = Sizes.MIB;
 

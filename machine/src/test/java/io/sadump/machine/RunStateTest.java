@@ -33,7 +33,7 @@ class RunStateTest {
         assertThat(RunState.PSW_MACHINE_CHECK_MASK).isEqualTo(0x0004_0000_0000_0000L);
         assertThat(RunState.PSW_WAIT).isEqualTo(0x0002_0000_0000_0000L);
         assertThat(RunState.isDisabledWait(DISABLED_WAIT_MASK)).isTrue();
-        // Hercules' ESA/390 disabled wait 000A0000 00000BAD (reference/hercules-devices.md §6)
+        // Hercules' ESA/390 disabled wait 000A0000 00000BAD (docs/formats.md §4.1)
         assertThat(RunState.isDisabledWait(0x000A_0000_0000_0000L)).isTrue();
         assertThat(RunState.isDisabledWait(ENABLED_WAIT_MASK)).isFalse();
         assertThat(RunState.isDisabledWait(RUNNING_MASK)).isFalse();

@@ -10,7 +10,7 @@ import java.nio.ByteOrder;
 
 /**
  * The s390 CKSM checksum, as the kernel's {@code cksm()} / {@code csum_partial()} and s390-tools
- * compute it with the CKSM instruction (shared/reference/kernel-kdump.md §2.1): the operand is split
+ * compute it with the CKSM instruction (docs/abi.md §1.1): the operand is split
  * into big-endian 32-bit words (a last partial word is left-justified and padded with zero bytes on
  * the right), and the words are added with end-around carry into a 32-bit sum. The result is neither
  * folded to 16 bits nor complemented; {@code 0xFFFFFFFF} is a legitimate value.
@@ -19,7 +19,7 @@ import java.nio.ByteOrder;
  * chunks of any length, and the words are formed across chunk boundaries as if the chunks were one
  * operand. {@link #value()} does not disturb the state.
  *
- * <p>Implementation: end-around-carry addition only depends on the exact sum T of all words (§2.1
+ * <p>Implementation: end-around-carry addition only depends on the exact sum T of all words (docs/abi.md §1.1
  * closed form: 0 if T = 0, otherwise 1 + ((T - 1) mod (2^32 - 1))). So the words are summed in a
  * 64-bit accumulator and folded ({@code (s & 0xFFFFFFFF) + (s >>> 32)}, which keeps T modulo
  * 2^32 - 1 and keeps it non-zero) before it could overflow, exactly like QEMU's {@code HELPER(cksm)}.

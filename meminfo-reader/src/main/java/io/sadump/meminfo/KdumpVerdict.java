@@ -10,15 +10,15 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The IPL-time dumper's single decision point: may kdump start? Runs the checks of shared/DESIGN.md
+ * The IPL-time dumper's single decision point: may kdump start? Runs the checks of docs/abi.md §8
  * ("The verdict") in order; the first failure decides. Checks 1-4 are zipl's {@code os_info_check}
- * with its codes (shared/reference/kernel-kdump.md §3.4), checks 5-8 are sadump's (entry 13 and the
- * kexec segment table, whose SHA-256 digests stand in for purgatory's, §2.4).
+ * with its codes (docs/abi.md §8), checks 5-8 are sadump's (entry 13 and the
+ * kexec segment table, whose SHA-256 digests stand in for purgatory's, docs/abi.md §1.2).
  *
  * <p>Reads storage only; segment digests are streamed in bounded chunks ({@link StorageDigest}).
  */
 public final class KdumpVerdict {
-    /** Crashkernel base and size must be multiples of 1 MiB (zgetdump {@code kdump_init}, §3.7). */
+    /** Crashkernel base and size must be multiples of 1 MiB (zgetdump {@code kdump_init}, docs/abi.md §9.3). */
     public static final long CRASHKERNEL_ALIGNMENT = Sizes.MIB;
 
     private KdumpVerdict() {}

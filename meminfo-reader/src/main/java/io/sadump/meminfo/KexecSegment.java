@@ -6,7 +6,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * One 64-byte record of the kexec segment table (shared/DESIGN.md, "Kexec segment table").
+ * One 64-byte record of the kexec segment table (docs/abi.md §6).
  *
  * <pre>
  * +0   8  mem     absolute address inside crashkernel memory (before the swap)

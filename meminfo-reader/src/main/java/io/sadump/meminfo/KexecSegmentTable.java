@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * The sadump kexec segment table that meminfo entry 13 {@code KDUMP_SEGMENTS} points to; entry 13's
- * csum is the CKSM of the whole table (shared/DESIGN.md, "Kexec segment table").
+ * csum is the CKSM of the whole table (docs/abi.md §6).
  *
  * <pre>
  * 0x00       8  magic "KEXECSEG"

@@ -3,7 +3,7 @@ package io.sadump.meminfo;
 import java.nio.ByteBuffer;
 
 /**
- * One packed 20-byte {@code struct os_info_entry} (shared/reference/kernel-kdump.md §1.2): a data
+ * One packed 20-byte {@code struct os_info_entry} (docs/abi.md §5.2): a data
  * entry names {@code size} bytes at physical {@code addr} secured by their CKSM; a value entry holds
  * a number in {@code addr} (the kernel's {@code val} union member) with {@code size = csum = 0}. An
  * all-zero entry is absent.

@@ -2,9 +2,9 @@ package io.sadump.meminfo;
 
 /**
  * The entry slots of the meminfo page. Indices 0..12 are upstream {@code os_info} (current kernel
- * and s390-tools, shared/reference/kernel-kdump.md §1.2: {@code OS_INFO_VMCOREINFO} ...
+ * and s390-tools, docs/abi.md §5.2: {@code OS_INFO_VMCOREINFO} ...
  * {@code OS_INFO_IMAGE_PHYS}, {@code OS_INFO_MAX 13}); index 13 is the sadump extension {@code
- * KDUMP_SEGMENTS} (shared/DESIGN.md, "The ABI"), which lies in upstream's reserved area.
+ * KDUMP_SEGMENTS} (docs/abi.md §5.3), which lies in upstream's reserved area.
  */
 public enum MeminfoEntryIndex {
     /** The VMCOREINFO note data (data entry). */

@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * The meminfo page a memory (live storage, old memory, a dump) holds at the pointer in absolute
  * lowcore 0x0E18, judged in the order of the kdump kernel's {@code os_info_old_init}
- * (shared/reference/kernel-kdump.md §3.6): pointer non-zero and 4 KiB-aligned, the page in memory,
+ * (docs/abi.md §5.1, §9.4): pointer non-zero and 4 KiB-aligned, the page in memory,
  * magic, header checksum, {@code version_major <= 1}.
  *
  * @param pointer the value at 0x0E18 (0 when memory does not hold it)

@@ -9,8 +9,8 @@ import java.util.Objects;
 
 /**
  * The meminfo page: upstream {@code struct os_info} (packed, exactly 4096 bytes, page-aligned;
- * shared/reference/kernel-kdump.md §1.2) with the sadump entry 13 {@code KDUMP_SEGMENTS}
- * (shared/DESIGN.md, "The ABI").
+ * docs/abi.md §5) with the sadump entry 13 {@code KDUMP_SEGMENTS}
+ * (docs/abi.md §5.3).
  *
  * <pre>
  * 0x000  8  magic "OSINFOSZ"

@@ -9,8 +9,8 @@ import java.util.Objects;
  * What the first (production) kernel does with meminfo: {@code os_info_init} places the page and
  * publishes its address at absolute lowcore {@code 0x0E18}; {@code os_info_crashkernel_add} and
  * {@code os_info_entry_add_data/_val} fill it, and every change recomputes the header csum
- * (shared/reference/kernel-kdump.md §1.2). The sadump extension: {@link #writeSegmentTable} stores the
- * kexec segment table and points entry 13 {@code KDUMP_SEGMENTS} at it (shared/DESIGN.md).
+ * (docs/abi.md §5). The sadump extension: {@link #writeSegmentTable} stores the
+ * kexec segment table and points entry 13 {@code KDUMP_SEGMENTS} at it (docs/abi.md §5.3).
  *
  * <p>Every method writes the changed page to storage at once, so storage always holds a page with a
  * valid header csum. The writer does not judge the values it is given (a crashkernel of 0 is

@@ -1,6 +1,6 @@
 package io.sadump.meminfo;
 
-/** What a kexec segment holds; the u64 {@code kind} field of the segment table (shared/DESIGN.md). */
+/** What a kexec segment holds; the u64 {@code kind} field of the segment table (docs/abi.md §6). */
 public enum SegmentKind {
     OTHER(0, "other"),
     KERNEL(1, "kernel"),

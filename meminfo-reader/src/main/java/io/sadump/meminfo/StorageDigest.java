@@ -6,9 +6,9 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * SHA-256 of a storage range, streamed in bounded chunks (never a buffer of the segment's size), as
- * the kexec segment table records it and the verdict checks it (shared/DESIGN.md; the digest covers
+ * the kexec segment table records it and the verdict checks it (docs/abi.md §6; the digest covers
  * storage {@code [mem, mem + memsz)}, which includes the zero-filled tail beyond {@code bufsz}, as
- * kexec-tools' purgatory digest does, shared/reference/kernel-kdump.md §2.4).
+ * kexec-tools' purgatory digest does, docs/abi.md §1.2).
  */
 public final class StorageDigest {
     /** Bytes read per step. */

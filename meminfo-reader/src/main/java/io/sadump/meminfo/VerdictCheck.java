@@ -2,8 +2,8 @@ package io.sadump.meminfo;
 
 /**
  * The checks of the kdump verdict, in the order they run; the first failure decides, and its code
- * is the disabled-wait code (shared/DESIGN.md, "The verdict"). Codes 0x4520..0x4523 are zipl's
- * ({@code EOS_INFO_*}, shared/reference/kernel-kdump.md §3.4), 0x4530.. are sadump's.
+ * is the disabled-wait code (docs/abi.md §8). Codes 0x4520..0x4523 are zipl's
+ * ({@code EOS_INFO_*}, docs/abi.md §8), 0x4530.. are sadump's.
  */
 public enum VerdictCheck {
     /** Pointer at 0x0E18 non-zero, 4 KiB-aligned, inside storage; magic "OSINFOSZ". */

@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Finds the VMCOREINFO text in a memory as the kdump kernel does (shared/reference/kernel-kdump.md
- * §3.6, §4.3): first entry 0 of a valid meminfo page ({@link MeminfoLookup}), its data checked
- * against the entry's CKSM; else the ELF note that the (unaligned) pointer at lowcore 0x0E0C names.
- * The one place that reads the VMCOREINFO out of memory: dump readers, the kdump kernel model and
- * the reports all use it, with the one size limit {@link VmcoreinfoNote#TEXT_LIMIT}.
+ * Finds the VMCOREINFO text in a memory as the kdump kernel does (docs/abi.md §9.4): first entry 0
+ * of a valid meminfo page ({@link MeminfoLookup}), its data checked against the entry's CKSM; else
+ * the ELF note that the (unaligned) pointer at lowcore 0x0E0C names. The one place that reads the
+ * VMCOREINFO out of memory: dump readers, the kdump kernel model and the reports all use it, with
+ * the one size limit {@link VmcoreinfoNote#TEXT_LIMIT}.
  */
 public final class VmcoreinfoLocator {
     private VmcoreinfoLocator() {}

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * The VMCOREINFO ELF note as the kernel keeps it in memory (linux {@code kernel/crash_core.c}
- * {@code update_vmcoreinfo_note}; shared/reference/kernel-kdump.md §4.3 item 3): {@code Elf64_Nhdr}
+ * {@code update_vmcoreinfo_note}; docs/formats.md §7.2): {@code Elf64_Nhdr}
  * (namesz 11, descsz, type 0), the name {@code "VMCOREINFO"} padded to 12 bytes, then the {@code
  * KEY=VALUE\n} text, so the text starts at note + 24. meminfo entry 0 points at the text, the lowcore
  * pointer 0x0E0C at the note.
@@ -98,7 +98,7 @@ public record VmcoreinfoNote(Map<String, String> entries) {
 
     /**
      * The {@code KEY=VALUE} lines of a VMCOREINFO text; the first line of a key wins, as makedumpfile
-     * and zgetdump read it (shared/reference/kdump-compressed.md §3.1).
+     * and zgetdump read it (docs/formats.md §7.2).
      */
     public static VmcoreinfoNote parse(String text) {
         Map<String, String> m = new LinkedHashMap<>();

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** CKSM against every vector of shared/reference/kernel-kdump.md §2.1. */
+/** CKSM against every vector of docs/abi.md §1.1. */
 class CksmTest {
     private static final HexFormat HEX = HexFormat.of();
 
@@ -135,7 +135,7 @@ class CksmTest {
         assertThat(direct.hasRemaining()).isFalse();
     }
 
-    /** The Java reference code of §2.1: per-word end-around carry. */
+    /** A direct model of docs/abi.md §1.1: per-word end-around carry. */
     static int reference(byte[] b, int off, int len, int init) {
         long s = init & 0xFFFFFFFFL;
         for (int i = 0; i < len; i += 4) {

@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 /**
  * A valid production system for the verdict tests: 64 MiB of storage, crashkernel 16M@16M holding
  * purgatory, kernel, initrd and command line segments laid out as kexec-tools does for s390
- * (reference/kernel-kdump.md §2.4), meminfo with VMCOREINFO and the segment table.
+ * (docs/abi.md §7), meminfo with VMCOREINFO and the segment table.
  */
 final class KdumpSystem {
     static final long STORAGE = 64L << 20;

@@ -15,7 +15,7 @@ class MeminfoPageTest {
 
     @Test
     void layoutConstantsMatchTheReference() {
-        // shared/reference/kernel-kdump.md §1.2: entries at 0x20 + 20*i, upstream reserved from 0x124.
+        // docs/abi.md §5.1: entries at 0x20 + 20*i, upstream reserved from 0x124.
         assertThat(MeminfoPage.ENTRIES_OFFSET + 20 * 12).isEqualTo(0x110);
         assertThat(MeminfoPage.ENTRIES_OFFSET + 20 * MeminfoEntryIndex.KDUMP_SEGMENTS.index()).isEqualTo(0x124);
         assertThat(MeminfoPage.RESERVED_OFFSET).isEqualTo(0x138);
@@ -115,7 +115,7 @@ class MeminfoPageTest {
         assertThat(upstreamOsInfoCheck(changed)).isFalse();
     }
 
-    /** s390-tools' os_info_check, written from its description (reference §3.4 checks 4-6). */
+    /** s390-tools' os_info_check, written from its description (docs/abi.md §8, the magic of check 1, checks 2-3). */
     private static boolean upstreamOsInfoCheck(byte[] page) {
         ByteBuffer b = ByteBuffer.wrap(page);
         boolean magic = new String(page, 0, 8, StandardCharsets.US_ASCII).equals("OSINFOSZ");

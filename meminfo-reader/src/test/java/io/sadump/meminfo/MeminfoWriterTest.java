@@ -42,7 +42,7 @@ class MeminfoWriterTest {
     void everyChangeRecomputesTheHeaderChecksum() {
         MeminfoWriter w = MeminfoWriter.create(storage, PAGE_AT);
         w.setCrashkernel(0x10000000L, 0x10000000L);
-        // worked vector 1 of reference/kernel-kdump.md §2.1
+        // worked vector 1 of docs/abi.md §1.1
         assertThat(stored().csum()).isEqualTo(0x20010001);
 
         byte[] note = "OSRELEASE=6.1.0\nPAGESIZE=4096\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);

@@ -11,7 +11,7 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Golden outputs from the vectors of shared/reference/kernel-kdump.md §2.1. */
+/** Golden outputs from the vectors of docs/abi.md §1.1. */
 class CksmCommandTest {
     @TempDir
     Path tmp;
@@ -72,7 +72,7 @@ class CksmCommandTest {
         java.util.Arrays.fill(b, (byte) 1);
         Path f = Files.write(tmp.resolve("big.bin"), b);
         long t = 786432L * 0x01010101L + 0x01010100L;
-        long expected = 1 + ((t - 1) % 0xFFFFFFFFL); // closed form of §2.1
+        long expected = 1 + ((t - 1) % 0xFFFFFFFFL); // closed form of docs/abi.md §1.1
         CliRun r = CliRun.of("cksm", f.toString());
         assertThat(r.out()).isEqualTo(String.format("0x%08X  %s%n", expected, f));
     }

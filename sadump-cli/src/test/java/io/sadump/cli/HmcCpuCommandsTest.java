@@ -334,7 +334,7 @@ class HmcCpuCommandsTest {
         assertThat(CliRun.of("hmc", dir, "--help").out()).contains("stop").contains("mount");
     }
 
-    /** One 4-byte block and a tape mark, as AWSTAPE chunks (reference/hercules-devices.md §2). */
+    /** One 4-byte block and a tape mark, as AWSTAPE chunks (docs/formats.md §8). */
     private static byte[] blockAndTapemark() {
         return new byte[] {4, 0, 0, 0, (byte) 0xA0, 0, 1, 2, 3, 4, 0, 0, 4, 0, 0x40, 0};
     }

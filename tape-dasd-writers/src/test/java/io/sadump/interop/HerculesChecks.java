@@ -12,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The validation recipes of reference/hercules-devices.md §3.3, as assertions, for every module whose
+ * The validation recipes of docs/formats.md §11, as assertions, for every module whose
  * tests write device images: a CKD image goes to CCKD with {@code dasdcopy} (no HHC...E), {@code
  * cckdcdsk -3 -ro} finds nothing, and copied back it is byte-identical; an AWSTAPE image survives
  * {@code hetupd -d} byte for byte and {@code hetmap -t} lists its files; an image IPLs in a headless
@@ -93,7 +93,7 @@ public final class HerculesChecks {
 
     /**
      * Boots Hercules headless with the device attached at {@code devno} (3390 or 3480), IPLs it and
-     * displays the PSW (recipe of reference/hercules-devices.md §3.3).
+     * displays the PSW (recipe of docs/formats.md §11).
      */
     public static IplResult ipl(Path image, String devno, String devtype, Path work) throws IOException {
         InteropTools.requireTools("hercules");

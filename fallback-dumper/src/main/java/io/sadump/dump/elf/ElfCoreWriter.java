@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * Writes a memory source as an s390x ELF core in the layout the kdump kernel gives /proc/vmcore
- * (DESIGN.md "Swap and vmcore"; reference kernel-kdump.md §4): ELF64 big-endian {@code ET_CORE}
+ * (docs/abi.md §9, docs/formats.md §7): ELF64 big-endian {@code ET_CORE}
  * {@code EM_S390}; one {@code PT_NOTE} (PRPSINFO; per CPU with a non-zero prefix PRSTATUS, PRFPREG,
  * S390_TIMER, S390_TODCMP, S390_TODPREG, S390_CTRS, S390_PREFIX; VMCOREINFO when known); one
  * {@code PT_LOAD} per run of contiguous chunks (DATA or ZERO), minus excluded ranges such as the

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The 64-byte {@code Elf64_Ehdr} of a big-endian s390x core file (reference kernel-kdump.md §4.1):
+ * The 64-byte {@code Elf64_Ehdr} of a big-endian s390x core file (docs/formats.md §7.1):
  * {@code 7F 'E' 'L' 'F'}, ELFCLASS64, ELFDATA2MSB, version 1, {@code ET_CORE}, {@code EM_S390}.
  */
 public record ElfHeader(int elfClass, int data, int identVersion, int osAbi, int type, int machine, int version,

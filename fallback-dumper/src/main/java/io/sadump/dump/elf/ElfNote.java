@@ -7,7 +7,7 @@ import java.util.Arrays;
 
 /**
  * One ELF note: {@code Elf64_Nhdr {u32 n_namesz, u32 n_descsz, u32 n_type}}, the name with its NUL
- * padded to 4 bytes, the descriptor padded to 4 bytes (reference kernel-kdump.md §4.3).
+ * padded to 4 bytes, the descriptor padded to 4 bytes (docs/formats.md §7.2).
  */
 public record ElfNote(String name, int type, byte[] desc) {
     public static final int HEADER_SIZE = 12;

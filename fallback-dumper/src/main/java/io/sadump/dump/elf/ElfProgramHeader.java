@@ -3,7 +3,7 @@ package io.sadump.dump.elf;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** One 56-byte {@code Elf64_Phdr} (reference kernel-kdump.md §4.2). */
+/** One 56-byte {@code Elf64_Phdr} (docs/formats.md §7.1). */
 public record ElfProgramHeader(int type, int flags, long offset, long vaddr, long paddr, long filesz, long memsz,
         long align) {
     public static final int SIZE = 56;

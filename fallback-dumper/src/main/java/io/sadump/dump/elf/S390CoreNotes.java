@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The notes of an s390x vmcore (reference kernel-kdump.md §4.3, dump-ecosystem.md §2.1): PRPSINFO,
+ * The notes of an s390x vmcore (docs/formats.md §7.2): PRPSINFO,
  * then per CPU PRSTATUS (336 bytes), PRFPREG (136), S390_TIMER, S390_TODCMP, S390_TODPREG (4 bytes),
  * S390_CTRS, S390_PREFIX, then VMCOREINFO. Per-CPU s390 notes are named "LINUX" as recent kernels
  * write them ("CORE" in older kernels; both are read).

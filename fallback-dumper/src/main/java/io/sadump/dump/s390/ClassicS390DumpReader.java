@@ -16,7 +16,7 @@ import java.util.Optional;
 
 /**
  * Reads the classic s390 dump format, from a file ({@code zdump/dfi_s390.c: mem_chunks_add}) or from
- * tape ({@code zdump/dfi_s390tape.c}); reference s390-tools-dump.md §1.3, §1.7, §3. Header checks are
+ * tape ({@code zdump/dfi_s390tape.c}); docs/formats.md §2, §10. Header checks are
  * zgetdump's; the end marker must say "DUMP_END" with an end TOD not before the start TOD.
  *
  * <p>{@code open...} fail with {@link io.sadump.dump.IncompleteDumpException} when the dump is cut

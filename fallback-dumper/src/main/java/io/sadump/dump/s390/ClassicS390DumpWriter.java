@@ -15,7 +15,7 @@ import java.nio.channels.WritableByteChannel;
 import java.util.List;
 
 /**
- * Writes the classic s390 dump format (magic ...fd; reference s390-tools-dump.md §1.1-1.3, §1.7):
+ * Writes the classic s390 dump format (magic ...fd; docs/formats.md §1-§3):
  * the 4 KiB header, all memory {@code [0, mem_size)} uncompressed, then the 16-byte end marker.
  *
  * <p>On tape ({@code zipl/boot/tape2dump.c}) the dump is a tape file of its own: a tapemark that closes
@@ -48,7 +48,7 @@ public final class ClassicS390DumpWriter {
 
     /**
      * A writer of the file zgetdump writes with {@code -f s390} ({@code zdump/dfo_s390.c:
-     * df_s390_dump_init}; reference s390-tools-dump.md §3): header version 5 (4 when the source has no
+     * df_s390_dump_init}; docs/formats.md §10): header version 5 (4 when the source has no
      * CPU registers) and the end marker stamped with the source dump's end time (zgetdump takes the
      * start time when the source does not know its end); the rest as the dumper's.
      */

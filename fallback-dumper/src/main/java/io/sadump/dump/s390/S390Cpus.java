@@ -11,9 +11,9 @@ import java.util.List;
 
 /**
  * The CPUs of an s390 dump: the header's prefix vector names each recorded CPU's prefix page, and the
- * dumper copied that CPU's store-status save area to prefix + 0x1200 (reference s390-tools-dump.md
- * §1.1, {@code copy_lowcore_64}). The dump does not say the CPU addresses; the CPUs are numbered in
- * prefix-vector order.
+ * dumper copied that CPU's store-status save area to prefix + 0x1200 (docs/formats.md §1, {@code
+ * copy_lowcore_64}). The dump does not say the CPU addresses; the CPUs are numbered in prefix-vector
+ * order.
  */
 final class S390Cpus {
     private S390Cpus() {}

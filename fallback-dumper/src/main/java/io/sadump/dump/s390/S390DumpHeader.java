@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /**
  * The 4 KiB s390 dump header {@code struct df_s390_hdr} (packed, big-endian), exactly as
- * s390-tools {@code include/dump/s390_dump.h} lays it out (reference s390-tools-dump.md §1.1).
+ * s390-tools {@code include/dump/s390_dump.h} lays it out (docs/formats.md §1).
  *
  * @param magic {@link #MAGIC} (classic) or {@link #MAGIC_EXT} (s390_ext, DASD dumpers)
  * @param version 2 from the current dumpers; required when {@code zlibVersion != 0}
@@ -81,7 +81,7 @@ public record S390DumpHeader(
     /** {@code DUMP_SEGM_ZLIB_ENTSIZE}: 1 MiB. */
     public static final int ZLIB_ENTRY_SIZE = 1 << 20;
 
-    // Field offsets of struct df_s390_hdr (reference s390-tools-dump.md §1.1).
+    // Field offsets of struct df_s390_hdr (docs/formats.md §1).
     public static final int OFF_MAGIC = 0x000;
     public static final int OFF_VERSION = 0x008;
     public static final int OFF_HDR_SIZE = 0x00C;
@@ -114,7 +114,7 @@ public record S390DumpHeader(
     }
 
     /**
-     * The header a zipl stand-alone dumper writes (reference s390-tools-dump.md §1.1,
+     * The header a zipl stand-alone dumper writes (docs/formats.md §1,
      * {@code df_s390_dump_init} and {@code mem_and_cpu_init}): magic, version 2, size 4 KiB, level 4,
      * page size 4096, mem_end = mem_size, arch and build arch 2.
      */

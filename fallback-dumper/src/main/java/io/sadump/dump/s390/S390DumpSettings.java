@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
  * real dumper takes from the machine (TOD clock, CPU id). Immutable; {@code with...} returns a copy.
  *
  * @param memoryLimit the size limit of the dump tool's parameter tail ({@code mem_upper_limit},
- *     reference s390-tools-dump.md §1.4); {@link #NO_LIMIT} for none. When the memory is larger the
+ *     docs/formats.md §4.3); {@link #NO_LIMIT} for none. When the memory is larger the
  *     dump holds {@code [0, limit)} and the header says both sizes (mem_size vs mem_size_real)
  * @param compress zlib per 1 MiB entry (single-volume s390_ext only; on by default as in zipl)
  * @param threads compression threads (frames are independent; the output order stays fixed)

@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The 16-byte end marker {@code struct df_s390_em}: "DUMP_END" then the TOD at dump end (reference
- * s390-tools-dump.md §1.2). Valid only if the string matches and the end TOD is not before the
+ * The 16-byte end marker {@code struct df_s390_em}: "DUMP_END" then the TOD at dump end
+ * (docs/formats.md §1.1). Valid only if the string matches and the end TOD is not before the
  * header's TOD ({@code zdump/df_s390.c: df_s390_em_verify}).
  */
 public record S390EndMarker(long magic, long tod) {

@@ -16,7 +16,7 @@ import java.util.Optional;
 
 /**
  * Reads s390_ext dumps, single- and multi-volume, as zgetdump does ({@code zdump/dfi_s390.c:
- * mem_chunks_add_ext}, {@code zdump/dfi_s390mv_ext.c}; reference s390-tools-dump.md §1.3, §1.5, §3):
+ * mem_chunks_add_ext}, {@code zdump/dfi_s390mv_ext.c}; docs/formats.md §3, §5, §10):
  * walks the segment chain from the header to the segment with the stop marker, maps gaps to ZERO
  * chunks and segments to DATA chunks (decompressing zlib entries on read), and checks the end marker.
  *

@@ -14,10 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes the s390_ext dump format of the zipl ECKD DASD dumpers (reference s390-tools-dump.md
- * §1.1-1.5): the 4 KiB header, then dump segments (a 4 KiB segment header and the memory of a run of
- * 1 MiB frames that hold data), then a 4 KiB block with the end marker after the segment that carries
- * the stop marker.
+ * Writes the s390_ext dump format of the zipl ECKD DASD dumpers (docs/formats.md §1, §3, §4.3, §5):
+ * the 4 KiB header, then dump segments (a 4 KiB segment header and the memory of a run of 1 MiB
+ * frames that hold data), then a 4 KiB block with the end marker after the segment that carries the
+ * stop marker.
  *
  * <p>Frames without data are skipped using the source's chunk list ({@link MemoryFrames}), never by
  * scanning for zeros. With compression (single volume only, as in zipl) the first MiB is written as
@@ -72,7 +72,7 @@ public final class S390ExtDumpWriter {
         return new Job(memory, metadata, true, ziplTime).writeMultiVolume(volumes);
     }
 
-    /** Up to 32 volumes per multi-volume dump (reference s390-tools-dump.md §1.5). */
+    /** Up to 32 volumes per multi-volume dump (docs/formats.md §5). */
     public static final int MAX_VOLUMES = 32;
 
     /** The prefix vector the dumper records: CPUs whose prefix is at least 0x10000 and page aligned. */

@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
 
 /**
  * The header checks zgetdump makes before it accepts an s390 dump ({@code zdump/dfi_s390.c:
- * read_s390_hdr}; reference s390-tools-dump.md §3): big enough for a header, magic, arch 64-bit,
+ * read_s390_hdr}; docs/formats.md §10): big enough for a header, magic, arch 64-bit,
  * build arch 0 or 64-bit, at most 512 CPUs, zlib only with version 2. sadump adds the checks its
  * readers rely on: page size 4096, a memory size that is a positive multiple of 4096, and a sane
  * zlib entry size.

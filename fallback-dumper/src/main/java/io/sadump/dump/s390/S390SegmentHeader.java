@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /**
  * The 4 KiB dump segment header {@code struct df_s390_dump_segm_hdr} of the s390_ext format
- * (s390-tools {@code include/dump/s390_dump.h}; reference s390-tools-dump.md §1.3). The segment's data
+ * (s390-tools {@code include/dump/s390_dump.h}; docs/formats.md §3.1). The segment's data
  * follows it: {@code len} bytes, or {@code sizeOnDisk} blocks when compressed.
  *
  * @param start memory address of the segment (1 MiB aligned as the dumper writes it)

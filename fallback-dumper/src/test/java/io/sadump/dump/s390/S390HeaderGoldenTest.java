@@ -12,10 +12,10 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
-/** Byte-exact vectors from shared/reference (s390-tools-dump.md §1.1-1.3, dump-ecosystem.md §2.5). */
+/** Byte-exact vectors (docs/formats.md §1-§3, §11). */
 class S390HeaderGoldenTest {
     /**
-     * The first 0x66 bytes of the header written by the s390dump generator of dump-ecosystem.md §2.5
+     * The first 0x66 bytes of the header written by the generator of docs/formats.md §11
      * (struct.pack '>QIIIIQQQI4xQQIIIQBHH' with magic ...fd, version 5, hdr 0x1000, level 4, page 4096,
      * mem 64 KiB, mem_end 0xFFFF, 16 pages, tod 0xd5a0..., cpu id 0xff00012320648000, arch 2, volnr 0,
      * build arch 2, mem_size_real 64 KiB, mvdump 0, cpu_cnt 1, real_cpu_cnt 1), produced by running it.

@@ -9,12 +9,12 @@ import java.nio.channels.FileChannel;
  * block that holds the dump header) to {@link #capacityBlocks()} - 1.
  *
  * <p>Writes are positional because the s390_ext writer fills in a compressed segment's header after
- * its data, as the zipl dumper does ({@code zipl/boot/eckd2dump_zlib.c}, reference
- * s390-tools-dump.md §1.3). The 3390 driver's extent implements this for a DASD partition; {@link
- * #of(FileChannel, long)} adapts a file.
+ * its data, as the zipl dumper does ({@code zipl/boot/eckd2dump_zlib.c}, docs/formats.md §3.3). The
+ * 3390 driver's extent implements this for a DASD partition; {@link #of(FileChannel, long)} adapts
+ * a file.
  */
 public interface DumpBlockSink {
-    /** The block size of every s390 dump partition (reference s390-tools-dump.md §1.6). */
+    /** The block size of every s390 dump partition (docs/formats.md §6.4). */
     int BLOCK_SIZE = 4096;
 
     /**

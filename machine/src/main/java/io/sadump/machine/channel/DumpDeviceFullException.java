@@ -5,7 +5,7 @@ import java.io.IOException;
 /**
  * The dump device (or the last volume of a multi-volume set, or the tape) has no room for the rest of
  * the dump. The dump written so far is incomplete: it has no end marker. The stand-alone dumper
- * reports this as 0x4600 "Device too small" (reference s390-tools-dump.md §2).
+ * reports this as 0x4600 "Device too small" (docs/formats.md §5).
  */
 public final class DumpDeviceFullException extends IOException {
     private static final long serialVersionUID = 1L;

@@ -5,7 +5,7 @@ import java.io.IOException;
 /**
  * Where the tape dump writer puts its data: variable-length blocks and tapemarks, in order. A tape
  * driver implements it; it signals end of tape with {@link DumpDeviceFullException} (the dumper's
- * "Device too small", 0x4600, reference s390-tools-dump.md §1.7).
+ * "Device too small", 0x4600, docs/formats.md §2.2).
  */
 public interface TapeBlockSink {
     /** Writes one block of {@code length} bytes. */

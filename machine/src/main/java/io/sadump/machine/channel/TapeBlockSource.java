@@ -3,8 +3,8 @@ package io.sadump.machine.channel;
 import java.io.IOException;
 
 /**
- * A tape file read block by block, as zgetdump reads a dump tape through the st driver (reference
- * s390-tools-dump.md §1.7): block 0 is the first block after the tapemark that closes the dump tool
+ * A tape file read block by block, as zgetdump reads a dump tape through the st driver
+ * (docs/formats.md §2.2): block 0 is the first block after the tapemark that closes the dump tool
  * file, i.e. the dump header.
  */
 public interface TapeBlockSource extends AutoCloseable {

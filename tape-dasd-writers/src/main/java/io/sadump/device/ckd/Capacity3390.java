@@ -6,7 +6,7 @@ import java.util.List;
  * The real 3390 track capacity (device formula 2). The image slot would take more (13 x 4096 fits
  * 56832 bytes); a real 3390 track does not, and sadump enforces the real limit.
  *
- * <p>Source: reference/hercules-devices.md §1.4 ({@code dasdutil.c} capacity_calc, formula 2 with
+ * <p>Source: docs/formats.md §6.3 ({@code dasdutil.c} capacity_calc, formula 2 with
  * f1 = 34, f2 = 19, f3 = 9, f4 = 6, f5 = 116, f6 = 6 and track length 58786): a record uses
  * {@code roundup34(34*19 + DL + 6 + 6*ceil((DL+6)/232))} plus, if keyed,
  * {@code roundup34(34*9 + KL + 6 + 6*ceil((KL+6)/232))}; records fit while the sum stays within 58786.

@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
  * The 8-byte count field of a CKD record ({@code hstructs.h} CKDDASD_RECHDR), big-endian:
  * CC(2) HH(2) R(1) KL(1) DL(2).
  *
- * <p>Source: reference/hercules-devices.md §1.3.
+ * <p>Source: docs/formats.md §6.2.
  */
 public record CkdCount(int cyl, int head, int record, int keyLength, int dataLength) {
     public static final int SIZE = 8;

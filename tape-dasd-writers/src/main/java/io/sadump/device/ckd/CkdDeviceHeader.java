@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * The 512-byte device header at the start of a Hercules CKD image ({@code hstructs.h} CKDDASD_DEVHDR).
  * Its numbers are <b>little-endian</b>; the devid is ASCII.
  *
- * <p>Source: reference/hercules-devices.md §1.2.
+ * <p>Source: docs/formats.md §6.1.
  *
  * @param devid {@code CKD_P370} for a plain CKD image
  * @param heads tracks per cylinder (15)
@@ -25,7 +25,7 @@ public record CkdDeviceHeader(String devid, int heads, int trackSize, int devtyp
     public static final String DEVID_COMPRESSED = "CKD_C370";
     /** A CCKD shadow file. */
     public static final String DEVID_SHADOW = "CKD_S370";
-    /** The 64-bit variants of newer Hyperion (§1.6), which Hercules 3.13 rejects. */
+    /** The 64-bit variants of newer Hyperion (docs/formats.md §6.1), which Hercules 3.13 rejects. */
     public static final String DEVID_PLAIN_64 = "CKD_P064";
 
     static final int OFF_DEVID = 0;

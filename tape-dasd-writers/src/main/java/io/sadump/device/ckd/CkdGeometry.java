@@ -3,8 +3,8 @@ package io.sadump.device.ckd;
 /**
  * The geometry of a 3390 volume in a Hercules {@code CKD_P370} image.
  *
- * <p>Source: reference/hercules-devices.md §1.4 ({@code dasdtab.c}: 15 heads for every 3390 model; image
- * track size {@code ROUND_UP(5 + 8 + 8 + 8 + 56664 + 8, 512)} = 56832) and §1.1 (file size
+ * <p>Source: docs/formats.md §6.3 ({@code dasdtab.c}: 15 heads for every 3390 model; image
+ * track size {@code ROUND_UP(5 + 8 + 8 + 8 + 56664 + 8, 512)} = 56832) and docs/formats.md §6.1 (file size
  * {@code 512 + cyls * heads * trksize}).
  *
  * @param cylinders 1..65520 (3390-54 has 65520)
@@ -12,13 +12,13 @@ package io.sadump.device.ckd;
 public record CkdGeometry(int cylinders) {
     /** Tracks per cylinder of every 3390 model. */
     public static final int HEADS = 15;
-    /** Bytes of one track slot in the image (§1.4). */
+    /** Bytes of one track slot in the image (docs/formats.md §6.3). */
     public static final int TRACK_SIZE = 56832;
     /** The device-type byte of the device header: last two hex digits of 3390. */
     public static final int DEVTYPE = 0x90;
     /** The largest 3390 (3390-54 / -JJ). */
     public static final int MAX_CYLINDERS = 65520;
-    /** 3390-1, -2, -3, -9 primary cylinders (§1.4). */
+    /** 3390-1, -2, -3, -9 primary cylinders (docs/formats.md §6.3). */
     public static final int CYLINDERS_3390_1 = 1113;
     public static final int CYLINDERS_3390_2 = 2226;
     public static final int CYLINDERS_3390_3 = 3339;

@@ -16,8 +16,8 @@ import java.util.List;
  *      end-of-track marker: 8 x 0xFF, then zeros to the end of the slot
  * </pre>
  *
- * <p>Source: reference/hercules-devices.md §1.3 (and the checks of {@code ckddasd.c} and
- * {@code cckdutil.c} cdsk_valid_trk listed in §3.2). A track with no user records is a "null track"
+ * <p>Source: docs/formats.md §6.2 (and the checks of {@code ckddasd.c} and
+ * {@code cckdutil.c} cdsk_valid_trk). A track with no user records is a "null track"
  * (Hercules null format 1: HA, R0, EOT).
  *
  * @param cyl the track's cylinder

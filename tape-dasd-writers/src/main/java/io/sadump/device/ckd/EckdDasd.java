@@ -26,7 +26,7 @@ import java.util.Objects;
  *
  * <h2>Volume layout</h2>
  * A new volume ({@link #create}) is laid out like a Linux CDL volume, as zipl expects it
- * (reference/s390-tools-dump.md §1.6, reference/hercules-devices.md §1.3): track 0 holds R1 "IPL1"
+ * (docs/formats.md §4.4, §6.2, §6.4): track 0 holds R1 "IPL1"
  * (24 bytes: IPL PSW + two CCWs), R2 "IPL2" (144 bytes), R3 "VOL1" (the 80-byte volume label),
  * then R4..R12 as nine keyless 4096-byte blocks (blocks 3..11, where zipl puts the dump tool); every
  * other track is a null track (home address, R0, end-of-track). The image is sparse: only the first
@@ -425,7 +425,7 @@ public final class EckdDasd implements Closeable {
 
     /**
      * What the channel's READ IPL reads from this device: the data of R1 on cylinder 0 head 0 (its key
-     * is skipped). Source: reference/hercules-devices.md §4.
+     * is skipped). Source: docs/formats.md §4.2.
      */
     public byte[] readIplRecord() throws DeviceException {
         return readRecord(new Cchhr(0, 0, 1)).data();

@@ -17,7 +17,7 @@ import java.nio.ByteBuffer;
  * <h2>As a dump partition</h2>
  * An extent is the partition the s390 dump writers write ({@link DumpBlockSink}) and the readers read
  * ({@link DumpBlockSource}), as zipl's dumper writes and zgetdump reads {@code /dev/dasdX1}: byte 0 is
- * the partition's first block, the dump header (reference s390-tools-dump.md §1.6). Through these
+ * the partition's first block, the dump header (docs/formats.md §6.4). Through these
  * interfaces the conditions a dump cares about take the dump's terms: a write past the extent is
  * {@link DumpDeviceFullException} ("Device too small"), and a read that meets a track the dumper never
  * formatted ends the data ({@link EOFException}), so a dump that was cut short reads as incomplete,
@@ -28,7 +28,7 @@ import java.nio.ByteBuffer;
  * {@link EckdDasd#dumpPartition()} or {@link EckdDasd#extent} is a view of a device its opener closes.
  */
 public final class EckdExtent implements DumpBlockSink, DumpBlockSource {
-    /** Blocks per buffered read: 128 blocks = 512 KiB, the dumper's track I/O size (s390-tools-dump.md §1.6). */
+    /** Blocks per buffered read: 128 blocks = 512 KiB, the dumper's track I/O size (docs/formats.md §6.4). */
     static final int BLOCKS_PER_READ = 128;
 
     private final EckdDasd dasd;

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * A format-0 channel command word (8 bytes, big-endian): command code, 24-bit data address, flags,
- * a zero byte, 16-bit count. Format 0 is what an IPL channel program runs (reference/hercules-devices.md §4).
+ * a zero byte, 16-bit count. Format 0 is what an IPL channel program runs (docs/formats.md §4.2).
  */
 public record Ccw0(int command, int address, int flags, int count) {
     public static final int SIZE = 8;

@@ -26,7 +26,7 @@ import java.util.Set;
  * Prepares dump devices, the model of {@code zipl -d} (single volume, tape) and {@code zipl -M}
  * (multi-volume), and tells what a device carries (the model of {@code zgetdump -d}).
  *
- * <p>Layout on a DASD (reference/s390-tools-dump.md §1.4-1.6, {@link SadumpIplProgram}): track 0 is
+ * <p>Layout on a DASD (docs/formats.md §4.3, §4.4, §5, §6.4, {@link SadumpIplProgram}): track 0 is
  * rewritten as IPL1 (the IPL record), IPL2 (the rest of the IPL channel program), VOL1 (the volume
  * label, its serial kept), then blocks 3..11: the tool at block 3 ({@code XECKD64} v2, 8 blocks, or
  * {@code XMULT64} v2, 4 blocks, followed by the 512-byte multi-volume table at block 7). Then the first
@@ -39,7 +39,7 @@ import java.util.Set;
 public final class DumpDevicePreparer {
     private DumpDevicePreparer() {}
 
-    /** DF_S390_MAGIC_EXT, the multi-volume signature at partition offset 512 (s390-tools-dump.md §1.5). */
+    /** DF_S390_MAGIC_EXT, the multi-volume signature at partition offset 512 (docs/formats.md §5). */
     public static final long MV_SIGNATURE = 0xa8190173618f23feL;
     /** Offset of the signature in the partition's first block. */
     public static final int MV_SIGNATURE_OFFSET = 0x200;

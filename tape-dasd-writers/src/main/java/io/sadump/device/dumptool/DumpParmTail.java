@@ -7,7 +7,7 @@ import java.util.OptionalLong;
  * {@code struct stage2dump_parm_tail}, the last 16 bytes of a dump tool, which zipl patches at install
  * time: reserved[6], no_compress u8, mvdump_force u8, mem_upper_limit u64 (all ones = no limit).
  *
- * <p>Source: reference/s390-tools-dump.md §1.4.
+ * <p>Source: docs/formats.md §4.3.
  */
 public record DumpParmTail(boolean noCompress, boolean mvdumpForce, long memUpperLimit) {
     public static final int SIZE = 16;

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
  * The dump tools a device can carry, identified by the 8-byte magic at the tool's start: 7 ASCII
  * characters and a version byte.
  *
- * <p>Source: reference/s390-tools-dump.md §1.4 ({@code XECKD64} v2 = {@code 0x5845434b44363402}, size
+ * <p>Source: docs/formats.md §4.3 ({@code XECKD64} v2 = {@code 0x5845434b44363402}, size
  * 0x8000; {@code XMULT64} v2 = {@code 0x584d554c54363402}, size 0x4000; version 1 of both: 0x3000).
  * {@code XTAPE64} is sadump's own marker for its tape tool (the zipl tape tool is identified
  * differently); it sits in the tape tool block after the IPL PSW, CCWs and code.

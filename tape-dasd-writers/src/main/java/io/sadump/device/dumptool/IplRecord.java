@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
  * CCWs at 8 and 16, with which the channel program continues. On a DASD they are the data of R1 of
  * track 0 ("IPL1"); on a tape, the first 24 bytes of the first block.
  *
- * <p>Source: reference/hercules-devices.md §4 and §6, reference/s390-tools-dump.md §1.6-1.7.
+ * <p>Source: docs/formats.md §2.2, §4.1, §4.2, §4.4.
  */
 public record IplRecord(long psw, Ccw0 ccw1, Ccw0 ccw2) {
     public static final int SIZE = 24;

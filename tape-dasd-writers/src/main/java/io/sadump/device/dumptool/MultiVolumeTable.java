@@ -11,7 +11,7 @@ import java.util.List;
  * {u16 devno, u32 start_blk, u32 end_blk, u8 blocksize (bytes >> 8), u8 bpt, u8 num_heads}
  * (13 bytes each), u8 ssid[32], padding.
  *
- * <p>Source: reference/s390-tools-dump.md §1.5. The timestamp is zipl's time,
+ * <p>Source: docs/formats.md §5. The timestamp is zipl's time,
  * {@code (tv_sec << 20) + tv_usec}.
  */
 public record MultiVolumeTable(long timestamp, List<Volume> volumes) {

@@ -29,14 +29,14 @@ import java.nio.charset.StandardCharsets;
  * </ul>
  *
  * <h2>Tape (file 1 = one 4096-byte block)</h2>
- * Like zipl's tape tool (reference/s390-tools-dump.md §1.7): +0 PSW {@code 00080000 80002018}, CCW1
+ * Like zipl's tape tool (docs/formats.md §4.1): +0 PSW {@code 00080000 80002018}, CCW1
  * rewind, CCW2 read the block (4096 bytes) to 0x2000; entry 0x2018: the same two instructions, the wait
  * PSW at +0x20 (0x2020), the marker {@code XTAPE64} v1 at +0x28, a banner at +0x30, the parameter
  * tail in the last 16 bytes.
  *
  * <p>Instruction encodings: BASR R1,R2 = {@code 0D} R1R2; LPSW D2(B2) = {@code 82 00} B2 D2(12 bits);
  * NOPR = {@code 07 00}. IPL runs in ESA/390 mode, even in a z/Arch configuration, and needs bit 12 of
- * the PSW set (reference/hercules-devices.md §6).
+ * the PSW set (docs/formats.md §4.1).
  */
 public final class SadumpIplProgram {
     private SadumpIplProgram() {}

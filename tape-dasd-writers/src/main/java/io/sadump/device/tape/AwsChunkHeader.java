@@ -7,7 +7,7 @@ import java.nio.ByteOrder;
  * The 6-byte header in front of each chunk of an AWSTAPE file ({@code tapedev.h} AWSTAPE_BLKHDR):
  * curblkl (u16, <b>little-endian</b>), prvblkl (u16, little-endian), flags1, flags2.
  *
- * <p>Source: reference/hercules-devices.md §2.1. A block of up to 65535 bytes is one chunk with flags1
+ * <p>Source: docs/formats.md §8. A block of up to 65535 bytes is one chunk with flags1
  * {@code 0xA0} (start and end of record); a tape mark is a header alone with flags1 {@code 0x40}; prvblkl
  * is the length of the previous chunk (0 at the load point and after a tape mark); flags2 is 0 for AWS.
  *

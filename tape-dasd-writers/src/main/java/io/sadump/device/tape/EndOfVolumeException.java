@@ -4,7 +4,7 @@ import io.sadump.device.DeviceException;
 
 /**
  * Unit exception on a write: the end of the cartridge is reached. The block was not written. A tape
- * dumper reports it as "Device too small" (reference/s390-tools-dump.md §1.7).
+ * dumper reports it as "Device too small" (docs/formats.md §2.2).
  */
 public class EndOfVolumeException extends DeviceException {
     private static final long serialVersionUID = 1L;

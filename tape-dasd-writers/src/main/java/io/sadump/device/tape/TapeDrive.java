@@ -22,7 +22,7 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * A 3480/3490 tape drive whose cartridges are AWSTAPE files (reference/hercules-devices.md §2.1).
+ * A 3480/3490 tape drive whose cartridges are AWSTAPE files (docs/formats.md §8).
  *
  * <p>An operator {@link #mount mounts} a volume (checking its chunk chain) and {@link #unmount unmounts}
  * it; the drive then writes blocks and tape marks at its position, reads blocks, spaces forward and
@@ -291,7 +291,7 @@ public final class TapeDrive implements TapeBlockSink, Closeable {
 
     /**
      * The dump file of the mounted tape, as zgetdump reads a dump tape through the st driver
-     * (reference s390-tools-dump.md §1.7): block 0 is the first block after the tape mark that closes the
+     * (docs/formats.md §2.2): block 0 is the first block after the tape mark that closes the
      * dump tool's file 1, or the very first block when it is itself a dump header (a tape without a
      * tool). The file moves this drive; closing it leaves the tape mounted.
      *

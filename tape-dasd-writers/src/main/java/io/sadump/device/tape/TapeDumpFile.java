@@ -9,7 +9,7 @@ import java.util.function.Predicate;
 
 /**
  * The dump file of a tape, read block by block through a {@link TapeDrive}, as zgetdump reads a dump
- * tape through the st driver (reference s390-tools-dump.md §1.7). Block 0 is the dump header: the
+ * tape through the st driver (docs/formats.md §2.2). Block 0 is the dump header: the
  * first block after the tape mark that closes the dump tool's file 1, or the very first block of the
  * tape when it is itself a dump header (a tape without a tool).
  *

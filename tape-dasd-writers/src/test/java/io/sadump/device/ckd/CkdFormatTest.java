@@ -13,11 +13,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-/** Device header, count fields, tracks and the 3390 capacity formula (hercules-devices.md §1). */
+/** Device header, count fields, tracks and the 3390 capacity formula (docs/formats.md §6). */
 class CkdFormatTest {
     @Test
     void deviceHeaderMatchesDasdinitBytes() {
-        // hercules-devices.md §1.2, dasdinit 3390: "434b 445f 5033 3730 0f00 0000 00de 0000 / 9000 0000 ..."
+        // docs/formats.md §6.1, dasdinit 3390: "434b 445f 5033 3730 0f00 0000 00de 0000 / 9000 0000 ..."
         ByteBuffer b = ByteBuffer.allocate(512);
         CkdDeviceHeader.for3390().write(b);
         assertThat(HexFormat.of().formatHex(b.array(), 0, 20)).isEqualTo("434b445f503337300f00000000de000090000000");
@@ -37,10 +37,10 @@ class CkdFormatTest {
 
     @Test
     void geometryOf3390Models() {
-        // 512 + 1113 * 15 * 56832 (§1.4 quotes 948,862,464, which does not follow from its own formula)
+        // 512 + 1113 * 15 * 56832 (docs/formats.md §6.1)
         assertThat(new CkdGeometry(1113).imageSize()).isEqualTo(948_810_752L);
-        assertThat(new CkdGeometry(10).imageSize()).isEqualTo(8_525_312L); // §3.1: dasdinit 10 cyls
-        assertThat(new CkdGeometry(3).imageSize()).isEqualTo(2_557_952L); // §3.1: dasdinit -r 3 cyls
+        assertThat(new CkdGeometry(10).imageSize()).isEqualTo(8_525_312L); // docs/formats.md §6.1: dasdinit 10 cyls
+        assertThat(new CkdGeometry(3).imageSize()).isEqualTo(2_557_952L); // docs/formats.md §6.1: dasdinit -r 3 cyls
         assertThat(new CkdGeometry(65520).tracks()).isEqualTo(982_800);
         assertThatThrownBy(() -> new CkdGeometry(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new CkdGeometry(65521)).hasMessageContaining("1..65520");

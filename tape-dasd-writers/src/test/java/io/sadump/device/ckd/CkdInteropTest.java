@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every kind of CKD image sadump writes passes Hercules' own checks (hercules-devices.md §3.3). */
+/** Every kind of CKD image sadump writes passes Hercules' own checks (docs/formats.md §11). */
 class CkdInteropTest {
     @TempDir
     Path dir;
@@ -77,7 +77,7 @@ class CkdInteropTest {
         try (EckdDasd d = EckdDasd.create(img, 2, "R00001")) {
             d.writeBlocks(17 * 12, ByteBuffer.allocate(12 * 4096));
         }
-        // R of the first user record on track 17 becomes 0 (hercules-devices.md §3.3: HHCCU622W)
+        // R of the first user record on track 17 becomes 0 (docs/formats.md §11: HHCCU622W)
         CkdDamage.poke(img, new CkdGeometry(2).trackOffset(17) + CkdTrack.FIRST_RECORD_OFFSET + 4, new byte[] {0});
         assertThat(HerculesChecks.ckdProblems(img, dir)).anyMatch(l -> l.contains("HHCCU"));
         try (EckdDasd d = EckdDasd.open(img, false)) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Golden vectors of reference/s390-tools-dump.md §1.4-1.5 and the IPL program's encodings. */
+/** Golden vectors of docs/formats.md §4.3, §5 and the IPL program's encodings. */
 class DumpToolFormatTest {
     @Test
     void toolMagicsAreZiplsNumbers() {

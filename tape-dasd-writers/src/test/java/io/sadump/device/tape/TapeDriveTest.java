@@ -34,7 +34,7 @@ class TapeDriveTest {
 
     @Test
     void chunkHeadersMatchHetinitBytes() {
-        // hercules-devices.md §2.1: "5000 0000 a000" + 80-byte VOL1, then "0000 5000 4000" (a tape mark)
+        // docs/formats.md §8: "5000 0000 a000" + 80-byte VOL1, then "0000 5000 4000" (a tape mark)
         ByteBuffer b = ByteBuffer.allocate(12);
         AwsChunkHeader.block(80, 0).write(b);
         AwsChunkHeader.tapemark(80).write(b);

@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** AWS tapes sadump writes pass hetupd -d + cmp and hetmap -t shows their files (hercules-devices.md §3.3). */
+/** AWS tapes sadump writes pass hetupd -d + cmp and hetmap -t shows their files (docs/formats.md §11). */
 class TapeInteropTest {
     @TempDir
     Path dir;
@@ -30,7 +30,7 @@ class TapeInteropTest {
             t.writeTapemark();
             byte[] hdr = new byte[4096];
             rnd.nextBytes(hdr);
-            t.writeBlock(hdr); // file 2: header, 32 KiB memory blocks, end marker (s390-tools-dump.md §1.7)
+            t.writeBlock(hdr); // file 2: header, 32 KiB memory blocks, end marker (docs/formats.md §2.2)
             for (int i = 0; i < 20; i++) {
                 byte[] b = new byte[32768];
                 rnd.nextBytes(b);
