@@ -1,6 +1,6 @@
 package io.sadump.campaign;
 
-import io.sadump.archive.format.DumpFormatRegistry;
+import io.sadump.archive.DumpFormatRegistry;
 import io.sadump.archive.format.DumpMedium;
 import io.sadump.device.AttachedDevices;
 import io.sadump.device.ckd.EckdDasd;

@@ -1,6 +1,6 @@
 package io.sadump.archive;
 
-import io.sadump.archive.format.DumpFormatRegistry;
+import io.sadump.archive.DumpFormatRegistry;
 import io.sadump.archive.format.DumpFormatWriter;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpProgressListener;

@@ -1,7 +1,7 @@
 package io.sadump.archive;
 
 import io.sadump.archive.format.DumpFormatDescriptor;
-import io.sadump.archive.format.DumpFormatRegistry;
+import io.sadump.archive.DumpFormatRegistry;
 import io.sadump.archive.format.DumpMedium;
 import io.sadump.device.DeviceException;
 import io.sadump.device.ckd.EckdDasd;

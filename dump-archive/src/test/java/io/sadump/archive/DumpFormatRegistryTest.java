@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sadump.archive.format.DumpFormatDescriptor;
-import io.sadump.archive.format.DumpFormatRegistry;
+import io.sadump.archive.DumpFormatRegistry;
 import io.sadump.archive.format.DumpFormatWriter;
 import io.sadump.archive.format.DumpMedium;
 import io.sadump.dump.DumpFormat;

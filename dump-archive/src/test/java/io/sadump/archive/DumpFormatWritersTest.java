@@ -2,7 +2,7 @@ package io.sadump.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sadump.archive.format.DumpFormatRegistry;
+import io.sadump.archive.DumpFormatRegistry;
 import io.sadump.archive.format.DumpFormatWriter;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.ReadBackDump;

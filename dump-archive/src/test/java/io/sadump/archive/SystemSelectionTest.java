@@ -3,7 +3,7 @@ package io.sadump.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sadump.archive.format.DumpFormatRegistry;
+import io.sadump.archive.DumpFormatRegistry;
 import io.sadump.archive.format.DumpFormatWriter;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.s390.S390DumpHeader;

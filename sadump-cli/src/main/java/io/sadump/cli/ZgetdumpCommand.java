@@ -7,7 +7,7 @@ import io.sadump.archive.FreshOutputFile;
 import io.sadump.archive.OpenedDump;
 import io.sadump.archive.SystemSelection;
 import io.sadump.archive.format.DumpFormatDescriptor;
-import io.sadump.archive.format.DumpFormatRegistry;
+import io.sadump.archive.DumpFormatRegistry;
 import io.sadump.archive.format.DumpFormatWriter;
 import io.sadump.dump.DumpFormat;
 import java.io.IOException;

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One format in the {@link DumpFormatRegistry}: how to recognise its bytes (by their magic, as
+ * One format in the {@code io.sadump.archive.DumpFormatRegistry}: how to recognise its bytes (by their magic, as
  * zgetdump's {@code dfi_*} input formats and Commons Compress's formats do), how to read it and, when it
  * is writable, its writer. A reader reads from what the medium offers: a file or DASD partition
  * ({@link #read}), a tape ({@link #readTape}), all volumes of a set ({@link #readVolumes}); a format

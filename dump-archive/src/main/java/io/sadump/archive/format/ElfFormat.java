@@ -18,7 +18,7 @@ import java.util.Optional;
  * The s390x ELF core (a vmcore; {@code \x7fELF}): read as zgetdump's {@code dfi_elf}, written with
  * the CPUs' notes, the VMCOREINFO and one {@code PT_LOAD} per memory range (its {@code dfo_elf}).
  */
-final class ElfFormat implements DumpFormatDescriptor, DumpFormatWriter {
+public final class ElfFormat implements DumpFormatDescriptor, DumpFormatWriter {
     @Override
     public DumpFormat format() {
         return DumpFormat.ELF;

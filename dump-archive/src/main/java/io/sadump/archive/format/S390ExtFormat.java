@@ -12,7 +12,7 @@ import java.io.IOException;
  * (magic {@code ...fe} without the multi-volume flag; docs/formats.md
  * §1, §3; zgetdump's {@code dfi_s390_ext}).
  */
-final class S390ExtFormat implements DumpFormatDescriptor {
+public final class S390ExtFormat implements DumpFormatDescriptor {
     @Override
     public DumpFormat format() {
         return DumpFormat.S390_EXT;

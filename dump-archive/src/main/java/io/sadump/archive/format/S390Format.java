@@ -22,7 +22,7 @@ import java.util.Optional;
  * docs/formats.md §1, §2.1): read as zgetdump's {@code dfi_s390}, written as its {@code dfo_s390}
  * (header version 5, all memory up to the highest dumped page, holes as zeros, the source's times).
  */
-final class S390Format implements DumpFormatDescriptor, DumpFormatWriter {
+public final class S390Format implements DumpFormatDescriptor, DumpFormatWriter {
     static final int PAGE = 4096;
 
     @Override

@@ -14,7 +14,7 @@ import java.util.List;
  * §3.3, §5; zgetdump's {@code dfi_s390mv_ext}): every volume's header carries the
  * multi-volume flag; the volumes are read together, in the order of the set's table.
  */
-final class S390MultiVolumeFormat implements DumpFormatDescriptor {
+public final class S390MultiVolumeFormat implements DumpFormatDescriptor {
     @Override
     public DumpFormat format() {
         return DumpFormat.S390_MV_EXT;

@@ -12,7 +12,7 @@ import java.io.IOException;
  * §2.2, §8; zgetdump's {@code dfi_s390tape}): a header block, 32 KiB memory blocks, the
  * end-marker block.
  */
-final class S390TapeFormat implements DumpFormatDescriptor {
+public final class S390TapeFormat implements DumpFormatDescriptor {
     @Override
     public DumpFormat format() {
         return DumpFormat.S390_TAPE;

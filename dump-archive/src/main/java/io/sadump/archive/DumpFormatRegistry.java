@@ -1,5 +1,12 @@
-package io.sadump.archive.format;
+package io.sadump.archive;
 
+import io.sadump.archive.format.DumpFormatDescriptor;
+import io.sadump.archive.format.DumpMedium;
+import io.sadump.archive.format.ElfFormat;
+import io.sadump.archive.format.S390ExtFormat;
+import io.sadump.archive.format.S390Format;
+import io.sadump.archive.format.S390MultiVolumeFormat;
+import io.sadump.archive.format.S390TapeFormat;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.ReadBackDump;

@@ -1,10 +1,8 @@
-package io.sadump.archive.format;
+package io.sadump.archive;
 
-import io.sadump.archive.ArchiveCompression;
-import io.sadump.archive.DumpArchiveReader;
-import io.sadump.archive.DumpArchiveWriter;
-import io.sadump.archive.DumpOpener;
-import io.sadump.archive.OpenedDump;
+import io.sadump.archive.format.DumpFormatDescriptor;
+import io.sadump.archive.format.DumpFormatWriter;
+import io.sadump.archive.format.DumpMedium;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.ReadBackDump;
