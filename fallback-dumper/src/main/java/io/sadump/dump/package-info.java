@@ -16,5 +16,8 @@
  * or a {@link io.sadump.machine.channel.TapeBlockSource} and return a {@link io.sadump.dump.ReadBackDump} that
  * says whether the dump is complete. Progress comes as {@link io.sadump.dump.DumpProgressListener}
  * events; nothing here prints.
+ *
+ * <p>May use: {@code io.sadump.machine} (the memory view, the metadata, the channel-I/O interfaces) and
+ * {@code io.sadump.meminfo} (the VMCOREINFO locator); never the device drivers of {@code io.sadump.device}.
  */
 package io.sadump.dump;

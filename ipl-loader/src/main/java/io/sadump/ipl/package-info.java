@@ -24,5 +24,8 @@
  *       read back (the readers read a DASD dump partition through the driver's
  *       {@link io.sadump.device.ckd.EckdExtent} itself).
  * </ul>
+ *
+ * <p>May use: {@code io.sadump.machine}, {@code io.sadump.meminfo} (the verdict), {@code io.sadump.device}
+ * (the load device's driver) and {@code io.sadump.dump} (the writers); never {@code io.sadump.archive}.
  */
 package io.sadump.ipl;
