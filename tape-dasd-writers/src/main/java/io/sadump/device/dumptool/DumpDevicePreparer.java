@@ -135,6 +135,39 @@ public final class DumpDevicePreparer {
         }
     }
 
+    /**
+     * {@code zipl -M}: installs the multi-volume tool and the same table on every volume.
+     *
+     * @param now the time stamp of the set (zipl's time)
+     * @return the table written
+     */
+    public static MultiVolumeTable prepareMultiVolume(List<Volume> volumes, DumpToolOptions options, Instant now)
+            throws DeviceException {
+        if (volumes.isEmpty() || volumes.size() > MultiVolumeTable.MAX_VOLUMES) {
+            throw new InvalidValueException("a multi-volume dump needs 1.." + MultiVolumeTable.MAX_VOLUMES
+                    + " volumes, got " + volumes.size());
+        }
+        Set<DeviceNumber> seen = new HashSet<>();
+        List<MultiVolumeTable.Volume> entries = new ArrayList<>();
+        for (Volume v : volumes) {
+            if (!seen.add(v.number())) {
+                throw new InvalidValueException("volume " + v.number() + " is listed twice");
+            }
+            EckdExtent p = v.dasd().dumpPartition();
+            entries.add(new MultiVolumeTable.Volume(v.number(), p.firstBlock(), p.lastBlock(), p.blockSize(),
+                    p.blocksPerTrack(), CkdGeometry.HEADS));
+        }
+        MultiVolumeTable table = new MultiVolumeTable(MultiVolumeTable.timestampOf(now), entries);
+        DumpToolKind kind = DumpToolKind.ECKD_MULTI;
+        byte[] tool = SadumpIplProgram.dasdTool(kind, options.parmTail());
+        for (Volume v : volumes) {
+            writeTrack0(v.dasd(), kind, tool, table);
+            clearPartitionStart(v.dasd(), true);
+            v.dasd().flush();
+        }
+        return table;
+    }
+
     /** {@code zipl -d} on a tape: the tool as file 1, then a tape mark. */
     public static DumpDeviceInfo prepareTape(TapeDrive tape, DumpToolOptions options) throws DeviceException {
         tape.rewind();
