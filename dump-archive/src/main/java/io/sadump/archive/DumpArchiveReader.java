@@ -175,7 +175,12 @@ public final class DumpArchiveReader {
                         }
                         Files.createDirectories(target.getParent());
                         // beside its name, renamed into place once the whole archive checked out
-                        ReplacementFile partial = ReplacementFile.create(target);
+                        ReplacementFile partial;
+                        try {
+                            partial = ReplacementFile.create(target);
+                        } catch (IOException ex) {
+                            throw new ExtractedFileException("cannot create " + target + ": " + ex.getMessage(), ex);
+                        }
                         written.put(clean, partial);
                         fileOut = Channels.newOutputStream(partial.channel());
                     }
@@ -192,7 +197,12 @@ public final class DumpArchiveReader {
                                 keep.write(buf, 0, n);
                             }
                             if (fileOut != null) {
-                                fileOut.write(buf, 0, n);
+                                try {
+                                    fileOut.write(buf, 0, n);
+                                } catch (IOException ex) {
+                                    // the target's disk, not the archive: never reported as damage
+                                    throw new ExtractedFileException("writing " + target + ": " + ex.getMessage(), ex);
+                                }
                             }
                         }
                     } finally {
@@ -219,7 +229,7 @@ public final class DumpArchiveReader {
                     // audited as it passes
                 }
                 audit.finish();
-            } catch (ArchiveVerificationException ex) {
+            } catch (ArchiveVerificationException | ExtractedFileException ex) {
                 throw ex;
             } catch (IOException ex) {
                 throw new ArchiveVerificationException(archive + ": the archive is damaged: " + ex.getMessage(), ex);
@@ -263,6 +273,15 @@ public final class DumpArchiveReader {
                     }
                 }
             }
+        }
+    }
+
+    /** Writing an extracted file failed (a full disk, say): the archive itself may be fine. */
+    private static final class ExtractedFileException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ExtractedFileException(String message, IOException cause) {
+            super(message, cause);
         }
     }
 

@@ -112,8 +112,9 @@ public final class DumpArchiveWriter {
                     + info.problem().get());
         }
         // written beside the archive and renamed over it when complete: a failure keeps an older archive
+        List<Member> members;
+        Path written;
         try (ReplacementFile file = ReplacementFile.create(out)) {
-            List<Member> members;
             try (CompressingChannel compressed = CompressingChannel.open(options.compression(), file.channel(),
                     options.level(), options.threads())) {
                 ArchiveTarStream tar = new ArchiveTarStream(compressed);
@@ -122,9 +123,15 @@ public final class DumpArchiveWriter {
                 compressed.finish();
             }
             file.commit();
-            return new Created(out, members, Files.size(file.target()),
-                    options.signer().map(s -> s.certificate().getSubjectX500Principal().getName()));
+            written = file.target();
+        } catch (IOException e) {
+            if (e.getClass() != IOException.class) {
+                throw e; // typed failures (a dump cut short, a device error) say what they are
+            }
+            throw new IOException("writing " + out + ": " + e.getMessage(), e);
         }
+        return new Created(out, members, Files.size(written),
+                options.signer().map(s -> s.certificate().getSubjectX500Principal().getName()));
     }
 
     private static List<Member> writeEntries(ArchiveTarStream tar, OpenedDump dump, MemorySource memory,

@@ -30,8 +30,16 @@ public final class ElfVmcoreWriter implements VmcoreWriter {
         }
         // written beside its name and renamed when complete: a cut-short vmcore never bears the name
         try (ReplacementFile out = ReplacementFile.create(file)) {
-            long size = new ElfCoreWriter(options).write(memory, metadata, out.channel()).fileSize();
-            out.commit();
+            long size;
+            try {
+                size = new ElfCoreWriter(options).write(memory, metadata, out.channel()).fileSize();
+                out.commit();
+            } catch (IOException e) {
+                if (e.getClass() != IOException.class) {
+                    throw e; // a typed failure (memory absent, say) keeps its type and message
+                }
+                throw new IOException("writing the vmcore " + file + ": " + e.getMessage(), e);
+            }
             return size;
         }
     }

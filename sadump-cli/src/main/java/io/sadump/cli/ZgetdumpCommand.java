@@ -169,6 +169,11 @@ final class ZgetdumpCommand implements Callable<Integer> {
                 try (ReplacementFile file = ReplacementFile.create(Path.of(output))) {
                     writer.write(chosen.memory(), chosen.metadata(), file.channel(), progress);
                     file.commit();
+                } catch (IOException e) {
+                    if (e.getClass() != IOException.class) {
+                        throw e; // typed failures (a dump cut short, a device error) say what they are
+                    }
+                    throw new IOException("writing " + output + ": " + e.getMessage(), e);
                 }
             }
             progress.done();

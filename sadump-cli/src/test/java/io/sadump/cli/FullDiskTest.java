@@ -60,8 +60,8 @@ class FullDiskTest {
     }
 
     /** Writes a filler file until the disk is full; returns it. */
-    private static Path fill(Path disk) throws IOException {
-        Path filler = disk.resolve("filler");
+    private static Path fill(Path disk, String name) throws IOException {
+        Path filler = disk.resolve(name);
         byte[] block = new byte[1 << 16];
         new SplittableRandom(1).nextBytes(block);
         try (OutputStream out = Files.newOutputStream(filler)) {
@@ -72,6 +72,13 @@ class FullDiskTest {
             assertThat(full.getMessage()).contains(NO_SPACE);
         }
         return filler;
+    }
+
+    /** Frees {@code pages} 4 KiB pages of the disk by shortening the filler. */
+    private static void free(Path filler, long pages) throws IOException {
+        try (FileChannel ch = FileChannel.open(filler, StandardOpenOption.WRITE)) {
+            ch.truncate(ch.size() - pages * 4096);
+        }
     }
 
     private static Path randomFile(Path file, int bytes, long seed) throws IOException {
@@ -139,7 +146,7 @@ class FullDiskTest {
 
         CliRun r = CliRun.of("archive", "create", src.toString(), "--compress", "none", "-o", out.toString());
 
-        assertOneClearError(r, "archive");
+        assertOneClearError(r, "archive create");
         assertThat(tree(disk)).isEqualTo(before);
     }
 
@@ -154,11 +161,11 @@ class FullDiskTest {
         TreeMap<String, String> before = tree(disk);
 
         CliRun into = CliRun.of("archive", "extract", archive.toString(), "-o", disk.toString());
-        assertOneClearError(into, "archive");
+        assertOneClearError(into, "archive extract");
         assertThat(tree(disk)).isEqualTo(before);
 
         CliRun sub = CliRun.of("archive", "extract", archive.toString(), "-o", disk.resolve("new").toString());
-        assertOneClearError(sub, "archive");
+        assertOneClearError(sub, "archive extract");
         assertThat(tree(disk)).as("the directory the extraction made is gone too").isEqualTo(before);
     }
 
@@ -174,7 +181,7 @@ class FullDiskTest {
         CliRun r = CliRun.of("machine", "create", disk.resolve("m").toString(), "--storage", "16M",
                 "--workload", "random", "--dasd", "0.0.0190");
 
-        assertOneClearError(r, "machine");
+        assertOneClearError(r, "machine create");
         assertThat(tree(disk)).as("no half machine, the other machine untouched").isEqualTo(before);
 
         // an existing empty directory stays as it was too
@@ -182,7 +189,7 @@ class FullDiskTest {
         TreeMap<String, String> withEmpty = tree(disk);
         CliRun e = CliRun.of("machine", "create", disk.resolve("empty").toString(), "--storage", "16M",
                 "--workload", "random", "--dasd", "0.0.0190");
-        assertOneClearError(e, "machine");
+        assertOneClearError(e, "machine create");
         assertThat(tree(disk)).isEqualTo(withEmpty);
     }
 
@@ -190,35 +197,44 @@ class FullDiskTest {
     void dumpdevPrepareOnAFullDiskLeavesTheDeviceImagesAsTheyWere() throws Exception {
         Path disk = smallDisk(tmp.resolve("disk"), 24);
         Path m = disk.resolve("m");
-        CliRun c = CliRun.of("machine", "create", m.toString(), "--storage", "8M", "--workload", "zero",
+        CliRun c = CliRun.of("machine", "create", m.toString(), "--storage", "16M", "--workload", "zero",
                 "--dasd", "0.0.0190:2", "--dasd", "0.0.0191:2", "--tape", "0.0.0181:1M");
         assertThat(c.exit()).as(c.err()).isZero();
         CliRun t = CliRun.of("dumpdev", "prepare", m.toString(), "181");
         assertThat(t.exit()).as(t.err()).isZero();
-        Path filler = fill(disk);
+        Path filler = fill(disk, "filler");
         TreeMap<String, String> before = tree(disk);
 
         // nothing free: the undo record cannot be written, so no track is touched
-        assertOneClearError(CliRun.of("dumpdev", "prepare", m.toString(), "190"), "dumpdev");
+        assertOneClearError(CliRun.of("dumpdev", "prepare", m.toString(), "190"), "dumpdev prepare");
         assertThat(tree(disk)).isEqualTo(before);
         // the tape: the new volume does not fit beside the old one
-        assertOneClearError(CliRun.of("dumpdev", "prepare", m.toString(), "181", "--size", "4M"), "dumpdev");
+        assertOneClearError(CliRun.of("dumpdev", "prepare", m.toString(), "181", "--size", "4M"), "dumpdev prepare");
         assertThat(tree(disk)).isEqualTo(before);
 
-        // room for the undo records only: the track writes fail and the old tracks are put back
-        long record = 2 * (52 + 512 + 3 * 56832L);
-        long free = (record + 4095) / 4096 * 4096;
-        try (FileChannel ch = FileChannel.open(filler, StandardOpenOption.WRITE)) {
-            ch.truncate(ch.size() - free);
-        }
+        // room for the undo record only: the track writes fail and the old tracks are put back
+        long recordPages = (52 + 512 + 3 * 56832L + 4095) / 4096;
+        free(filler, recordPages);
         TreeMap<String, String> shorter = tree(disk);
-        assertOneClearError(CliRun.of("dumpdev", "prepare", m.toString(), "190"), "dumpdev");
+        CliRun one = CliRun.of("dumpdev", "prepare", m.toString(), "190");
+        assertOneClearError(one, "dumpdev prepare");
+        assertThat(one.err()).as("the tracks were written, then put back").doesNotContain("cannot keep the old tracks");
         assertThat(tree(disk)).isEqualTo(shorter);
-        assertOneClearError(CliRun.of("dumpdev", "prepare", m.toString(), "--multi", "190,191"), "dumpdev");
-        assertThat(tree(disk)).isEqualTo(shorter);
+        Path more = fill(disk, "filler2"); // full again
+        TreeMap<String, String> fullAgain = tree(disk);
+        CliRun none = CliRun.of("dumpdev", "prepare", m.toString(), "--multi", "190,191");
+        assertOneClearError(none, "dumpdev prepare");
+        assertThat(tree(disk)).as(none.err()).isEqualTo(fullAgain);
+        // room for both volumes' records: the track writes fail, and both volumes are put back
+        free(filler, 2 * recordPages);
+        TreeMap<String, String> roomForRecords = tree(disk);
+        CliRun multi = CliRun.of("dumpdev", "prepare", m.toString(), "--multi", "190,191");
+        assertOneClearError(multi, "dumpdev prepare");
+        assertThat(tree(disk)).as(multi.err()).isEqualTo(roomForRecords);
 
         // with room again, the same prepare works
         Files.delete(filler);
+        Files.delete(more);
         CliRun ok = CliRun.of("dumpdev", "prepare", m.toString(), "190");
         assertThat(ok.exit()).as(ok.err()).isZero();
     }
@@ -239,7 +255,7 @@ class FullDiskTest {
 
         CliRun r = CliRun.of("hmc", m.toString(), "load", "190", "--store-status");
 
-        assertOneClearError(r, "hmc");
+        assertOneClearError(r, "hmc load");
         assertThat(tree(vmcores)).as("no partial vmcore, the older one whole").isEqualTo(before);
     }
 }

@@ -160,11 +160,20 @@ public final class DumpDevicePreparer {
         MultiVolumeTable table = new MultiVolumeTable(MultiVolumeTable.timestampOf(now), entries);
         DumpToolKind kind = DumpToolKind.ECKD_MULTI;
         byte[] tool = SadumpIplProgram.dasdTool(kind, options.parmTail());
-        for (Volume v : volumes) {
-            writeTrack0(v.dasd(), kind, tool, table);
-            clearPartitionStart(v.dasd(), true);
-            v.dasd().flush();
+        List<EckdDasd> dasds = volumes.stream().map(Volume::dasd).toList();
+        // all volumes or none: a set half prepared would carry two different tables
+        List<RangeUndoRecord> undo = saveRewrittenTracks(dasds);
+        try {
+            for (Volume v : volumes) {
+                writeTrack0(v.dasd(), kind, tool, table);
+                clearPartitionStart(v.dasd(), true);
+                v.dasd().flush();
+            }
+        } catch (DeviceException | RuntimeException e) {
+            undo(dasds, undo, e);
+            throw e;
         }
+        discard(dasds, undo);
         return table;
     }
 
