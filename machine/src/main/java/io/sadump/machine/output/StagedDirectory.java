@@ -15,11 +15,16 @@ import java.util.stream.Stream;
 
 /**
  * A directory built under a hidden name beside its final name ({@code .<name>.creating-<random>}) and
- * renamed into place only when complete: all or nothing. {@link #commit()} syncs every file and
- * directory in it, renames it to the target and syncs the parent; {@link #close()} without a commit
- * removes it. The target may be missing or an empty directory (which the rename replaces); a
- * non-empty directory or a file there is refused and never touched, also when one appears while the
- * directory is being built.
+ * renamed into place only when complete: all or nothing. {@link #commit()} syncs every directory in
+ * it (so the names it holds are on disk), renames it to the target and syncs the parent; {@link
+ * #close()} without a commit removes it. The target may be missing or an empty directory (which the
+ * rename replaces); a non-empty directory or a file there is refused and never touched, also when one
+ * appears while the directory is being built.
+ *
+ * <p>The files' contents are not synced: the rename alone makes a failure or a kill all or nothing,
+ * and a sync only adds survival of a power loss right after the creation, which for a 3390-3 image
+ * (about 50,000 scattered 4 KiB track headers) costs about 30 s on a small VM against 1 s without.
+ * A file that must survive a power loss is written with {@link ReplacementFile}, which syncs it.
  *
  * <p>What is built must not record its own path, since the path changes at the rename.
  */
@@ -102,14 +107,6 @@ public final class StagedDirectory implements Closeable {
 
     private static void syncTree(Path root) throws IOException {
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (attrs.isRegularFile()) {
-                    DurableFiles.syncFile(file);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
             @Override
             public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
                 if (e != null) {
