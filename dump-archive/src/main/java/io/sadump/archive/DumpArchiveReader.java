@@ -260,6 +260,9 @@ public final class DumpArchiveReader {
             if (!ok) {
                 for (ReplacementFile p : written.values()) {
                     try {
+                        if (p.isCommitted()) {
+                            Files.deleteIfExists(p.target()); // placed by this extraction: all files or none
+                        }
                         p.close(); // removes what was not renamed into place
                     } catch (IOException e) {
                         // best effort: the original failure is what the caller hears about
