@@ -1,15 +1,16 @@
 package io.sadump.archive;
 
+import io.sadump.machine.output.ReplacementFile;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -56,8 +57,22 @@ public final class DumpArchiveReader {
 
     /** Verifies and extracts into {@code dir} (created when missing). */
     public static Verified extract(Path archive, Path dir, X509Certificate trusted) throws IOException {
+        boolean made = !Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
         Files.createDirectories(dir);
-        return read(archive, trusted, dir.toAbsolutePath().normalize());
+        boolean ok = false;
+        try {
+            Verified v = read(archive, trusted, dir.toAbsolutePath().normalize());
+            ok = true;
+            return v;
+        } finally {
+            if (!ok && made) {
+                try {
+                    Files.deleteIfExists(dir); // only when the failed extraction left it empty
+                } catch (IOException notEmpty) {
+                    // keep what is not ours
+                }
+            }
+        }
     }
 
     /** The safe relative path of an entry name, or an exception saying why it is refused. */
@@ -113,7 +128,7 @@ public final class DumpArchiveReader {
 
     private static Verified read(Path archive, X509Certificate trusted, Path dir) throws IOException {
         Map<String, CheckedFile> files = new LinkedHashMap<>();
-        Map<String, Path> written = new LinkedHashMap<>();
+        Map<String, ReplacementFile> written = new LinkedHashMap<>();
         List<Path> createdDirs = new ArrayList<>();
         byte[] sums = null;
         byte[] signature = null;
@@ -152,7 +167,6 @@ public final class DumpArchiveReader {
                     MessageDigest md = DumpArchiveWriter.sha256();
                     boolean small = clean.equals(DumpArchiveWriter.SUMS) || clean.equals(DumpArchiveWriter.SIGNATURE);
                     ByteArrayOutputStream keep = small ? new ByteArrayOutputStream() : null;
-                    Path tmp = null;
                     OutputStream fileOut = null;
                     if (target != null) {
                         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -160,9 +174,15 @@ public final class DumpArchiveReader {
                                     + "directory");
                         }
                         Files.createDirectories(target.getParent());
-                        tmp = target.resolveSibling("." + target.getFileName() + ".partial");
-                        fileOut = Files.newOutputStream(tmp);
-                        written.put(clean, tmp);
+                        // beside its name, renamed into place once the whole archive checked out
+                        ReplacementFile partial;
+                        try {
+                            partial = ReplacementFile.create(target);
+                        } catch (IOException ex) {
+                            throw new ExtractedFileException("cannot create " + target + ": " + ex.getMessage(), ex);
+                        }
+                        written.put(clean, partial);
+                        fileOut = Channels.newOutputStream(partial.channel());
                     }
                     long size = 0;
                     try {
@@ -177,12 +197,17 @@ public final class DumpArchiveReader {
                                 keep.write(buf, 0, n);
                             }
                             if (fileOut != null) {
-                                fileOut.write(buf, 0, n);
+                                try {
+                                    fileOut.write(buf, 0, n);
+                                } catch (IOException ex) {
+                                    // the target's disk, not the archive: never reported as damage
+                                    throw new ExtractedFileException("writing " + target + ": " + ex.getMessage(), ex);
+                                }
                             }
                         }
                     } finally {
                         if (fileOut != null) {
-                            fileOut.close();
+                            fileOut.flush();
                         }
                     }
                     if (size != e.getSize()) {
@@ -204,7 +229,7 @@ public final class DumpArchiveReader {
                     // audited as it passes
                 }
                 audit.finish();
-            } catch (ArchiveVerificationException ex) {
+            } catch (ArchiveVerificationException | ExtractedFileException ex) {
                 throw ex;
             } catch (IOException ex) {
                 throw new ArchiveVerificationException(archive + ": the archive is damaged: " + ex.getMessage(), ex);
@@ -221,17 +246,27 @@ public final class DumpArchiveReader {
                 throw new ArchiveVerificationException(archive + ": the archive is not signed (no "
                         + DumpArchiveWriter.SIGNATURE + "), but a certificate was given");
             }
-            for (Map.Entry<String, Path> w : written.entrySet()) {
-                Path target = dir.resolve(w.getKey()).normalize();
-                Files.move(w.getValue(), target, StandardCopyOption.ATOMIC_MOVE);
+            for (ReplacementFile w : written.values()) {
+                if (Files.exists(w.target(), LinkOption.NOFOLLOW_LINKS)) {
+                    throw new ArchiveVerificationException(w.target() + ": appeared while extracting; extract into an "
+                            + "empty directory");
+                }
+                w.commit();
             }
             written.clear();
             ok = true;
             return new Verified(archive, compression, List.copyOf(files.values()), sig, signature != null);
         } finally {
             if (!ok) {
-                for (Path p : written.values()) {
-                    Files.deleteIfExists(p);
+                for (ReplacementFile p : written.values()) {
+                    try {
+                        if (p.isCommitted()) {
+                            Files.deleteIfExists(p.target()); // placed by this extraction: all files or none
+                        }
+                        p.close(); // removes what was not renamed into place
+                    } catch (IOException e) {
+                        // best effort: the original failure is what the caller hears about
+                    }
                 }
                 for (int i = createdDirs.size() - 1; i >= 0; i--) {
                     try {
@@ -241,6 +276,15 @@ public final class DumpArchiveReader {
                     }
                 }
             }
+        }
+    }
+
+    /** Writing an extracted file failed (a full disk, say): the archive itself may be fine. */
+    private static final class ExtractedFileException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ExtractedFileException(String message, IOException cause) {
+            super(message, cause);
         }
     }
 

@@ -7,6 +7,7 @@ import io.sadump.dump.DumpProgressListener;
 import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.InvalidValueException;
 import io.sadump.machine.MemorySource;
+import io.sadump.machine.output.ReplacementFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -14,7 +15,6 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -111,24 +111,27 @@ public final class DumpArchiveWriter {
             throw new io.sadump.dump.IncompleteDumpException("Dump cannot be processed (is not complete): "
                     + info.problem().get());
         }
-        Path dir = out.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".partial");
-        try {
-            List<Member> members;
-            try (CompressingChannel compressed = CompressingChannel.open(options.compression(),
-                    FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
+        // written beside the archive and renamed over it when complete: a failure keeps an older archive
+        List<Member> members;
+        Path written;
+        try (ReplacementFile file = ReplacementFile.create(out)) {
+            try (CompressingChannel compressed = CompressingChannel.open(options.compression(), file.channel(),
                     options.level(), options.threads())) {
                 ArchiveTarStream tar = new ArchiveTarStream(compressed);
                 members = writeEntries(tar, dump, memory, metadata, info, options);
                 tar.finish();
                 compressed.finish();
             }
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return new Created(out, members, Files.size(out),
-                    options.signer().map(s -> s.certificate().getSubjectX500Principal().getName()));
-        } finally {
-            Files.deleteIfExists(tmp);
+            file.commit();
+            written = file.target();
+        } catch (IOException e) {
+            if (e.getClass() != IOException.class) {
+                throw e; // typed failures (a dump cut short, a device error) say what they are
+            }
+            throw new IOException("writing " + out + ": " + e.getMessage(), e);
         }
+        return new Created(out, members, Files.size(written),
+                options.signer().map(s -> s.certificate().getSubjectX500Principal().getName()));
     }
 
     private static List<Member> writeEntries(ArchiveTarStream tar, OpenedDump dump, MemorySource memory,

@@ -160,8 +160,12 @@ class DumpArchiveTest {
         Path out = dir.resolve("no-leftovers");
         assertThatThrownBy(() -> DumpArchiveReader.extract(dump, out, null))
                 .isInstanceOf(ArchiveVerificationException.class);
+        assertThat(out).as("the directory the failed extraction made is removed with its files").doesNotExist();
+        Files.createDirectory(out);
+        assertThatThrownBy(() -> DumpArchiveReader.extract(dump, out, null))
+                .isInstanceOf(ArchiveVerificationException.class);
         try (var s = Files.list(out)) {
-            assertThat(s.toList()).isEmpty();
+            assertThat(s.toList()).as("an existing directory stays, empty").isEmpty();
         }
     }
 

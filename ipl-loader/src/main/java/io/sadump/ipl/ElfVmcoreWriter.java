@@ -4,10 +4,12 @@ import io.sadump.dump.DumpProgressListener;
 import io.sadump.dump.elf.ElfCoreWriter;
 import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemorySource;
+import io.sadump.machine.output.ReplacementFile;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The kdump kernel's core collector: the ELF core writer of the dump formats, writing a sparse file.
@@ -23,8 +25,22 @@ public final class ElfVmcoreWriter implements VmcoreWriter {
 
     @Override
     public long write(MemorySource memory, DumpMetadata metadata, Path file) throws IOException {
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            return new ElfCoreWriter(options).write(memory, metadata, out).fileSize();
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(file.toString());
+        }
+        // written beside its name and renamed when complete: a cut-short vmcore never bears the name
+        try (ReplacementFile out = ReplacementFile.create(file)) {
+            long size;
+            try {
+                size = new ElfCoreWriter(options).write(memory, metadata, out.channel()).fileSize();
+                out.commit();
+            } catch (IOException e) {
+                if (e.getClass() != IOException.class) {
+                    throw e; // a typed failure (memory absent, say) keeps its type and message
+                }
+                throw new IOException("writing the vmcore " + file + ": " + e.getMessage(), e);
+            }
+            return size;
         }
     }
 }

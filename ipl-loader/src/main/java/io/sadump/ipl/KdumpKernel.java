@@ -65,9 +65,21 @@ public final class KdumpKernel {
         }
         console.message(String.format("kdump: VMCOREINFO from %s; %d CPU save area%s", facts.vmcoreinfoSource(),
                 facts.cpus().size(), facts.cpus().size() == 1 ? "" : "s"));
-        Path file = newDirectory().resolve(VMCORE_FILE);
+        Path dir = newDirectory();
+        Path file = dir.resolve(VMCORE_FILE);
         console.message("kdump: saving vmcore to " + file);
-        long bytes = writer.write(old, DumpMetadata.of(facts.cpus(), facts.vmcoreinfo()), file);
+        long bytes;
+        try {
+            bytes = writer.write(old, DumpMetadata.of(facts.cpus(), facts.vmcoreinfo()), file);
+        } catch (IOException | RuntimeException e) {
+            // no empty vmcore directory is left to look like a dump
+            try {
+                Files.deleteIfExists(dir);
+            } catch (IOException notEmpty) {
+                e.addSuppressed(notEmpty);
+            }
+            throw e;
+        }
         console.message(String.format("kdump: saved vmcore, %.1f MiB", bytes / (double) Sizes.MIB));
         Ipib.Check reIpl = Ipib.find((a, dst) -> {
             try {

@@ -7,7 +7,6 @@ import io.sadump.device.dumptool.DumpDeviceInfo;
 import io.sadump.device.dumptool.DumpDevicePreparer;
 import io.sadump.device.dumptool.DumpToolOptions;
 import io.sadump.device.dumptool.MultiVolumeTable;
-import io.sadump.device.tape.TapeDrive;
 import io.sadump.machine.AttachedDevice;
 import io.sadump.machine.DeviceNumber;
 import io.sadump.machine.MachineDirectory;
@@ -114,9 +113,10 @@ public final class DumpdevPrepareCommand implements Callable<Integer> {
             if (noCompress) {
                 throw new UsageException("--no-compress applies to a DASD dump; tape dumps are not compressed");
             }
-            try (TapeDrive tape = AttachedDevices.openTape(machine, lock, number)) {
-                info = DumpDevicePreparer.prepareTape(tape, options);
-            }
+            // the old volume must be there and readable, as before; the new one replaces it when complete
+            AttachedDevices.openTape(machine, lock, number).close();
+            info = DumpDevicePreparer.prepareTapeVolume(machine.deviceImage(d), d.capacity(), number.toString(),
+                    options);
         }
         out.println("Prepared " + number + " (" + AttachedDevices.describe(d.type()) + ") as a dump device.");
         DumpDeviceReport.print(out, machine, d, info);

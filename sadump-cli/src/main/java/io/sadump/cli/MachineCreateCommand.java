@@ -8,10 +8,14 @@ import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.FileStorage;
 import io.sadump.machine.InvalidValueException;
 import io.sadump.machine.MachineConfig;
+import io.sadump.machine.MachineException;
 import io.sadump.machine.MachineLock;
 import io.sadump.machine.Sizes;
+import io.sadump.machine.output.StagedDirectory;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,26 +133,33 @@ final class MachineCreateCommand implements Callable<Integer> {
         // Progress on stderr for fills that take a while: every 10% of at least 1 GiB of workload.
         boolean showProgress = w != Workload.ZERO && size >= PROGRESS_FROM;
         long[] shown = {0};
-        ProductionSystem p = ProductionSystem.create(dir, s, (done, total) -> {
-            if (showProgress && (done - shown[0] >= total / 10 || done == total) && done > shown[0]) {
-                shown[0] = done;
-                err.printf("sadump machine create: filling memory: %s / %s%n", MachineText.size(done),
-                        MachineText.size(total));
-                err.flush();
-            }
-        });
-        if (!devices.isEmpty()) {
-            try (MachineLock lock = p.machine().lock()) {
-                for (AttachedDevice d : devices) {
-                    AttachedDevices.attach(p.machine(), lock, d);
+        // All or nothing: the machine is built in a hidden directory beside DIR and renamed to DIR only
+        // when complete; a failure (a full disk, say) removes it and leaves DIR as it was.
+        long written;
+        try (StagedDirectory staged = stage(dir)) {
+            ProductionSystem p = ProductionSystem.create(staged.path(), s, (done, total) -> {
+                if (showProgress && (done - shown[0] >= total / 10 || done == total) && done > shown[0]) {
+                    shown[0] = done;
+                    err.printf("sadump machine create: filling memory: %s / %s%n", MachineText.size(done),
+                            MachineText.size(total));
+                    err.flush();
+                }
+            });
+            if (!devices.isEmpty()) {
+                try (MachineLock lock = p.machine().lock()) {
+                    for (AttachedDevice d : devices) {
+                        AttachedDevices.attach(p.machine(), lock, d);
+                    }
                 }
             }
+            try (FileStorage st = p.machine().openStorage()) {
+                written = st.writtenFrames().writtenCount();
+            }
+            staged.commit();
+        } catch (DirectoryNotEmptyException e) {
+            throw new MachineException(dir + " is not empty; choose a new directory for the machine");
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        long written;
-        try (FileStorage st = p.machine().openStorage()) {
-            written = st.writtenFrames().writtenCount();
-        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             JsonWriter j = new JsonWriter(out).beginObject();
@@ -182,6 +193,17 @@ final class MachineCreateCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /** The hidden directory the machine is built in; refuses a DIR that is a file or not empty. */
+    private static StagedDirectory stage(Path dir) throws IOException {
+        try {
+            return StagedDirectory.create(dir);
+        } catch (FileAlreadyExistsException e) {
+            throw new MachineException(dir + " exists and is not a directory");
+        } catch (DirectoryNotEmptyException e) {
+            throw new MachineException(dir + " is not empty; choose a new directory for the machine");
+        }
     }
 
     /** The host name: the directory's name, cut to what a utsname field holds. */

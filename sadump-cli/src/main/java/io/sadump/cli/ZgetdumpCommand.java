@@ -3,18 +3,17 @@ package io.sadump.cli;
 import io.sadump.archive.DumpInfo;
 import io.sadump.archive.DumpInfoJson;
 import io.sadump.archive.DumpOpener;
-import io.sadump.archive.FreshOutputFile;
 import io.sadump.archive.OpenedDump;
 import io.sadump.archive.SystemSelection;
 import io.sadump.archive.format.DumpFormatDescriptor;
 import io.sadump.archive.DumpFormatRegistry;
 import io.sadump.archive.format.DumpFormatWriter;
 import io.sadump.dump.DumpFormat;
+import io.sadump.machine.output.ReplacementFile;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -166,12 +165,15 @@ final class ZgetdumpCommand implements Callable<Integer> {
                 writer.write(chosen.memory(), chosen.metadata(), ch, progress);
                 stdout.flush();
             } else {
-                Path target = Path.of(output);
-                try (FreshOutputFile file = FreshOutputFile.create(target)) {
+                // written beside OUT and renamed over it when complete: a failure keeps the old OUT
+                try (ReplacementFile file = ReplacementFile.create(Path.of(output))) {
                     writer.write(chosen.memory(), chosen.metadata(), file.channel(), progress);
-                } catch (IOException | RuntimeException e) {
-                    Files.deleteIfExists(target);
-                    throw e;
+                    file.commit();
+                } catch (IOException e) {
+                    if (e.getClass() != IOException.class) {
+                        throw e; // typed failures (a dump cut short, a device error) say what they are
+                    }
+                    throw new IOException("writing " + output + ": " + e.getMessage(), e);
                 }
             }
             progress.done();

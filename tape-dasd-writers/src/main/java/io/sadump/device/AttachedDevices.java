@@ -12,6 +12,7 @@ import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineException;
 import io.sadump.machine.MachineLock;
 import io.sadump.machine.Sizes;
+import io.sadump.machine.output.RangeUndoRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -149,8 +150,15 @@ public final class AttachedDevices {
     public static EckdDasd openDasd(MachineDirectory machine, MachineLock lock, DeviceNumber number)
             throws DeviceException {
         requireLock(lock);
-        return EckdDasd.open(machine.deviceImage(requireType(machine, number, DeviceType.DASD_3390)), number.toString(),
-                true);
+        Path image = machine.deviceImage(requireType(machine, number, DeviceType.DASD_3390));
+        try {
+            // a preparation a kill cut short is undone before anything else reads the volume
+            RangeUndoRecord.recover(image);
+        } catch (java.io.IOException e) {
+            throw new DeviceException(number.toString(), "cannot undo an interrupted preparation of " + image
+                    + " from " + RangeUndoRecord.recordOf(image) + ": " + e.getMessage(), e);
+        }
+        return EckdDasd.open(image, number.toString(), true);
     }
 
     /** A tape drive with tape {@code number}'s volume mounted read-only, at the load point. */

@@ -78,6 +78,35 @@ class AttachedDevicesTest {
                 .hasMessageContaining("not attached").hasMessageContaining("0.0.0181 3490");
     }
 
+    /** A kill during {@code dumpdev prepare} leaves the undo record; the next writable open puts the tracks back. */
+    @Test
+    void aPreparationCutShortIsUndoneByTheNextWritableOpen() throws Exception {
+        MachineDirectory m = MachineDirectory.create(dir.resolve("k"), MachineConfig.of(16 << 20, 1, Optional.empty()),
+                List.of(CpuState.reset(0)));
+        DeviceNumber n = DeviceNumber.parse("190");
+        try (MachineLock lock = m.lock()) {
+            Path image = AttachedDevices.attach(m, lock, AttachedDevices.parseDasd("190:2"));
+            byte[] before = Files.readAllBytes(image);
+            long end;
+            try (EckdDasd dasd = AttachedDevices.openDasd(m, lock, n)) {
+                end = io.sadump.device.dumptool.DumpDevicePreparer.rewrittenBytes(dasd);
+            }
+            io.sadump.machine.output.RangeUndoRecord.save(image, 0, Math.toIntExact(end));
+            // the preparation's first writes, then the kill: track 0 and part of track 1 changed
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(image,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(new byte[70000]).put(0, (byte) 0x5A), 1000);
+            }
+            assertThat(Files.readAllBytes(image)).isNotEqualTo(before);
+
+            try (EckdDasd dasd = AttachedDevices.openDasd(m, lock, n)) {
+                assertThat(dasd.volser()).isEqualTo("SD0190");
+            }
+            assertThat(Files.readAllBytes(image)).isEqualTo(before);
+            assertThat(io.sadump.machine.output.RangeUndoRecord.recordOf(image)).doesNotExist();
+        }
+    }
+
     @Test
     void createImageForAConfiguredDevice() throws Exception {
         AttachedDevice dasd = AttachedDevices.parseDasd("0.1.0200:1");

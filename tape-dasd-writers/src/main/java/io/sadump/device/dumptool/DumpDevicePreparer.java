@@ -13,7 +13,11 @@ import io.sadump.device.tape.TapeDrive;
 import io.sadump.device.tape.TapeRead;
 import io.sadump.machine.DeviceNumber;
 import io.sadump.machine.InvalidValueException;
+import io.sadump.machine.output.RangeUndoRecord;
+import io.sadump.machine.output.ReplacementFile;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -56,10 +60,79 @@ public final class DumpDevicePreparer {
     /** {@code zipl -d}: installs the single-volume ECKD tool. */
     public static DumpDeviceInfo prepareDasd(EckdDasd dasd, DumpToolOptions options) throws DeviceException {
         DumpToolKind kind = DumpToolKind.ECKD_SINGLE;
-        writeTrack0(dasd, kind, SadumpIplProgram.dasdTool(kind, options.parmTail()), null);
-        clearPartitionStart(dasd, false);
-        dasd.flush();
+        List<RangeUndoRecord> undo = saveRewrittenTracks(List.of(dasd));
+        try {
+            writeTrack0(dasd, kind, SadumpIplProgram.dasdTool(kind, options.parmTail()), null);
+            clearPartitionStart(dasd, false);
+            dasd.flush();
+        } catch (DeviceException | RuntimeException e) {
+            undo(List.of(dasd), undo, e);
+            throw e;
+        }
+        discard(List.of(dasd), undo);
         return inspect(dasd);
+    }
+
+    /**
+     * The end (exclusive file offset) of what a preparation rewrites at the start of a DASD image:
+     * the header, track 0 and the partition's first tracks ({@link #PARTITION_CLEAR_BYTES}).
+     */
+    public static long rewrittenBytes(EckdDasd dasd) {
+        EckdExtent p = dasd.dumpPartition();
+        long blocks = Math.min(PARTITION_CLEAR_BYTES / BLOCK, p.blockCount());
+        int tracks = (int) ((blocks + p.blocksPerTrack() - 1) / p.blocksPerTrack());
+        int end = Math.min(p.firstTrack() + tracks, dasd.geometry().tracks());
+        return dasd.geometry().trackOffset(end);
+    }
+
+    /**
+     * Before the first write, the old bytes of every volume's rewritten tracks go to an undo record
+     * beside its image (synced): a failure, a full disk or a kill during the few track writes then
+     * leaves each image as it was (the next writable open puts the tracks back). A record is about 170 KB, where a copy of the
+     * image to rename over it would be the whole sparse image (a 3390-3 has 200 MiB allocated).
+     */
+    private static List<RangeUndoRecord> saveRewrittenTracks(List<EckdDasd> volumes) throws DeviceException {
+        List<RangeUndoRecord> saved = new ArrayList<>();
+        for (EckdDasd d : volumes) {
+            try {
+                saved.add(RangeUndoRecord.save(d.image(), 0, Math.toIntExact(rewrittenBytes(d))));
+            } catch (IOException e) {
+                for (int i = 0; i < saved.size(); i++) {
+                    try {
+                        saved.get(i).discard();
+                    } catch (IOException again) {
+                        e.addSuppressed(again);
+                    }
+                }
+                throw new DeviceException(d.name(), "cannot keep the old tracks before preparing "
+                        + d.image() + " (nothing was changed): " + e.getMessage(), e);
+            }
+        }
+        return saved;
+    }
+
+    private static void undo(List<EckdDasd> volumes, List<RangeUndoRecord> saved, Exception failure) {
+        for (int i = 0; i < saved.size(); i++) {
+            try {
+                saved.get(i).restore();
+            } catch (IOException e) {
+                failure.addSuppressed(new DeviceException(volumes.get(i).name(), "the old tracks of "
+                        + volumes.get(i).image() + " could not be put back yet (the next open does it from "
+                        + RangeUndoRecord.recordOf(volumes.get(i).image()) + "): " + e.getMessage(), e));
+            }
+        }
+    }
+
+    private static void discard(List<EckdDasd> volumes, List<RangeUndoRecord> saved) throws DeviceException {
+        for (int i = 0; i < saved.size(); i++) {
+            try {
+                saved.get(i).discard();
+            } catch (IOException e) {
+                throw new DeviceException(volumes.get(i).name(), "prepared, but the undo record "
+                        + RangeUndoRecord.recordOf(volumes.get(i).image()) + " could not be removed: "
+                        + e.getMessage(), e);
+            }
+        }
     }
 
     /**
@@ -87,11 +160,20 @@ public final class DumpDevicePreparer {
         MultiVolumeTable table = new MultiVolumeTable(MultiVolumeTable.timestampOf(now), entries);
         DumpToolKind kind = DumpToolKind.ECKD_MULTI;
         byte[] tool = SadumpIplProgram.dasdTool(kind, options.parmTail());
-        for (Volume v : volumes) {
-            writeTrack0(v.dasd(), kind, tool, table);
-            clearPartitionStart(v.dasd(), true);
-            v.dasd().flush();
+        List<EckdDasd> dasds = volumes.stream().map(Volume::dasd).toList();
+        // all volumes or none: a set half prepared would carry two different tables
+        List<RangeUndoRecord> undo = saveRewrittenTracks(dasds);
+        try {
+            for (Volume v : volumes) {
+                writeTrack0(v.dasd(), kind, tool, table);
+                clearPartitionStart(v.dasd(), true);
+                v.dasd().flush();
+            }
+        } catch (DeviceException | RuntimeException e) {
+            undo(dasds, undo, e);
+            throw e;
         }
+        discard(dasds, undo);
         return table;
     }
 
@@ -103,6 +185,36 @@ public final class DumpDevicePreparer {
         DumpDeviceInfo info = inspect(tape);
         tape.rewind();
         return info;
+    }
+
+    /**
+     * {@code zipl -d} on the tape volume in {@code image}: the tool goes onto a new volume written beside
+     * the old one, which replaces it by a rename once complete. A preparation erases the whole tape from
+     * the load point anyway, so the new volume is the same as one prepared in place, but a failure (a full
+     * disk) leaves the old tape as it was.
+     *
+     * @param name how errors name the drive (its device number)
+     */
+    public static DumpDeviceInfo prepareTapeVolume(Path image, long capacity, String name, DumpToolOptions options)
+            throws DeviceException {
+        try (ReplacementFile fresh = ReplacementFile.create(image)) {
+            fresh.channel().close(); // the drive mounts it by name
+            TapeDrive tape = new TapeDrive(name);
+            tape.mount(fresh.writingTo(), capacity, true);
+            DumpDeviceInfo info;
+            try {
+                info = prepareTape(tape, options);
+                tape.flush();
+            } finally {
+                tape.unmount();
+            }
+            fresh.commit();
+            return info;
+        } catch (DeviceException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new DeviceException(name, "cannot prepare " + image + ": " + e.getMessage(), e);
+        }
     }
 
     private static void writeTrack0(EckdDasd dasd, DumpToolKind kind, byte[] tool, MultiVolumeTable table)

@@ -1,0 +1,128 @@
+package io.sadump.machine.output;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A named output replaces the old file only when committed; otherwise nothing of it remains. */
+class ReplacementFileTest {
+    @TempDir
+    Path dir;
+
+    private static void write(ReplacementFile f, String text) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        while (b.hasRemaining()) {
+            f.channel().write(b);
+        }
+    }
+
+    private List<String> names() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aNewNameAppearsOnlyAtTheCommit() throws IOException {
+        Path out = dir.resolve("dump.elf");
+        try (ReplacementFile f = ReplacementFile.create(out)) {
+            write(f, "new");
+            assertThat(out).doesNotExist();
+            assertThat(f.writingTo().getFileName().toString()).startsWith(".dump.elf.new-");
+            f.commit();
+        }
+        assertThat(Files.readString(out)).isEqualTo("new");
+        assertThat(names()).containsExactly("dump.elf");
+    }
+
+    @Test
+    void anExistingFileIsReplacedByANewOneWithItsPermissions() throws IOException {
+        Path out = dir.resolve("dump.elf");
+        Files.write(out, new byte[1 << 20]);
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rw-r-----"));
+        Object oldInode = Files.getAttribute(out, "unix:ino");
+        try (ReplacementFile f = ReplacementFile.create(out)) {
+            write(f, "shorter");
+            assertThat(Files.size(out)).as("the old file is whole until the commit").isEqualTo(1 << 20);
+            f.commit();
+        }
+        assertThat(Files.readString(out)).isEqualTo("shorter");
+        assertThat(Files.getAttribute(out, "unix:ino")).as("a new file").isNotEqualTo(oldInode);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out))).isEqualTo("rw-r-----");
+        assertThat(names()).containsExactly("dump.elf");
+    }
+
+    @Test
+    void withoutACommitTheOldFileStaysAndThePartialOneGoes() throws IOException {
+        Path out = dir.resolve("dump.elf");
+        Files.writeString(out, "old content");
+        try (ReplacementFile f = ReplacementFile.create(out)) {
+            write(f, "half of the new");
+            // a failure: no commit
+        }
+        assertThat(Files.readString(out)).isEqualTo("old content");
+        assertThat(names()).containsExactly("dump.elf");
+    }
+
+    @Test
+    void aFileWithAnotherHardLinkIsReplacedAndTheOtherNameKeepsTheOldContent() throws IOException {
+        Path out = dir.resolve("dump.elf");
+        Path other = dir.resolve("other-name");
+        Files.writeString(out, "old content");
+        Files.createLink(other, out);
+        try (ReplacementFile f = ReplacementFile.create(out)) {
+            write(f, "new");
+            f.commit();
+        }
+        assertThat(Files.readString(out)).isEqualTo("new");
+        assertThat(Files.readString(other)).isEqualTo("old content");
+    }
+
+    @Test
+    void aSymbolicLinkStaysALinkAndTheFileItNamesIsReplaced() throws IOException {
+        Files.createDirectory(dir.resolve("real"));
+        Path target = dir.resolve("real").resolve("real.elf");
+        Files.writeString(target, "old content, longer");
+        Path link = Files.createSymbolicLink(dir.resolve("dump.elf"), Path.of("real", "real.elf"));
+        try (ReplacementFile f = ReplacementFile.create(link)) {
+            assertThat(f.writingTo().getParent()).as("beside the real file").isEqualTo(target.getParent());
+            write(f, "new");
+            f.commit();
+        }
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readString(target)).isEqualTo("new");
+    }
+
+    @Test
+    void aDeviceIsWrittenInPlace() throws IOException {
+        try (ReplacementFile f = ReplacementFile.create(Path.of("/dev/null"))) {
+            assertThat(f.writingTo()).isEqualTo(Path.of("/dev/null"));
+            write(f, "discarded");
+            f.commit();
+        }
+        assertThat(Files.exists(Path.of("/dev/null"))).isTrue();
+    }
+
+    @Test
+    void aDirectoryIsRefused() {
+        assertThatThrownBy(() -> ReplacementFile.create(dir)).isInstanceOf(IOException.class)
+                .hasMessageContaining("is a directory");
+    }
+
+    @Test
+    void anOutputInAMissingDirectoryFailsAndLeavesNothing() throws IOException {
+        Path out = dir.resolve("no-such-dir").resolve("dump.elf");
+        assertThatThrownBy(() -> ReplacementFile.create(out)).isInstanceOf(java.nio.file.NoSuchFileException.class);
+        assertThat(names()).isEmpty();
+    }
+}
