@@ -35,6 +35,8 @@ public final class FileStorage extends AbsoluteStorage {
     private String diskRecordIdentity;
     /** Set by {@link #clear()}: the next flush replaces the record file instead of merging with it. */
     private boolean replaceRecord;
+    /** The change journaling this storage's writes, if any. */
+    private MachineChange journal;
 
     private FileStorage(Path image, Path recordFile, FileChannel channel, long size, FrameRecord record,
             boolean writable) {
@@ -202,6 +204,9 @@ public final class FileStorage extends AbsoluteStorage {
     @Override
     protected void writeRaw(long address, byte[] src, int offset, int length) {
         checkWritable();
+        if (journal != null) {
+            journal.beforeWrite(this, address, src, offset, length);
+        }
         ByteBuffer buf = ByteBuffer.wrap(src, offset, length);
         try {
             long pos = address;
@@ -218,6 +223,9 @@ public final class FileStorage extends AbsoluteStorage {
     @Override
     public void clear() {
         checkWritable();
+        if (journal != null) {
+            journal.cleared();
+        }
         try {
             // A new all-holes file renamed over the old one: exactly all zeros. Truncating in place
             // would first wait for the old file's dirty pages to reach the disk; an unlinked inode's
@@ -243,6 +251,41 @@ public final class FileStorage extends AbsoluteStorage {
         } catch (IOException e) {
             throw new StorageException("clearing " + image + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Journals this storage's writes in {@code change} (null: no longer). */
+    void journalTo(MachineChange change) {
+        this.journal = change;
+    }
+
+    @Override
+    public void journalRange(long address, long length) {
+        if (journal != null) {
+            journal.preserve(this, address, length);
+        }
+    }
+
+    @Override
+    public void noteChange(String what) {
+        if (journal != null) {
+            journal.note(what);
+        }
+    }
+
+    /**
+     * Forces the data to the disk, then saves the record: a journaled change is complete only when
+     * its storage writes are on the disk (the journal that could undo them is removed next).
+     */
+    void sync() {
+        if (!writable) {
+            return;
+        }
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            throw new StorageException("writing " + image + " to the disk failed: " + e.getMessage(), e);
+        }
+        flush();
     }
 
     /**
