@@ -224,7 +224,8 @@ public final class FileStorage extends AbsoluteStorage {
     public void clear() {
         checkWritable();
         if (journal != null) {
-            journal.cleared();
+            clearJournaled();
+            return;
         }
         try {
             // A new all-holes file renamed over the old one: exactly all zeros. Truncating in place
@@ -253,6 +254,47 @@ public final class FileStorage extends AbsoluteStorage {
         }
     }
 
+    /**
+     * A clear inside a journaled change: the new all-holes image is made beside the old one, and the
+     * old one is renamed aside (not removed) until the change is committed, so an interrupted change
+     * gets it back. No byte of the old image is copied.
+     */
+    private void clearJournaled() {
+        Path fresh = image.resolveSibling(image.getFileName() + ".clear");
+        Path replaced = replacedImage(image);
+        try {
+            Files.deleteIfExists(fresh);
+            Files.deleteIfExists(replaced);
+            journal.creates(fresh);
+            FileChannel next = FileChannel.open(fresh, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE, StandardOpenOption.SPARSE);
+            try {
+                setLength(next, fresh, size());
+                next.force(true);
+                journal.rename(image, replaced);
+                journal.rename(fresh, image);
+            } catch (IOException | RuntimeException e) {
+                next.close();
+                throw e;
+            }
+            journal.removeAfterCommit(replaced);
+            FileChannel old = channel;
+            channel = next;
+            old.close();
+            writtenFrames().markZero(0, writtenFrames().frameCount());
+            dirty = true;
+            replaceRecord = true;
+            journal.cleared();
+        } catch (IOException e) {
+            throw new StorageException("clearing " + image + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Where a journaled clear keeps the old image until its change is committed. */
+    static Path replacedImage(Path image) {
+        return image.resolveSibling(image.getFileName() + ".replaced");
+    }
+
     /** Journals this storage's writes in {@code change} (null: no longer). */
     void journalTo(MachineChange change) {
         this.journal = change;
@@ -277,8 +319,8 @@ public final class FileStorage extends AbsoluteStorage {
      * its storage writes are on the disk (the journal that could undo them is removed next).
      */
     void sync() {
-        if (!writable) {
-            return;
+        if (!writable || !channel.isOpen()) {
+            return; // closed: a journaled storage forced its data when it closed
         }
         try {
             channel.force(false);
@@ -344,8 +386,16 @@ public final class FileStorage extends AbsoluteStorage {
 
     @Override
     public void close() {
+        if (!channel.isOpen()) {
+            return;
+        }
         try {
+            if (journal != null && writable) {
+                channel.force(false); // the change that journals it commits after this close
+            }
             flush();
+        } catch (IOException e) {
+            throw new StorageException("writing " + image + " to the disk failed: " + e.getMessage(), e);
         } finally {
             try {
                 channel.close();

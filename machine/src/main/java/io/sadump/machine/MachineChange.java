@@ -39,6 +39,7 @@ public final class MachineChange implements AutoCloseable {
     private final BitSet preserved = new BitSet();
     private final StepHook hook;
     private final java.util.List<FileStorage> storages = new java.util.ArrayList<>();
+    private final java.util.List<Path> removeAfterCommit = new java.util.ArrayList<>();
     private long steps;
     private boolean finished;
 
@@ -170,7 +171,10 @@ public final class MachineChange implements AutoCloseable {
         step(String.format("storage write at 0x%X, %d bytes", address, length));
     }
 
-    /** Storage was cleared (a load clear): the frames journaled before are zero now, and stay so. */
+    /**
+     * Storage was cleared by replacing its image (the old one is kept aside, see {@link FileStorage}):
+     * the frames of the new image are journaled afresh, as never written.
+     */
     void cleared() {
         if (outer != null) {
             outer.cleared();
@@ -181,6 +185,15 @@ public final class MachineChange implements AutoCloseable {
         force();
         preserved.clear();
         step("storage cleared");
+    }
+
+    /** Removes {@code file} once the change is committed (what the change replaced, kept for undo till then). */
+    void removeAfterCommit(Path file) {
+        if (outer != null) {
+            outer.removeAfterCommit(file);
+            return;
+        }
+        removeAfterCommit.add(file);
     }
 
     private boolean preserveFrame(AbsoluteStorage storage, long frame, boolean force) {
@@ -288,6 +301,9 @@ public final class MachineChange implements AutoCloseable {
         try {
             Files.deleteIfExists(machine.path().resolve(MachineJournal.FILE));
             MachineJournal.syncDirectory(machine.path());
+            for (Path p : removeAfterCommit) {
+                Files.deleteIfExists(p);
+            }
         } catch (IOException e) {
             throw new MachineException("cannot remove the journal of machine " + machine.path() + ": "
                     + e.getMessage(), e);

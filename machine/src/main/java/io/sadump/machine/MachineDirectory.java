@@ -187,6 +187,14 @@ public final class MachineDirectory {
     /** Undoes a journaled change, if one is there; the caller holds the lock. */
     void recoverInterruptedChange() {
         Optional<MachineJournal.Recovery> r = MachineJournal.recover(this);
+        if (!MachineJournal.pending(dir)) {
+            // the image a committed clear replaced, if a kill came between the commit and its removal
+            try {
+                Files.deleteIfExists(FileStorage.replacedImage(dir.resolve(STORAGE)));
+            } catch (IOException ignored) {
+                // removed by the next clear
+            }
+        }
         if (r.isEmpty()) {
             return;
         }
@@ -231,7 +239,7 @@ public final class MachineDirectory {
                 files.add(f);
             }
         }
-        MachineChange c = MachineChange.begin(this, description, files, hook);
+        MachineChange c = MachineChange.begin(this, description, files, hook != null ? hook : lock.stepHook());
         lock.setChange(c);
         return c;
     }

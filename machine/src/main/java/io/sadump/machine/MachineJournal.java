@@ -22,7 +22,7 @@ import java.util.zip.CRC32C;
  * <p>Records, appended in order, each {@code kind (1) | length (4) | payload | CRC-32C (4)} over kind,
  * length and payload (big-endian): {@code H} header (description; the state files: name, present,
  * bytes), {@code F} a frame's old content ({@code frame (8) | length (4) | has data (1) | data}),
- * {@code C} storage cleared, {@code R} rename ({@code from | to}, names relative to the machine
+ * {@code C} storage cleared (its image replaced by a renamed new one, the old one renamed aside), {@code R} rename ({@code from | to}, names relative to the machine
  * directory), {@code N} created file, {@code T} a note saying how far the change got. A record cut
  * short or failing its CRC ends the journal: the change it announces never started, because every
  * record is forced to the disk before its change is made.
@@ -112,12 +112,9 @@ public final class MachineJournal {
             h.get(b);
             contents.add(present ? b : null);
         }
-        int lastClear = 0;
         String note = null;
         for (int i = 1; i < records.size(); i++) {
-            if (records.get(i).kind == CLEARED) {
-                lastClear = i;
-            } else if (records.get(i).kind == NOTE) {
+            if (records.get(i).kind == NOTE) {
                 note = new String(records.get(i).payload, StandardCharsets.UTF_8);
             }
         }
@@ -130,9 +127,6 @@ public final class MachineJournal {
                 ByteBuffer p = ByteBuffer.wrap(r.payload);
                 switch (r.kind) {
                     case FRAME -> {
-                        if (i < lastClear) {
-                            continue; // cleared since: zero it stays, as the clear left it
-                        }
                         if (storage == null) {
                             storage = FileStorage.open(dir.resolve(MachineDirectory.STORAGE),
                                     dir.resolve(MachineDirectory.FRAMES), machine.config().storageSize(), true);
@@ -153,6 +147,16 @@ public final class MachineJournal {
                     case RENAME -> {
                         Path from = dir.resolve(string(p));
                         Path to = dir.resolve(string(p));
+                        if (storage != null) {
+                            // the frames journaled before this rename belong to the image it may move back
+                            storage.sync();
+                            storage.close();
+                            storage = null;
+                        }
+                        if (from.getFileName().toString().equals(MachineDirectory.STORAGE)) {
+                            // the frame record may describe the image that replaced this one: rebuilt on open
+                            Files.deleteIfExists(dir.resolve(MachineDirectory.FRAMES));
+                        }
                         if (Files.exists(to) && !Files.exists(from)) {
                             Files.move(to, from, StandardCopyOption.ATOMIC_MOVE);
                             filesUndone++;

@@ -103,6 +103,21 @@ public final class MachineLock implements AutoCloseable {
         }
     }
 
+    /** Called before every step of the changes begun under this lock (tests interrupt there). */
+    private MachineChange.StepHook stepHook;
+
+    /**
+     * Calls {@code hook} before every step of every change begun under this lock: a test throws from
+     * it to cut a change short where a kill could.
+     */
+    public void onChangeStep(MachineChange.StepHook hook) {
+        this.stepHook = hook;
+    }
+
+    MachineChange.StepHook stepHook() {
+        return stepHook;
+    }
+
     void setMachine(MachineDirectory m) {
         this.machine = m;
     }
