@@ -10,8 +10,11 @@ import io.sadump.machine.Sizes;
 import io.sadump.machine.StorageMemorySource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -41,6 +44,9 @@ public final class KdumpKernel {
      * @param vmcoreDir where the vmcore directories go (the machine's {@code vmcore/})
      * @param writer the core collector's ELF writer
      */
+    /** The name a vmcore has while it is written ({@code vmcore.incomplete}). */
+    public static final String INCOMPLETE_SUFFIX = ".incomplete";
+
     public KdumpKernel(Path vmcoreDir, VmcoreWriter writer, Clock clock) {
         this.vmcoreDir = vmcoreDir;
         this.writer = writer;
@@ -67,7 +73,14 @@ public final class KdumpKernel {
                 facts.cpus().size(), facts.cpus().size() == 1 ? "" : "s"));
         Path file = newDirectory().resolve(VMCORE_FILE);
         console.message("kdump: saving vmcore to " + file);
-        long bytes = writer.write(old, DumpMetadata.of(facts.cpus(), facts.vmcoreinfo()), file);
+        // Written under another name and renamed when complete: a kill mid-write leaves a file that no
+        // one takes for a vmcore.
+        Path partial = file.resolveSibling(VMCORE_FILE + INCOMPLETE_SUFFIX);
+        long bytes = writer.write(old, DumpMetadata.of(facts.cpus(), facts.vmcoreinfo()), partial);
+        try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
         console.message(String.format("kdump: saved vmcore, %.1f MiB", bytes / (double) Sizes.MIB));
         Ipib.Check reIpl = Ipib.find((a, dst) -> {
             try {

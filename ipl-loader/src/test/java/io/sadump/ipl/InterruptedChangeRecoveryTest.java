@@ -156,10 +156,13 @@ class InterruptedChangeRecoveryTest {
         }
     }
 
+    /** Kills per operation: one in the build, more from robustness/kill.sh ({@code -Dsadump.kill.seeds=N}). */
+    static final long SEEDS = Long.getLong("sadump.kill.seeds", 1);
+
     static Stream<Arguments> kills() {
         List<Arguments> a = new ArrayList<>();
         for (String op : operations().keySet()) {
-            for (long seed = 1; seed <= 2; seed++) {
+            for (long seed = 1; seed <= SEEDS; seed++) {
                 a.add(Arguments.of(op, seed));
             }
         }

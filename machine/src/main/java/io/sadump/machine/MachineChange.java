@@ -40,6 +40,8 @@ public final class MachineChange implements AutoCloseable {
     private final StepHook hook;
     private final java.util.List<FileStorage> storages = new java.util.ArrayList<>();
     private final java.util.List<Path> removeAfterCommit = new java.util.ArrayList<>();
+    /** Set by a journaled clear: the old image is kept whole, so later writes need no undo data. */
+    private boolean imageReplaced;
     private long steps;
     private boolean finished;
 
@@ -114,6 +116,9 @@ public final class MachineChange implements AutoCloseable {
             outer.preserve(storage, address, length);
             return;
         }
+        if (imageReplaced) {
+            return;
+        }
         storage.checkRange(address, length);
         if (length == 0) {
             return;
@@ -136,7 +141,9 @@ public final class MachineChange implements AutoCloseable {
             outer.beforeWrite(storage, address, src, offset, length);
             return;
         }
-        if (length <= 0) {
+        if (length <= 0 || imageReplaced) {
+            // after a journaled clear the image written is a new file, removed whole by an undo
+            step(String.format("storage write at 0x%X, %d bytes", address, length));
             return;
         }
         long end = address + length;
@@ -173,7 +180,7 @@ public final class MachineChange implements AutoCloseable {
 
     /**
      * Storage was cleared by replacing its image (the old one is kept aside, see {@link FileStorage}):
-     * the frames of the new image are journaled afresh, as never written.
+     * the writes to the new image need no undo data, since an undo removes it whole.
      */
     void cleared() {
         if (outer != null) {
@@ -183,7 +190,7 @@ public final class MachineChange implements AutoCloseable {
         requireOpen();
         append(MachineJournal.clearedRecord());
         force();
-        preserved.clear();
+        imageReplaced = true;
         step("storage cleared");
     }
 
