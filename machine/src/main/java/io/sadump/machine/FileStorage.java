@@ -314,18 +314,10 @@ public final class FileStorage extends AbsoluteStorage {
         }
     }
 
-    /**
-     * Forces the data to the disk, then saves the record: a journaled change is complete only when
-     * its storage writes are on the disk (the journal that could undo them is removed next).
-     */
+    /** Saves the frame record of a storage still open (a journaled change is about to end). */
     void sync() {
         if (!writable || !channel.isOpen()) {
-            return; // closed: a journaled storage forced its data when it closed
-        }
-        try {
-            channel.force(false);
-        } catch (IOException e) {
-            throw new StorageException("writing " + image + " to the disk failed: " + e.getMessage(), e);
+            return; // closed: its record was saved when it closed
         }
         flush();
     }
@@ -390,12 +382,7 @@ public final class FileStorage extends AbsoluteStorage {
             return;
         }
         try {
-            if (journal != null && writable) {
-                channel.force(false); // the change that journals it commits after this close
-            }
             flush();
-        } catch (IOException e) {
-            throw new StorageException("writing " + image + " to the disk failed: " + e.getMessage(), e);
         } finally {
             try {
                 channel.close();

@@ -5,7 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
@@ -19,7 +22,8 @@ import java.util.Objects;
  * storage frame is first changed its old content (or "was never written") is appended, and before a
  * file is renamed or created the rename or creation is appended. Every record is forced to the disk
  * before the change it describes, so whatever part of the change reached the disk, its undo data did
- * first. {@link #commit} forces storage to the disk and only then removes the journal.
+ * first. {@link #commit} removes the journal. A journaled clear of storage replaces the image by a
+ * new file and keeps the old one aside until the commit, so a re-IPL needs no copy of storage.
  *
  * <p>Tests interrupt a change at a chosen step through a {@link StepHook}: every record and every
  * storage write is a step.
@@ -38,8 +42,8 @@ public final class MachineChange implements AutoCloseable {
     /** Frames whose old content is in the journal. */
     private final BitSet preserved = new BitSet();
     private final StepHook hook;
-    private final java.util.List<FileStorage> storages = new java.util.ArrayList<>();
-    private final java.util.List<Path> removeAfterCommit = new java.util.ArrayList<>();
+    private final List<FileStorage> storages = new ArrayList<>();
+    private final List<Path> removeAfterCommit = new ArrayList<>();
     /** Set by a journaled clear: the old image is kept whole, so later writes need no undo data. */
     private boolean imageReplaced;
     private long steps;
@@ -126,7 +130,7 @@ public final class MachineChange implements AutoCloseable {
         long first = address >>> FrameRecord.FRAME_SHIFT;
         long last = (address + length - 1) >>> FrameRecord.FRAME_SHIFT;
         for (long f = first; f <= last; f++) {
-            preserveFrame(storage, f, false);
+            preserveFrame(storage, f);
         }
         force();
     }
@@ -164,13 +168,13 @@ public final class MachineChange implements AutoCloseable {
                     now = new byte[n];
                 }
                 storage.readRaw(from, now, 0, n);
-                if (java.util.Arrays.equals(now, 0, n, src, at, at + n)) {
+                if (Arrays.equals(now, 0, n, src, at, at + n)) {
                     continue;
                 }
-            } else if (AbsoluteStorage.isZero(java.util.Arrays.copyOfRange(src, at, at + n), n)) {
-                continue;
+            } else if (allZero(src, at, n)) {
+                continue; // zeros over a frame never written change nothing
             }
-            appended |= preserveFrame(storage, f, false);
+            appended |= preserveFrame(storage, f);
         }
         if (appended) {
             force();
@@ -203,7 +207,8 @@ public final class MachineChange implements AutoCloseable {
         removeAfterCommit.add(file);
     }
 
-    private boolean preserveFrame(AbsoluteStorage storage, long frame, boolean force) {
+    /** Appends the frame's old content unless it is journaled already; the caller forces. */
+    private boolean preserveFrame(AbsoluteStorage storage, long frame) {
         requireOpen();
         if (frame > Integer.MAX_VALUE) {
             throw new IllegalStateException("frame " + frame + " beyond the journal's reach");
@@ -220,10 +225,16 @@ public final class MachineChange implements AutoCloseable {
         }
         append(MachineJournal.frameRecord(frame, len, data));
         preserved.set((int) frame);
-        if (force) {
-            force();
-        }
         step("journaled frame " + frame);
+        return true;
+    }
+
+    private static boolean allZero(byte[] b, int from, int n) {
+        for (int i = from; i < from + n; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
         return true;
     }
 
@@ -240,7 +251,7 @@ public final class MachineChange implements AutoCloseable {
         append(MachineJournal.renameRecord(machine.path(), from, to));
         force();
         step("rename " + from.getFileName() + " to " + to.getFileName());
-        Files.move(from, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**
@@ -291,8 +302,13 @@ public final class MachineChange implements AutoCloseable {
     }
 
     /**
-     * The change is complete: storage is forced to the disk, then the journal is removed (in this
-     * order, so a host crash between the two still finds the undo data).
+     * The change is complete: the frame record is saved, then the journal is removed.
+     *
+     * <p>storage.img is not forced to the disk here. It models volatile memory ({@link FileStorage}
+     * never forces it: waiting for gigabytes per command was rejected), and a kill, the failure this
+     * journal is for, loses nothing in the page cache. The journal's own records are forced before
+     * the writes they cover, so any storage write that a host crash lets reach the disk has its undo
+     * data there too, while the change is uncommitted.
      */
     public void commit() {
         if (outer != null) {

@@ -199,6 +199,9 @@ public final class MachineDirectory {
             return;
         }
         reloadConfig();
+        if (!r.get().undidAnything()) {
+            return; // cut short (or refused) before it changed anything: nothing to tell
+        }
         String message = r.get().message();
         appendConsoleUnlocked(List.of(message));
         recoveryListener.accept(message);

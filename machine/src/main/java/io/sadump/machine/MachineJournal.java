@@ -27,6 +27,9 @@ import java.util.zip.CRC32C;
  * short or failing its CRC ends the journal: the change it announces never started, because every
  * record is forced to the disk before its change is made.
  *
+ * <p>Every record is forced before its change, so whatever part of a change reached the disk, its
+ * undo data did first (storage.img itself is never forced: it models volatile memory).
+ *
  * <p>Undo, in reverse order, is idempotent: each frame gets its old content back, each rename is
  * reversed only while its target exists and its source does not, each created file is removed. So a
  * recovery that is itself killed is simply run again.
@@ -51,6 +54,11 @@ public final class MachineJournal {
     /** What a recovery did. */
     public record Recovery(String description, Optional<String> lastNote, int framesRestored, int filesUndone,
             int stateFilesRestored) {
+        /** False when the change was cut short (or refused) before it changed anything. */
+        public boolean undidAnything() {
+            return framesRestored + filesUndone + stateFilesRestored > 0;
+        }
+
         /** One line for the console log and the operator. */
         public String message() {
             return "recovered an interrupted " + lastNote.map(n -> n + " (in " + description + ")").orElse(description)
