@@ -29,6 +29,10 @@ public final class CrashkernelSwap {
             throw new IllegalArgumentException("crashkernel " + crashkernel + " overlaps [0, size): cannot swap");
         }
         storage.checkRange(base, size);
+        // A kill halfway would leave both ranges half exchanged: a journaled storage keeps both first.
+        storage.noteChange(String.format("crashkernel swap of [0, 0x%X) with [0x%X, 0x%X)", size, base, base + size));
+        storage.journalRange(0, size);
+        storage.journalRange(base, size);
         FrameRecord frames = storage.writtenFrames();
         byte[] low = new byte[CHUNK];
         byte[] high = new byte[CHUNK];

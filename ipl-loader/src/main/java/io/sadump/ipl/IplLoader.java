@@ -230,6 +230,7 @@ public final class IplLoader {
             say(String.format("%sswapped [0, 0x%X) with [0x%X, 0x%X); OLDMEM_BASE=0x%X OLDMEM_SIZE=0x%X; "
                     + "PSW %016X %016X", fromKernel ? "kernel: " : "", ck.size(), ck.base(), ck.end(), ck.base(),
                     ck.size(), KDUMP_RUNNING_MASK, verdict.entryPoint()));
+            storage.noteChange("vmcore write by the kdump kernel (storage swapped)");
             KdumpResult r = kdump.run(storage, now, this::say);
             List<CpuState> after = new ArrayList<>(now);
             after.set(0, now.get(0).withPsw(KDUMP_RUNNING_MASK, verdict.entryPoint()));
@@ -249,6 +250,7 @@ public final class IplLoader {
                 say("Using memory limit");
             }
             console.dumpStarting(storage);
+            storage.noteChange("stand-alone dump to " + device.number());
             Progress progress = new Progress();
             S390DumpSettings settings = dumpSettings.withListener(progress);
             // the s390 formats carry no VMCOREINFO of their own: readers find it in the dumped memory

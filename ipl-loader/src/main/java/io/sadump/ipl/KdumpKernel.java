@@ -41,6 +41,7 @@ public final class KdumpKernel {
      * @param vmcoreDir where the vmcore directories go (the machine's {@code vmcore/})
      * @param writer the core collector's ELF writer
      */
+
     public KdumpKernel(Path vmcoreDir, VmcoreWriter writer, Clock clock) {
         this.vmcoreDir = vmcoreDir;
         this.writer = writer;

@@ -8,6 +8,7 @@ import io.sadump.device.tape.TapeDrive;
 import io.sadump.machine.AttachedDevice;
 import io.sadump.machine.AttachedDevice.DeviceType;
 import io.sadump.machine.DeviceNumber;
+import io.sadump.machine.MachineChange;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineException;
 import io.sadump.machine.MachineLock;
@@ -17,7 +18,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -100,36 +100,46 @@ public final class VolumeMount {
         Path dir = machine.devicesDir();
         Path tmp = dir.resolve("." + device.imageName() + ".mount");
         Optional<Path> previous = Optional.empty();
-        try {
-            copySparse(source, tmp);
-            if (Files.exists(image)) {
-                Path shelf = dir.resolve(UNMOUNTED);
-                Files.createDirectories(shelf);
-                Path kept = shelf.resolve(number + "-" + STAMP.format(clock.instant()) + "." + device.type().imageSuffix());
-                for (int i = 2; Files.exists(kept); i++) {
-                    kept = shelf.resolve(number + "-" + STAMP.format(clock.instant()) + "-" + i + "."
-                            + device.type().imageSuffix());
-                }
-                Files.move(image, kept, StandardCopyOption.ATOMIC_MOVE);
-                previous = Optional.of(kept);
-            }
+        // The image swap and the config (a DASD's cylinders) change together: a kill in between puts the
+        // previous volume back.
+        try (MachineChange change = machine.beginChange(lock, "hmc mount " + number + " " + source.getFileName())) {
             try {
-                Files.move(tmp, image, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                if (previous.isPresent()) {
-                    Files.move(previous.get(), image, StandardCopyOption.ATOMIC_MOVE);
+                Files.deleteIfExists(tmp);
+                change.creates(tmp);
+                copySparse(source, tmp);
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    ch.force(true); // the new volume is on the disk before it replaces the old one
                 }
-                throw e;
+                if (Files.exists(image)) {
+                    Path shelf = dir.resolve(UNMOUNTED);
+                    if (!Files.isDirectory(shelf)) {
+                        change.creates(shelf);
+                        Files.createDirectories(shelf);
+                    }
+                    Path kept = shelf.resolve(number + "-" + STAMP.format(clock.instant()) + "."
+                            + device.type().imageSuffix());
+                    for (int i = 2; Files.exists(kept); i++) {
+                        kept = shelf.resolve(number + "-" + STAMP.format(clock.instant()) + "-" + i + "."
+                                + device.type().imageSuffix());
+                    }
+                    change.rename(image, kept);
+                    previous = Optional.of(kept);
+                }
+                change.rename(tmp, image);
+            } finally {
+                if (!change.isFinished()) {
+                    Files.deleteIfExists(tmp);
+                }
             }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        if (device.type() == DeviceType.DASD_3390 && checked.cylinders() != device.capacity()) {
-            List<AttachedDevice> devices = new ArrayList<>();
-            for (AttachedDevice d : machine.config().devices()) {
-                devices.add(d.number().equals(number) ? new AttachedDevice(number, d.type(), checked.cylinders()) : d);
+            if (device.type() == DeviceType.DASD_3390 && checked.cylinders() != device.capacity()) {
+                List<AttachedDevice> devices = new ArrayList<>();
+                for (AttachedDevice d : machine.config().devices()) {
+                    devices.add(d.number().equals(number) ? new AttachedDevice(number, d.type(), checked.cylinders())
+                            : d);
+                }
+                machine.saveConfig(lock, machine.config().withDevices(devices));
             }
-            machine.saveConfig(lock, machine.config().withDevices(devices));
+            change.commit();
         }
         String message = "HMC: mount " + number + ": " + source.getFileName() + " (" + checked.volume() + ")"
                 + previous.map(p -> "; the previous volume is kept as " + machine.path().relativize(p)).orElse("");

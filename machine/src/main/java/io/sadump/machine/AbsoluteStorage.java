@@ -234,6 +234,16 @@ public abstract class AbsoluteStorage implements Closeable {
         return true;
     }
 
+    /**
+     * A multi-step change of {@code [address, address+length)} begins (the crashkernel swap, a
+     * reboot): storage journaled by a {@link MachineChange} saves the old content of the whole range
+     * now, in one go, instead of frame by frame as the writes come. Other storage ignores it.
+     */
+    public void journalRange(long address, long length) {}
+
+    /** Says how far a journaled multi-step change got (for the recovery's message); others ignore it. */
+    public void noteChange(String what) {}
+
     /** Fails if this storage cannot be changed (a read-only file); called before any change. */
     protected void checkWritable() {}
 

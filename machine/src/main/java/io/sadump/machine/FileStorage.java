@@ -35,6 +35,8 @@ public final class FileStorage extends AbsoluteStorage {
     private String diskRecordIdentity;
     /** Set by {@link #clear()}: the next flush replaces the record file instead of merging with it. */
     private boolean replaceRecord;
+    /** The change journaling this storage's writes, if any. */
+    private MachineChange journal;
 
     private FileStorage(Path image, Path recordFile, FileChannel channel, long size, FrameRecord record,
             boolean writable) {
@@ -202,6 +204,9 @@ public final class FileStorage extends AbsoluteStorage {
     @Override
     protected void writeRaw(long address, byte[] src, int offset, int length) {
         checkWritable();
+        if (journal != null) {
+            journal.beforeWrite(this, address, src, offset, length);
+        }
         ByteBuffer buf = ByteBuffer.wrap(src, offset, length);
         try {
             long pos = address;
@@ -218,6 +223,10 @@ public final class FileStorage extends AbsoluteStorage {
     @Override
     public void clear() {
         checkWritable();
+        if (journal != null) {
+            clearJournaled();
+            return;
+        }
         try {
             // A new all-holes file renamed over the old one: exactly all zeros. Truncating in place
             // would first wait for the old file's dirty pages to reach the disk; an unlinked inode's
@@ -243,6 +252,74 @@ public final class FileStorage extends AbsoluteStorage {
         } catch (IOException e) {
             throw new StorageException("clearing " + image + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A clear inside a journaled change: the new all-holes image is made beside the old one, and the
+     * old one is renamed aside (not removed) until the change is committed, so an interrupted change
+     * gets it back. No byte of the old image is copied.
+     */
+    private void clearJournaled() {
+        Path fresh = image.resolveSibling(image.getFileName() + ".clear");
+        Path replaced = replacedImage(image);
+        try {
+            Files.deleteIfExists(fresh);
+            Files.deleteIfExists(replaced);
+            journal.creates(fresh);
+            FileChannel next = FileChannel.open(fresh, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE, StandardOpenOption.SPARSE);
+            try {
+                setLength(next, fresh, size());
+                next.force(true);
+                journal.rename(image, replaced);
+                journal.rename(fresh, image);
+            } catch (IOException | RuntimeException e) {
+                next.close();
+                throw e;
+            }
+            journal.removeAfterCommit(replaced);
+            FileChannel old = channel;
+            channel = next;
+            old.close();
+            writtenFrames().markZero(0, writtenFrames().frameCount());
+            dirty = true;
+            replaceRecord = true;
+            journal.cleared();
+        } catch (IOException e) {
+            throw new StorageException("clearing " + image + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Where a journaled clear keeps the old image until its change is committed. */
+    static Path replacedImage(Path image) {
+        return image.resolveSibling(image.getFileName() + ".replaced");
+    }
+
+    /** Journals this storage's writes in {@code change} (null: no longer). */
+    void journalTo(MachineChange change) {
+        this.journal = change;
+    }
+
+    @Override
+    public void journalRange(long address, long length) {
+        if (journal != null) {
+            journal.preserve(this, address, length);
+        }
+    }
+
+    @Override
+    public void noteChange(String what) {
+        if (journal != null) {
+            journal.note(what);
+        }
+    }
+
+    /** Saves the frame record of a storage still open (a journaled change is about to end). */
+    void sync() {
+        if (!writable || !channel.isOpen()) {
+            return; // closed: its record was saved when it closed
+        }
+        flush();
     }
 
     /**
@@ -301,6 +378,9 @@ public final class FileStorage extends AbsoluteStorage {
 
     @Override
     public void close() {
+        if (!channel.isOpen()) {
+            return;
+        }
         try {
             flush();
         } finally {

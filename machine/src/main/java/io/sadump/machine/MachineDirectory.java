@@ -10,6 +10,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A simulated system in one directory, so separate commands act on the same system:
@@ -105,8 +108,35 @@ public final class MachineDirectory {
         }
     }
 
-    /** Opens an existing machine directory, reading its config. */
+    /** Where recoveries of interrupted changes are told (the CLI prints them on stderr). */
+    private static volatile Consumer<String> recoveryListener = m -> { };
+
+    /**
+     * Sets who hears "recovered an interrupted ..." when a command finds and undoes a change that a
+     * kill (or a failure) cut short; the console log gets the line as well.
+     */
+    public static void onRecovery(Consumer<String> listener) {
+        recoveryListener = Objects.requireNonNull(listener);
+    }
+
+    /**
+     * Opens an existing machine directory, reading its config. A change that a kill cut short is
+     * undone first (unless another command holds the lock: then it is that command's live change).
+     */
     public static MachineDirectory open(Path dir) {
+        MachineDirectory m = openConfig(dir);
+        if (MachineJournal.pending(dir)) {
+            try {
+                m.lock().close();
+            } catch (MachineLockedException busy) {
+                // the holder is alive and finishes (or undoes) its own change
+            }
+            m = openConfig(dir);
+        }
+        return m;
+    }
+
+    private static MachineDirectory openConfig(Path dir) {
         if (!Files.exists(dir)) {
             throw new MachineException(dir + " is not a directory: it does not exist");
         }
@@ -138,14 +168,89 @@ public final class MachineDirectory {
         return config;
     }
 
-    /** Takes the write lock; a second writer gets {@link MachineLockedException}. */
+    /**
+     * Takes the write lock; a second writer gets {@link MachineLockedException}. A change that a kill
+     * cut short is undone before the lock is returned, and said so on the console log.
+     */
     public MachineLock lock() {
-        return MachineLock.acquire(dir);
+        MachineLock lock = MachineLock.acquire(dir);
+        lock.setMachine(this);
+        try {
+            recoverInterruptedChange();
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        return lock;
+    }
+
+    /** Undoes a journaled change, if one is there; the caller holds the lock. */
+    void recoverInterruptedChange() {
+        Optional<MachineJournal.Recovery> r = MachineJournal.recover(this);
+        if (!MachineJournal.pending(dir)) {
+            // the image a committed clear replaced, if a kill came between the commit and its removal
+            try {
+                Files.deleteIfExists(FileStorage.replacedImage(dir.resolve(STORAGE)));
+            } catch (IOException ignored) {
+                // removed by the next clear
+            }
+        }
+        if (r.isEmpty()) {
+            return;
+        }
+        reloadConfig();
+        if (!r.get().undidAnything()) {
+            return; // cut short (or refused) before it changed anything: nothing to tell
+        }
+        String message = r.get().message();
+        appendConsoleUnlocked(List.of(message));
+        recoveryListener.accept(message);
+    }
+
+    private void reloadConfig() {
+        try {
+            this.config = openConfig(dir).config;
+        } catch (MachineException e) {
+            // the recovery restored the files as they were; a config unreadable before stays the caller's error
+        }
+    }
+
+    /**
+     * Begins a journaled multi-step change ({@link MachineChange}): the state files as they are now go
+     * into the journal, and every storage opened under {@code lock} journals its writes until the
+     * change is committed. Inside a change already begun under this lock, that change is returned and
+     * its owner commits it.
+     */
+    public MachineChange beginChange(MachineLock lock, String description) {
+        return beginChange(lock, description, List.of(), null);
+    }
+
+    /**
+     * As {@link #beginChange(MachineLock, String)}, also keeping {@code moreStateFiles} (names in the
+     * directory, small files) and calling {@code hook} before every step (tests interrupt there).
+     */
+    public MachineChange beginChange(MachineLock lock, String description, List<String> moreStateFiles,
+            MachineChange.StepHook hook) {
+        requireLock(lock);
+        MachineChange active = lock.change();
+        if (active != null) {
+            return active.nested();
+        }
+        List<String> files = new ArrayList<>(List.of(CONFIG, CPUS, RUN_STATE));
+        for (String f : moreStateFiles) {
+            if (!files.contains(f)) {
+                files.add(f);
+            }
+        }
+        MachineChange c = MachineChange.begin(this, description, files, hook != null ? hook : lock.stepHook());
+        lock.setChange(c);
+        return c;
     }
 
     /** Replaces the configuration (atomically). */
     public void saveConfig(MachineLock lock, MachineConfig newConfig) {
         requireLock(lock);
+        stepOf(lock, "save " + CONFIG);
         writeConfig(newConfig);
     }
 
@@ -162,7 +267,12 @@ public final class MachineDirectory {
     /** Opens storage for writing; needs the lock. */
     public FileStorage openStorage(MachineLock lock) {
         requireLock(lock);
-        return FileStorage.open(dir.resolve(STORAGE), dir.resolve(FRAMES), config.storageSize(), true);
+        FileStorage s = FileStorage.open(dir.resolve(STORAGE), dir.resolve(FRAMES), config.storageSize(), true);
+        MachineChange change = lock.change();
+        if (change != null) {
+            change.attach(s);
+        }
+        return s;
     }
 
     public List<CpuState> cpus() {
@@ -180,6 +290,7 @@ public final class MachineDirectory {
 
     public void saveCpus(MachineLock lock, List<CpuState> cpus) {
         requireLock(lock);
+        stepOf(lock, "save " + CPUS);
         writeAtomically(dir.resolve(CPUS), CpuStateFile.format(cpus));
     }
 
@@ -203,6 +314,7 @@ public final class MachineDirectory {
     /** Records whether the CPUs run (atomically). */
     public void saveRunState(MachineLock lock, RunState state) {
         requireLock(lock);
+        stepOf(lock, "save " + RUN_STATE);
         writeAtomically(dir.resolve(RUN_STATE), state.format());
     }
 
@@ -227,6 +339,10 @@ public final class MachineDirectory {
     /** Appends operating-system messages to the console log, each line stamped with the time. */
     public void appendConsole(MachineLock lock, List<String> lines) {
         requireLock(lock);
+        appendConsoleUnlocked(lines);
+    }
+
+    private void appendConsoleUnlocked(List<String> lines) {
         StringBuilder sb = new StringBuilder();
         String stamp = Instant.now().toString();
         for (String line : lines) {
@@ -250,6 +366,14 @@ public final class MachineDirectory {
         }
     }
 
+    /** A save inside a journaled change is one of its steps. */
+    private static void stepOf(MachineLock lock, String what) {
+        MachineChange c = lock.change();
+        if (c != null) {
+            c.step(what);
+        }
+    }
+
     private void requireLock(MachineLock lock) {
         if (lock == null || !lock.isValid()) {
             throw new IllegalStateException("changing a machine needs its lock");
@@ -259,7 +383,7 @@ public final class MachineDirectory {
         }
     }
 
-    private static void writeAtomically(Path file, String text) {
+    private void writeAtomically(Path file, String text) {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);

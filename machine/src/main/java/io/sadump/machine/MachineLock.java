@@ -27,6 +27,10 @@ public final class MachineLock implements AutoCloseable {
     private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
+    /** The machine this lock guards, for undoing an abandoned change on release. */
+    private MachineDirectory machine;
+    /** The change journaled under this lock, if one is in progress. */
+    private MachineChange change;
 
     private MachineLock(Path file, FileChannel channel, FileLock lock) {
         this.file = file;
@@ -99,6 +103,33 @@ public final class MachineLock implements AutoCloseable {
         }
     }
 
+    /** Called before every step of the changes begun under this lock (tests interrupt there). */
+    private MachineChange.StepHook stepHook;
+
+    /**
+     * Calls {@code hook} before every step of every change begun under this lock: a test throws from
+     * it to cut a change short where a kill could.
+     */
+    public void onChangeStep(MachineChange.StepHook hook) {
+        this.stepHook = hook;
+    }
+
+    MachineChange.StepHook stepHook() {
+        return stepHook;
+    }
+
+    void setMachine(MachineDirectory m) {
+        this.machine = m;
+    }
+
+    MachineChange change() {
+        return change != null && !change.isFinished() ? change : null;
+    }
+
+    void setChange(MachineChange c) {
+        this.change = c;
+    }
+
     public boolean isValid() {
         return lock.isValid();
     }
@@ -108,12 +139,33 @@ public final class MachineLock implements AutoCloseable {
         return file.equals(lockFile(dir));
     }
 
+    /**
+     * Releases the lock. A change begun under it and neither committed nor interrupted by a kill (a
+     * failure in this process) is undone first, while the lock is still held.
+     */
     @Override
     public void close() {
         synchronized (HELD) {
             if (!channel.isOpen()) {
                 return; // closed before: closing twice is harmless
             }
+            try {
+                if (change != null) {
+                    MachineChange c = change;
+                    change = null;
+                    if (!c.isFinished() || MachineJournal.pending(machine.path())) {
+                        c.close();
+                        machine.recoverInterruptedChange();
+                    }
+                }
+            } finally {
+                release();
+            }
+        }
+    }
+
+    private void release() {
+        synchronized (HELD) {
             try {
                 lock.release();
                 channel.close();

@@ -230,7 +230,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         HmcSession session = new HmcSession(machine, indented, spec.commandLine().getErr(), true,
                 ConsoleProgress.terminalAttached()).onDumpStart(s -> atDump[0] = MebibyteDigests.of(s));
-        return session.run((loader, console) -> loader.load(new LoadRequest(DASD, false, true, ""), console));
+        return session.run("hmc load " + DASD, (loader, console) -> loader.load(new LoadRequest(DASD, false, true, ""), console));
     }
 
     private void storageMap(MachineDirectory machine, CrashkernelRange ck) {

@@ -73,7 +73,7 @@ public final class HmcLoadCommand implements Callable<Integer> {
                 !json && ConsoleProgress.terminalAttached());
         LoadOutcome o;
         try {
-            o = session.run((loader, console) -> loader.load(request, console));
+            o = session.run("hmc load " + request.device(), (loader, console) -> loader.load(request, console));
         } catch (CpuStateException e) {
             // the HMC's rule, said with the commands that resolve it
             throw new CpuStateException(String.format("the CPUs of %s are %s: stop them first (sadump hmc %s stop), "

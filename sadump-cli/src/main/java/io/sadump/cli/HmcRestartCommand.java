@@ -39,7 +39,7 @@ public final class HmcRestartCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         HmcSession session = new HmcSession(machine, out, spec.commandLine().getErr(), !json,
                 !json && ConsoleProgress.terminalAttached());
-        LoadOutcome o = session.run((loader, console) -> loader.restart(console));
+        LoadOutcome o = session.run("hmc restart", (loader, console) -> loader.restart(console));
         return HmcLoadCommand.report(out, o, json);
     }
 }

@@ -1,6 +1,7 @@
 package io.sadump.cli;
 
 import io.sadump.dump.DumpProgressListener;
+import io.sadump.fixtures.ProductionState;
 import io.sadump.fixtures.ProductionSystem;
 import io.sadump.ipl.ConsoleListener;
 import io.sadump.ipl.ElfVmcoreWriter;
@@ -11,6 +12,7 @@ import io.sadump.ipl.MachineLoadDevices;
 import io.sadump.ipl.ProductionReboot;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.FileStorage;
+import io.sadump.machine.MachineChange;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineLock;
 import java.io.IOException;
@@ -60,8 +62,13 @@ final class HmcSession {
         return this;
     }
 
-    LoadOutcome run(Task task) throws IOException {
-        try (ShutdownDeferral deferral = new ShutdownDeferral(err); MachineLock lock = machine.lock()) {
+    /**
+     * Runs {@code task} as one journaled change of the machine ({@code what} names it): a kill at any
+     * point is undone by the next command, so storage is never left half swapped or half rebooted.
+     */
+    LoadOutcome run(String what, Task task) throws IOException {
+        try (ShutdownDeferral deferral = new ShutdownDeferral(err); MachineLock lock = machine.lock();
+                MachineChange change = machine.beginChange(lock, what, List.of(ProductionState.FILE), null)) {
             List<String> pending = new ArrayList<>();
             FileStorage storage = machine.openStorage(lock);
             try {
@@ -102,6 +109,8 @@ final class HmcSession {
                 machine.saveCpus(lock, o.cpus());
                 machine.saveRunState(lock, o.runState());
                 flush(lock, pending);
+                storage.close();
+                change.commit();
                 return o;
             } finally {
                 storage.close();

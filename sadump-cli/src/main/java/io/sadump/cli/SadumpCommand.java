@@ -1,5 +1,6 @@
 package io.sadump.cli;
 
+import io.sadump.machine.MachineDirectory;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,6 +106,11 @@ public final class SadumpCommand implements Runnable {
      * error too: one line, exit 70, the trace only when asked for.
      */
     static int execute(CommandLine cl, Map<String, String> environment, String... args) {
+        // An interrupted change that a command finds and undoes is news for the operator, not only the log.
+        MachineDirectory.onRecovery(message -> {
+            cl.getErr().println("sadump: " + message);
+            cl.getErr().flush();
+        });
         try {
             return cl.execute(args);
         } catch (Error e) {
