@@ -22,6 +22,11 @@ targets=(
   "tape-dasd-writers DeviceImageFuzzTest#awsTape"
   "tape-dasd-writers DeviceImageFuzzTest#multiVolumeTable"
   "tape-dasd-writers DeviceImageFuzzTest#dumpToolParameters"
+  "fallback-dumper DumpReaderFuzzTest#s390Ext"
+  "fallback-dumper DumpReaderFuzzTest#s390ExtMultiVolume"
+  "fallback-dumper DumpReaderFuzzTest#classicS390"
+  "fallback-dumper DumpReaderFuzzTest#classicTape"
+  "fallback-dumper DumpReaderFuzzTest#elfCore"
 )
 
 usage() {
