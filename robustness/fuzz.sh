@@ -27,6 +27,11 @@ targets=(
   "fallback-dumper DumpReaderFuzzTest#classicS390"
   "fallback-dumper DumpReaderFuzzTest#classicTape"
   "fallback-dumper DumpReaderFuzzTest#elfCore"
+  "ipl-loader IpibFuzzTest#storage"
+  "dump-archive ArchiveFuzzTest#zgetdumpInfo"
+  "dump-archive ArchiveFuzzTest#archive"
+  "dump-archive ArchiveFuzzTest#signature"
+  "dump-archive ArchiveFuzzTest#pem"
 )
 
 usage() {

@@ -34,14 +34,15 @@ class DumpReaderFuzzTest {
         inspect(() -> S390ExtDumpReader.inspect(DumpBlockSource.ofBytes(data), "fuzz"));
     }
 
-    /** The input split in two volumes at the point its first byte names (in 1/256ths). */
+    /** Two volumes: a big-endian u32 length of volume 0 (clamped to the input), volume 0, volume 1. */
     @FuzzTest
     void s390ExtMultiVolume(byte[] data) throws IOException {
-        if (data.length < 1) {
+        if (data.length < 4) {
             return;
         }
-        int at = 1 + (int) ((long) (data.length - 1) * Byte.toUnsignedInt(data[0]) / 256);
-        byte[] v0 = Arrays.copyOfRange(data, 1, at);
+        long first = Integer.toUnsignedLong(ByteBuffer.wrap(data).getInt());
+        int at = (int) Math.min(data.length, 4 + first);
+        byte[] v0 = Arrays.copyOfRange(data, 4, at);
         byte[] v1 = Arrays.copyOfRange(data, at, data.length);
         inspect(() -> S390ExtDumpReader.inspectMultiVolume(
                 List.of(DumpBlockSource.ofBytes(v0), DumpBlockSource.ofBytes(v1)), List.of("fuzz0", "fuzz1")));
