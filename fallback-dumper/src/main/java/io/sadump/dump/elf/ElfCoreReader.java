@@ -26,8 +26,8 @@ import java.util.OptionalLong;
 /**
  * Reads an s390x ELF core (a vmcore) as a memory source: {@code PT_LOAD} segments become chunks at
  * their physical address ({@code p_paddr}; DATA for the file part, ZERO for {@code p_memsz >
- * p_filesz}; where loads overlap, the first one wins), the CPUs come from the PRSTATUS/PRFPREG/
- * NT_S390_* notes (numbered by {@code pr_pid - 1}), the VMCOREINFO from its note (else from memory, as
+ * p_filesz}; loads that overlap are refused, as no reader can tell which bytes are the memory's), the
+ * CPUs come from the PRSTATUS/PRFPREG/NT_S390_* notes (numbered by {@code pr_pid - 1}), the VMCOREINFO from its note (else from memory, as
  * {@link VmcoreinfoLocator} finds it).
  *
  * <p>A core whose segments or notes reach past the end of the file is incomplete: {@link #open}
@@ -124,6 +124,15 @@ public final class ElfCoreReader {
                 continue;
             }
             long start = p.paddr();
+            if (start < 0 || p.memsz() > Long.MAX_VALUE - start) {
+                throw new DumpFormatException(String.format("%s: a PT_LOAD for memory 0x%X of 0x%X bytes reaches past "
+                        + "the 64-bit address space", name, start, p.memsz()));
+            }
+            if (start < covered) {
+                // two loads claim the same memory with different bytes: which one the kernel dumped is unknown
+                throw new DumpFormatException(String.format("%s: PT_LOADs overlap: memory 0x%X-0x%X is also covered by "
+                        + "the PT_LOAD before it (up to 0x%X)", name, start, start + p.memsz(), covered));
+            }
             long filesz = Math.min(p.filesz(), p.memsz());
             long available = Math.max(0, Math.min(filesz, size - p.offset()));
             if (available < filesz) {
