@@ -48,6 +48,8 @@ markdown table: target, seconds, executions, findings.
   --list             list the targets and exit
   -h, --help         this text
 
+Options of other robustness parts are ignored (robustness/run hands every option to every part).
+
 A finding is an input that makes a parser throw anything but the project's typed exceptions,
 hang, or run out of memory. Jazzer saves it as crash-<sha1> beside the seeds; fix the parser,
 keep the file (it is now a regression input) and run again.
@@ -63,7 +65,9 @@ while [ $# -gt 0 ]; do
     --quick) quick=1; shift ;;
     --list) printf '%s\n' "${targets[@]}"; exit 0 ;;
     -h|--help) usage; exit 0 ;;
-    *) echo "fuzz.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+    --*) # another part's option (robustness/run hands every option to every part): skip it and its value
+      if [ $# -gt 1 ] && [[ "$2" != --* ]]; then shift 2; else shift; fi ;;
+    *) echo "fuzz.sh: unexpected argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
 if ! [[ "$minutes" =~ ^[0-9]+([.][0-9]+)?$ ]]; then
@@ -77,6 +81,21 @@ mkdir -p "$logdir"
 table="| target | mode | seconds | executions | findings |
 |---|---|---:|---:|---:|"
 failed=0
+if [ "$quick" = 1 ]; then
+  # one build replays every committed input of every target (what .ci/run does under mvn verify)
+  modules="$(printf '%s\n' "${targets[@]}" | awk '{ print $1 }' | sort -u | paste -sd, -)"
+  log="$logdir/replay.log"
+  start=$(date +%s)
+  env -u JAZZER_FUZZ ./mvnw -B -ntp -pl "$modules" -am test -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false \
+    >"$log" 2>&1 || failed=1
+  took=$(( $(date +%s) - start ))
+  inputs=$(grep -E '^\[(INFO|ERROR)\] Tests run: .* -- in ' "$log" | sed -E 's/.*Tests run: ([0-9]+).*/\1/' \
+    | awk '{ s += $1 } END { print s + 0 }')
+  row="| all ${#targets[@]} targets | replay of $inputs inputs | $took | $inputs | $([ "$failed" = 0 ] && echo 0 || echo 'see log') |"
+  echo "$row"
+  table+=$'\n'"$row"
+  targets=()
+fi
 for t in "${targets[@]}"; do
   if [ -n "$pattern" ] && ! grep -q -- "$pattern" <<<"$t"; then
     continue
@@ -86,15 +105,9 @@ for t in "${targets[@]}"; do
   before=$(find "$inputs/${test#*#}" -name 'crash-*' 2>/dev/null | wc -l)
   log="$logdir/${test/\#/.}.log"
   start=$(date +%s)
-  if [ "$quick" = 1 ]; then
-    mode=replay
-    env -u JAZZER_FUZZ ./mvnw -B -ntp -pl "$module" -am test -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
-      >"$log" 2>&1 || failed=1
-  else
-    mode=fuzz
-    JAZZER_FUZZ=1 ./mvnw -B -ntp -pl "$module" -am test -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
-      -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="$seconds" >"$log" 2>&1 || failed=1
-  fi
+  mode=fuzz
+  JAZZER_FUZZ=1 ./mvnw -B -ntp -pl "$module" -am test -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
+    -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="$seconds" >"$log" 2>&1 || failed=1
   took=$(( $(date +%s) - start ))
   execs=$(grep -o '^Done [0-9]* runs' "$log" | awk '{ s += $2 } END { print s + 0 }')
   after=$(find "$inputs/${test#*#}" -name 'crash-*' 2>/dev/null | wc -l)

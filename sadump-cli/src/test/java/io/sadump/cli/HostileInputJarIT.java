@@ -49,13 +49,15 @@ class HostileInputJarIT {
     Stream<DynamicTest> everyHostileInputIsRefusedInASmallHeap() {
         return HostileFiles.all(tmp).stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
             Result r = run(c.args());
+            String[] outLines = r.out().strip().split("\n");
+            HostileInputTest.record("hostile-inputs-jar.tsv", c, r.exit(),
+                    c.verdictLine() ? outLines[outLines.length - 1] : r.err());
             String what = c.name() + ": exit " + r.exit() + ", stderr: " + r.err();
             assertThat(r.err()).as(what).doesNotContain("OutOfMemoryError").doesNotContain("internal error")
                     .doesNotContain("\tat ");
             assertThat(c.exits()).as(what).contains(r.exit());
             if (c.verdictLine()) {
-                String[] lines = r.out().strip().split("\n");
-                assertThat(lines[lines.length - 1]).as(what).startsWith(c.expected());
+                assertThat(outLines[outLines.length - 1]).as(what).startsWith(c.expected());
             } else {
                 assertThat(r.err().strip()).as(what).doesNotContain("\n").contains(c.expected());
             }
