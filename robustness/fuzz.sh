@@ -101,8 +101,8 @@ for t in "${targets[@]}"; do
     continue
   fi
   module="${t%% *}" test="${t#* }"
-  inputs="$(find "$module/src/test/resources" -type d -name "${test%%#*}Inputs" 2>/dev/null | head -1)"
-  before=$(find "$inputs/${test#*#}" -name 'crash-*' 2>/dev/null | wc -l)
+  inputs="$( (find "$module/src/test/resources" -type d -name "${test%%#*}Inputs" 2>/dev/null || true) | head -1)"
+  before=$( (find "$inputs/${test#*#}" -name 'crash-*' 2>/dev/null || true) | wc -l)
   log="$logdir/${test/\#/.}.log"
   start=$(date +%s)
   mode=fuzz
@@ -110,7 +110,7 @@ for t in "${targets[@]}"; do
     -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="$seconds" >"$log" 2>&1 || failed=1
   took=$(( $(date +%s) - start ))
   execs=$(grep -o '^Done [0-9]* runs' "$log" | awk '{ s += $2 } END { print s + 0 }')
-  after=$(find "$inputs/${test#*#}" -name 'crash-*' 2>/dev/null | wc -l)
+  after=$( (find "$inputs/${test#*#}" -name 'crash-*' 2>/dev/null || true) | wc -l)
   row="| $module $test | $mode | $took | $execs | $((after - before)) |"
   echo "$row"
   table+=$'\n'"$row"
