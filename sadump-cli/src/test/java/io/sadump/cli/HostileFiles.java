@@ -111,14 +111,14 @@ final class HostileFiles {
             storePage(s, page(s).withEntry(MeminfoEntryIndex.KDUMP_SEGMENTS,
                     MeminfoEntry.data(MEMINFO_AT, own.length, Cksm.of(own))));
         });
-        cases.add(meminfoCase("meminfo entry 13 pointing into the meminfo page itself", self, "FAIL 0x45"));
+        cases.add(meminfoCase("meminfo entry 13 pointing into the meminfo page itself", self, "FAIL 0x4531"));
         // the lowcore pointer names a page far beyond storage
         Path past = machine(dir, "meminfo-past", (s, w) -> s.putU64(Lowcore.MEMINFO_POINTER, 1L << 62));
-        cases.add(meminfoCase("meminfo pointer past the end of storage", past, "FAIL 0x45"));
-        // entry 0 claims a size that wraps 64 bits from its address
-        Path wrap = machine(dir, "meminfo-wrap", (s, w) -> storePage(s, page(s).withEntry(MeminfoEntryIndex.VMCOREINFO,
-                MeminfoEntry.data(NOTE_AT, -NOTE_AT + 0x1000, 0))));
-        cases.add(meminfoCase("meminfo entry whose size wraps 64 bits", wrap, "FAIL 0x45"));
+        cases.add(meminfoCase("meminfo pointer past the end of storage", past, "FAIL 0x4520"));
+        // entry 13 (the segment table) claims a size that wraps 64 bits from its address
+        Path wrap = machine(dir, "meminfo-wrap", (s, w) -> storePage(s, page(s).withEntry(
+                MeminfoEntryIndex.KDUMP_SEGMENTS, MeminfoEntry.data(TABLE_AT, -TABLE_AT + 0x1000, 0))));
+        cases.add(meminfoCase("meminfo entry whose size wraps 64 bits", wrap, "FAIL 0x453"));
         // a table of 16 segments of 2^63 bytes each
         Path huge = machine(dir, "meminfo-huge-segments", (s, w) -> {
             List<KexecSegment> segs = new ArrayList<>();
@@ -128,7 +128,7 @@ final class HostileFiles {
             }
             w.writeSegmentTable(TABLE_AT, new KexecSegmentTable(Lowcore.IMAGE_ENTRY_KDUMP, segs));
         });
-        cases.add(meminfoCase("segment table of 16 segments of 2^63 bytes", huge, "FAIL 0x45"));
+        cases.add(meminfoCase("segment table of 16 segments of 2^63 bytes", huge, "FAIL 0x4532"));
         return cases;
     }
 
