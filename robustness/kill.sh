@@ -25,11 +25,13 @@ USAGE
 
 kills=200
 seed=1
+report=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --kills) kills="${2:?--kills needs a number}"; shift 2 ;;
     --seed) seed="${2:?--seed needs a number}"; shift 2 ;;
     --quick) kills=8; shift ;;
+    --report) report="${2:?--report needs a file}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     --*=*) shift ;;
     --*) if [ $# -gt 1 ] && [[ "$2" != --* ]]; then shift 2; else shift; fi ;;
@@ -46,3 +48,11 @@ echo "kill.sh: $kills real-process kills from seed $seed; $steps kill(s) per jou
   -Dit.test=HmcKillJarIT -Dfailsafe.failIfNoSpecifiedTests=false \
   -Dsadump.kill.count="$kills" -Dsadump.kill.seed="$seed" -Dsadump.kill.seeds="$steps"
 echo "kill.sh: every kill recovered; data lost: 0"
+if [ -n "$report" ]; then
+  {
+    echo "| what | kills | seeds | outcome |"
+    echo "|---|---:|---|---|"
+    echo "| \`sadump hmc DIR load --store-status\`, real process, SIGKILL at a seeded random moment | $kills | $seed.. | next command recovered; storage MiB digests equal the pre-load ones; no vmcore under its name unless complete |"
+    echo "| each journaled change (swap, kexec load/unload, inject, re-IPL, mount), cut at a seeded random step | $steps per change | - | undone; storage, files and state as before |"
+  } >"$report"
+fi

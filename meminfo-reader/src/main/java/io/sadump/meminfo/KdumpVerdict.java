@@ -96,7 +96,7 @@ public final class KdumpVerdict {
         }
 
         // 6: entry 13 inside storage, its CKSM, then the table's magic, version and count.
-        String where = String.format("segment table [0x%X, +%d)", e13.addr(), e13.size());
+        String where = String.format("segment table [0x%X, +%s)", e13.addr(), Long.toUnsignedString(e13.size()));
         if (!storage.contains(e13.addr(), e13.size())) {
             return VerdictResult.fail(VerdictCheck.SEGMENT_TABLE_DAMAGED, where + " named by meminfo entry 13 lies"
                     + " outside storage of " + Sizes.format(storage.size()), pointer, page, null);

@@ -26,9 +26,9 @@ import java.util.OptionalLong;
 /**
  * Reads an s390x ELF core (a vmcore) as a memory source: {@code PT_LOAD} segments become chunks at
  * their physical address ({@code p_paddr}; DATA for the file part, ZERO for {@code p_memsz >
- * p_filesz}; where loads overlap, the first one wins), the CPUs come from the PRSTATUS/PRFPREG/
- * NT_S390_* notes (numbered by {@code pr_pid - 1}), the VMCOREINFO from its note (else from memory, as
- * {@link VmcoreinfoLocator} finds it).
+ * p_filesz}; loads that overlap are refused, as no reader can tell which bytes are the memory's), the
+ * CPUs come from the PRSTATUS/PRFPREG/NT_S390_* notes (numbered by {@code pr_pid - 1}), the VMCOREINFO
+ * from its note (else from memory, as {@link VmcoreinfoLocator} finds it).
  *
  * <p>A core whose segments or notes reach past the end of the file is incomplete: {@link #open}
  * fails with {@link io.sadump.dump.IncompleteDumpException}, {@link #inspect} returns the part that
@@ -120,10 +120,24 @@ public final class ElfCoreReader {
         long fileBytes = 0;
         long memorySize = 0;
         for (ElfProgramHeader p : loads) {
-            if (p.memsz() <= 0) {
+            if (p.memsz() == 0) {
                 continue;
             }
             long start = p.paddr();
+            if (p.offset() < 0 || p.filesz() < 0 || p.memsz() < 0) {
+                throw new DumpFormatException(String.format("%s: a PT_LOAD for memory 0x%X claims file offset 0x%X, "
+                        + "0x%X file bytes and 0x%X memory bytes, beyond any file or memory", name, start, p.offset(),
+                        p.filesz(), p.memsz()));
+            }
+            if (start < 0 || p.memsz() > Long.MAX_VALUE - start) {
+                throw new DumpFormatException(String.format("%s: a PT_LOAD for memory 0x%X of 0x%X bytes reaches past "
+                        + "the 64-bit address space", name, start, p.memsz()));
+            }
+            if (start < covered) {
+                // two loads claim the same memory with different bytes: which one the kernel dumped is unknown
+                throw new DumpFormatException(String.format("%s: PT_LOADs overlap: memory 0x%X-0x%X is also covered by "
+                        + "the PT_LOAD before it (up to 0x%X)", name, start, start + p.memsz(), covered));
+            }
             long filesz = Math.min(p.filesz(), p.memsz());
             long available = Math.max(0, Math.min(filesz, size - p.offset()));
             if (available < filesz) {
@@ -165,10 +179,12 @@ public final class ElfCoreReader {
 
     private static void readNotes(DumpBlockSource source, ElfProgramHeader p, String name, List<ElfNote> notes,
             List<String> problems, long size) throws IOException {
-        if (p.filesz() > MAX_NOTES) {
-            throw new DumpFormatException(name + ": the note segment of " + p.filesz() + " bytes is too large");
+        // the fields are unsigned: a value with the top bit set is beyond any file, not negative
+        if (p.filesz() < 0 || p.filesz() > MAX_NOTES) {
+            throw new DumpFormatException(name + ": the note segment of " + Long.toUnsignedString(p.filesz())
+                    + " bytes is too large");
         }
-        if (p.offset() + p.filesz() > size) {
+        if (p.offset() < 0 || p.offset() > size - p.filesz()) {
             problems.add(String.format("%s: the note segment needs file bytes up to 0x%X, the file has 0x%X", name,
                     p.offset() + p.filesz(), size));
             return;

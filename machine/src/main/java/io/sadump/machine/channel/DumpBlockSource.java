@@ -58,6 +58,7 @@ public interface DumpBlockSource extends AutoCloseable {
 
             @Override
             public void read(long position, byte[] dst, int offset, int length) throws IOException {
+                requireInside(position, length);
                 ByteBuffer b = ByteBuffer.wrap(dst, offset, length);
                 long pos = position;
                 while (b.hasRemaining()) {
@@ -90,6 +91,7 @@ public interface DumpBlockSource extends AutoCloseable {
 
             @Override
             public synchronized void read(long position, byte[] dst, int offset, int length) throws IOException {
+                requireInside(position, length);
                 channel.position(position);
                 ByteBuffer b = ByteBuffer.wrap(dst, offset, length);
                 while (b.hasRemaining()) {
@@ -107,6 +109,17 @@ public interface DumpBlockSource extends AutoCloseable {
         };
     }
 
+    /**
+     * A position a dump's own fields gave (an unsigned offset with the top bit set reads as negative) is
+     * outside every dump: EOF, as for any range beyond the data.
+     */
+    private static void requireInside(long position, int length) throws EOFException {
+        if (position < 0 || length < 0 || position + length < 0) {
+            throw new EOFException(String.format("dump data ends before byte 0x%X (a read of %d bytes there was asked)",
+                    position, length));
+        }
+    }
+
     /** Bytes in memory (tests, small dumps). */
     static DumpBlockSource ofBytes(byte[] data) {
         return new DumpBlockSource() {
@@ -117,7 +130,7 @@ public interface DumpBlockSource extends AutoCloseable {
 
             @Override
             public void read(long position, byte[] dst, int offset, int length) throws IOException {
-                if (position < 0 || position + length > data.length) {
+                if (position < 0 || length < 0 || position > data.length - length) {
                     throw new EOFException(String.format("dump data ends at byte 0x%X, needed up to 0x%X",
                             data.length, position + length));
                 }

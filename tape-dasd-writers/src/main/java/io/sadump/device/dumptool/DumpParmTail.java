@@ -17,7 +17,12 @@ public record DumpParmTail(boolean noCompress, boolean mvdumpForce, long memUppe
     static final int OFF_MVDUMP_FORCE = 7;
     static final int OFF_MEM_UPPER_LIMIT = 8;
 
+    /** @throws IllegalArgumentException if fewer than 16 bytes remain */
     public static DumpParmTail read(ByteBuffer b) {
+        if (b.remaining() < SIZE) {
+            throw new IllegalArgumentException("dump tool parameters are " + b.remaining() + " bytes, shorter than "
+                    + SIZE);
+        }
         ByteBuffer s = b.slice();
         DumpParmTail t = new DumpParmTail(s.get(OFF_NO_COMPRESS) != 0, s.get(OFF_MVDUMP_FORCE) != 0,
                 s.getLong(OFF_MEM_UPPER_LIMIT));

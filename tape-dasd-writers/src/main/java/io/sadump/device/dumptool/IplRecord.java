@@ -12,7 +12,11 @@ import java.nio.ByteBuffer;
 public record IplRecord(long psw, Ccw0 ccw1, Ccw0 ccw2) {
     public static final int SIZE = 24;
 
+    /** @throws IllegalArgumentException if fewer than 24 bytes remain */
     public static IplRecord read(ByteBuffer b) {
+        if (b.remaining() < SIZE) {
+            throw new IllegalArgumentException("an IPL record is " + b.remaining() + " bytes, shorter than " + SIZE);
+        }
         long psw = b.getLong();
         return new IplRecord(psw, Ccw0.read(b), Ccw0.read(b));
     }

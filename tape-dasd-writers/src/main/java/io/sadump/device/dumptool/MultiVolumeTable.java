@@ -67,9 +67,14 @@ public record MultiVolumeTable(long timestamp, List<Volume> volumes) {
     /**
      * Reads 512 bytes.
      *
-     * @throws IllegalArgumentException if num_param is not 1..32 or an entry is invalid
+     * @throws IllegalArgumentException if fewer than 512 bytes remain, num_param is not 1..32 or an entry is
+     *     invalid
      */
     public static MultiVolumeTable read(ByteBuffer buf) {
+        if (buf.remaining() < SIZE) {
+            throw new IllegalArgumentException("multi-volume table is " + buf.remaining() + " bytes, shorter than "
+                    + SIZE);
+        }
         ByteBuffer b = buf.slice();
         long ts = b.getLong(0);
         int n = Short.toUnsignedInt(b.getShort(OFF_NUM_PARAM));
