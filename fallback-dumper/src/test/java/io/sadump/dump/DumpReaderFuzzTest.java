@@ -123,26 +123,6 @@ class DumpReaderFuzzTest {
     }
 
     private static TapeBlockSource tape(List<byte[]> records) {
-        return new TapeBlockSource() {
-            private int pos;
-
-            @Override
-            public int readBlock(byte[] dst) {
-                if (pos >= records.size()) {
-                    return END_OF_DATA;
-                }
-                byte[] r = records.get(pos++);
-                if (r == null) {
-                    return TAPEMARK;
-                }
-                System.arraycopy(r, 0, dst, 0, Math.min(dst.length, r.length));
-                return r.length;
-            }
-
-            @Override
-            public void seekBlock(long block) {
-                pos = (int) Math.min(records.size(), Math.max(0, block));
-            }
-        };
+        return MemoryTape.reading(records, 0);
     }
 }

@@ -51,7 +51,11 @@ public final class MemoryTape implements TapeBlockSink {
                 seen++;
             }
         }
-        int first = start;
+        return reading(records, start);
+    }
+
+    /** {@code records} (null = tapemark) read block by block from index {@code first}; block 0 is there. */
+    public static TapeBlockSource reading(List<byte[]> records, int first) {
         return new TapeBlockSource() {
             int pos = first;
 
@@ -70,7 +74,7 @@ public final class MemoryTape implements TapeBlockSink {
 
             @Override
             public void seekBlock(long block) {
-                pos = (int) Math.min(records.size(), first + block);
+                pos = (int) Math.min(records.size(), first + Math.max(0, block));
             }
         };
     }
