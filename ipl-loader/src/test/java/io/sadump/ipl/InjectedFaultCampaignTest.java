@@ -66,8 +66,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * Never both, and never "Dump successful" over a dump that reads back different. Runs from
  * {@code -Dsadump.faults.seed} (default 1), {@code -Dsadump.faults.runs} of them (default 20); with
- * {@code -Dsadump.faults.report=FILE} each run appends a line {@code seed path kind fault ending code}
- * (tab-separated) to FILE for robustness/faults.sh.
+ * {@code -Dsadump.faults.report=FILE} each run appends a line {@code seed path kind fault ending code
+ * verdict} (tab-separated; verdict {@code ok} or {@code FAILED}) to FILE for robustness/faults.sh.
  */
 class InjectedFaultCampaignTest {
     static final long STORAGE = 64 * Sizes.MIB;
@@ -470,7 +470,7 @@ class InjectedFaultCampaignTest {
             return;
         }
         String line = String.join("\t", Long.toString(run.seed), run.path.word, run.kind, run.fault, run.ending.word,
-                run.code) + "\n";
+                run.code, run.problems.isEmpty() ? "ok" : "FAILED") + "\n";
         try {
             synchronized (InjectedFaultCampaignTest.class) {
                 Files.writeString(Path.of(file), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
