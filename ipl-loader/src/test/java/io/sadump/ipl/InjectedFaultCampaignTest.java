@@ -154,7 +154,7 @@ class InjectedFaultCampaignTest {
     private Run deviceRun(long seed, DumpPath path, SplittableRandom rnd) throws IOException {
         Run run = new Run(seed, path);
         long clean = cleanSize(path);
-        TestMachine m = machine(tmp.resolve("m"), path, rnd);
+        TestMachine m = machine(tmp.resolve("m"), path);
         List<DeviceNumber> volumes = path == DumpPath.MULTI_VOLUME ? multiVolume(m, rnd) : List.of();
         String[] kinds = path == DumpPath.TAPE ? new String[] {"write#", "block:", "eov:"}
                 : new String[] {"write#", "block:", "eov:", "read-block:"};
@@ -235,7 +235,7 @@ class InjectedFaultCampaignTest {
     }
 
     /** A fresh 64 MiB machine whose meminfo pointer is cleared, so the load falls back to the stand-alone dump. */
-    private static TestMachine machine(Path dir, DumpPath path, SplittableRandom rnd) throws IOException {
+    private static TestMachine machine(Path dir, DumpPath path) throws IOException {
         TestMachine m = new TestMachine(dir, STORAGE);
         try (MachineLock lock = m.machine.lock()) {
             if (path == DumpPath.DASD_NO_COMPRESSION) {
@@ -359,7 +359,7 @@ class InjectedFaultCampaignTest {
     private Run vmcoreRun(long seed, SplittableRandom rnd) throws IOException {
         Run run = new Run(seed, DumpPath.VMCORE);
         long clean = cleanSize(DumpPath.VMCORE);
-        TestMachine m = machine(tmp.resolve("m"), DumpPath.VMCORE, rnd);
+        TestMachine m = machine(tmp.resolve("m"), DumpPath.VMCORE);
         m.journaled = true; // as the HMC command: a load that fails is undone
         String[] kinds = {"write#", "block:", "eov:"};
         String kind = kinds[rnd.nextInt(kinds.length)];
@@ -444,7 +444,7 @@ class InjectedFaultCampaignTest {
         }
         Path dir = Files.createTempDirectory("sadump-faults-clean");
         try {
-            TestMachine m = machine(dir.resolve("m"), path, new SplittableRandom(0));
+            TestMachine m = machine(dir.resolve("m"), path);
             DeviceNumber load = path == DumpPath.TAPE ? TestMachine.TAPE : TestMachine.DASD;
             LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(load, false, true, ""), c), elf());
             assertThat(o.dumpComplete()).as(path + " without faults\n" + String.join("\n", o.messages())).isTrue();
