@@ -1,15 +1,19 @@
 package io.sadump.ipl;
 
+import io.sadump.device.FaultPlanChannel;
+import io.sadump.device.IoFaultPlan;
 import io.sadump.dump.DumpProgressListener;
 import io.sadump.dump.elf.ElfCoreWriter;
 import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemorySource;
 import io.sadump.machine.output.ReplacementFile;
 import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * The kdump kernel's core collector: the ELF core writer of the dump formats, writing a sparse file.
@@ -18,9 +22,19 @@ import java.nio.file.Path;
  */
 public final class ElfVmcoreWriter implements VmcoreWriter {
     private final ElfCoreWriter.Options options;
+    private final IoFaultPlan targetFaults;
 
     public ElfVmcoreWriter(DumpProgressListener listener) {
+        this(listener, IoFaultPlan.none());
+    }
+
+    /**
+     * A core collector whose target file system has injected faults (an I/O error or a full file
+     * system at a byte offset of the vmcore; see {@link IoFaultPlan}'s file rules).
+     */
+    public ElfVmcoreWriter(DumpProgressListener listener, IoFaultPlan targetFaults) {
         this.options = ElfCoreWriter.Options.defaults().withListener(listener);
+        this.targetFaults = Objects.requireNonNull(targetFaults);
     }
 
     @Override
@@ -32,7 +46,9 @@ public final class ElfVmcoreWriter implements VmcoreWriter {
         try (ReplacementFile out = ReplacementFile.create(file)) {
             long size;
             try {
-                size = new ElfCoreWriter(options).write(memory, metadata, out.channel()).fileSize();
+                SeekableByteChannel target = targetFaults.kind() == IoFaultPlan.Kind.NONE
+                        ? out.channel() : new FaultPlanChannel(out.channel(), targetFaults);
+                size = new ElfCoreWriter(options).write(memory, metadata, target).fileSize();
                 out.commit();
             } catch (IOException e) {
                 if (e.getClass() != IOException.class) {

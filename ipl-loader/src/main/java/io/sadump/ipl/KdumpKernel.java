@@ -29,6 +29,11 @@ import java.util.List;
 public final class KdumpKernel {
     /** The file name inside the timestamp directory. */
     public static final String VMCORE_FILE = "vmcore";
+    /**
+     * The console line's start when the core collector fails (kdump's "saving vmcore failed"); the
+     * load then fails with the writer's error and its journal puts the machine back as it was.
+     */
+    public static final String VMCORE_FAILED = "kdump: saving vmcore failed";
     /** kdump's directory naming: {@code 2026-11-25-11:43:58}. */
     static final DateTimeFormatter DIRECTORY_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd-HH:mm:ss")
             .withZone(ZoneOffset.UTC);
@@ -73,6 +78,8 @@ public final class KdumpKernel {
         try {
             bytes = writer.write(old, DumpMetadata.of(facts.cpus(), facts.vmcoreinfo()), file);
         } catch (IOException | RuntimeException e) {
+            // kdump's own words when the core collector fails; the caller decides what happens next
+            console.message(VMCORE_FAILED + ": " + e.getMessage());
             // no empty vmcore directory is left to look like a dump
             try {
                 Files.deleteIfExists(dir);

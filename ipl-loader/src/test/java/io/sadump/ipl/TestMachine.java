@@ -12,6 +12,7 @@ import io.sadump.fixtures.ProductionSystem;
 import io.sadump.machine.AttachedDevice;
 import io.sadump.machine.DeviceNumber;
 import io.sadump.machine.FileStorage;
+import io.sadump.machine.MachineChange;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineLock;
 import io.sadump.machine.Sizes;
@@ -109,9 +110,17 @@ final class TestMachine {
         }
     }
 
+    /**
+     * Whether {@link #run} is one journaled change of the machine, as the HMC command runs a load: a
+     * load that throws is then undone (storage, CPUs and run state as before). Default: not journaled.
+     */
+    boolean journaled;
+
     /** Runs {@code task} on an IPL loader of this machine, as the HMC command does, and saves the CPUs. */
     LoadOutcome run(LoaderTask task, VmcoreWriter writer) throws IOException {
-        try (MachineLock lock = machine.lock()) {
+        try (MachineLock lock = machine.lock();
+                MachineChange change = journaled ? machine.beginChange(lock, "load",
+                        List.of(io.sadump.fixtures.ProductionState.FILE), null) : null) {
             if (operatorStops && machine.runState().isOperating()) {
                 io.sadump.machine.CpuControls.stop(machine, lock);
             }
@@ -149,6 +158,10 @@ final class TestMachine {
                 });
                 machine.saveCpus(lock, o.cpus());
                 machine.saveRunState(lock, o.runState());
+                storage.close();
+                if (change != null) {
+                    change.commit();
+                }
                 return o;
             } finally {
                 storage.close();

@@ -4,10 +4,12 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Injected I/O errors: which writes (or reads) of a device fail with {@link DeviceIoErrorException}
- * (unit check, equipment check), so tests can drive a dumper's error path.
+ * Injected I/O faults: which writes (or reads) of a device fail with {@link DeviceIoErrorException}
+ * (unit check, equipment check), or where the volume ends early, so tests can drive a dumper's error
+ * and end-of-volume paths.
  *
  * <p>A plan is installed on one device ({@code EckdDasd.setFaultPlan}, {@code TapeDrive.setFaultPlan})
+ * or on a file target ({@link FaultPlanChannel}, the file system the kdump kernel writes its vmcore to)
  * and counts from then on. Rules:
  *
  * <ul>
@@ -18,14 +20,24 @@ import java.util.Objects;
  *   <li>{@code track:T}: every write to DASD track T (absolute track number, cyl * 15 + head) fails.
  *   <li>{@code block:B}: every write to DASD volume block B fails.
  *   <li>{@code read-block:B}: every read of DASD volume block B fails (data check).
+ *   <li>{@code eov:B}: the volume ends before block B. A DASD write that reaches volume block B or
+ *       beyond is refused as past the end of the extent ({@link io.sadump.device.ckd.EndOfExtentException},
+ *       which a dump sees as {@code DumpDeviceFullException}, "Device too small"); nothing of that
+ *       write is transferred. On a tape, writing the block whose block ID is B or more meets end of
+ *       tape ({@link io.sadump.device.tape.EndOfVolumeException}); tape marks are still written, as
+ *       past a real cartridge's capacity.
  * </ul>
+ *
+ * On a file target the unit is the byte: {@code write#N} fails the write that carries the N-th byte
+ * (1-based), {@code block:B} every write that covers byte offset B, and {@code eov:B} refuses any
+ * write reaching past byte offset B with "No space left on device" (the file system is full).
  *
  * A plan is mutable (it counts writes) and belongs to one device; it is not thread-safe.
  */
 public final class IoFaultPlan {
     /** Which rule a plan applies. */
     public enum Kind {
-        NONE, NTH_WRITE, WRITE_TRACK, WRITE_BLOCK, READ_BLOCK
+        NONE, NTH_WRITE, WRITE_TRACK, WRITE_BLOCK, READ_BLOCK, END_OF_VOLUME
     }
 
     private final Kind kind;
@@ -69,9 +81,15 @@ public final class IoFaultPlan {
         return new IoFaultPlan(Kind.READ_BLOCK, block);
     }
 
+    /** The volume ends before block {@code block}: writes reaching it meet end of volume. */
+    public static IoFaultPlan endOfVolumeAt(long block) {
+        requireNonNegative(block, "block");
+        return new IoFaultPlan(Kind.END_OF_VOLUME, block);
+    }
+
     /**
      * Parses the form {@link #toString()} writes: {@code none}, {@code write#N}, {@code track:T},
-     * {@code block:B}, {@code read-block:B}.
+     * {@code block:B}, {@code read-block:B}, {@code eov:B}.
      */
     public static IoFaultPlan parse(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
@@ -91,11 +109,14 @@ public final class IoFaultPlan {
             if (t.startsWith("read-block:")) {
                 return failReadsOfBlock(Long.parseLong(t.substring(11)));
             }
+            if (t.startsWith("eov:")) {
+                return endOfVolumeAt(Long.parseLong(t.substring(4)));
+            }
         } catch (NumberFormatException e) {
             // reported below
         }
         throw new IllegalArgumentException("not an I/O fault: '" + text
-                + "' (none, write#N, track:T, block:B, read-block:B)");
+                + "' (none, write#N, track:T, block:B, read-block:B, eov:B)");
     }
 
     public Kind kind() {
@@ -133,6 +154,14 @@ public final class IoFaultPlan {
         }
     }
 
+    /**
+     * Whether a write of {@code count} blocks from block {@code firstBlock} reaches past an injected
+     * end of volume ({@code eov:B}); such a write transfers nothing.
+     */
+    public boolean passesEndOfVolume(long firstBlock, long count) {
+        return kind == Kind.END_OF_VOLUME && firstBlock + count > value;
+    }
+
     /** Called before a read of {@code count} blocks from volume block {@code firstBlock}. */
     public String checkRead(long firstBlock, int count) {
         if (kind == Kind.READ_BLOCK && firstBlock <= value && value < firstBlock + count) {
@@ -152,6 +181,8 @@ public final class IoFaultPlan {
                 return "block:" + value;
             case READ_BLOCK:
                 return "read-block:" + value;
+            case END_OF_VOLUME:
+                return "eov:" + value;
             default:
                 return "none";
         }

@@ -22,7 +22,8 @@
  * }
  * }</pre>
  * Every failure is a {@link io.sadump.device.DeviceException} (checked, an {@link java.io.IOException})
- * whose message names the device; tests inject I/O errors with {@link io.sadump.device.IoFaultPlan}.
+ * whose message names the device; tests inject I/O errors and end of volume with {@link
+ * io.sadump.device.IoFaultPlan}, and the same faults under a file with {@link io.sadump.device.FaultPlanChannel}.
  *
  * <h2>For the dump formats</h2>
  * The drivers implement the channel-I/O interfaces of {@link io.sadump.machine.channel} themselves, so

@@ -438,7 +438,8 @@ public final class EckdDasd implements Closeable {
      * Writes {@code data.remaining() / 4096} blocks starting at volume block {@code block}; the buffer
      * is consumed. Whole tracks are written as 12-record tracks; see the class comment for partial ones.
      *
-     * @throws EndOfExtentException if the blocks go past the last track (nothing is written)
+     * @throws EndOfExtentException if the blocks go past the last track, or past an injected end of
+     *     volume (nothing is written)
      * @throws io.sadump.device.DeviceIoErrorException for an injected error (tracks before it are written)
      */
     public void writeBlocks(long block, ByteBuffer data) throws DeviceException {
@@ -447,6 +448,10 @@ public final class EckdDasd implements Closeable {
         if (block < 0 || block + count > blockCount()) {
             throw new EndOfExtentException(name, "writing " + count + " blocks at block " + block
                     + " goes past the end of the volume (" + blockCount() + " blocks, " + geometry.tracks() + " tracks)");
+        }
+        if (faults.passesEndOfVolume(block, count)) {
+            throw new EndOfExtentException(name, "writing " + count + " blocks at block " + block
+                    + " goes past the end of the volume (injected end of volume at block " + faults.value() + ")");
         }
         long b = block;
         int left = count;

@@ -177,7 +177,10 @@ public final class TapeDrive implements TapeBlockSink, Closeable {
         return pos == 0;
     }
 
-    /** Installs injected I/O errors for writes; see {@link IoFaultPlan} (tape: {@code write#N}, {@code block:B}). */
+    /**
+     * Installs injected I/O faults for writes; see {@link IoFaultPlan} (tape: {@code write#N},
+     * {@code block:B}, {@code eov:B}).
+     */
     public void setFaultPlan(IoFaultPlan plan) {
         this.faults = Objects.requireNonNull(plan);
     }
@@ -210,6 +213,10 @@ public final class TapeDrive implements TapeBlockSink, Closeable {
         String fault = faults.checkWrite(-1, blockId, 1);
         if (fault != null) {
             throw new DeviceIoErrorException(name, fault + " (tape block " + blockId + ")");
+        }
+        if (faults.passesEndOfVolume(blockId, 1)) {
+            throw new EndOfVolumeException(name, "end of volume (unit exception): injected end of tape at block "
+                    + faults.value());
         }
         if (pos + AwsChunkHeader.SIZE + len > capacity) {
             throw new EndOfVolumeException(name, "end of volume (unit exception): a " + len + "-byte block at offset "

@@ -302,8 +302,27 @@ class EckdDasdTest {
     }
 
     @Test
+    void anInjectedEndOfVolumeEndsTheExtentEarlyAndWritesNothingOfTheRequest() throws Exception {
+        try (EckdDasd d = newDasd(1)) {
+            d.setFaultPlan(IoFaultPlan.endOfVolumeAt(30));
+            byte[] data = new byte[12 * 4096];
+            Arrays.fill(data, (byte) 0x5A);
+            d.writeBlocks(12, ByteBuffer.wrap(data)); // blocks 12..23: before the end
+            assertThatThrownBy(() -> d.writeBlocks(24, ByteBuffer.wrap(data)))
+                    .isInstanceOf(EndOfExtentException.class).hasMessageContaining("injected end of volume at block 30");
+            assertThat(d.isTrackFormatted(2)).as("nothing of the refused request").isFalse();
+            d.writeBlocks(24, ByteBuffer.wrap(data, 0, 6 * 4096)); // blocks 24..29 still fit
+            // through the dump partition the dump sees "Device too small" at the block it wrote
+            EckdExtent partition = d.dumpPartition();
+            assertThatThrownBy(() -> partition.writeBlocks(17, new byte[2 * 4096], 0, 2))
+                    .isInstanceOf(io.sadump.machine.channel.DumpDeviceFullException.class);
+            assertThat(d.readBlock(12)[0]).isEqualTo((byte) 0x5A);
+        }
+    }
+
+    @Test
     void faultPlansParseAndPrint() {
-        for (String s : List.of("none", "write#5", "track:17", "block:1234", "read-block:3")) {
+        for (String s : List.of("none", "write#5", "track:17", "block:1234", "read-block:3", "eov:77")) {
             assertThat(IoFaultPlan.parse(s)).hasToString(s);
         }
         assertThatThrownBy(() -> IoFaultPlan.parse("write#0")).isInstanceOf(IllegalArgumentException.class);

@@ -240,6 +240,21 @@ class TapeDriveTest {
         }
     }
 
+    @Test
+    void anInjectedEndOfTapeRefusesBlocksFromItsBlockIdButStillTakesTapemarks() throws Exception {
+        try (TapeDrive t = mountNew("e.aws", 1 << 20)) {
+            t.setFaultPlan(IoFaultPlan.endOfVolumeAt(2));
+            t.writeBlock(new byte[10]);
+            t.writeTapemark();
+            assertThatThrownBy(() -> t.writeBlock(new byte[10])).isInstanceOf(EndOfVolumeException.class)
+                    .hasMessageContaining("injected end of tape at block 2");
+            assertThatThrownBy(() -> t.writeBlock(new byte[10], 0, 10))
+                    .isInstanceOf(io.sadump.machine.channel.DumpDeviceFullException.class);
+            t.writeTapemark(); // a writer can still close its file
+            assertThat(t.blockId()).isEqualTo(3);
+        }
+    }
+
     static Path tapeWith(Path dir, String name, byte[] bytes) throws Exception {
         Path p = dir.resolve(name);
         Files.write(p, bytes);
