@@ -186,6 +186,20 @@ class StorageReadErrorLoadTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aDamagedPageIsWhereOldMemoryIsAfterTheSwap() {
+        io.sadump.machine.AbsoluteStorage s = io.sadump.machine.AbsoluteStorage.inMemory(256 * MIB);
+        CrashkernelRange ck = CrashkernelRange.parse("64M@96M");
+        // in [0, size): the kdump kernel now, no part of old memory; in the crashkernel: old P - base;
+        // between and above: the same address
+        s.setUnreadablePages(UnreadablePages.of(List.of(0x10_0000L, 96 * MIB + 0x5000, 70 * MIB, 200 * MIB)));
+        assertThat(KdumpKernel.unreadableOldPages(s, ck)).containsExactly(0x5000L, 70 * MIB, 200 * MIB);
+        MemorySource old = KdumpKernel.oldMemory(s, ck);
+        for (long p : List.of(0x5000L, 70 * MIB, 200 * MIB)) {
+            assertThatThrownBy(() -> old.read(p, new byte[1], 0, 1)).isInstanceOf(MemoryAbsentException.class);
+        }
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {5, 6})
     void theKdumpKernelLeavesEachPageOutOfTheVmcore(long seed) throws IOException {
