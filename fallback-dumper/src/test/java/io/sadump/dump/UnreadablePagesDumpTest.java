@@ -52,12 +52,16 @@ class UnreadablePagesDumpTest {
     @TempDir
     Path tmp;
 
+    /** Seeds per path: 3 by default; robustness/badpage.sh sets {@code sadump.badpage.seeds} and {@code .seed}. */
+    static Stream<Long> seeds() {
+        long first = Long.getLong("sadump.badpage.seed", 1);
+        return Stream.iterate(first, s -> s + 1).limit(Integer.getInteger("sadump.badpage.seeds", 3));
+    }
+
     static Stream<Arguments> runs() {
         List<Arguments> list = new ArrayList<>();
         for (Path390 p : Path390.values()) {
-            for (long seed = 1; seed <= 3; seed++) {
-                list.add(Arguments.of(p, seed));
-            }
+            seeds().forEach(seed -> list.add(Arguments.of(p, seed)));
         }
         return list.stream();
     }
@@ -154,7 +158,7 @@ class UnreadablePagesDumpTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3})
+    @MethodSource("seeds")
     void theElfCoreOfTheReadablePartLeavesEachUnreadablePageOut(long seed) throws IOException {
         SplittableRandom r = new SplittableRandom(seed * 31);
         AbsoluteStorage storage = TestMemory.storage(Workload.MIXED, SIZE, seed);

@@ -37,7 +37,6 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Storage pages that cannot be read, through the full HMC load on every dump path: the dump goes on,
@@ -53,6 +52,15 @@ class StorageReadErrorLoadTest {
 
     @TempDir
     Path tmp;
+
+    /**
+     * Seeds per dump path: one by default; robustness/badpage.sh sets {@code sadump.badpage.loads} and
+     * the first seed {@code sadump.badpage.seed}.
+     */
+    static java.util.stream.Stream<Long> seeds() {
+        long first = Long.getLong("sadump.badpage.seed", 1);
+        return java.util.stream.Stream.iterate(first, s -> s + 1).limit(Integer.getInteger("sadump.badpage.loads", 1));
+    }
 
     /** 1-3 pages in {@code [from, to)}, drawn from the seed. */
     static List<Long> pages(long seed, long from, long to) {
@@ -120,10 +128,10 @@ class StorageReadErrorLoadTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2})
+    @org.junit.jupiter.params.provider.MethodSource("seeds")
     void theSingleVolumeDasdDumpGoesOnAndMarksEachPage(long seed) throws IOException {
         TestMachine m = new TestMachine(tmp.resolve("m"));
-        List<Long> pages = pages(seed, MIB, TestMachine.STORAGE);
+        List<Long> pages = pages(seed * 8 + 1, MIB, TestMachine.STORAGE);
         String what = "seed " + seed + " pages " + pages;
         inject(m, pages, true);
         LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(TestMachine.DASD, false, true, ""), c),
@@ -138,10 +146,10 @@ class StorageReadErrorLoadTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {3})
+    @org.junit.jupiter.params.provider.MethodSource("seeds")
     void theTapeDumpGoesOnAndMarksEachPage(long seed) throws IOException {
         TestMachine m = new TestMachine(tmp.resolve("m"));
-        List<Long> pages = pages(seed, MIB, TestMachine.STORAGE);
+        List<Long> pages = pages(seed * 8 + 3, MIB, TestMachine.STORAGE);
         String what = "seed " + seed + " pages " + pages;
         inject(m, pages, true);
         LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(TestMachine.TAPE, false, true, ""), c),
@@ -157,7 +165,7 @@ class StorageReadErrorLoadTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {4})
+    @org.junit.jupiter.params.provider.MethodSource("seeds")
     void theMultiVolumeDumpGoesOnAndMarksEachPage(long seed) throws IOException {
         TestMachine m = new TestMachine(tmp.resolve("m"), 128 * MIB);
         try (MachineLock lock = m.machine.lock()) {
@@ -170,7 +178,7 @@ class StorageReadErrorLoadTest {
                         Instant.parse("2026-11-25T10:00:00Z"));
             }
         }
-        List<Long> pages = pages(seed, MIB, 128 * MIB);
+        List<Long> pages = pages(seed * 8 + 4, MIB, 128 * MIB);
         String what = "seed " + seed + " pages " + pages;
         inject(m, pages, true);
         LoadOutcome o = m.run((l, c) -> l.load(new LoadRequest(V0, false, true, ""), c), IplLoaderTest.elf());
@@ -201,12 +209,12 @@ class StorageReadErrorLoadTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {5, 6})
+    @org.junit.jupiter.params.provider.MethodSource("seeds")
     void theKdumpKernelLeavesEachPageOutOfTheVmcore(long seed) throws IOException {
         TestMachine m = new TestMachine(tmp.resolve("m"));
         CrashkernelRange ck = m.machine.config().crashkernel().orElseThrow();
         // above the crashkernel, old memory is storage at the same addresses
-        List<Long> pages = pages(seed, ck.end(), TestMachine.STORAGE);
+        List<Long> pages = pages(seed * 8 + 5, ck.end(), TestMachine.STORAGE);
         String what = "seed " + seed + " pages " + pages;
         inject(m, pages, false);
         for (long p : pages) {

@@ -29,7 +29,7 @@ class StorageErrorCommandTest {
     void machine() throws Exception {
         Path d = tmp.resolve("sys1");
         dir = d.toString();
-        assertThat(CliRun.of("machine", "create", dir, "--storage", "128M").exit()).isZero();
+        assertThat(CliRun.of("machine", "create", dir, "--storage", "128M", "--workload", "zero").exit()).isZero();
         MachineDirectory m = MachineDirectory.open(d);
         try (MachineLock lock = m.lock()) {
             AttachedDevices.attach(m, lock, AttachedDevices.parseDasd("0.0.0190:300"));
