@@ -2,15 +2,25 @@ package io.sadump.dump;
 
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
+import io.sadump.machine.StorageReadErrorException;
+import io.sadump.machine.UnreadablePages;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * The 1 MiB frames of a {@link MemorySource} below a limit, as the s390 dump writers see them: a
  * frame "holds data" when a DATA chunk overlaps it; every other frame is known to be zero (a ZERO
  * chunk, or memory the source does not have, which the stand-alone dumper also writes as zeros). The
  * data frames come from the source's chunk list, never from scanning memory for zeros.
+ *
+ * <p>A page the source cannot read ({@link StorageReadErrorException}, an uncorrectable storage error)
+ * does not stop the dump: it is written as the {@link #UNREADABLE_MARK fill pattern} and remembered
+ * ({@link #unreadablePages()}), so the dumper can name it; the s390 formats cannot say a page is
+ * absent (docs/formats.md, "Unreadable storage pages").
  */
 public final class MemoryFrames {
     /** The frame size: 1 MiB, the s390_ext segment granule ({@code find_dump_segment}). */
@@ -18,7 +28,15 @@ public final class MemoryFrames {
 
     public static final int FRAME_SHIFT = 20;
 
+    /**
+     * The fill of a page that could not be read: every 16 bytes hold these 8 ASCII bytes and then the
+     * page's absolute address, big-endian (so each marked page names itself in a hex dump).
+     */
+    public static final String UNREADABLE_MARK = "PAGEERR!";
+    private static final byte[] MARK = UNREADABLE_MARK.getBytes(StandardCharsets.US_ASCII);
+
     private final MemorySource source;
+    private final ConcurrentSkipListSet<Long> unreadable = new ConcurrentSkipListSet<>();
     private final List<MemoryChunk> chunks;
     private final long limit;
     private final long frameCount;
@@ -136,10 +154,44 @@ public final class MemoryFrames {
 
     /**
      * Reads {@code [address, address+length)} of memory with zeros wherever the source has a ZERO
-     * chunk or no chunk.
+     * chunk or no chunk, and the fill pattern on each page that cannot be read.
      */
     public void read(long address, byte[] dst, int off, int length) throws IOException {
-        source.readFilled(address, dst, off, length);
+        try {
+            source.readFilled(address, dst, off, length);
+        } catch (StorageReadErrorException e) {
+            readPageByPage(address, dst, off, length);
+        }
+    }
+
+    /** The slow path after a storage error: each page on its own, so one bad page costs only itself. */
+    private void readPageByPage(long address, byte[] dst, int off, int length) throws IOException {
+        long end = address + length;
+        for (long a = address; a < end; ) {
+            long pageEnd = Math.min(end, (a & -UnreadablePages.PAGE_SIZE) + UnreadablePages.PAGE_SIZE);
+            int n = (int) (pageEnd - a);
+            int at = off + (int) (a - address);
+            try {
+                source.readFilled(a, dst, at, n);
+            } catch (StorageReadErrorException e) {
+                fillUnreadable(a, dst, at, n);
+                unreadable.add(a & -UnreadablePages.PAGE_SIZE);
+            }
+            a = pageEnd;
+        }
+    }
+
+    /** Writes the fill pattern of the bytes {@code [address, address+length)} of one unreadable page. */
+    public static void fillUnreadable(long address, byte[] dst, int off, int length) {
+        byte[] unit = ByteBuffer.allocate(16).put(MARK).putLong(address & -UnreadablePages.PAGE_SIZE).array();
+        for (int i = 0; i < length; i++) {
+            dst[off + i] = unit[(int) ((address + i) & 15)];
+        }
+    }
+
+    /** The pages that could not be read so far (written as the fill pattern), ascending. */
+    public List<Long> unreadablePages() {
+        return List.copyOf(unreadable);
     }
 
     public MemorySource source() {

@@ -86,7 +86,7 @@ public final class EckdLoadDevice implements LoadDevice {
             if (tool.kind() == DumpToolKind.ECKD_SINGLE) {
                 S390DumpResult r = writer.write(memory, metadata, dasd.dumpPartition());
                 return new FallbackDumpResult(DumpFormat.S390_EXT, List.of(number), r.header().memSize(),
-                        r.dumpFileBytes());
+                        r.dumpFileBytes(), r.unreadablePages());
             }
             return dumpMultiVolume(memory, metadata, tool, writer);
         } catch (DumpDeviceFullException e) {
@@ -122,7 +122,7 @@ public final class EckdLoadDevice implements LoadDevice {
             S390DumpResult r = writer.writeMultiVolume(memory, metadata, volumes, table.timestamp());
             List<DeviceNumber> numbers = table.volumes().stream().map(MultiVolumeTable.Volume::device).toList();
             return new FallbackDumpResult(DumpFormat.S390_MV_EXT, numbers.subList(0, r.volumesUsed()),
-                    r.header().memSize(), r.dumpFileBytes());
+                    r.header().memSize(), r.dumpFileBytes(), r.unreadablePages());
         } finally {
             for (EckdDasd d : opened) {
                 d.close();

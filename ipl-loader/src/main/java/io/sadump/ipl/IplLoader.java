@@ -141,6 +141,8 @@ public final class IplLoader {
         final String trigger;
         final ConsoleListener console;
         final List<String> messages = new ArrayList<>();
+        /** Storage pages the dump could not read (set by the dump that ran). */
+        List<Long> unreadable = List.of();
         final Instant start;
 
         Task(String trigger, ConsoleListener console) {
@@ -232,6 +234,7 @@ public final class IplLoader {
                     ck.size(), KDUMP_RUNNING_MASK, verdict.entryPoint()));
             storage.noteChange("vmcore write by the kdump kernel (storage swapped)");
             KdumpResult r = kdump.run(storage, now, this::say);
+            unreadable = r.unreadablePages();
             List<CpuState> after = new ArrayList<>(now);
             after.set(0, now.get(0).withPsw(KDUMP_RUNNING_MASK, verdict.entryPoint()));
             String reason = "kdump: " + verdict.message() + "; vmcore written";
@@ -259,6 +262,9 @@ public final class IplLoader {
             try {
                 FallbackDumpResult r = device.dump(memory, DumpMetadata.of(now, Optional.empty()), tool, settings);
                 progress.finish();
+                unreadable = r.unreadablePages();
+                StorageErrorLines.of(unreadable, "written as the fill pattern").forEach(this::say);
+                // the dump is complete: every page is in it, the unreadable ones marked as such
                 say(DUMP_SUCCESSFUL);
                 List<String> paths = r.volumes().stream().map(Object::toString).toList();
                 return exit(Optional.of(verdict), Optional.of(r.format()), true, 0,
@@ -359,7 +365,7 @@ public final class IplLoader {
         LoadOutcome outcome(Optional<VerdictResult> verdict, Optional<DumpFormat> format, boolean complete, int dumpCode,
                 String reason, List<String> paths, long bytes, AfterDump after, int waitCode, List<CpuState> now) {
             return new LoadOutcome(trigger, verdict, format, complete, dumpCode, reason, paths, bytes,
-                    Duration.between(start, clock.instant()), after, waitCode, now, messages);
+                    Duration.between(start, clock.instant()), after, waitCode, now, messages, unreadable);
         }
 
         /** The dumper's progress lines, at most every 5 s and once at the end. */

@@ -5,6 +5,7 @@ import io.sadump.machine.CpuState;
 import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.Lowcore;
+import io.sadump.machine.MemoryMapping;
 import io.sadump.machine.MemorySource;
 import io.sadump.machine.Sizes;
 import io.sadump.machine.StorageMemorySource;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,6 +27,11 @@ import java.util.List;
  * and the CPUs' save areas ({@link OldMemoryFacts}), and its core collector writes the ELF vmcore to
  * {@code <vmcore dir>/<timestamp>/vmcore}, as kdump's {@code makedumpfile}/{@code cp} would
  * (docs/abi.md §9.4, docs/formats.md §7).
+ *
+ * <p>Storage pages with uncorrectable errors (the machine's {@code storage.errors}) are left out of
+ * old memory, so the vmcore has no PT_LOAD for them and readers report them as not in the dump: the
+ * way makedumpfile leaves out the pages the first kernel marked hardware-poisoned. The console names
+ * each one.
  */
 public final class KdumpKernel {
     /** The file name inside the timestamp directory. */
@@ -65,6 +72,7 @@ public final class KdumpKernel {
         console.message(String.format("kdump: OLDMEM_BASE=0x%X OLDMEM_SIZE=0x%X (%s)", oldmem.base(), oldmem.size(),
                 Sizes.format(oldmem.size())));
         MemorySource old = oldMemory(storage, oldmem);
+        List<Long> leftOut = unreadableOldPages(storage, oldmem);
         OldMemoryFacts facts = OldMemoryFacts.read(old, machineCpus);
         for (String w : facts.warnings()) {
             console.message("kdump: " + w);
@@ -74,6 +82,9 @@ public final class KdumpKernel {
         Path dir = newDirectory();
         Path file = dir.resolve(VMCORE_FILE);
         console.message("kdump: saving vmcore to " + file);
+        for (String line : StorageErrorLines.of(leftOut, "left out of the vmcore")) {
+            console.message("kdump: " + line);
+        }
         long bytes;
         try {
             bytes = writer.write(old, DumpMetadata.of(facts.cpus(), facts.vmcoreinfo()), file);
@@ -96,7 +107,7 @@ public final class KdumpKernel {
                 throw new UncheckedIOException(e);
             }
         }, old.memorySize());
-        return new KdumpResult(file, bytes, oldmem, facts, reIpl);
+        return new KdumpResult(file, bytes, oldmem, facts, reIpl, leftOut);
     }
 
     /**
@@ -105,7 +116,26 @@ public final class KdumpKernel {
      * kernel, not the production system's data).
      */
     static MemorySource oldMemory(AbsoluteStorage storage, CrashkernelRange oldmem) {
-        return new StorageMemorySource(storage).map(oldmem.oldMemoryMappings(storage.size()), storage.size());
+        return new StorageMemorySource(storage).readablePart().map(oldmem.oldMemoryMappings(storage.size()),
+                storage.size());
+    }
+
+    /**
+     * The old-memory addresses of the storage's unreadable pages, ascending: a page in the crashkernel
+     * range holds old {@code [0, size)} after the swap; one in {@code [0, size)} holds the kdump kernel
+     * now, which is no part of old memory.
+     */
+    static List<Long> unreadableOldPages(AbsoluteStorage storage, CrashkernelRange oldmem) {
+        List<Long> old = new ArrayList<>();
+        for (long page : storage.unreadablePages().pages()) {
+            for (MemoryMapping m : oldmem.oldMemoryMappings(storage.size())) {
+                if (page >= m.from() && page - m.from() < m.size()) {
+                    old.add(m.to() + (page - m.from()));
+                }
+            }
+        }
+        old.sort(null);
+        return List.copyOf(old);
     }
 
     /** OLDMEM_BASE/SIZE, accepted as zgetdump's {@code kdump_init} accepts them (docs/abi.md §9.3). */

@@ -25,6 +25,9 @@ import java.util.Optional;
  * @param waitCode the code of the disabled wait PSW when {@code after} is {@link AfterDump#DISABLED_WAIT}
  * @param cpus the CPUs as the task left them (new ones after a re-IPL); the caller saves them
  * @param messages every console line, in order
+ * @param unreadablePages the storage pages the dump could not read, ascending (old-memory addresses for
+ *     a vmcore, which leaves them out; absolute addresses for a stand-alone dump, which holds the fill
+ *     pattern there)
  */
 public record LoadOutcome(
         String trigger,
@@ -39,12 +42,22 @@ public record LoadOutcome(
         AfterDump after,
         int waitCode,
         List<CpuState> cpus,
-        List<String> messages) {
+        List<String> messages,
+        List<Long> unreadablePages) {
 
     public LoadOutcome {
         paths = List.copyOf(paths);
         cpus = List.copyOf(cpus);
         messages = List.copyOf(messages);
+        unreadablePages = List.copyOf(unreadablePages);
+    }
+
+    /** An outcome in which every storage page could be read. */
+    public LoadOutcome(String trigger, Optional<VerdictResult> verdict, Optional<DumpFormat> dumpFormat,
+            boolean dumpComplete, int dumpCode, String reason, List<String> paths, long bytes, Duration duration,
+            AfterDump after, int waitCode, List<CpuState> cpus, List<String> messages) {
+        this(trigger, verdict, dumpFormat, dumpComplete, dumpCode, reason, paths, bytes, duration, after, waitCode,
+                cpus, messages, List.of());
     }
 
     /**

@@ -67,7 +67,7 @@ public final class TapeLoadDevice implements LoadDevice {
         try {
             S390DumpResult r = new ClassicS390DumpWriter(s).writeTape(memory, metadata, tape);
             return new FallbackDumpResult(DumpFormat.S390_TAPE, List.of(number), r.header().memSize(),
-                    r.dumpFileBytes());
+                    r.dumpFileBytes(), r.unreadablePages());
         } catch (DumpDeviceFullException e) {
             throw new DumpFailedException(DumpFailedException.DEVICE_TOO_SMALL, "Device too small: " + e.getMessage(), e);
         } catch (DeviceIoErrorException e) {

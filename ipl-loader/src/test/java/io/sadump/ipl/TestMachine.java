@@ -42,6 +42,9 @@ final class TestMachine {
     final List<Long> probes = new ArrayList<>();
     final java.util.Map<Long, byte[]> probeBytes = new java.util.HashMap<>();
     List<io.sadump.machine.CpuState> cpusBefore;
+    /** MiB-aligned addresses whose whole MiB is recorded when the dump starts, and what it held. */
+    final List<Long> mibProbes = new ArrayList<>();
+    final java.util.Map<Long, byte[]> mibBytes = new java.util.HashMap<>();
 
     private static final java.util.Map<Long, Path> TEMPLATES = new java.util.HashMap<>();
     final long storageSize;
@@ -153,6 +156,9 @@ final class TestMachine {
                         atDump = MebibyteDigests.of(s);
                         for (long a : probes) {
                             probeBytes.put(a, s.bytes(a, 16));
+                        }
+                        for (long a : mibProbes) {
+                            mibBytes.put(a, s.bytes(a, (int) Sizes.MIB));
                         }
                     }
                 });

@@ -19,6 +19,7 @@ public abstract class AbsoluteStorage implements Closeable {
 
     private final long size;
     private final FrameRecord frames;
+    private volatile UnreadablePages unreadable = UnreadablePages.NONE;
 
     protected AbsoluteStorage(long size, FrameRecord frames) {
         if (size <= 0 || size > MAX_SIZE) {
@@ -40,6 +41,19 @@ public abstract class AbsoluteStorage implements Closeable {
     /** The record of frames ever written (shared, live). */
     public final FrameRecord writtenFrames() {
         return frames;
+    }
+
+    /**
+     * The pages whose reads through the memory view fail ({@link StorageMemorySource}); the raw reads
+     * of this class are not affected (the dumper's control path is not modelled as failing).
+     */
+    public final UnreadablePages unreadablePages() {
+        return unreadable;
+    }
+
+    /** Sets the unreadable pages (the machine's {@code storage.errors}, or a test's). */
+    public final void setUnreadablePages(UnreadablePages pages) {
+        this.unreadable = java.util.Objects.requireNonNull(pages);
     }
 
     /** Fails with {@link AddressOutOfRangeException} unless {@code [address, address+length)} is inside. */

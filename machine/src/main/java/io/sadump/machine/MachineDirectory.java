@@ -26,6 +26,8 @@ import java.util.function.Consumer;
  *   <li>{@code run.state}: whether the CPUs run ({@link RunState}); derived from the IPL CPU's PSW
  *       in directories made before the file existed;
  *   <li>{@code devices/}: one image per attached device; {@code vmcore/}: what kdump wrote;
+ *   <li>{@code storage.errors}: the storage pages that cannot be read ({@link UnreadablePages});
+ *       absent when every page reads;
  *   <li>{@code console.log}: the operating-system messages.
  * </ul>
  *
@@ -40,6 +42,7 @@ public final class MachineDirectory {
     public static final String DEVICES = "devices";
     public static final String VMCORE = "vmcore";
     public static final String CONSOLE_LOG = "console.log";
+    public static final String STORAGE_ERRORS = "storage.errors";
 
     private final Path dir;
     private MachineConfig config;
@@ -263,13 +266,48 @@ public final class MachineDirectory {
 
     /** Opens storage read-only. */
     public FileStorage openStorage() {
-        return FileStorage.open(dir.resolve(STORAGE), dir.resolve(FRAMES), config.storageSize(), false);
+        UnreadablePages errors = unreadablePages();
+        FileStorage s = FileStorage.open(dir.resolve(STORAGE), dir.resolve(FRAMES), config.storageSize(), false);
+        s.setUnreadablePages(errors);
+        return s;
+    }
+
+    /** The storage pages that cannot be read ({@code storage.errors}); none when the file is absent. */
+    public UnreadablePages unreadablePages() {
+        Path file = dir.resolve(STORAGE_ERRORS);
+        try {
+            return UnreadablePages.parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            return UnreadablePages.NONE;
+        } catch (IOException e) {
+            throw new MachineException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new MachineException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Records the unreadable storage pages (atomically); none removes the file. */
+    public void saveUnreadablePages(MachineLock lock, UnreadablePages pages) {
+        requireLock(lock);
+        stepOf(lock, "save " + STORAGE_ERRORS);
+        Path file = dir.resolve(STORAGE_ERRORS);
+        if (pages.isEmpty()) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new MachineException("cannot remove " + file + ": " + e.getMessage(), e);
+            }
+            return;
+        }
+        writeAtomically(file, pages.format());
     }
 
     /** Opens storage for writing; needs the lock. */
     public FileStorage openStorage(MachineLock lock) {
         requireLock(lock);
+        UnreadablePages errors = unreadablePages();
         FileStorage s = FileStorage.open(dir.resolve(STORAGE), dir.resolve(FRAMES), config.storageSize(), true);
+        s.setUnreadablePages(errors);
         MachineChange change = lock.change();
         if (change != null) {
             change.attach(s);

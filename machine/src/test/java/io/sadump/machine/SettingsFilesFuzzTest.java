@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Fuzz targets for the machine directory's text files ({@code machine.conf}, {@code cpus.state},
- * {@code run.state}) and the values they hold. Each parser documents {@link IllegalArgumentException}
+ * {@code run.state}, {@code storage.errors}) and the values they hold. Each parser documents {@link IllegalArgumentException}
  * naming the bad line ({@link MachineDirectory} turns it into a {@link MachineException}); any other
  * exception, or a hang, is a finding. The inputs under {@code SettingsFilesFuzzTestInputs/} are
  * replayed by every {@code mvn verify}; {@code JAZZER_FUZZ=1} fuzzes one target.
@@ -55,6 +55,18 @@ class SettingsFilesFuzzTest {
             RunState.parse(text(data));
         } catch (IllegalArgumentException expected) {
             // names what is wrong
+        }
+    }
+
+    @FuzzTest
+    void unreadablePages(byte[] data) {
+        try {
+            UnreadablePages pages = UnreadablePages.parse(text(data));
+            if (!UnreadablePages.parse(pages.format()).equals(pages)) {
+                throw new AssertionError("storage.errors does not read back the same:\n" + pages.format());
+            }
+        } catch (IllegalArgumentException expected) {
+            // names the line that is wrong
         }
     }
 

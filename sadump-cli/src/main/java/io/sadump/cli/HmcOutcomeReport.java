@@ -15,6 +15,9 @@ final class HmcOutcomeReport {
         out.println();
         out.println("Verdict:  " + o.verdict().map(v -> v.summary()).orElse("none (no verdict ran)"));
         out.println("Dump:     " + dumpLine(o));
+        if (!o.unreadablePages().isEmpty()) {
+            out.println("Storage:  " + unreadableLine(o));
+        }
         out.println("After:    " + afterLine(o));
         out.printf("Time:     %.1f s%n", o.duration().toMillis() / 1000.0);
     }
@@ -27,6 +30,21 @@ final class HmcOutcomeReport {
                 : "device " + String.join(", ", o.paths());
         String state = o.dumpComplete() ? "complete" : String.format("FAILED 0x%04X, incomplete", o.dumpCode());
         return o.dumpWord() + " " + where + " (" + state + String.format(", %.1f MiB)", o.bytes() / (double) Sizes.MIB);
+    }
+
+    /** "2 pages could not be read: 0x3000, 0x1F2000 (written as the fill pattern)". */
+    static String unreadableLine(LoadOutcome o) {
+        List<Long> pages = o.unreadablePages();
+        StringBuilder sb = new StringBuilder().append(pages.size()).append(pages.size() == 1 ? " page" : " pages")
+                .append(" could not be read: ");
+        for (int i = 0; i < Math.min(pages.size(), 16); i++) {
+            sb.append(i > 0 ? ", " : "").append(String.format("0x%X", pages.get(i)));
+        }
+        if (pages.size() > 16) {
+            sb.append(", ... (").append(pages.size() - 16).append(" more)");
+        }
+        return sb.append(o.wrote(DumpFormat.ELF) ? " (left out of the vmcore)" : " (written as the fill pattern)")
+                .toString();
     }
 
     static String afterLine(LoadOutcome o) {
@@ -50,6 +68,7 @@ final class HmcOutcomeReport {
         field(dump, "code", str(String.format("0x%04X", o.dumpCode())));
         field(dump, "paths", array(o.paths()));
         field(dump, "bytes", String.valueOf(o.bytes()));
+        field(dump, "unreadable_pages", array(o.unreadablePages().stream().map(p -> String.format("0x%X", p)).toList()));
         field(sb, "dump", dump.append('}').toString());
         field(sb, "after", str(o.after().word()));
         if (o.after() == AfterDump.DISABLED_WAIT) {

@@ -108,7 +108,7 @@ public final class ClassicS390DumpWriter {
         tape.writeTapemark();
         tape.flush();
         listener.progress(memSize, memSize, written);
-        return new S390DumpResult(h, em, List.of(blocks), written, 0, 0);
+        return new S390DumpResult(h, em, List.of(blocks), written, 0, 0, frames.unreadablePages());
     }
 
     /** Writes the dump as a file: header, memory, end marker. */
@@ -149,7 +149,8 @@ public final class ClassicS390DumpWriter {
         S390EndMarker em = endMarker(metadata, h);
         writeAll(out, em.toBytes(), S390EndMarker.SIZE);
         long fileSize = S390DumpHeader.SIZE + memSize + S390EndMarker.SIZE;
-        return new S390DumpResult(h, em, List.of((fileSize + 4095) / 4096), memSize, 0, 0);
+        return new S390DumpResult(h, em, List.of((fileSize + 4095) / 4096), memSize, 0, 0,
+                frames.unreadablePages());
     }
 
     private static void writeAll(WritableByteChannel out, byte[] b, int n) throws IOException {

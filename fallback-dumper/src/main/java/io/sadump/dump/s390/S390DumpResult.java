@@ -12,11 +12,20 @@ import java.util.List;
  * @param dumpFileBytes bytes of memory data written (zgetdump's "Dump file size")
  * @param compressedEntries 1 MiB entries stored compressed
  * @param storedEntries 1 MiB entries of compressed segments stored as is (compression did not help)
+ * @param unreadablePages the storage pages that could not be read, ascending; each holds the fill
+ *     pattern of {@link io.sadump.dump.MemoryFrames#UNREADABLE_MARK} in the dump
  */
 public record S390DumpResult(S390DumpHeader header, S390EndMarker endMarker, List<Long> blocksPerVolume,
-        long dumpFileBytes, long compressedEntries, long storedEntries) {
+        long dumpFileBytes, long compressedEntries, long storedEntries, List<Long> unreadablePages) {
     public S390DumpResult {
         blocksPerVolume = List.copyOf(blocksPerVolume);
+        unreadablePages = List.copyOf(unreadablePages);
+    }
+
+    /** A result in which every page could be read. */
+    public S390DumpResult(S390DumpHeader header, S390EndMarker endMarker, List<Long> blocksPerVolume,
+            long dumpFileBytes, long compressedEntries, long storedEntries) {
+        this(header, endMarker, blocksPerVolume, dumpFileBytes, compressedEntries, storedEntries, List.of());
     }
 
     public int volumesUsed() {

@@ -213,7 +213,7 @@ public final class S390ExtDumpWriter {
             addressDone = memSize;
             progress();
             return new S390DumpResult(base, lastEndMarker, blocksPerVolume, dumpFileBytes, compressedEntries,
-                    storedEntries);
+                    storedEntries, frames.unreadablePages());
         }
 
         S390DumpResult writePlainSingle(DumpBlockSink sink) throws IOException {
