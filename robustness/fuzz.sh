@@ -117,6 +117,8 @@ for t in "${targets[@]}"; do
 done
 if [ -n "$report" ]; then
   printf '%s\n' "$table" >"$report"
+  # parsers only read: a pass (no finding) means no input made one misread or destroy data
+  [ "$failed" != 0 ] || echo "data lost: 0" >>"$report"
 fi
 if [ "$failed" != 0 ]; then
   echo "fuzz.sh: a target failed; see the logs in $logdir" >&2

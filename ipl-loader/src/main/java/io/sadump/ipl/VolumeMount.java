@@ -106,9 +106,14 @@ public final class VolumeMount {
             try {
                 Files.deleteIfExists(tmp);
                 change.creates(tmp);
-                copySparse(source, tmp);
-                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                    ch.force(true); // the new volume is on the disk before it replaces the old one
+                try {
+                    copySparse(source, tmp);
+                    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                        ch.force(true); // the new volume is on the disk before it replaces the old one
+                    }
+                } catch (IOException e) {
+                    // a bare "No space left on device" would not say what did not fit
+                    throw new IOException("copying " + source + " to " + tmp + ": " + e.getMessage(), e);
                 }
                 if (Files.exists(image)) {
                     Path shelf = dir.resolve(UNMOUNTED);

@@ -86,14 +86,22 @@ public final class MachineChange implements AutoCloseable {
             MachineJournal.syncDirectory(machine.path());
             return change;
         } catch (IOException e) {
-            closeQuietly(ch);
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // the original failure is what the caller hears about
-            }
+            removeUnbegun(ch, file);
             throw new MachineException("cannot journal the change of machine " + machine.path() + " in " + file + ": "
                     + e.getMessage(), e);
+        } catch (MachineException e) {
+            // the header did not fit (a full disk): nothing was changed, so no journal may stay behind
+            removeUnbegun(ch, file);
+            throw e;
+        }
+    }
+
+    private static void removeUnbegun(FileChannel ch, Path file) {
+        closeQuietly(ch);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // the original failure is what the caller hears about
         }
     }
 

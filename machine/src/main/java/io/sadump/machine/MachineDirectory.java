@@ -126,7 +126,10 @@ public final class MachineDirectory {
 
     /**
      * Opens an existing machine directory, reading its config. A change that a kill cut short is
-     * undone first (unless another command holds the lock: then it is that command's live change).
+     * undone first. A change that another live process is making (it holds the lock, its journal is
+     * there) is refused with {@link MachineLockedException}, for readers too: storage, CPUs and files are
+     * half way between before and after until it ends, so nothing read now would be one consistent state.
+     * A change this process makes (a command run under the lock it holds) is no reason to refuse.
      */
     public static MachineDirectory open(Path dir) {
         MachineDirectory m = openConfig(dir);
@@ -134,7 +137,9 @@ public final class MachineDirectory {
             try {
                 m.lock().close();
             } catch (MachineLockedException busy) {
-                // the holder is alive and finishes (or undoes) its own change
+                if (busy.otherProcess() && MachineJournal.pending(dir)) {
+                    throw busy;
+                }
             }
             m = openConfig(dir);
         }

@@ -42,7 +42,7 @@ public final class MachineLock implements AutoCloseable {
         Path file = lockFile(dir);
         synchronized (HELD) {
             if (HELD.contains(file)) {
-                throw new MachineLockedException("machine " + dir + " is already locked by this process");
+                throw new MachineLockedException("machine " + dir + " is already locked by this process", false);
             }
             MachineLock lock = acquireFile(dir, file);
             HELD.add(file);
@@ -79,7 +79,7 @@ public final class MachineLock implements AutoCloseable {
             return new MachineLock(file, ch, lock);
         } catch (OverlappingFileLockException e) {
             closeQuietly(ch);
-            throw new MachineLockedException("machine " + dir + " is already locked by this process");
+            throw new MachineLockedException("machine " + dir + " is already locked by this process", false);
         } catch (IOException e) {
             closeQuietly(ch);
             throw new MachineException("cannot lock machine " + dir + ": " + e.getMessage(), e);

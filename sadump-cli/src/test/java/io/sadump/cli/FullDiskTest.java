@@ -26,14 +26,38 @@ import org.junit.jupiter.api.io.TempDir;
  * Every command that writes a named output, run on a file system that fills up: a size-limited tmpfs
  * the test mounts itself (tests run as root). Each must end with one clear error line and a non-zero
  * exit, leave nothing half-made, and leave what was there before byte-identical.
+ *
+ * <p>Each case that passes is also written as a row of the TSV file the system property
+ * {@value #REPORT_PROPERTY} names (default {@code target/full-disk.tsv}), which
+ * {@code robustness/fulldisk.sh} tabulates: command, what existed before, the tmpfs size, exit status,
+ * the line printed, nothing half-made, older data intact. A row is written only after its checks passed.
  */
 class FullDiskTest {
     private static final String NO_SPACE = "No space left on device";
+    static final String REPORT_PROPERTY = "sadump.fulldisk.report";
 
     @TempDir
     Path tmp;
 
     private final List<Path> mounted = new ArrayList<>();
+    /** The size of the tmpfs mounted last, for the report. */
+    private int diskMiB;
+
+    /** Appends the row of a case whose checks passed (see the class comment). */
+    private void passed(String command, String before, CliRun r) throws IOException {
+        // the error line (hmc load also says what it undid, in a line of its own)
+        String name = "sadump " + command.split(" ")[0];
+        String line = r.err().lines().filter(l -> l.startsWith(name) && l.contains(NO_SPACE)).findFirst()
+                .orElse(r.err().strip().replace('\n', ' '));
+        Path tsv = Path.of(System.getProperty(REPORT_PROPERTY, "target/full-disk.tsv"));
+        if (tsv.getParent() != null) {
+            Files.createDirectories(tsv.getParent());
+        }
+        String row = String.join("\t", command, before, diskMiB + " MiB", Integer.toString(r.exit()),
+                line.replace('\t', ' '), "yes", "yes") + "\n";
+        Files.writeString(tsv, row, java.nio.charset.StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
 
     /** Mounts a tmpfs of {@code megabytes} at {@code dir}; a refusal fails the test, never skips it. */
     private Path smallDisk(Path dir, int megabytes) throws Exception {
@@ -46,6 +70,7 @@ class FullDiskTest {
                     + "' was refused: " + out.strip());
         }
         mounted.add(dir);
+        diskMiB = megabytes;
         return dir;
     }
 
@@ -135,6 +160,7 @@ class FullDiskTest {
 
         assertOneClearError(r, "zgetdump");
         assertThat(tree(disk)).as("the old output whole, nothing partial beside it").isEqualTo(before);
+        passed("zgetdump -f elf -o FILE", "FILE (1 MiB)", r);
     }
 
     @Test
@@ -148,6 +174,7 @@ class FullDiskTest {
 
         assertOneClearError(r, "archive create");
         assertThat(tree(disk)).isEqualTo(before);
+        passed("archive create -o FILE", "FILE (1 MiB)", r);
     }
 
     @Test
@@ -163,10 +190,12 @@ class FullDiskTest {
         CliRun into = CliRun.of("archive", "extract", archive.toString(), "-o", disk.toString());
         assertOneClearError(into, "archive extract");
         assertThat(tree(disk)).isEqualTo(before);
+        passed("archive extract -o DIR", "DIR with another file (1 MiB)", into);
 
         CliRun sub = CliRun.of("archive", "extract", archive.toString(), "-o", disk.resolve("new").toString());
         assertOneClearError(sub, "archive extract");
         assertThat(tree(disk)).as("the directory the extraction made is gone too").isEqualTo(before);
+        passed("archive extract -o DIR", "no DIR (another file beside it)", sub);
     }
 
     @Test
@@ -183,6 +212,7 @@ class FullDiskTest {
 
         assertOneClearError(r, "machine create");
         assertThat(tree(disk)).as("no half machine, the other machine untouched").isEqualTo(before);
+        passed("machine create --dasd", "another machine beside it", r);
 
         // an existing empty directory stays as it was too
         Files.createDirectory(disk.resolve("empty"));
@@ -191,6 +221,24 @@ class FullDiskTest {
                 "--workload", "random", "--dasd", "0.0.0190");
         assertOneClearError(e, "machine create");
         assertThat(tree(disk)).isEqualTo(withEmpty);
+        passed("machine create --dasd", "an empty DIR", e);
+    }
+
+    @Test
+    void machineCreateWithATapeIsAllOrNothing() throws Exception {
+        Path disk = smallDisk(tmp.resolve("disk"), 24);
+        CliRun old = CliRun.of("machine", "create", disk.resolve("m0").toString(), "--storage", "16M",
+                "--workload", "zero", "--tape", "0.0.0181:1M");
+        assertThat(old.exit()).as(old.err()).isZero();
+        TreeMap<String, String> before = tree(disk);
+
+        // the storage of a machine with a tape does not fit
+        CliRun r = CliRun.of("machine", "create", disk.resolve("m").toString(), "--storage", "64M",
+                "--workload", "random", "--tape", "0.0.0181:1M");
+
+        assertOneClearError(r, "machine create");
+        assertThat(tree(disk)).as("no half machine, the other machine untouched").isEqualTo(before);
+        passed("machine create --tape", "another machine beside it", r);
     }
 
     @Test
@@ -206,11 +254,15 @@ class FullDiskTest {
         TreeMap<String, String> before = tree(disk);
 
         // nothing free: the undo record cannot be written, so no track is touched
-        assertOneClearError(CliRun.of("dumpdev", "prepare", m.toString(), "190"), "dumpdev prepare");
+        CliRun dasd = CliRun.of("dumpdev", "prepare", m.toString(), "190");
+        assertOneClearError(dasd, "dumpdev prepare");
         assertThat(tree(disk)).isEqualTo(before);
+        passed("dumpdev prepare DASD", "an unprepared DASD; disk full", dasd);
         // the tape: the new volume does not fit beside the old one
-        assertOneClearError(CliRun.of("dumpdev", "prepare", m.toString(), "181", "--size", "4M"), "dumpdev prepare");
+        CliRun tape = CliRun.of("dumpdev", "prepare", m.toString(), "181", "--size", "4M");
+        assertOneClearError(tape, "dumpdev prepare");
         assertThat(tree(disk)).isEqualTo(before);
+        passed("dumpdev prepare tape", "a prepared tape; disk full", tape);
 
         // room for the undo record only: the track writes fail and the old tracks are put back
         long recordPages = (52 + 512 + 3 * 56832L + 4095) / 4096;
@@ -220,17 +272,20 @@ class FullDiskTest {
         assertOneClearError(one, "dumpdev prepare");
         assertThat(one.err()).as("the tracks were written, then put back").doesNotContain("cannot keep the old tracks");
         assertThat(tree(disk)).isEqualTo(shorter);
+        passed("dumpdev prepare DASD", "an unprepared DASD; room for the undo record only", one);
         Path more = fill(disk, "filler2"); // full again
         TreeMap<String, String> fullAgain = tree(disk);
         CliRun none = CliRun.of("dumpdev", "prepare", m.toString(), "--multi", "190,191");
         assertOneClearError(none, "dumpdev prepare");
         assertThat(tree(disk)).as(none.err()).isEqualTo(fullAgain);
+        passed("dumpdev prepare --multi", "two unprepared DASDs; disk full", none);
         // room for both volumes' records: the track writes fail, and both volumes are put back
         free(filler, 2 * recordPages);
         TreeMap<String, String> roomForRecords = tree(disk);
         CliRun multi = CliRun.of("dumpdev", "prepare", m.toString(), "--multi", "190,191");
         assertOneClearError(multi, "dumpdev prepare");
         assertThat(tree(disk)).as(multi.err()).isEqualTo(roomForRecords);
+        passed("dumpdev prepare --multi", "two unprepared DASDs; room for both undo records", multi);
 
         // with room again, the same prepare works
         Files.delete(filler);
@@ -257,5 +312,37 @@ class FullDiskTest {
 
         assertOneClearError(r, "hmc load");
         assertThat(tree(vmcores)).as("no partial vmcore, the older one whole").isEqualTo(before);
+        passed("hmc load (kdump writes a vmcore)", "an older vmcore (1 MiB)", r);
+    }
+
+    @Test
+    void mountOnAFullDiskKeepsTheMountedVolume() throws Exception {
+        Path spare = tmp.resolve("spare");
+        CliRun s = CliRun.of("machine", "create", spare.toString(), "--storage", "16M", "--workload", "zero",
+                "--dasd", "0.0.0190:2", "--tape", "0.0.0181:1M");
+        assertThat(s.exit()).as(s.err()).isZero();
+        assertThat(CliRun.of("dumpdev", "prepare", spare.toString(), "181").exit()).isZero();
+        Path disk = smallDisk(tmp.resolve("disk"), 24);
+        Path m = disk.resolve("m");
+        CliRun c = CliRun.of("machine", "create", m.toString(), "--storage", "16M", "--workload", "zero",
+                "--dasd", "0.0.0190:2", "--tape", "0.0.0181:1M");
+        assertThat(c.exit()).as(c.err()).isZero();
+        Path filler = fill(disk, "filler");
+        TreeMap<String, String> before = tree(disk);
+
+        for (String[] mount : new String[][] {{"0.0.0190", spare.resolve("devices/0.0.0190.3390").toString()},
+                {"0.0.0181", spare.resolve("devices/0.0.0181.aws").toString()}}) {
+            CliRun r = CliRun.of("hmc", m.toString(), "mount", mount[0], mount[1]);
+            assertOneClearError(r, "hmc mount");
+            assertThat(tree(disk)).as(r.err()).isEqualTo(before);
+            passed("hmc mount " + (mount[0].endsWith("190") ? "DASD" : "tape"), "a mounted volume; disk full", r);
+        }
+        // room for the journal, not for the new volume: the change is undone
+        free(filler, 64);
+        TreeMap<String, String> roomForJournal = tree(disk);
+        CliRun r = CliRun.of("hmc", m.toString(), "mount", "0.0.0190", spare.resolve("devices/0.0.0190.3390").toString());
+        assertOneClearError(r, "hmc mount");
+        assertThat(tree(disk)).as(r.err()).isEqualTo(roomForJournal);
+        passed("hmc mount DASD", "a mounted volume; 256 KiB free", r);
     }
 }
