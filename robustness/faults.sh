@@ -84,8 +84,10 @@ table="$(awk -F'\t' -v runs="$runs" -v seed="$seed" -v secs="$seconds" '
     printf "\n%d of %d seeded runs reported (seeds %d..%d), %d s. Faults: `write#N` the N-th block (vmcore: byte) written fails, `block:B` every write to block B (vmcore: byte offset B) fails, `eov:B` the volume ends before block B (vmcore: the file system is full at byte B), `read-block:B` a data check reading block B back. An empty cell is 0.\n", total, runs, seed, seed + runs - 1, secs
   }' "$tsv" 2>/dev/null || true)"
 echo "$table"
+# data lost: every wrong dump reported good and every run that broke a rule (robustness/run sums it)
+lost=$( [ -f "$tsv" ] && awk -F'\t' '$5 == "WRONG" || $7 != "ok" { n++ } END { print n + 0 }' "$tsv" || echo 0 )
 if [ -n "$report" ]; then
-  printf '%s\n' "$table" >"$report"
+  printf '%s\n\ndata lost: %s\n' "$table" "$lost" >"$report"
 fi
 reported=$( [ -f "$tsv" ] && wc -l <"$tsv" || echo 0 )
 if [ "$failed" != 0 ] || [ "$reported" -ne "$runs" ]; then
