@@ -11,6 +11,7 @@ import io.sadump.machine.MachineConfig;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineException;
 import io.sadump.machine.MachineLock;
+import io.sadump.machine.MachineLockedException;
 import io.sadump.machine.Sizes;
 import io.sadump.machine.output.RangeUndoRecord;
 import java.nio.file.Files;
@@ -140,10 +141,21 @@ public final class AttachedDevices {
                 .collect(Collectors.joining(", "));
     }
 
-    /** Opens DASD {@code number} read-only. */
+    /**
+     * Opens DASD {@code number} read-only. A preparation a kill cut short is undone first, under the
+     * machine's lock, so that no reader sees a half-written dump tool; while another command holds the
+     * lock, the preparation is that command's live work and the volume is read as it is.
+     */
     public static EckdDasd openDasd(MachineDirectory machine, DeviceNumber number) throws DeviceException {
-        return EckdDasd.open(machine.deviceImage(requireType(machine, number, DeviceType.DASD_3390)), number.toString(),
-                false);
+        Path image = machine.deviceImage(requireType(machine, number, DeviceType.DASD_3390));
+        if (Files.exists(RangeUndoRecord.recordOf(image))) {
+            try (MachineLock lock = machine.lock()) {
+                undoInterruptedPreparation(machine, lock, number, image);
+            } catch (MachineLockedException busy) {
+                // the holder finishes or undoes its own preparation
+            }
+        }
+        return EckdDasd.open(image, number.toString(), false);
     }
 
     /** Opens DASD {@code number} for writing; needs the machine's lock. */
@@ -151,14 +163,22 @@ public final class AttachedDevices {
             throws DeviceException {
         requireLock(lock);
         Path image = machine.deviceImage(requireType(machine, number, DeviceType.DASD_3390));
+        undoInterruptedPreparation(machine, lock, number, image);
+        return EckdDasd.open(image, number.toString(), true);
+    }
+
+    /** Puts back the tracks a preparation cut short by a kill had rewritten, and says so. */
+    private static void undoInterruptedPreparation(MachineDirectory machine, MachineLock lock, DeviceNumber number,
+            Path image) throws DeviceException {
         try {
-            // a preparation a kill cut short is undone before anything else reads the volume
-            RangeUndoRecord.recover(image);
+            if (RangeUndoRecord.recover(image)) {
+                machine.announceRecovery(lock, "recovered an interrupted preparation of " + number
+                        + ": the tracks it had rewritten are as before");
+            }
         } catch (java.io.IOException e) {
             throw new DeviceException(number.toString(), "cannot undo an interrupted preparation of " + image
                     + " from " + RangeUndoRecord.recordOf(image) + ": " + e.getMessage(), e);
         }
-        return EckdDasd.open(image, number.toString(), true);
     }
 
     /** A tape drive with tape {@code number}'s volume mounted read-only, at the load point. */
