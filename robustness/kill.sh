@@ -21,6 +21,7 @@ usage: robustness/kill.sh [--kills N] [--seed S] [--storage MIB] [--quick] [--re
   --seed S        first seed (default 1); kill i uses seed S+i and seed s kills command s mod 10,
                   so a failure names its seed and --seed s --kills 1 repeats it
   --storage MIB   storage of the killed machines in MiB (default 256; longer phases to hit)
+  --journal-steps N  library-level kills per journaled change (default N/8 of --kills, at least 1)
   --quick         --kills 10 --storage 128: one kill per command
   --report FILE   also write the markdown table to FILE
   -h, --help      this text
@@ -33,12 +34,14 @@ USAGE
 kills=200
 seed=1
 storage=256
+steps=""
 report=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --kills) kills="${2:?--kills needs a number}"; shift 2 ;;
     --seed) seed="${2:?--seed needs a number}"; shift 2 ;;
     --storage) storage="${2:?--storage needs a number of MiB}"; shift 2 ;;
+    --journal-steps) steps="${2:?--journal-steps needs a number}"; shift 2 ;;
     --quick) kills=10; storage=128; shift ;;
     --report) report="${2:?--report needs a file}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -47,8 +50,9 @@ while [ $# -gt 0 ]; do
     *) echo "kill.sh: unexpected argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-case "$kills$seed$storage" in *[!0-9]*) echo "kill.sh: --kills, --seed and --storage take whole numbers" >&2; exit 2 ;; esac
-steps=$(( kills / 8 )); [ "$steps" -ge 1 ] || steps=1
+[ -n "$steps" ] || steps=$(( kills / 8 ))
+case "$kills$seed$storage$steps" in *[!0-9]*) echo "kill.sh: --kills, --seed, --storage and --journal-steps take whole numbers" >&2; exit 2 ;; esac
+[ "$steps" -ge 1 ] || steps=1
 
 cd "$here"
 out="$here/target/robustness-kill"
