@@ -14,7 +14,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 usage() {
   cat <<USAGE
-usage: robustness/kill.sh [--kills N] [--seed S] [--storage MIB] [--quick] [--report FILE]
+usage: robustness/kill.sh [--kills N] [--seed S] [--storage MIB] [--journal-steps N] [--quick] [--report FILE]
 
   --kills N       real-process SIGKILLs spread over the 10 killed commands (default 200); the
                   library-level test cuts each of its 8 journaled changes short at N/8 seeded steps
@@ -50,8 +50,8 @@ while [ $# -gt 0 ]; do
     *) echo "kill.sh: unexpected argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
+case "$kills$seed$storage$steps" in *[!0-9]*|"") echo "kill.sh: --kills, --seed, --storage and --journal-steps take whole numbers" >&2; exit 2 ;; esac
 [ -n "$steps" ] || steps=$(( kills / 8 ))
-case "$kills$seed$storage$steps" in *[!0-9]*) echo "kill.sh: --kills, --seed, --storage and --journal-steps take whole numbers" >&2; exit 2 ;; esac
 [ "$steps" -ge 1 ] || steps=1
 
 cd "$here"
