@@ -10,9 +10,11 @@ import io.sadump.machine.MachineConfig;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineLock;
 import io.sadump.machine.Sizes;
+import io.sadump.machine.output.RangeUndoRecord;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -163,5 +165,42 @@ class DumpdevCommandTest {
         Run r = sadump("dumpdev", "prepare", "--help");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("zipl -d").contains("--multi").contains("Examples:");
+    }
+    /** A kill after a preparation rewrote the volume, before it dropped its undo record. */
+    private Path interruptedPreparation(byte[] before) throws Exception {
+        Path image = dir.resolve("devices").resolve("0.0.0190.3390");
+        assertThat(Files.readAllBytes(image)).isEqualTo(before);
+        RangeUndoRecord.save(image, 0, before.length);
+        Path record = RangeUndoRecord.recordOf(image);
+        Path aside = tmp.resolve("record");
+        Files.move(record, aside);
+        assertThat(sadump("dumpdev", "prepare", dir.toString(), "190").exit()).isZero();
+        Files.move(aside, record);
+        return image;
+    }
+
+    @Test
+    void showUndoesAPreparationAKillCutShortAndSaysSo() throws Exception {
+        byte[] before = Files.readAllBytes(dir.resolve("devices").resolve("0.0.0190.3390"));
+        Path image = interruptedPreparation(before);
+        Run r = sadump("dumpdev", "show", dir.toString(), "190");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Dump tool:          none");
+        assertThat(r.err()).contains("recovered an interrupted preparation of 0.0.0190");
+        assertThat(Files.readAllBytes(image)).isEqualTo(before);
+        assertThat(RangeUndoRecord.recordOf(image)).doesNotExist();
+        assertThat(Files.readString(dir.resolve("console.log"))).contains("recovered an interrupted preparation of 0.0.0190");
+    }
+
+    @Test
+    void showLeavesTheUndoRecordToTheCommandHoldingTheLock() throws Exception {
+        byte[] before = Files.readAllBytes(dir.resolve("devices").resolve("0.0.0190.3390"));
+        Path image = interruptedPreparation(before);
+        try (MachineLock lock = MachineDirectory.open(dir).lock()) {
+            Run r = sadump("dumpdev", "show", dir.toString(), "190");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("Single-volume DASD dump tool");
+            assertThat(RangeUndoRecord.recordOf(image)).exists();
+        }
     }
 }
