@@ -203,4 +203,35 @@ class DumpdevCommandTest {
             assertThat(RangeUndoRecord.recordOf(image)).exists();
         }
     }
+    /** Appends a block header that claims 32768 bytes and 100 of them, as a kill part way through a write. */
+    private static void appendCutShortBlock(Path tape, int previousLength) throws Exception {
+        ByteBuffer b = ByteBuffer.allocate(106).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) 32768).putShort((short) previousLength).put((byte) 0xA0).put((byte) 0);
+        Files.write(tape, b.array(), java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    @Test
+    void showCutsOffATapeBlockAKillCutShortAndSaysSo() throws Exception {
+        assertThat(sadump("dumpdev", "prepare", dir.toString(), "181").exit()).isZero();
+        Path tape = dir.resolve("devices").resolve("0.0.0181.aws");
+        byte[] prepared = Files.readAllBytes(tape);
+        appendCutShortBlock(tape, 0); // after the tape marks that end the tool file
+        Run r = sadump("dumpdev", "show", dir.toString(), "181");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Tape dump tool");
+        assertThat(r.err()).contains("recovered an interrupted write on tape 0.0.0181: the 106 bytes of the block it "
+                + "cut short are removed at offset " + prepared.length);
+        assertThat(Files.readAllBytes(tape)).isEqualTo(prepared);
+    }
+
+    @Test
+    void aTapeWhoseChainIsBrokenIsNotCut() throws Exception {
+        assertThat(sadump("dumpdev", "prepare", dir.toString(), "181").exit()).isZero();
+        Path tape = dir.resolve("devices").resolve("0.0.0181.aws");
+        appendCutShortBlock(tape, 77); // its back-pointer disagrees: damage, not a write cut short
+        long size = Files.size(tape);
+        Run r = sadump("dumpdev", "show", dir.toString(), "181");
+        assertThat(r.err()).doesNotContain("recovered");
+        assertThat(Files.size(tape)).isEqualTo(size);
+    }
 }

@@ -337,6 +337,9 @@ class KillJarIT {
             throws Exception {
         Found change = afterLoad(dir, before, where);
         Path image = dir.resolve("devices").resolve(name);
+        // the next command on the device itself (it cuts off a tape block whose write the kill cut short)
+        SadumpJarIT.Result show = run("dumpdev", "show", dir.toString(), name.substring(0, name.lastIndexOf('.')));
+        assertThat(show.exit()).as(where + ": " + show.out() + show.err()).isZero();
         SadumpJarIT.Result info = run("zgetdump", "-i", image.toString());
         if (info.exit() == 0) {
             List<String> got = dumpMemory(image).orElseThrow(() -> new AssertionError(where

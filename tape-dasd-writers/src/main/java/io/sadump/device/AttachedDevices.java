@@ -14,8 +14,11 @@ import io.sadump.machine.MachineLock;
 import io.sadump.machine.MachineLockedException;
 import io.sadump.machine.Sizes;
 import io.sadump.machine.output.RangeUndoRecord;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -94,7 +97,7 @@ public final class AttachedDevices {
         Path image = machine.deviceImage(device);
         try {
             Files.createDirectories(machine.devicesDir());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new DeviceException(device.number().toString(), "cannot create " + machine.devicesDir() + ": "
                     + e.getMessage(), e);
         }
@@ -175,15 +178,26 @@ public final class AttachedDevices {
                 machine.announceRecovery(lock, "recovered an interrupted preparation of " + number
                         + ": the tracks it had rewritten are as before");
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new DeviceException(number.toString(), "cannot undo an interrupted preparation of " + image
                     + " from " + RangeUndoRecord.recordOf(image) + ": " + e.getMessage(), e);
         }
     }
 
-    /** A tape drive with tape {@code number}'s volume mounted read-only, at the load point. */
+    /**
+     * A tape drive with tape {@code number}'s volume mounted read-only, at the load point. A block whose
+     * write a kill cut short is cut off first, under the machine's lock (see {@link #openDasd}).
+     */
     public static TapeDrive openTape(MachineDirectory machine, DeviceNumber number) throws DeviceException {
         AttachedDevice d = requireType(machine, number, DeviceType.TAPE_3490);
+        Path image = machine.deviceImage(d);
+        if (interruptedBlockAt(number, image) >= 0) {
+            try (MachineLock lock = machine.lock()) {
+                cutInterruptedBlock(machine, lock, number, image);
+            } catch (MachineLockedException busy) {
+                // the holder is writing the tape now
+            }
+        }
         TapeDrive t = new TapeDrive(number.toString());
         t.mount(machine.deviceImage(d), d.capacity(), false);
         return t;
@@ -194,9 +208,41 @@ public final class AttachedDevices {
             throws DeviceException {
         requireLock(lock);
         AttachedDevice d = requireType(machine, number, DeviceType.TAPE_3490);
+        cutInterruptedBlock(machine, lock, number, machine.deviceImage(d));
         TapeDrive t = new TapeDrive(number.toString());
         t.mount(machine.deviceImage(d), d.capacity(), true);
         return t;
+    }
+
+    private static long interruptedBlockAt(DeviceNumber number, Path image) throws DeviceException {
+        try {
+            return Files.exists(image) ? TapeDrive.interruptedBlockAt(image) : -1;
+        } catch (IOException e) {
+            throw new DeviceException(number.toString(), "cannot read " + image + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Cuts off the block a kill cut short at the end of a tape image, as a drive never reads back a
+     * block whose write did not finish; the blocks before it (a dump cut short) stay, and say so when read.
+     */
+    private static void cutInterruptedBlock(MachineDirectory machine, MachineLock lock, DeviceNumber number,
+            Path image) throws DeviceException {
+        long at = interruptedBlockAt(number, image);
+        if (at < 0) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(image,
+                StandardOpenOption.WRITE)) {
+            long cut = ch.size() - at;
+            ch.truncate(at);
+            ch.force(true);
+            machine.announceRecovery(lock, "recovered an interrupted write on tape " + number + ": the " + cut
+                    + " bytes of the block it cut short are removed at offset " + at);
+        } catch (IOException e) {
+            throw new DeviceException(number.toString(), "cannot cut the interrupted block off " + image + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     private static AttachedDevice requireType(MachineDirectory machine, DeviceNumber number, DeviceType type) {
