@@ -437,7 +437,13 @@ class KillJarIT {
         int n = 0;
         for (Path image : images) {
             if (image.toString().endsWith(".3390")) {
-                HerculesChecks.assertHerculesAcceptsCkd(image, work);
+                List<String> problems = HerculesChecks.ckdProblems(image, work);
+                if (!problems.isEmpty() && problems.stream().allMatch(m -> m.contains("OPENED bit is on"))) {
+                    // that bit is in the CCKD copy dasdcopy makes, left set now and then on a loaded
+                    // machine even for an image other kills passed unchanged: the check is run again
+                    problems = HerculesChecks.ckdProblems(image, work);
+                }
+                assertThat(problems).as("Hercules checks of %s", image).isEmpty();
                 n++;
             } else if (image.toString().endsWith(".aws")) {
                 HerculesChecks.assertHerculesAcceptsAws(image, work);
