@@ -382,6 +382,17 @@ public final class MachineDirectory {
     }
 
     /** Appends operating-system messages to the console log, each line stamped with the time. */
+    /**
+     * Tells that a change a kill cut short was undone, as {@link #lock()} does for journaled changes: on
+     * the console log and to the listener of {@link #onRecovery}. For changes kept outside the journal
+     * (a device's undo record).
+     */
+    public void announceRecovery(MachineLock lock, String message) {
+        requireLock(lock);
+        appendConsoleUnlocked(List.of(message));
+        recoveryListener.accept(message);
+    }
+
     public void appendConsole(MachineLock lock, List<String> lines) {
         requireLock(lock);
         appendConsoleUnlocked(lines);

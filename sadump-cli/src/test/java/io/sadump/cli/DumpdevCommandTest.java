@@ -10,9 +10,11 @@ import io.sadump.machine.MachineConfig;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineLock;
 import io.sadump.machine.Sizes;
+import io.sadump.machine.output.RangeUndoRecord;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -163,5 +165,73 @@ class DumpdevCommandTest {
         Run r = sadump("dumpdev", "prepare", "--help");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("zipl -d").contains("--multi").contains("Examples:");
+    }
+    /** A kill after a preparation rewrote the volume, before it dropped its undo record. */
+    private Path interruptedPreparation(byte[] before) throws Exception {
+        Path image = dir.resolve("devices").resolve("0.0.0190.3390");
+        assertThat(Files.readAllBytes(image)).isEqualTo(before);
+        RangeUndoRecord.save(image, 0, before.length);
+        Path record = RangeUndoRecord.recordOf(image);
+        Path aside = tmp.resolve("record");
+        Files.move(record, aside);
+        assertThat(sadump("dumpdev", "prepare", dir.toString(), "190").exit()).isZero();
+        Files.move(aside, record);
+        return image;
+    }
+
+    @Test
+    void showUndoesAPreparationAKillCutShortAndSaysSo() throws Exception {
+        byte[] before = Files.readAllBytes(dir.resolve("devices").resolve("0.0.0190.3390"));
+        Path image = interruptedPreparation(before);
+        Run r = sadump("dumpdev", "show", dir.toString(), "190");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Dump tool:          none");
+        assertThat(r.err()).contains("recovered an interrupted preparation of 0.0.0190");
+        assertThat(Files.readAllBytes(image)).isEqualTo(before);
+        assertThat(RangeUndoRecord.recordOf(image)).doesNotExist();
+        assertThat(Files.readString(dir.resolve("console.log"))).contains("recovered an interrupted preparation of 0.0.0190");
+    }
+
+    @Test
+    void showLeavesTheUndoRecordToTheCommandHoldingTheLock() throws Exception {
+        byte[] before = Files.readAllBytes(dir.resolve("devices").resolve("0.0.0190.3390"));
+        Path image = interruptedPreparation(before);
+        try (MachineLock lock = MachineDirectory.open(dir).lock()) {
+            Run r = sadump("dumpdev", "show", dir.toString(), "190");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("Single-volume DASD dump tool");
+            assertThat(RangeUndoRecord.recordOf(image)).exists();
+        }
+    }
+    /** Appends a block header that claims 32768 bytes and 100 of them, as a kill part way through a write. */
+    private static void appendCutShortBlock(Path tape, int previousLength) throws Exception {
+        ByteBuffer b = ByteBuffer.allocate(106).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) 32768).putShort((short) previousLength).put((byte) 0xA0).put((byte) 0);
+        Files.write(tape, b.array(), java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    @Test
+    void showCutsOffATapeBlockAKillCutShortAndSaysSo() throws Exception {
+        assertThat(sadump("dumpdev", "prepare", dir.toString(), "181").exit()).isZero();
+        Path tape = dir.resolve("devices").resolve("0.0.0181.aws");
+        byte[] prepared = Files.readAllBytes(tape);
+        appendCutShortBlock(tape, 0); // after the tape marks that end the tool file
+        Run r = sadump("dumpdev", "show", dir.toString(), "181");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Tape dump tool");
+        assertThat(r.err()).contains("recovered an interrupted write on tape 0.0.0181: the 106 bytes of the block it "
+                + "cut short are removed at offset " + prepared.length);
+        assertThat(Files.readAllBytes(tape)).isEqualTo(prepared);
+    }
+
+    @Test
+    void aTapeWhoseChainIsBrokenIsNotCut() throws Exception {
+        assertThat(sadump("dumpdev", "prepare", dir.toString(), "181").exit()).isZero();
+        Path tape = dir.resolve("devices").resolve("0.0.0181.aws");
+        appendCutShortBlock(tape, 77); // its back-pointer disagrees: damage, not a write cut short
+        long size = Files.size(tape);
+        Run r = sadump("dumpdev", "show", dir.toString(), "181");
+        assertThat(r.err()).doesNotContain("recovered");
+        assertThat(Files.size(tape)).isEqualTo(size);
     }
 }

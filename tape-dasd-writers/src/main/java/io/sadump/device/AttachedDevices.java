@@ -11,10 +11,14 @@ import io.sadump.machine.MachineConfig;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineException;
 import io.sadump.machine.MachineLock;
+import io.sadump.machine.MachineLockedException;
 import io.sadump.machine.Sizes;
 import io.sadump.machine.output.RangeUndoRecord;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -93,7 +97,7 @@ public final class AttachedDevices {
         Path image = machine.deviceImage(device);
         try {
             Files.createDirectories(machine.devicesDir());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new DeviceException(device.number().toString(), "cannot create " + machine.devicesDir() + ": "
                     + e.getMessage(), e);
         }
@@ -140,10 +144,21 @@ public final class AttachedDevices {
                 .collect(Collectors.joining(", "));
     }
 
-    /** Opens DASD {@code number} read-only. */
+    /**
+     * Opens DASD {@code number} read-only. A preparation a kill cut short is undone first, under the
+     * machine's lock, so that no reader sees a half-written dump tool; while another command holds the
+     * lock, the preparation is that command's live work and the volume is read as it is.
+     */
     public static EckdDasd openDasd(MachineDirectory machine, DeviceNumber number) throws DeviceException {
-        return EckdDasd.open(machine.deviceImage(requireType(machine, number, DeviceType.DASD_3390)), number.toString(),
-                false);
+        Path image = machine.deviceImage(requireType(machine, number, DeviceType.DASD_3390));
+        if (Files.exists(RangeUndoRecord.recordOf(image))) {
+            try (MachineLock lock = machine.lock()) {
+                undoInterruptedPreparation(machine, lock, number, image);
+            } catch (MachineLockedException busy) {
+                // the holder finishes or undoes its own preparation
+            }
+        }
+        return EckdDasd.open(image, number.toString(), false);
     }
 
     /** Opens DASD {@code number} for writing; needs the machine's lock. */
@@ -151,19 +166,38 @@ public final class AttachedDevices {
             throws DeviceException {
         requireLock(lock);
         Path image = machine.deviceImage(requireType(machine, number, DeviceType.DASD_3390));
-        try {
-            // a preparation a kill cut short is undone before anything else reads the volume
-            RangeUndoRecord.recover(image);
-        } catch (java.io.IOException e) {
-            throw new DeviceException(number.toString(), "cannot undo an interrupted preparation of " + image
-                    + " from " + RangeUndoRecord.recordOf(image) + ": " + e.getMessage(), e);
-        }
+        undoInterruptedPreparation(machine, lock, number, image);
         return EckdDasd.open(image, number.toString(), true);
     }
 
-    /** A tape drive with tape {@code number}'s volume mounted read-only, at the load point. */
+    /** Puts back the tracks a preparation cut short by a kill had rewritten, and says so. */
+    private static void undoInterruptedPreparation(MachineDirectory machine, MachineLock lock, DeviceNumber number,
+            Path image) throws DeviceException {
+        try {
+            if (RangeUndoRecord.recover(image)) {
+                machine.announceRecovery(lock, "recovered an interrupted preparation of " + number
+                        + ": the tracks it had rewritten are as before");
+            }
+        } catch (IOException e) {
+            throw new DeviceException(number.toString(), "cannot undo an interrupted preparation of " + image
+                    + " from " + RangeUndoRecord.recordOf(image) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A tape drive with tape {@code number}'s volume mounted read-only, at the load point. A block whose
+     * write a kill cut short is cut off first, under the machine's lock (see {@link #openDasd}).
+     */
     public static TapeDrive openTape(MachineDirectory machine, DeviceNumber number) throws DeviceException {
         AttachedDevice d = requireType(machine, number, DeviceType.TAPE_3490);
+        Path image = machine.deviceImage(d);
+        if (interruptedBlockAt(number, image) >= 0) {
+            try (MachineLock lock = machine.lock()) {
+                cutInterruptedBlock(machine, lock, number, image);
+            } catch (MachineLockedException busy) {
+                // the holder is writing the tape now
+            }
+        }
         TapeDrive t = new TapeDrive(number.toString());
         t.mount(machine.deviceImage(d), d.capacity(), false);
         return t;
@@ -174,9 +208,41 @@ public final class AttachedDevices {
             throws DeviceException {
         requireLock(lock);
         AttachedDevice d = requireType(machine, number, DeviceType.TAPE_3490);
+        cutInterruptedBlock(machine, lock, number, machine.deviceImage(d));
         TapeDrive t = new TapeDrive(number.toString());
         t.mount(machine.deviceImage(d), d.capacity(), true);
         return t;
+    }
+
+    private static long interruptedBlockAt(DeviceNumber number, Path image) throws DeviceException {
+        try {
+            return Files.exists(image) ? TapeDrive.interruptedBlockAt(image) : -1;
+        } catch (IOException e) {
+            throw new DeviceException(number.toString(), "cannot read " + image + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Cuts off the block a kill cut short at the end of a tape image, as a drive never reads back a
+     * block whose write did not finish; the blocks before it (a dump cut short) stay, and say so when read.
+     */
+    private static void cutInterruptedBlock(MachineDirectory machine, MachineLock lock, DeviceNumber number,
+            Path image) throws DeviceException {
+        long at = interruptedBlockAt(number, image);
+        if (at < 0) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(image,
+                StandardOpenOption.WRITE)) {
+            long cut = ch.size() - at;
+            ch.truncate(at);
+            ch.force(true);
+            machine.announceRecovery(lock, "recovered an interrupted write on tape " + number + ": the " + cut
+                    + " bytes of the block it cut short are removed at offset " + at);
+        } catch (IOException e) {
+            throw new DeviceException(number.toString(), "cannot cut the interrupted block off " + image + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     private static AttachedDevice requireType(MachineDirectory machine, DeviceNumber number, DeviceType type) {

@@ -129,6 +129,42 @@ public final class TapeDrive implements TapeBlockSink, Closeable {
         rewindQuietly();
     }
 
+    /**
+     * Where the last block a kill cut short begins in {@code file}, or -1 when the image ends with a
+     * whole chunk. Each block is one write of its chunk, and a SIGKILL can stop a write part way: the
+     * image then ends with a chunk whose header claims more bytes than follow (or part of a header).
+     * Only such a tail, after a chain whose back-pointers agree, counts; any other damage is the
+     * image's and is left to the readers to report.
+     */
+    public static long interruptedBlockAt(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            long pos = 0;
+            int previous = 0;
+            ByteBuffer b = ByteBuffer.allocate(AwsChunkHeader.SIZE);
+            while (pos < size) {
+                if (size - pos < AwsChunkHeader.SIZE) {
+                    return pos;
+                }
+                b.clear();
+                while (b.hasRemaining() && ch.read(b, pos + b.position()) >= 0) {
+                    // fill
+                }
+                AwsChunkHeader h = AwsChunkHeader.read(b.flip());
+                if (h.previousLength() != previous) {
+                    return -1; // a broken chain, not a cut-short write
+                }
+                long next = pos + AwsChunkHeader.SIZE + h.length();
+                if (next > size) {
+                    return pos;
+                }
+                previous = h.length();
+                pos = next;
+            }
+            return -1;
+        }
+    }
+
     /** Rewinds and unloads the mounted volume (no-op if none). */
     public void unmount() throws DeviceException {
         if (channel == null) {
