@@ -72,7 +72,7 @@ class ConcurrentCommandsJarIT {
             ok(SadumpJarIT.run(java, step));
         }
         spareVolume = Files.copy(template.resolve(DEVICE_IMAGE), shared.resolve("spare.3390"));
-        before = HmcKillJarIT.digests(template);
+        before = KillJarIT.digests(template);
         // the same directory name, so the node name and every path in the files are the same
         Path quiet = copy("undisturbed");
         SadumpJarIT.Result load = SadumpJarIT.run(java, "hmc", quiet.toString(), "load", "190");
@@ -237,7 +237,7 @@ class ConcurrentCommandsJarIT {
      */
     static Map<String, String> state(Path dir) throws IOException {
         Map<String, String> s = new TreeMap<>();
-        s.put("storage.img", String.join(",", HmcKillJarIT.digests(dir)));
+        s.put("storage.img", String.join(",", KillJarIT.digests(dir)));
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 String rel = dir.relativize(f).toString();
