@@ -106,13 +106,19 @@ class KdumpVmcoreInteropTest {
                 + hex(c.gprs()[2])).toList();
         assertThat(triples).as(o).containsExactlyInAnyOrderElementsOf(wanted);
         for (long a : addresses) {
-            Matcher mm = Pattern.compile(String.format(
-                    "^0x%x:((?:\\s+0x\\p{XDigit}{2}){8})\\s*\\n0x%x:((?:\\s+0x\\p{XDigit}{2}){8})", a, a + 8),
-                    Pattern.MULTILINE).matcher(o);
-            assertThat(mm.find()).as("gdb output for 0x%x:%n%s", a, o).isTrue();
-            assertThat((mm.group(1) + mm.group(2)).replaceAll("\\s+0x", "")).as("memory at 0x%x", a)
-                    .isEqualTo(expected(a));
+            assertThat(gdbSixteenBytes(o, a)).as("memory at 0x%x in gdb's output:%n%s", a, o).isEqualTo(expected(a));
         }
+    }
+
+    /**
+     * The 16 bytes at {@code address} as hex, from gdb's {@code x/16xb} output (two lines of 8), or
+     * null when gdb printed no such lines.
+     */
+    static String gdbSixteenBytes(String gdbOutput, long address) {
+        Matcher mm = Pattern.compile(String.format(
+                "^0x%x:((?:\\s+0x\\p{XDigit}{2}){8})\\s*\\n0x%x:((?:\\s+0x\\p{XDigit}{2}){8})", address, address + 8),
+                Pattern.MULTILINE).matcher(gdbOutput);
+        return mm.find() ? (mm.group(1) + mm.group(2)).replaceAll("\\s+0x", "") : null;
     }
 
     @Test

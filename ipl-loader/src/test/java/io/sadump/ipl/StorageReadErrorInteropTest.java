@@ -99,11 +99,7 @@ class StorageReadErrorInteropTest {
             assertThat(o).as(o).contains(String.format("Cannot access memory at address 0x%x", p));
         }
         for (long a : neighbours) {
-            Matcher mm = Pattern.compile(String.format(
-                    "^0x%x:((?:\\s+0x\\p{XDigit}{2}){8})\\s*\\n0x%x:((?:\\s+0x\\p{XDigit}{2}){8})", a, a + 8),
-                    Pattern.MULTILINE).matcher(o);
-            assertThat(mm.find()).as("gdb output for 0x%x:%n%s", a, o).isTrue();
-            assertThat((mm.group(1) + mm.group(2)).replaceAll("\\s+0x", "")).as("memory at 0x%x", a)
+            assertThat(KdumpVmcoreInteropTest.gdbSixteenBytes(o, a)).as("memory at 0x%x in gdb's output:%n%s", a, o)
                     .isEqualTo(expected(a));
         }
     }
