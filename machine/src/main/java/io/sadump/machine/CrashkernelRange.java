@@ -33,13 +33,15 @@ public record CrashkernelRange(long base, long size) {
     /**
      * The old-memory range a kdump kernel finds in its parmarea ({@code OLDMEM_BASE}, {@code
      * OLDMEM_SIZE}), accepted as zgetdump's {@code kdump_init} accepts it (docs/abi.md
-     * §9.3): both non-zero and 1 MiB aligned, the base at least the size, the range inside memory.
+     * §9.3): both non-zero and 1 MiB aligned, the base at least the size, the range inside memory and
+     * below the largest storage a machine has (a dump from outside may claim any memory size).
      *
      * @return empty when the values describe no such range
      */
     public static java.util.Optional<CrashkernelRange> ofOldmem(long base, long size, long memorySize) {
         if (base <= 0 || size <= 0 || base % ALIGNMENT != 0 || size % ALIGNMENT != 0 || base < size
-                || base > memorySize - size) {
+                || base > memorySize - size || size > AbsoluteStorage.MAX_SIZE
+                || base > AbsoluteStorage.MAX_SIZE - size) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(new CrashkernelRange(base, size));

@@ -123,5 +123,9 @@ class MemoryMapTest {
         assertThat(CrashkernelRange.ofOldmem(14 * MIB, 4 * MIB, 16 * MIB)).as("beyond memory").isEmpty();
         assertThat(CrashkernelRange.ofOldmem(Long.MAX_VALUE - MIB + 1, 4 * MIB, 16 * MIB)).as("overflow").isEmpty();
         assertThat(CrashkernelRange.ofOldmem(-MIB, MIB, 16 * MIB)).as("negative").isEmpty();
+        // a dump from outside may claim memory far beyond any machine's storage (found by fuzzing)
+        long huge = Long.MAX_VALUE & -MIB;
+        assertThat(CrashkernelRange.ofOldmem(AbsoluteStorage.MAX_SIZE, MIB, huge)).as("beyond 16T").isEmpty();
+        assertThat(CrashkernelRange.ofOldmem(AbsoluteStorage.MAX_SIZE - MIB, MIB, huge)).as("ends at 16T").isPresent();
     }
 }
