@@ -6,33 +6,17 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# module  test-class#method: every fuzz target of the project
-targets=(
-  "machine SettingsFilesFuzzTest#settingsText"
-  "machine SettingsFilesFuzzTest#machineConfig"
-  "machine SettingsFilesFuzzTest#cpuStateFile"
-  "machine SettingsFilesFuzzTest#runState"
-  "machine SettingsFilesFuzzTest#values"
-  "meminfo-reader MeminfoFuzzTest#storage"
-  "meminfo-reader MeminfoFuzzTest#page"
-  "meminfo-reader MeminfoFuzzTest#segmentTable"
-  "meminfo-reader MeminfoFuzzTest#vmcoreinfoText"
-  "tape-dasd-writers DeviceImageFuzzTest#ckdImage"
-  "tape-dasd-writers DeviceImageFuzzTest#ckdTracks"
-  "tape-dasd-writers DeviceImageFuzzTest#awsTape"
-  "tape-dasd-writers DeviceImageFuzzTest#multiVolumeTable"
-  "tape-dasd-writers DeviceImageFuzzTest#dumpToolParameters"
-  "fallback-dumper DumpReaderFuzzTest#s390Ext"
-  "fallback-dumper DumpReaderFuzzTest#s390ExtMultiVolume"
-  "fallback-dumper DumpReaderFuzzTest#classicS390"
-  "fallback-dumper DumpReaderFuzzTest#classicTape"
-  "fallback-dumper DumpReaderFuzzTest#elfCore"
-  "ipl-loader IpibFuzzTest#storage"
-  "dump-archive ArchiveFuzzTest#zgetdumpInfo"
-  "dump-archive ArchiveFuzzTest#archive"
-  "dump-archive ArchiveFuzzTest#signature"
-  "dump-archive ArchiveFuzzTest#pem"
-)
+# module  test-class#method: every fuzz target of the project, found in the sources (each method
+# annotated @FuzzTest), so a new target is fuzzed without being listed here
+targets=()
+while IFS= read -r t; do
+  targets+=("$t")
+done < <(cd "$here" && grep -rl --include='*.java' '@FuzzTest' -- */src/test/java | sort | while IFS= read -r f; do
+  awk -v module="${f%%/*}" -v class="$(basename "$f" .java)" '
+    /@FuzzTest/ { want = 1; next }
+    want && match($0, /void [A-Za-z0-9_]+\(/) { print module " " class "#" substr($0, RSTART + 5, RLENGTH - 6); want = 0 }
+  ' "$f"
+done)
 
 usage() {
   cat <<USAGE
