@@ -11,10 +11,9 @@ import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.FileStorage;
 import io.sadump.machine.MachineConfig;
 import io.sadump.machine.StorageMemorySource;
-import java.nio.channels.FileChannel;
+import io.sadump.machine.output.ReplacementFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 public class MakeDump {
@@ -31,11 +30,12 @@ public class MakeDump {
             for (CpuState c : r.cpus()) {
                 c.storeStatus(s, false);
             }
-            try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            // beside OUT and renamed over it when complete, as every sadump output is
+            try (ReplacementFile f = ReplacementFile.create(out)) {
                 new ClassicS390DumpWriter(S390DumpSettings.defaults().withCompression(false))
                         .writeFile(new StorageMemorySource(s),
-                                DumpMetadata.of(r.cpus(), Optional.of(r.vmcoreinfo().text())), ch);
+                                DumpMetadata.of(r.cpus(), Optional.of(r.vmcoreinfo().text())), f.channel());
+                f.commit();
             }
         } finally {
             try (var w = Files.walk(tmp)) {
