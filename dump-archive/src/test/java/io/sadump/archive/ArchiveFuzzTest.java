@@ -28,7 +28,7 @@ class ArchiveFuzzTest {
             Path shm = Path.of("/dev/shm");
             Path dir = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "sadump-fuzz")
                     : Files.createTempDirectory("sadump-fuzz");
-            dir.toFile().deleteOnExit();
+            removeAtExit(dir);
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -126,5 +126,18 @@ class ArchiveFuzzTest {
                 Files.delete(p);
             }
         }
+    }
+
+    /** Removes a scratch tree when the test JVM ends: a temporary directory is not removed by itself. */
+    private static void removeAtExit(Path dir) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // best effort at JVM exit: what is left is in a temporary directory
+            }
+        }));
     }
 }

@@ -80,7 +80,9 @@ final class TestMachine {
         synchronized (TestMachine.class) {
             template = TEMPLATES.get(storage);
             if (template == null) {
-                template = Files.createTempDirectory("sadump-ipl-template").resolve("m");
+                Path root = Files.createTempDirectory("sadump-ipl-template");
+                removeAtExit(root);
+                template = root.resolve("m");
                 build(template, storage);
                 TEMPLATES.put(storage, template);
             }
@@ -177,5 +179,18 @@ final class TestMachine {
 
     interface LoaderTask {
         LoadOutcome run(IplLoader loader, ConsoleListener console) throws IOException;
+    }
+
+    /** Removes a scratch tree when the test JVM ends: a temporary directory is not removed by itself. */
+    private static void removeAtExit(Path dir) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // best effort at JVM exit: what is left is in a temporary directory
+            }
+        }));
     }
 }

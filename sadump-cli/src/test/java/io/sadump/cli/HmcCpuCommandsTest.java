@@ -29,6 +29,10 @@ class HmcCpuCommandsTest {
     Path machineDir;
     String dir;
 
+    /** Holds the template; JUnit removes it after the class (a plain temporary directory stayed behind). */
+    @TempDir
+    static Path templateRoot;
+
     /** The machine built once for the class; each test gets its own sparse copy. */
     private static Path template;
 
@@ -36,7 +40,7 @@ class HmcCpuCommandsTest {
     void machine() throws Exception {
         synchronized (HmcCpuCommandsTest.class) {
             if (template == null) {
-                Path t = Files.createTempDirectory("sadump-hmc-template").resolve("sys1");
+                Path t = templateRoot.resolve("sys1");
                 String td = t.toString();
                 CliRun c = CliRun.of("machine", "create", td, "--storage", "128M", "--dasd", "0.0.0190:300", "--tape",
                         "0.0.0181:8M");
