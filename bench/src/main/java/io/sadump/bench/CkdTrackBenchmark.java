@@ -26,64 +26,78 @@ import org.openjdk.jmh.annotations.TearDown;
  * dump blocks written to a CKD_P370 image through {@link EckdDasd#writeBlocks} (encoding plus the
  * write into the page cache), a track or 1 MiB at a time.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
 public class CkdTrackBenchmark {
     private static final int CYLINDERS = 400;
 
-    @Param({"12", "252"})
-    public int blocksPerWrite;
+    /** One full dump track, encoded again and again into one slot. */
+    @State(Scope.Thread)
+    public static class Track {
+        CkdTrack track;
+        ByteBuffer slot;
 
-    private CkdTrack track;
-    private ByteBuffer slot;
-    private TempDirectory dir;
-    private EckdDasd dasd;
-    private ByteBuffer blocks;
-    private long next;
-    private long firstBlock;
-
-    @Setup
-    public void setUp() throws IOException {
-        SplittableRandom random = new SplittableRandom(3);
-        List<CkdRecord> records = new ArrayList<>();
-        for (int r = 1; r <= CkdTrack.BLOCKS_PER_TRACK; r++) {
-            byte[] data = new byte[CkdTrack.BLOCK_SIZE];
-            random.nextBytes(data);
-            records.add(new CkdRecord(new Cchhr(7, 3, r), data));
+        @Setup
+        public void setUp() {
+            SplittableRandom random = new SplittableRandom(3);
+            List<CkdRecord> records = new ArrayList<>();
+            for (int r = 1; r <= CkdTrack.BLOCKS_PER_TRACK; r++) {
+                byte[] data = new byte[CkdTrack.BLOCK_SIZE];
+                random.nextBytes(data);
+                records.add(new CkdRecord(new Cchhr(7, 3, r), data));
+            }
+            track = new CkdTrack(7, 3, records);
+            slot = ByteBuffer.allocate(64 * 1024);
         }
-        track = new CkdTrack(7, 3, records);
-        slot = ByteBuffer.allocate(64 * 1024);
-        dir = new TempDirectory("sadump-jmh-ckd");
-        dasd = EckdDasd.create(dir.resolve("bench.3390"), CYLINDERS, "BENCH");
-        byte[] data = new byte[blocksPerWrite * CkdTrack.BLOCK_SIZE];
-        random.nextBytes(data);
-        blocks = ByteBuffer.wrap(data);
-        // the dump partition starts on track 1, as prepared devices have it
-        firstBlock = CkdTrack.BLOCKS_PER_TRACK;
-        next = firstBlock;
     }
 
-    @TearDown
-    public void tearDown() throws DeviceException {
-        dasd.close();
-        dir.close();
-    }
+    /** A 400-cylinder CKD image written from its dump partition on, wrapping at the end. */
+    @State(Scope.Thread)
+    public static class Dasd {
+        @Param({"12", "252"})
+        public int blocksPerWrite;
 
-    @Benchmark
-    public ByteBuffer encodeTrack() {
-        slot.clear();
-        track.write(slot);
-        return slot;
-    }
+        TempDirectory dir;
+        EckdDasd dasd;
+        ByteBuffer blocks;
+        long next;
+        long firstBlock;
 
-    @Benchmark
-    public long writeBlocks() throws DeviceException {
-        if (next + blocksPerWrite > dasd.blockCount()) {
+        @Setup
+        public void setUp() throws IOException {
+            dir = new TempDirectory("sadump-jmh-ckd");
+            dasd = EckdDasd.create(dir.resolve("bench.3390"), CYLINDERS, "BENCH");
+            byte[] data = new byte[blocksPerWrite * CkdTrack.BLOCK_SIZE];
+            new SplittableRandom(3).nextBytes(data);
+            blocks = ByteBuffer.wrap(data);
+            // the dump partition starts on track 1, as prepared devices have it
+            firstBlock = CkdTrack.BLOCKS_PER_TRACK;
             next = firstBlock;
         }
-        dasd.writeBlocks(next, blocks.duplicate());
-        next += blocksPerWrite;
-        return next;
+
+        @TearDown
+        public void tearDown() throws DeviceException {
+            dasd.close();
+            dir.close();
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public ByteBuffer encodeTrack(Track t) {
+        t.slot.clear();
+        t.track.write(t.slot);
+        return t.slot;
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public long writeBlocks(Dasd d) throws DeviceException {
+        if (d.next + d.blocksPerWrite > d.dasd.blockCount()) {
+            d.next = d.firstBlock;
+        }
+        d.dasd.writeBlocks(d.next, d.blocks.duplicate());
+        d.next += d.blocksPerWrite;
+        return d.next;
     }
 }
