@@ -1,4 +1,5 @@
-// Writes a classic s390 dump of a booted first-kernel system, for bench/archive-bench.sh.
+// Writes a classic s390 dump of a booted first-kernel system (workload mixed): the input of
+// bench/run's archive and zgetdump rows.
 // Run: java -cp sadump-cli/target/sadump.jar bench/MakeDump.java OUT SIZE_MIB [SEED]
 import io.sadump.dump.s390.ClassicS390DumpWriter;
 import io.sadump.dump.s390.S390DumpSettings;
