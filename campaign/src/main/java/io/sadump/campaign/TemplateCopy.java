@@ -3,6 +3,7 @@ package io.sadump.campaign;
 import io.sadump.machine.MachineException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,17 +138,31 @@ final class TemplateCopy {
 
     private static final ByteBuffer ZERO_BLOCK = ByteBuffer.allocateDirect(BLOCK).asReadOnlyBuffer();
 
-    private static void restoreRanges(Path dst, Entry e) throws IOException {
+    /**
+     * Rewrites the 64 KiB blocks of {@code dst} that differ from the template's. The copy is compared through
+     * a read-only mapping, so its pages are looked at where they lie instead of being copied out with a
+     * read per block (most of a campaign's time went there); holes map the shared zero page.
+     */
+    private void restoreRanges(Path dst, Entry e) throws IOException {
         try (FileChannel ch = FileChannel.open(dst, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE, StandardOpenOption.SPARSE)) {
-            if (ch.size() > e.size()) {
-                ch.truncate(e.size());
-            }
-            ByteBuffer cur = ByteBuffer.allocateDirect(BLOCK);
             List<Range> ranges = e.data();
-            int ri = 0;
+            // Beyond the template's last data block it is all zero: cutting the copy there turns whatever a
+            // scenario wrote (a dump on the DASD) back into a hole at once, instead of comparing it and
+            // writing zeros over it.
+            long dataEnd = 0;
+            if (!ranges.isEmpty()) {
+                Range last = ranges.get(ranges.size() - 1);
+                dataEnd = Math.min(e.size(), (last.offset() + last.bytes().limit() + BLOCK - 1) / BLOCK * BLOCK);
+            }
+            if (ch.size() > dataEnd) {
+                ch.truncate(dataEnd);
+            }
             long fileEnd = ch.size();
-            for (long pos = 0; pos < e.size(); pos += BLOCK) {
+            int ri = 0;
+            MappedByteBuffer map = mappings.view(dst, ch, Math.min(dataEnd, fileEnd));
+            long mapStart = 0;
+            for (long pos = 0; pos < dataEnd; pos += BLOCK) {
                 int len = (int) Math.min(BLOCK, e.size() - pos);
                 while (ri < ranges.size() && ranges.get(ri).offset() + ranges.get(ri).bytes().limit() <= pos) {
                     ri++;
@@ -164,20 +179,17 @@ final class TemplateCopy {
                 if (pos >= fileEnd) {
                     same = want.mismatch(ZERO_BLOCK.duplicate().limit(len)) == -1;
                 } else {
-                    cur.clear().limit(len);
-                    int n = 0;
-                    while (cur.hasRemaining()) {
-                        int k = ch.read(cur, pos + n);
-                        if (k < 0) {
-                            break;
-                        }
-                        n += k;
+                    // the copy's bytes; beyond its end the block reads as zero, as the template's hole would
+                    int have = (int) Math.min(len, fileEnd - pos);
+                    if (map == null || pos + have > mapStart + map.capacity()) {
+                        mapStart = pos;
+                        map = ch.map(FileChannel.MapMode.READ_ONLY, pos, Math.min(MAP_WINDOW, fileEnd - pos));
                     }
-                    while (cur.hasRemaining()) {
-                        cur.put((byte) 0);
-                    }
-                    cur.flip();
-                    same = cur.mismatch(want) == -1;
+                    int at = (int) (pos - mapStart);
+                    ByteBuffer cur = map.duplicate().position(at).limit(at + have);
+                    same = cur.mismatch(want.duplicate().limit(want.position() + have)) == -1
+                            && (have == len || want.duplicate().position(want.position() + have)
+                                    .mismatch(ZERO_BLOCK.duplicate().limit(len - have)) == -1);
                 }
                 if (!same) {
                     long at = pos;
@@ -189,6 +201,44 @@ final class TemplateCopy {
             if (ch.size() < e.size()) {
                 ch.write(ByteBuffer.wrap(new byte[1]), e.size() - 1);
             }
+        }
+    }
+
+    /** Bytes of the copy mapped at a time while it is compared. */
+    private static final long MAP_WINDOW = 64L << 20;
+
+    /** The longest mapping kept between restores: address space only, the pages are the file's. */
+    private static final long KEPT_MAPPING_LIMIT = 1L << 30;
+
+    /** Mappings of the copies' large files, kept from one restore to the next. */
+    private final CopyMappings mappings = new CopyMappings();
+
+    /**
+     * The mapping of a copy's large file made by the last restore of it, while the file is the same (same
+     * file key, as a restore in place keeps it) and at least as long: its page table is filled already, so
+     * comparing it again faults in only the pages a scenario changed. Only the first {@code length} bytes,
+     * inside the file's current size, are ever looked at, so a mapping longer than the file is never read
+     * beyond its end.
+     */
+    private static final class CopyMappings {
+        private record View(Object fileKey, long length, MappedByteBuffer map) {}
+
+        private final java.util.concurrent.ConcurrentHashMap<Path, View> views =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        /** A mapping of {@code [0, length)} of {@code file} (open as {@code ch}), or null when too long. */
+        MappedByteBuffer view(Path file, FileChannel ch, long length) throws IOException {
+            if (length <= 0 || length > KEPT_MAPPING_LIMIT) {
+                return null;
+            }
+            Object key = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            View v = views.get(file);
+            if (v != null && key != null && key.equals(v.fileKey()) && v.length() >= length) {
+                return v.map();
+            }
+            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, 0, length);
+            views.put(file, new View(key, length, map));
+            return map;
         }
     }
 

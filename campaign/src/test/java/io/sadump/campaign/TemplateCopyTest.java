@@ -7,8 +7,11 @@ import io.sadump.fixtures.CorruptionCatalogue;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineLock;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,6 +46,23 @@ class TemplateCopyTest {
         Files.delete(m.resolve(MachineDirectory.CPUS));
         try (MachineLock lock = MachineDirectory.open(m).lock()) {
             CorruptionCatalogue.inject(MachineDirectory.open(m), lock, Corruption.MEMINFO_BODY_BYTE, 3);
+        }
+        copy.restore(m);
+        assertSameTree(template.machineDir(), m);
+
+        // a byte changed inside the data, a longer storage file, bytes past the DASD's data: all undone
+        Path image = m.resolve(MachineDirectory.STORAGE);
+        long size = Files.size(image);
+        try (FileChannel ch = FileChannel.open(image, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {4}), 12345);
+            ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), size + 100_000);
+        }
+        Path dasd;
+        try (Stream<Path> s = Files.list(m.resolve("devices"))) {
+            dasd = s.filter(p -> p.toString().endsWith(".3390")).findFirst().orElseThrow();
+        }
+        try (FileChannel ch = FileChannel.open(dasd, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {9, 9}), Files.size(dasd) - 70_000);
         }
         copy.restore(m);
         assertSameTree(template.machineDir(), m);

@@ -4,7 +4,6 @@ import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.Lowcore;
 import io.sadump.machine.Sizes;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,7 +14,8 @@ import java.util.List;
  * with its codes (docs/abi.md §8), checks 5-8 are sadump's (entry 13 and the
  * kexec segment table, whose SHA-256 digests stand in for purgatory's, docs/abi.md §1.2).
  *
- * <p>Reads storage only; segment digests are streamed in bounded chunks ({@link StorageDigest}).
+ * <p>Reads storage only; segment digests are streamed in bounded chunks, on all cores at once ({@link
+ * SegmentDigests}).
  */
 public final class KdumpVerdict {
     /** Crashkernel base and size must be multiples of 1 MiB (zgetdump {@code kdump_init}, docs/abi.md §9.3). */
@@ -25,6 +25,14 @@ public final class KdumpVerdict {
 
     /** Runs checks 1..8 against {@code storage}. Storage I/O failures propagate as exceptions. */
     public static VerdictResult evaluate(AbsoluteStorage storage) {
+        return evaluate(storage, new SegmentDigests(storage));
+    }
+
+    /**
+     * Runs checks 1..8 against {@code storage}, taking segment digests from {@code digests} (which keeps
+     * them for a report of the same storage). Storage I/O failures propagate as exceptions.
+     */
+    public static VerdictResult evaluate(AbsoluteStorage storage, SegmentDigests digests) {
         // 1: pointer non-zero, 4 KiB-aligned, inside storage; magic.
         if (!storage.contains(Lowcore.MEMINFO_POINTER, 8)) {
             return VerdictResult.fail(VerdictCheck.MEMINFO_MISSING, String.format(
@@ -131,16 +139,15 @@ public final class KdumpVerdict {
             return layout;
         }
 
-        // 8: SHA-256 of every segment, in table order.
+        // 8: SHA-256 of every segment; the first mismatch in table order is reported, though all are
+        // hashed at once.
         List<KexecSegment> segments = table.segments();
-        for (int i = 0; i < segments.size(); i++) {
-            KexecSegment s = segments.get(i);
-            byte[] digest = StorageDigest.sha256(storage, s.mem(), s.memsz());
-            if (!MessageDigest.isEqual(digest, s.sha256())) {
-                return VerdictResult.failSegment(VerdictCheck.SEGMENT_CORRUPTED, String.format(
-                        "%s corrupted: SHA-256 mismatch over [0x%X, 0x%X)", name(i, s), s.mem(), s.end()), i,
-                        s.kind(), pointer, page, table);
-            }
+        int bad = digests.firstMismatch(segments);
+        if (bad >= 0) {
+            KexecSegment s = segments.get(bad);
+            return VerdictResult.failSegment(VerdictCheck.SEGMENT_CORRUPTED, String.format(
+                    "%s corrupted: SHA-256 mismatch over [0x%X, 0x%X)", name(bad, s), s.mem(), s.end()), bad,
+                    s.kind(), pointer, page, table);
         }
         return VerdictResult.pass(String.format("kdump can start: %d segments verified, entry point 0x%X",
                 segments.size(), table.entryPoint()), pointer, page, table);

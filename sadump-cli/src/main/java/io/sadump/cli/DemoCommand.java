@@ -37,6 +37,8 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -155,39 +157,18 @@ public final class DemoCommand implements Callable<Integer> {
         step("8", "Read both dumps back and compare them with storage at the time of each dump");
         boolean ok = first.wrote(DumpFormat.ELF) && first.dumpComplete()
                 && second.wrote(DumpFormat.S390_EXT) && second.dumpComplete();
-        if (first.wrote(DumpFormat.ELF)) {
-            Path vmcore = Path.of(first.paths().get(0));
-            try (ReadBackDump core = DumpFormatRegistry.read(DumpBlockSource.of(FileChannel.open(vmcore)),
-                    vmcore.toString(), DumpMedium.FILE).requireComplete()) {
-                MebibyteDigests.Comparison c = firstDigests.compare(core.memory());
-                boolean good = c.matches() && c.absent().size() == ck.size() / Sizes.MIB
-                        && c.absent().get(0) == ck.base() / Sizes.MIB;
-                ok &= good;
-                out.printf("   vmcore (ELF, %d CPUs):     %d MiB equal, %d MiB differ, %d MiB left out (the crashkernel "
-                        + "range, as designed)%s%n", core.metadata().cpus().size(), c.equal(), c.different().size(),
-                        c.absent().size(), good ? "" : "  MISMATCH");
+        // the two read-backs are independent: one on each core
+        FutureTask<ReadBack> vmcoreCheck = new FutureTask<>(() -> first.wrote(DumpFormat.ELF)
+                ? readBackVmcore(first, firstDigests, ck) : null);
+        Thread vmcoreReader = new Thread(vmcoreCheck, "demo-vmcore-read-back");
+        vmcoreReader.setDaemon(true);
+        vmcoreReader.start();
+        ReadBack dasdCheck = second.wrote(DumpFormat.S390_EXT) ? readBackDasd(machine, secondDigests) : null;
+        for (ReadBack r : new ReadBack[] {result(vmcoreCheck), dasdCheck}) {
+            if (r != null) {
+                ok &= r.good();
+                out.println(r.line());
             }
-        }
-        if (second.wrote(DumpFormat.S390_EXT)) {
-            EckdDasd dasd = AttachedDevices.openDasd(machine, DASD);
-            ReadBackDump d;
-            try {
-                d = DumpFormatRegistry.read(dasd.dumpPartition().closingDasd(), DASD.toString(), DumpMedium.CKD_IMAGE)
-                        .requireComplete();
-            } catch (IOException | RuntimeException e) {
-                dasd.close();
-                throw e;
-            }
-            MebibyteDigests.Comparison c;
-            int[] cpus = new int[1];
-            try (d) { // closes the DASD too
-                c = secondDigests.compare(d.memory());
-                cpus[0] = d.metadata().cpus().size();
-            }
-            boolean good = c.matches() && c.absent().isEmpty();
-            ok &= good;
-            out.printf("   %s (s390_ext, %d CPUs): %d MiB equal, %d MiB differ, %d MiB absent%s%n", DASD, cpus[0],
-                    c.equal(), c.different().size(), c.absent().size(), good ? "" : "  MISMATCH");
         }
         endStep();
         out.println();
@@ -197,6 +178,66 @@ public final class DemoCommand implements Callable<Integer> {
                 (System.nanoTime() - start) / 1e9, dir);
         out.flush();
         return ok ? 0 : 1;
+    }
+
+    /** What a dump read back showed: the line to print, and whether it matched. */
+    private record ReadBack(String line, boolean good) {}
+
+    private static ReadBack readBackVmcore(LoadOutcome first, MebibyteDigests firstDigests, CrashkernelRange ck)
+            throws IOException {
+        Path vmcore = Path.of(first.paths().get(0));
+        try (ReadBackDump core = DumpFormatRegistry.read(DumpBlockSource.of(FileChannel.open(vmcore)),
+                vmcore.toString(), DumpMedium.FILE).requireComplete()) {
+            MebibyteDigests.Comparison c = firstDigests.compare(core.memory());
+            boolean good = c.matches() && c.absent().size() == ck.size() / Sizes.MIB
+                    && c.absent().get(0) == ck.base() / Sizes.MIB;
+            return new ReadBack(String.format("   vmcore (ELF, %d CPUs):     %d MiB equal, %d MiB differ, %d MiB left"
+                    + " out (the crashkernel range, as designed)%s", core.metadata().cpus().size(), c.equal(),
+                    c.different().size(), c.absent().size(), good ? "" : "  MISMATCH"), good);
+        }
+    }
+
+    private static ReadBack readBackDasd(MachineDirectory machine, MebibyteDigests secondDigests) throws IOException {
+        EckdDasd dasd = AttachedDevices.openDasd(machine, DASD);
+        ReadBackDump d;
+        try {
+            d = DumpFormatRegistry.read(dasd.dumpPartition().closingDasd(), DASD.toString(), DumpMedium.CKD_IMAGE)
+                    .requireComplete();
+        } catch (IOException | RuntimeException e) {
+            dasd.close();
+            throw e;
+        }
+        MebibyteDigests.Comparison c;
+        int cpus;
+        try (d) { // closes the DASD too
+            c = secondDigests.compare(d.memory());
+            cpus = d.metadata().cpus().size();
+        }
+        boolean good = c.matches() && c.absent().isEmpty();
+        return new ReadBack(String.format("   %s (s390_ext, %d CPUs): %d MiB equal, %d MiB differ, %d MiB absent%s",
+                DASD, cpus, c.equal(), c.different().size(), c.absent().size(), good ? "" : "  MISMATCH"), good);
+    }
+
+    /** The task's result, its failure rethrown as it was. */
+    private static ReadBack result(FutureTask<ReadBack> task) throws IOException {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the vmcore was read back", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        }
     }
 
     private LoadOutcome load(MachineDirectory machine, MebibyteDigests[] atDump) throws IOException {

@@ -140,12 +140,16 @@ public final class SadumpCommand implements Runnable {
      * The command line for one run of the process. picocli builds the model of every subcommand up
      * front, which costs more JVM start-up time than a quick command runs; when the first word after the
      * global options names a subcommand, only that one is built, under a root of the same name and
-     * options. Everything else (help, version, no or unknown command) gets the full {@link #commandLine()}.
+     * options; {@code --version} needs no subcommand at all. Everything else (help, no or unknown command)
+     * gets the full {@link #commandLine()}.
      */
     static CommandLine commandLineFor(String[] args, Map<String, String> environment) {
         int first = 0;
         while (first < args.length && args[first].equals(UserErrorHandler.DEBUG_OPTION)) {
             first++;
+        }
+        if (first < args.length && VERSION_OPTIONS.contains(args[first])) {
+            return configure(new CommandLine(new Root()), environment);
         }
         if (first < args.length) {
             for (Class<?> sub : SadumpCommand.class.getAnnotation(Command.class).subcommands()) {
@@ -159,6 +163,9 @@ public final class SadumpCommand implements Runnable {
         }
         return commandLine(environment);
     }
+
+    /** The root's version options (mixinStandardHelpOptions). */
+    private static final List<String> VERSION_OPTIONS = List.of("--version", "-V");
 
     private static List<String> names(Command c) {
         List<String> n = new ArrayList<>(List.of(c.aliases()));

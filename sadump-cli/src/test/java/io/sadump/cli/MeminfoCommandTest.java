@@ -149,6 +149,9 @@ class MeminfoCommandTest {
         assertThat(v).containsEntry("pass", true).containsEntry("code", null).containsEntry("check", null)
                 .containsEntry("summary", "PASS: kdump can start");
         assertThat(root).containsEntry("segmentTableProblem", null);
+        // the in-process time of the verdict, for bench/run
+        assertThat(root.get("verdictMicros")).isInstanceOf(Long.class);
+        assertThat((Long) root.get("verdictMicros")).isPositive();
     }
 
     @Test
@@ -169,6 +172,7 @@ class MeminfoCommandTest {
         Map<String, Object> root = MiniJson.object(MiniJson.parse(CliRun.of("meminfo", dir.toString(), "--json").out()));
         assertThat(root).containsEntry("meminfo", null).containsEntry("segmentTable", null);
         assertThat(MiniJson.object(root.get("verdict"))).containsEntry("code", "0x4520");
+        assertThat((Long) root.get("verdictMicros")).isNotNegative();
     }
 
     @Test

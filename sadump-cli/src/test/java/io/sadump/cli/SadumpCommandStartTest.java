@@ -17,10 +17,26 @@ class SadumpCommandStartTest {
     }
 
     @Test
-    void helpVersionAndUnknownWordsGetTheWholeCommandLine() {
+    void helpAndUnknownWordsGetTheWholeCommandLine() {
         int all = SadumpCommand.commandLine().getSubcommands().size();
-        for (String[] args : new String[][] {{}, {"--help"}, {"--version"}, {"help", "zgetdump"}, {"nosuch"}}) {
+        for (String[] args : new String[][] {{}, {"--help"}, {"help", "zgetdump"}, {"nosuch"}}) {
             assertThat(SadumpCommand.commandLineFor(args).getSubcommands()).hasSize(all);
         }
+    }
+
+    @Test
+    void versionBuildsNoSubcommandAndPrintsWhatTheWholeCommandLinePrints() {
+        for (String[] args : new String[][] {{"--version"}, {"-V"}, {"--debug", "--version"}}) {
+            CommandLine cl = SadumpCommand.commandLineFor(args);
+            assertThat(cl.getSubcommands()).as(String.join(" ", args)).isEmpty();
+            assertThat(run(cl, args)).isEqualTo(run(SadumpCommand.commandLine(), args));
+        }
+    }
+
+    private static String run(CommandLine cl, String[] args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        cl.setOut(new java.io.PrintWriter(out));
+        assertThat(SadumpCommand.execute(cl, java.util.Map.of(), args)).isZero();
+        return out.toString();
     }
 }
