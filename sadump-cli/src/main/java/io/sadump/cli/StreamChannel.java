@@ -3,6 +3,7 @@ package io.sadump.cli;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 
 /**
@@ -32,6 +33,16 @@ final class StreamChannel implements WritableByteChannel {
             }
         }
         return n;
+    }
+
+    /** Whether {@code fd} is a pipe or socket (it has no position), not a file or a device. */
+    static boolean isPipe(FileChannel fd) {
+        try {
+            fd.position();
+            return false;
+        } catch (IOException illegalSeek) {
+            return true;
+        }
     }
 
     @Override

@@ -10,9 +10,12 @@ import io.sadump.archive.DumpFormatRegistry;
 import io.sadump.archive.format.DumpFormatWriter;
 import io.sadump.dump.DumpFormat;
 import io.sadump.machine.output.ReplacementFile;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.time.ZoneId;
@@ -161,7 +164,12 @@ final class ZgetdumpCommand implements Callable<Integer> {
             ConsoleProgress progress = ConsoleProgress.onTerminal(err);
             if (output.equals("-")) {
                 OutputStream stdout = System.out;
-                WritableByteChannel ch = new StreamChannel(stdout);
+                stdout.flush();
+                // a pipe the writer can fill with the kernel's copies gets the descriptor itself (not
+                // closed here: it is the process's stdout); anything else the stream
+                FileChannel fd = new FileOutputStream(FileDescriptor.out).getChannel();
+                WritableByteChannel ch = writer.writesIntoPipes() && StreamChannel.isPipe(fd) ? fd
+                        : new StreamChannel(stdout);
                 writer.write(chosen.memory(), chosen.metadata(), ch, progress);
                 stdout.flush();
             } else {
