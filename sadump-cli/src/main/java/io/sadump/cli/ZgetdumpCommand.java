@@ -8,6 +8,7 @@ import io.sadump.archive.SystemSelection;
 import io.sadump.archive.format.DumpFormatDescriptor;
 import io.sadump.archive.DumpFormatRegistry;
 import io.sadump.archive.format.DumpFormatWriter;
+import io.sadump.archive.format.ZeroSkippingChannel;
 import io.sadump.dump.DumpFormat;
 import io.sadump.machine.output.ReplacementFile;
 import java.io.FileDescriptor;
@@ -175,7 +176,15 @@ final class ZgetdumpCommand implements Callable<Integer> {
             } else {
                 // written beside OUT and renamed over it when complete: a failure keeps the old OUT
                 try (ReplacementFile file = ReplacementFile.create(Path.of(output))) {
-                    writer.write(chosen.memory(), chosen.metadata(), file.channel(), progress);
+                    if (file.writingTo().equals(file.target())) {
+                        // a device or FIFO, written in place: every byte goes to it
+                        writer.write(chosen.memory(), chosen.metadata(), file.channel(), progress);
+                    } else {
+                        // a new file: its zero pages stay holes, the disk gets the rest
+                        ZeroSkippingChannel sparse = new ZeroSkippingChannel(file.channel());
+                        writer.write(chosen.memory(), chosen.metadata(), sparse, progress);
+                        sparse.finish();
+                    }
                     file.commit();
                 } catch (IOException e) {
                     if (e.getClass() != IOException.class) {
