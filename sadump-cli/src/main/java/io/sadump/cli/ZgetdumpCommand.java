@@ -11,10 +11,8 @@ import io.sadump.archive.format.DumpFormatWriter;
 import io.sadump.archive.format.ZeroSkippingChannel;
 import io.sadump.dump.DumpFormat;
 import io.sadump.machine.output.ReplacementFile;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
@@ -164,13 +162,12 @@ final class ZgetdumpCommand implements Callable<Integer> {
             err.flush();
             ConsoleProgress progress = ConsoleProgress.onTerminal(err);
             if (output.equals("-")) {
-                OutputStream stdout = System.out;
-                stdout.flush();
-                // a pipe the writer can fill with the kernel's copies gets the descriptor itself (not
-                // closed here: it is the process's stdout); anything else the stream
-                FileChannel fd = new FileOutputStream(FileDescriptor.out).getChannel();
-                WritableByteChannel ch = writer.writesIntoPipes() && StreamChannel.isPipe(fd) ? fd
-                        : new StreamChannel(stdout);
+                PrintStream stdout = System.out;
+                // a pipe the writer can fill with the kernel's copies gets the descriptor itself;
+                // anything else (a file, a terminal, a stream a test put there) the stream
+                Optional<FileChannel> pipe = writer.writesIntoPipes() ? StreamChannel.pipeBehind(stdout)
+                        : Optional.empty();
+                WritableByteChannel ch = pipe.isPresent() ? pipe.get() : new StreamChannel(stdout);
                 writer.write(chosen.memory(), chosen.metadata(), ch, progress);
                 stdout.flush();
             } else {
