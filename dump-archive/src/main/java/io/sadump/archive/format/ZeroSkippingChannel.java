@@ -7,9 +7,9 @@ import java.nio.channels.SeekableByteChannel;
 import java.util.Arrays;
 
 /**
- * A new, empty file written with its all-zero pages left out: they stay holes, which read as zeros,
+ * A new, empty file written with its all-zero buffers left out: they stay holes, which read as zeros,
  * so the file holds the same bytes while the disk gets only the rest (a dump's free memory is mostly
- * zero pages, and writing it out is most of a conversion's time). The writers see a seekable channel
+ * zero frames, and writing it out is most of a conversion's time). The writers see a seekable channel
  * and write into it as into the file; {@link #finish()} makes the file as long as what was written
  * when it ends in a hole.
  *
