@@ -78,19 +78,28 @@ abstract class CompressingChannel implements WritableByteChannel {
         }
     }
 
-    /** zstd through its streaming API ({@code ZSTD_compressStream2}), with worker threads. */
+    /**
+     * zstd through its streaming API ({@code ZSTD_compressStream2}), with worker threads; the compressed
+     * bytes go to the file through a {@link WriteBehindOutput}.
+     */
     private static final class Zstd extends CompressingChannel {
+        /** Compressed buffers in flight to the file (what the writer may lag behind). */
+        static final int OUT_BUFFERS = 8;
+
         private final WritableByteChannel target;
         private final ZstdCompressCtx ctx = new ZstdCompressCtx();
-        private final ByteBuffer out = ByteBuffer.allocateDirect(ZSTD_OUT);
+        private final WriteBehindOutput writer;
+        private ByteBuffer out;
 
-        Zstd(WritableByteChannel target, int level, int threads) {
+        Zstd(WritableByteChannel target, int level, int threads) throws IOException {
             this.target = target;
             ctx.setLevel(level);
             ctx.setChecksum(true);
             if (threads > 1) {
                 ctx.setWorkers(threads);
             }
+            writer = new WriteBehindOutput(target, OUT_BUFFERS, ZSTD_OUT);
+            out = writer.take();
         }
 
         @Override
@@ -107,8 +116,8 @@ abstract class CompressingChannel implements WritableByteChannel {
 
         private void drain() throws IOException {
             out.flip();
-            writeFully(target, out);
-            out.clear();
+            writer.submit(out);
+            out = writer.take();
         }
 
         @Override
@@ -117,13 +126,17 @@ abstract class CompressingChannel implements WritableByteChannel {
             boolean done;
             do {
                 done = ctx.compressByteBufferStream(out, none, EndDirective.END);
-                drain();
+                if (done || !out.hasRemaining()) {
+                    drain();
+                }
             } while (!done);
+            writer.finish();
         }
 
         @Override
         void release() throws IOException {
             try {
+                writer.close();
                 ctx.close();
             } finally {
                 target.close();

@@ -25,6 +25,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Writes a dump archive: a standard tar (commons-compress; POSIX/PAX headers for big sizes and long
@@ -168,18 +172,19 @@ public final class DumpArchiveWriter {
         Instant dumpTime = info.created().orElse(now);
         for (int i = 0; i < dumpNames.size(); i++) {
             tar.beginStreamed(dumpNames.get(i), dumpSizes.get(i), dumpTime);
-            DigestingChannel ch = new DigestingChannel(tar.data());
-            if (converter.isPresent()) {
-                converter.get().write(memory, metadata, ch, options.listener());
-            } else {
-                copy(dump.files().get(i), ch, dumpSizes.get(i));
+            try (DigestingChannel ch = new DigestingChannel(tar.data())) {
+                if (converter.isPresent()) {
+                    converter.get().write(memory, metadata, ch, options.listener());
+                } else {
+                    copy(dump.files().get(i), ch, dumpSizes.get(i));
+                }
+                if (ch.count() != dumpSizes.get(i)) {
+                    throw new IOException(dumpNames.get(i) + ": wrote " + ch.count() + " bytes, the tar entry says "
+                            + dumpSizes.get(i));
+                }
+                tar.endStreamed();
+                members.add(new Member(dumpNames.get(i), ch.count(), ch.hex()));
             }
-            if (ch.count != dumpSizes.get(i)) {
-                throw new IOException(dumpNames.get(i) + ": wrote " + ch.count + " bytes, the tar entry says "
-                        + dumpSizes.get(i));
-            }
-            tar.endStreamed();
-            members.add(new Member(dumpNames.get(i), ch.count, ch.hex()));
         }
 
         StringBuilder sums = new StringBuilder();
@@ -210,31 +215,71 @@ public final class DumpArchiveWriter {
     }
 
     /**
-     * Copies a source file into the member: read into a direct buffer (one copy, from the page cache),
-     * digested and compressed from there.
+     * Copies a source file into the member: read into direct buffers (one copy, from the page cache),
+     * digested and compressed from there. The next buffer is read on a thread of its own while the
+     * current one is digested and compressed.
      */
     private static void copy(Path f, WritableByteChannel ch, long size) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocateDirect(COPY_BUFFER);
+        ByteBuffer[] buffers = {ByteBuffer.allocateDirect(COPY_BUFFER), ByteBuffer.allocateDirect(COPY_BUFFER)};
+        ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "archive-reader");
+            t.setDaemon(true);
+            return t;
+        });
         long done = 0;
         try (FileChannel in = FileChannel.open(f, StandardOpenOption.READ)) {
+            int current = 0;
+            Future<Integer> next = reader.submit(() -> fill(in, buffers[0], 0, size));
             while (done < size) {
-                buf.clear();
-                if (size - done < buf.capacity()) {
-                    buf.limit((int) (size - done));
-                }
-                int n = in.read(buf, done);
-                if (n < 0) {
+                int n = await(next);
+                if (n <= 0) {
                     break;
                 }
+                long after = done + n;
+                ByteBuffer following = buffers[1 - current];
+                next = after < size ? reader.submit(() -> fill(in, following, after, size)) : null;
+                ByteBuffer buf = buffers[current];
                 buf.flip();
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                done += n;
+                CompressingChannel.writeFully(ch, buf);
+                done = after;
+                current = 1 - current;
             }
+        } finally {
+            reader.shutdownNow();
         }
         if (done != size) {
             throw new IOException(f + ": changed while it was archived (" + done + " of " + size + " bytes read)");
+        }
+    }
+
+    /** Fills {@code buf} from {@code position} on (up to {@code size}); the bytes read, 0 at the end of the file. */
+    private static int fill(FileChannel in, ByteBuffer buf, long position, long size) throws IOException {
+        buf.clear();
+        if (size - position < buf.capacity()) {
+            buf.limit((int) (size - position));
+        }
+        int total = 0;
+        while (buf.hasRemaining()) {
+            int n = in.read(buf, position + total);
+            if (n < 0) {
+                break;
+            }
+            total += n;
+        }
+        return total;
+    }
+
+    private static int await(Future<Integer> read) throws IOException {
+        try {
+            return read.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DigestingChannel.interrupted();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("reading the dump failed: " + e.getCause(), e.getCause());
         }
     }
 
@@ -249,41 +294,5 @@ public final class DumpArchiveWriter {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }
-    }
-
-    /** Writes into the current tar entry and digests what passes. */
-    private static final class DigestingChannel implements WritableByteChannel {
-        private final WritableByteChannel out;
-        private final MessageDigest md = sha256();
-        long count;
-
-        DigestingChannel(WritableByteChannel out) {
-            this.out = out;
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            int n = src.remaining();
-            // The digest reads a view, so that the same bytes then go to the tar (heap or direct alike;
-            // the JDK's SHA-256 runs on the CPU's SHA instructions where there are some).
-            md.update(src.duplicate());
-            while (src.hasRemaining()) {
-                out.write(src);
-            }
-            count += n;
-            return n;
-        }
-
-        String hex() {
-            return HexFormat.of().formatHex(md.digest());
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {}
     }
 }

@@ -96,6 +96,7 @@ public final class SadumpCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        StreamChannel.processStdoutIs(System.out);
         Map<String, String> environment = System.getenv();
         System.exit(execute(commandLineFor(args, environment), environment, args));
     }

@@ -8,11 +8,13 @@ import io.sadump.archive.SystemSelection;
 import io.sadump.archive.format.DumpFormatDescriptor;
 import io.sadump.archive.DumpFormatRegistry;
 import io.sadump.archive.format.DumpFormatWriter;
+import io.sadump.archive.format.ZeroSkippingChannel;
 import io.sadump.dump.DumpFormat;
 import io.sadump.machine.output.ReplacementFile;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.time.ZoneId;
@@ -160,14 +162,26 @@ final class ZgetdumpCommand implements Callable<Integer> {
             err.flush();
             ConsoleProgress progress = ConsoleProgress.onTerminal(err);
             if (output.equals("-")) {
-                OutputStream stdout = System.out;
-                WritableByteChannel ch = new StreamChannel(stdout);
+                PrintStream stdout = System.out;
+                // a pipe the writer can fill with the kernel's copies gets the descriptor itself;
+                // anything else (a file, a terminal, a stream a test put there) the stream
+                Optional<FileChannel> pipe = writer.writesIntoPipes() ? StreamChannel.pipeBehind(stdout)
+                        : Optional.empty();
+                WritableByteChannel ch = pipe.isPresent() ? pipe.get() : new StreamChannel(stdout);
                 writer.write(chosen.memory(), chosen.metadata(), ch, progress);
                 stdout.flush();
             } else {
                 // written beside OUT and renamed over it when complete: a failure keeps the old OUT
                 try (ReplacementFile file = ReplacementFile.create(Path.of(output))) {
-                    writer.write(chosen.memory(), chosen.metadata(), file.channel(), progress);
+                    if (file.writingTo().equals(file.target())) {
+                        // a device or FIFO, written in place: every byte goes to it
+                        writer.write(chosen.memory(), chosen.metadata(), file.channel(), progress);
+                    } else {
+                        // a new file: its zero pages stay holes, the disk gets the rest
+                        ZeroSkippingChannel sparse = new ZeroSkippingChannel(file.channel());
+                        writer.write(chosen.memory(), chosen.metadata(), sparse, progress);
+                        sparse.finish();
+                    }
                     file.commit();
                 } catch (IOException e) {
                     if (e.getClass() != IOException.class) {

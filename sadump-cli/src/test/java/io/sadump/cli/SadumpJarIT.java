@@ -123,6 +123,32 @@ class SadumpJarIT {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("javas")
+    void zgetdumpIntoAPipeWritesWhatItWritesIntoAFile(String java) throws Exception {
+        Path dir = Files.createTempDirectory("sadump-it-pipe");
+        try {
+            Path dump = DumpFiles.classic(dir, "dump.s390");
+            Path file = dir.resolve("file.elf");
+            Result r = run(java, "zgetdump", dump.toString(), "-f", "elf", "-o", file.toString());
+            assertThat(r.exit()).as("stderr: %s", r.err()).isZero();
+            // the process's stdout is a pipe here: the memory goes into it with the kernel's copies
+            List<String> command = List.of(java, "-Xmx128m", "-jar", jar().toString(), "zgetdump", dump.toString(),
+                    "-f", "elf", "-o", "-");
+            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            byte[] piped = p.getInputStream().readAllBytes();
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isZero();
+            assertThat(piped).isEqualTo(Files.readAllBytes(file));
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void theBuildWroteOneManPagePerCommand() throws IOException {
         Path man = jar().resolveSibling("man");

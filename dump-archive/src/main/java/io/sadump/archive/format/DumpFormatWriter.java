@@ -31,6 +31,15 @@ public interface DumpFormatWriter {
         return written;
     }
 
+    /**
+     * Whether {@link #write} takes a {@link java.nio.channels.FileChannel} on a pipe (one that cannot
+     * seek) and moves file bytes into it with the kernel; a writer that does not is given a pipe as a
+     * plain stream.
+     */
+    default boolean writesIntoPipes() {
+        return false;
+    }
+
     /** Writes the file; returns the size the writer reports. */
     long writeFile(MemorySource memory, DumpMetadata metadata, WritableByteChannel out, DumpProgressListener listener)
             throws IOException;

@@ -11,6 +11,7 @@ import io.sadump.machine.MemorySource;
 import io.sadump.machine.channel.DumpBlockSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.Optional;
 
@@ -49,8 +50,16 @@ public final class ElfFormat implements DumpFormatDescriptor, DumpFormatWriter {
     }
 
     @Override
+    public boolean writesIntoPipes() {
+        return true;
+    }
+
+    @Override
     public long writeFile(MemorySource memory, DumpMetadata metadata, WritableByteChannel out,
             DumpProgressListener listener) throws IOException {
+        if (out instanceof FileChannel f && ElfPipeOutput.isPipe(f)) {
+            return ElfPipeOutput.write(writer(DumpProgressListener.NONE), memory, metadata, f, listener);
+        }
         return writer(listener).write(memory, metadata, out).fileSize();
     }
 }

@@ -1,0 +1,110 @@
+package io.sadump.archive;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Writes into an archive member and computes the SHA-256 of what passes (the member's line in
+ * SHA256SUMS). A large buffer is digested on a thread of its own while the calling thread hands the
+ * same bytes to the compressor, as {@code zstd} and {@code sha256sum} side by side would: the digest
+ * costs about as much as feeding zstd does, and done one after the other they would keep a core idle.
+ * {@link #write} returns only when both are done with the buffer, so the caller may reuse it at once.
+ */
+final class DigestingChannel implements WritableByteChannel, AutoCloseable {
+    /** Smaller writes are digested in line (a hand-over costs more than the digest). */
+    static final int PARALLEL_FROM = 256 << 10;
+
+    private final WritableByteChannel out;
+    private final MessageDigest md = DumpArchiveWriter.sha256();
+    private ExecutorService digester;
+    private long count;
+
+    DigestingChannel(WritableByteChannel out) {
+        this.out = out;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        int n = src.remaining();
+        if (n < PARALLEL_FROM) {
+            md.update(src.duplicate());
+            CompressingChannel.writeFully(out, src);
+            count += n;
+            return n;
+        }
+        if (digester == null) {
+            digester = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "archive-sha256");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        // the digest reads a view of the same bytes (heap or direct alike; the JDK's SHA-256 runs on
+        // the CPU's SHA instructions where there are some)
+        ByteBuffer view = src.duplicate();
+        Future<?> digest = digester.submit(() -> md.update(view));
+        try {
+            CompressingChannel.writeFully(out, src);
+        } finally {
+            awaitDigest(digest);
+        }
+        count += n;
+        return n;
+    }
+
+    private static void awaitDigest(Future<?> digest) throws IOException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    digest.get();
+                    return;
+                } catch (InterruptedException e) {
+                    // the buffer must not be handed back while the digest still reads it
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw new IOException("computing the SHA-256 failed: " + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The bytes written so far. */
+    long count() {
+        return count;
+    }
+
+    /** The SHA-256 of everything written, in lower-case hex. */
+    String hex() {
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    @Override
+    public boolean isOpen() {
+        return true;
+    }
+
+    /** Stops the digest thread; the member's channel stays open. */
+    @Override
+    public void close() {
+        if (digester != null) {
+            digester.shutdownNow();
+        }
+    }
+
+    static InterruptedIOException interrupted() {
+        return new InterruptedIOException("interrupted while archiving");
+    }
+}

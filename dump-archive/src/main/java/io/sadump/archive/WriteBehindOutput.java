@@ -1,0 +1,153 @@
+package io.sadump.archive;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Writes full buffers to a channel on a thread of its own, so that the compressor never waits for the
+ * file: a write into the page cache can block for as long as the kernel throttles dirty pages, which
+ * on a busy machine is longer than compressing the next buffer takes (the zstd tool overlaps its
+ * writes the same way).
+ *
+ * <p>A file target is also flushed to its disk every {@link #SYNC_EVERY} bytes, on this thread: the
+ * archive is synced before it is renamed into place (nothing is lost), and syncing as it is written
+ * leaves that last sync only the tail to do instead of the whole archive.
+ *
+ * <p>Buffers come from a small fixed pool ({@link #take()}); a failed write is reported by the next
+ * {@link #submit}, {@link #take} or {@link #finish}.
+ */
+final class WriteBehindOutput implements AutoCloseable {
+    /** Bytes written between two flushes of a file target to its disk. */
+    static final long SYNC_EVERY = 64L << 20;
+
+    private static final ByteBuffer END = ByteBuffer.allocate(0);
+
+    private final WritableByteChannel target;
+    private final BlockingQueue<ByteBuffer> free;
+    private final BlockingQueue<ByteBuffer> full;
+    private final Thread thread;
+    private volatile Throwable failure;
+    private boolean ended;
+
+    /**
+     * @param buffers how many buffers may be in flight (one is being filled, the others queued)
+     * @param size the size of each (direct) buffer
+     */
+    WriteBehindOutput(WritableByteChannel target, int buffers, int size) {
+        this.target = target;
+        this.free = new ArrayBlockingQueue<>(buffers);
+        this.full = new ArrayBlockingQueue<>(buffers + 1);
+        for (int i = 0; i < buffers; i++) {
+            free.add(ByteBuffer.allocateDirect(size));
+        }
+        thread = new Thread(this::run, "archive-writer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        FileChannel file = target instanceof FileChannel f ? f : null;
+        long unsynced = 0;
+        try {
+            while (true) {
+                ByteBuffer b = full.take();
+                if (b == END) {
+                    return;
+                }
+                if (failure == null) {
+                    int n = b.remaining();
+                    CompressingChannel.writeFully(target, b);
+                    unsynced += n;
+                    if (file != null && unsynced >= SYNC_EVERY) {
+                        unsynced = 0;
+                        try {
+                            file.force(false);
+                        } catch (IOException cannotSync) {
+                            // a device cannot be synced; the final sync reports a real failure
+                            file = null;
+                        }
+                    }
+                }
+                b.clear();
+                free.put(b);
+            }
+        } catch (Throwable t) {
+            failure = t;
+            // unblock a producer waiting for a free buffer
+            free.offer(ByteBuffer.allocate(0));
+        }
+    }
+
+    private void check() throws IOException {
+        Throwable t = failure;
+        if (t instanceof IOException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (t != null) {
+            throw new IOException("writing the archive failed: " + t, t);
+        }
+    }
+
+    /** A cleared buffer to fill; waits while all are queued for writing. */
+    ByteBuffer take() throws IOException {
+        check();
+        try {
+            ByteBuffer b = free.take();
+            check();
+            return b;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while writing the archive");
+        }
+    }
+
+    /** Queues a buffer (flipped: its remaining bytes are written); it comes back through {@link #take()}. */
+    void submit(ByteBuffer b) throws IOException {
+        check();
+        try {
+            full.put(b);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while writing the archive");
+        }
+    }
+
+    /** Waits until everything queued is written; reports a failed write. */
+    void finish() throws IOException {
+        end();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while writing the archive");
+        }
+        check();
+    }
+
+    private void end() {
+        if (!ended) {
+            ended = true;
+            try {
+                full.put(END);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Stops the thread (after what is queued, or at once after a failure); does not close the target. */
+    @Override
+    public void close() {
+        end();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
