@@ -150,6 +150,12 @@ public final class EckdExtent implements DumpBlockSink, DumpBlockSource {
         return blockCount();
     }
 
+    /** A track: index 0 starts a track, so writes ending on a multiple of 12 blocks end on a track. */
+    @Override
+    public int writeUnitBlocks() {
+        return CkdTrack.BLOCKS_PER_TRACK;
+    }
+
     /** Forces what was written to the DASD's image. */
     @Override
     public void flush() throws DeviceException {
