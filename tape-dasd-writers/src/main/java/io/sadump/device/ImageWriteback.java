@@ -30,7 +30,7 @@ public final class ImageWriteback {
     /** Counts {@code bytes} just written; starts a background force when enough were written since the last. */
     public void written(long bytes) {
         sinceKick += bytes;
-        if (Boolean.getBoolean("sadump.tmp.nowriteback") || sinceKick < KICK_BYTES || (running != null && running.isAlive())) {
+        if (sinceKick < KICK_BYTES || (running != null && running.isAlive())) {
             return;
         }
         sinceKick = 0;
