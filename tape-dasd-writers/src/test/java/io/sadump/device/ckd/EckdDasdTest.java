@@ -260,6 +260,27 @@ class EckdDasdTest {
         assertThatThrownBy(() -> d.readTrack(0)).isInstanceOf(NotReadyException.class);
     }
 
+    /**
+     * One request of many whole tracks (more than one staging buffer holds) between two partial ones
+     * reads back block for block, and each track is a valid 12-record track.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {3, 11, 12, 25})
+    void aLongRequestReadsBackBlockForBlock(long first) throws Exception {
+        try (EckdDasd d = newDasd(4)) {
+            int blocks = 12 * 40 + 5;
+            byte[] data = new byte[blocks * 4096];
+            new SplittableRandom(first).nextBytes(data);
+            d.writeBlocks(first, ByteBuffer.wrap(data));
+            ByteBuffer back = ByteBuffer.allocate(data.length);
+            d.readBlocks(first, back);
+            assertThat(back.array()).as("from block %d", first).isEqualTo(data);
+            for (int t = (int) (first / 12); t <= (first + blocks - 1) / 12; t++) {
+                assertThat(d.readTrack(t).records()).as("track %d", t).hasSize(12);
+            }
+        }
+    }
+
     @Test
     void injectedWriteErrorOnTheNthBlock() throws Exception {
         try (EckdDasd d = newDasd(1)) {
