@@ -28,8 +28,8 @@ public interface DumpBlockSink {
     long capacityBlocks();
 
     /**
-     * The blocks of the medium's unit of writing (12, a 3390 track, for a DASD partition whose block 0
-     * starts a track); 1 when any block can be written alone. A write that ends inside a unit makes
+     * The blocks of the medium's unit of writing (for a DASD partition: whole tracks, 12 blocks each,
+     * that also end on a page of the image file); 1 when any block can be written alone. A write that ends inside a unit makes
      * the device read the unit back to update it, so a sequential writer ends its writes on a
      * multiple of this when it can.
      */

@@ -281,6 +281,21 @@ class EckdDasdTest {
         }
     }
 
+    /** The dump partition's unit of writing ends on a track and on a page of the image file. */
+    @Test
+    void theDumpPartitionsWriteUnitEndsOnATrackAndAPage() throws Exception {
+        try (EckdDasd d = newDasd(2)) {
+            EckdExtent part = d.dumpPartition();
+            int unit = part.writeUnitBlocks();
+            assertThat(unit).isEqualTo(96);
+            for (int k = 0; k < 3; k++) {
+                int track = part.firstTrack() + k * unit / 12;
+                assertThat(d.geometry().trackOffset(track) % 4096).as("track %d", track).isZero();
+            }
+            assertThat(d.extent(2, 5).writeUnitBlocks()).isEqualTo(12);
+        }
+    }
+
     @Test
     void injectedWriteErrorOnTheNthBlock() throws Exception {
         try (EckdDasd d = newDasd(1)) {
