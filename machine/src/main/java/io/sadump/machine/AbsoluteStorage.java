@@ -1,9 +1,7 @@
 package io.sadump.machine;
 
 import java.io.Closeable;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 
 /**
  * The absolute storage of a simulated IBM Z system: byte-addressed, big-endian, up to 16 TiB.
@@ -75,16 +73,6 @@ public abstract class AbsoluteStorage implements Closeable {
     /** Reads exactly {@code length} bytes; the range is already checked. */
     protected abstract void readRaw(long address, byte[] dst, int offset, int length);
 
-    /**
-     * Has the kernel copy {@code length} bytes at {@code address} to {@code target} at its position
-     * (which advances), when the storage lies in a file; the range is already checked.
-     *
-     * @return false, copying nothing, when the storage has no file to copy from
-     */
-    protected boolean transferRaw(long address, long length, FileChannel target) throws IOException {
-        return false;
-    }
-
     /** Writes exactly {@code length} bytes; the range is already checked. */
     protected abstract void writeRaw(long address, byte[] src, int offset, int length);
 
@@ -102,18 +90,6 @@ public abstract class AbsoluteStorage implements Closeable {
     public final void read(long address, byte[] dst, int offset, int length) {
         checkRange(address, length);
         readRaw(address, dst, offset, length);
-    }
-
-    /**
-     * Copies {@code [address, address+length)} to {@code target} at its position without passing the
-     * bytes through the JVM, when the storage lies in a file ({@code sendfile}); a core collector
-     * writing a file uses it.
-     *
-     * @return false, copying nothing, when the storage cannot do it (then read it)
-     */
-    public final boolean transferTo(long address, long length, FileChannel target) throws IOException {
-        checkRange(address, length);
-        return transferRaw(address, length, target);
     }
 
     public final byte[] bytes(long address, int length) {

@@ -214,27 +214,6 @@ public final class FileStorage extends AbsoluteStorage {
     }
 
     @Override
-    protected boolean transferRaw(long address, long length, FileChannel target) throws IOException {
-        long pos = address;
-        long end = address + length;
-        while (pos < end) {
-            long n = channel.transferTo(pos, end - pos, target);
-            if (n <= 0) {
-                // nothing moved (the image is shorter than the machine says): read the rest as zeros
-                byte[] buf = new byte[(int) Math.min(end - pos, 1 << 16)];
-                readRaw(pos, buf, 0, buf.length);
-                ByteBuffer b = ByteBuffer.wrap(buf);
-                while (b.hasRemaining()) {
-                    target.write(b);
-                }
-                n = buf.length;
-            }
-            pos += n;
-        }
-        return true;
-    }
-
-    @Override
     protected void checkWritable() {
         if (!writable) {
             throw new StorageException("storage " + image + " is open read-only");

@@ -1,7 +1,6 @@
 package io.sadump.machine;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 
 /**
  * One contiguous piece of a {@link MemorySource}: where it is and where its bytes come from.
@@ -31,27 +30,7 @@ public record MemoryChunk(long start, long size, Kind kind, Data data) {
                 return this;
             }
             Data whole = this;
-            return new Data() {
-                @Override
-                public void read(long offset, byte[] dst, int dstOffset, int length) throws IOException {
-                    whole.read(delta + offset, dst, dstOffset, length);
-                }
-
-                @Override
-                public boolean transferToFile(long offset, long length, FileChannel target) throws IOException {
-                    return whole.transferToFile(delta + offset, length, target);
-                }
-            };
-        }
-
-        /**
-         * Has the kernel copy {@code length} bytes at {@code offset} to {@code target} at its position
-         * (which advances), when the bytes lie in a file.
-         *
-         * @return false, copying nothing, when they do not (then {@link #read} them)
-         */
-        default boolean transferToFile(long offset, long length, FileChannel target) throws IOException {
-            return false;
+            return (offset, dst, dstOffset, length) -> whole.read(delta + offset, dst, dstOffset, length);
         }
     }
 

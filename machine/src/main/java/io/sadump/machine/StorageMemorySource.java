@@ -1,7 +1,5 @@
 package io.sadump.machine;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,36 +42,20 @@ public final class StorageMemorySource implements MemorySource {
             long next = written ? frames.nextUnwritten(frame) : nextWrittenOrEnd(frames, frame);
             long end = Math.min(limit, next << FrameRecord.FRAME_SHIFT);
             if (written) {
-                result.add(MemoryChunk.data(start, end - start, new StorageData(storage, unreadable, start)));
+                long from = start;
+                result.add(MemoryChunk.data(start, end - start, (offset, dst, off, len) -> {
+                    long bad = unreadable.firstIn(from + offset, len);
+                    if (bad >= 0) {
+                        throw new StorageReadErrorException(bad);
+                    }
+                    storage.read(from + offset, dst, off, len);
+                }));
             } else {
                 result.add(MemoryChunk.zero(start, end - start));
             }
             start = end;
         }
         return result;
-    }
-
-    /** The bytes of a DATA chunk: storage from {@code base} on; a read touching an unreadable page fails. */
-    private record StorageData(AbsoluteStorage storage, UnreadablePages unreadable, long base)
-            implements MemoryChunk.Data {
-        @Override
-        public void read(long offset, byte[] dst, int off, int len) throws IOException {
-            check(offset, len);
-            storage.read(base + offset, dst, off, len);
-        }
-
-        @Override
-        public boolean transferToFile(long offset, long length, FileChannel target) throws IOException {
-            check(offset, length);
-            return storage.transferTo(base + offset, length, target);
-        }
-
-        private void check(long offset, long length) throws StorageReadErrorException {
-            long bad = unreadable.firstIn(base + offset, length);
-            if (bad >= 0) {
-                throw new StorageReadErrorException(bad);
-            }
-        }
     }
 
     /** The frame record with the frames of unreadable pages marked as written (a copy). */

@@ -246,16 +246,6 @@ public final class ElfCoreWriter {
                         options.listener().progress(memoryDone, memoryTotal, o.position);
                         continue;
                     }
-                    if (o.file != null && p.chunk().kind() == MemoryChunk.Kind.DATA) {
-                        // bytes that lie in a file (live storage) are copied by the kernel when it can
-                        long n = Math.min(TRANSFER, p.end() - a);
-                        if (o.transfer(p.chunk().data(), a - p.chunk().start(), n)) {
-                            a += n;
-                            memoryDone += n;
-                            options.listener().progress(memoryDone, memoryTotal, o.position);
-                            continue;
-                        }
-                    }
                     int n = (int) Math.min(BUFFER, p.end() - a);
                     if (p.chunk().kind() == MemoryChunk.Kind.DATA) {
                         p.chunk().data().read(a - p.chunk().start(), buf, 0, n);
@@ -312,20 +302,6 @@ public final class ElfCoreWriter {
             region.transferTo(offset, n, file);
             position += n;
             physical = position;
-        }
-
-        /** Has {@code data} copy itself into the file by the kernel; false (nothing written) when it cannot. */
-        boolean transfer(MemoryChunk.Data data, long offset, long n) throws IOException {
-            if (physical != position) {
-                file.position(base + position);
-                physical = position;
-            }
-            if (!data.transferToFile(offset, n, file)) {
-                return false;
-            }
-            position += n;
-            physical = position;
-            return true;
         }
 
         void zeros(long n) throws IOException {

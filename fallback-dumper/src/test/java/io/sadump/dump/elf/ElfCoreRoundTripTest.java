@@ -10,11 +10,8 @@ import io.sadump.dump.TestMemory;
 import io.sadump.dump.TestMemory.Workload;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.CpuState;
-import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.DumpMetadata;
-import io.sadump.machine.FileStorage;
 import io.sadump.machine.MemoryAbsentException;
-import io.sadump.machine.MemorySource;
 import io.sadump.machine.StorageMemorySource;
 import io.sadump.machine.channel.DumpBlockSource;
 import java.io.ByteArrayOutputStream;
@@ -68,56 +65,6 @@ class ElfCoreRoundTripTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         new ElfCoreWriter(ElfCoreWriter.Options.defaults()).write(src, srcMeta, Channels.newChannel(bytes));
         assertThat(TestMemory.sha(bytes.toByteArray())).isEqualTo(TestMemory.sha(Files.readAllBytes(file)));
-    }
-
-    /**
-     * Live storage in a file is copied into a vmcore file by the kernel; through the kdump kernel's
-     * swap mapping too. The file holds the same bytes as the stream written through the JVM, and reads
-     * back as storage seen through the mapping.
-     */
-    @Test
-    void storageInAFileIsCopiedByTheKernelWithTheSameBytes() throws IOException {
-        long size = 64 * MIB;
-        AbsoluteStorage memory = TestMemory.storage(Workload.MIXED, size, 73);
-        try (FileStorage storage = FileStorage.create(dir.resolve("storage.img"), dir.resolve("storage.frames"), size)) {
-            byte[] frame = new byte[(int) MIB];
-            for (long a = 0; a < size; a += MIB) {
-                if (memory.writtenFrames().isWritten(a / MIB)) {
-                    memory.read(a, frame, 0, frame.length);
-                    storage.write(a, frame);
-                }
-            }
-            List<CpuState> cpus = TestMemory.cpus(storage, 2, 73);
-            DumpMetadata meta = DumpMetadata.of(cpus, Optional.of(VMCOREINFO));
-            // the kdump view: old [0, 16M) lies at [16M, 32M), which is left out
-            CrashkernelRange ck = new CrashkernelRange(16 * MIB, 16 * MIB);
-            MemorySource old = new StorageMemorySource(storage).map(ck.oldMemoryMappings(size), size);
-            Path file = write(dir.resolve("vmcore"), new StorageMemorySource(storage), meta,
-                    ElfCoreWriter.Options.defaults());
-            Path oldFile = dir.resolve("old-vmcore");
-            try (FileChannel ch = FileChannel.open(oldFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                new ElfCoreWriter(ElfCoreWriter.Options.defaults()).write(old, meta, ch);
-            }
-            for (Path f : List.of(file, oldFile)) {
-                MemorySource src = f.equals(file) ? new StorageMemorySource(storage) : old;
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                new ElfCoreWriter(ElfCoreWriter.Options.defaults()).write(src, meta, Channels.newChannel(bytes));
-                assertThat(TestMemory.sha(Files.readAllBytes(f))).as("%s", f.getFileName())
-                        .isEqualTo(TestMemory.sha(bytes.toByteArray()));
-                try (ReadBackDump d = ElfCoreReader.open(DumpBlockSource.of(FileChannel.open(f)), f.toString())) {
-                    long covered = d.memory().chunks().stream().mapToLong(c -> c.size()).sum();
-                    assertThat(covered).as("%s: memory in the dump", f.getFileName())
-                            .isEqualTo(src.chunks().stream().mapToLong(c -> c.size()).sum());
-                    byte[] want = new byte[(int) MIB];
-                    byte[] got = new byte[(int) MIB];
-                    for (long a = 0; a < size; a += MIB) {
-                        src.readFilled(a, want, 0, want.length);
-                        d.memory().readFilled(a, got, 0, got.length);
-                        assertThat(got).as("%s at 0x%X", f.getFileName(), a).isEqualTo(want);
-                    }
-                }
-            }
-        }
     }
 
     @Test
