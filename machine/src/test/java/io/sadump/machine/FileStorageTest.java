@@ -209,6 +209,28 @@ class FileStorageTest {
         assertThat(Files.getLastModifiedTime(record())).isGreaterThanOrEqualTo(Files.getLastModifiedTime(image()));
     }
 
+    /**
+     * The rebuild reads a frame's first page before the rest: a byte anywhere after the first page, up
+     * to the frame's last, still marks the frame.
+     */
+    @Test
+    void rebuildFindsDataAfterAFramesFirstPage() throws IOException {
+        try (FileStorage s = FileStorage.create(image(), record(), SIZE_8M)) {
+            s.putU8(0, 1);
+        }
+        try (FileChannel ch = FileChannel.open(image(), StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {7}), 2 * MIB + AbsoluteStorage.PAGE_SIZE);
+            ch.write(ByteBuffer.wrap(new byte[] {9}), 7 * MIB - 1);
+            ch.write(ByteBuffer.wrap(new byte[] {3}), SIZE_8M - 1);
+        }
+        FileTime recordTime = Files.getLastModifiedTime(record());
+        Files.setLastModifiedTime(image(), FileTime.fromMillis(recordTime.toMillis() + 2000));
+
+        try (FileStorage s = FileStorage.open(image(), record(), SIZE_8M, false)) {
+            assertThat(AbsoluteStorageTest.writtenFrames(s)).containsExactly(0L, 2L, 6L, 7L);
+        }
+    }
+
     /** Two writable instances on one image (in one JVM): whichever saves last keeps both sets of frames. */
     @Test
     void twoWritersInOneJvmKeepEachOthersFrames() throws IOException {

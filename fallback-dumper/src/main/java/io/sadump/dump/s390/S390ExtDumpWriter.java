@@ -124,7 +124,8 @@ public final class S390ExtDumpWriter {
         final DumpProgressListener listener;
         final S390DumpHeader base;
         final DumpMetadata metadata;
-        final byte[] buffer = new byte[(int) MIB];
+        /** A MiB of memory plus a block: room for a segment header and the MiB after it. */
+        final byte[] buffer = new byte[(int) MIB + BLOCK];
         long dumpFileBytes;
         long compressedEntries;
         long storedEntries;
@@ -181,20 +182,42 @@ public final class S390ExtDumpWriter {
             listener.progress(addressDone, memSize, dumpFileBytes);
         }
 
-        /** Writes the segment's header and uncompressed memory from {@code block}; returns the next block. */
+        /**
+         * Writes the segment's header and uncompressed memory from {@code block}; returns the next block.
+         * The header goes out with the first memory, and every write but the segment's last ends on the
+         * sink's unit of writing, so a DASD never reads a track back to complete it.
+         */
         long writePlainSegment(DumpBlockSink sink, long block, Segment s, int volume) throws IOException {
-            put(sink, block, S390SegmentHeader.plain(s.start(), s.length(), s.last()).toBytes(), 1, volume);
-            block++;
-            for (long f = s.firstFrame(); f < s.endFrame(); f++) {
-                int len = (int) frames.frameLength(f);
-                frames.read(f * MIB, buffer, 0, len);
-                put(sink, block, buffer, len / BLOCK, volume);
-                block += len / BLOCK;
-                dumpFileBytes += len;
-                addressDone = f * MIB + len;
+            int unit = Math.max(1, sink.writeUnitBlocks());
+            int capacity = buffer.length / BLOCK;
+            System.arraycopy(S390SegmentHeader.plain(s.start(), s.length(), s.last()).toBytes(), 0, buffer, 0, BLOCK);
+            int filled = 1;
+            long at = block;
+            long address = s.start();
+            long end = s.start() + s.length();
+            while (true) {
+                long left = (end - address) / BLOCK;
+                int take = (int) Math.min(capacity - filled, left);
+                if (take < left) {
+                    int past = (int) ((at + filled + take) % unit);
+                    if (past < take) {
+                        take -= past;
+                    }
+                }
+                if (take > 0) {
+                    frames.read(address, buffer, filled * BLOCK, take * BLOCK);
+                }
+                put(sink, at, buffer, filled + take, volume);
+                at += filled + take;
+                filled = 0;
+                address += (long) take * BLOCK;
+                dumpFileBytes += (long) take * BLOCK;
+                addressDone = address;
                 progress();
+                if (address >= end) {
+                    return at;
+                }
             }
-            return block;
         }
 
         long writeEndMarker(DumpBlockSink sink, long block, int volume) throws IOException {

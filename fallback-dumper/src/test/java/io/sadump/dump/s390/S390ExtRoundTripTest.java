@@ -14,6 +14,7 @@ import io.sadump.machine.CpuState;
 import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.StorageMemorySource;
+import io.sadump.machine.channel.DumpBlockSink;
 import io.sadump.machine.channel.DumpDeviceFullException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -42,6 +43,58 @@ class S390ExtRoundTripTest {
 
     static S390DumpSettings settings(boolean compress) {
         return S390DumpSettings.defaults().withCompression(compress).withFixedTod(TOD).withThreads(2);
+    }
+
+    /**
+     * On a sink written in units of 12 blocks (a 3390 track), an uncompressed dump's writes end on a
+     * unit except where a segment ends (then the next write starts inside that unit), and the volume
+     * holds the same bytes as one written block by block.
+     */
+    @ParameterizedTest(name = "{0} seed={1}")
+    @MethodSource("plainWorkloads")
+    void plainWritesEndOnTheSinksUnit(Workload w, long seed) throws IOException {
+        long size = 40 * MIB;
+        AbsoluteStorage storage = TestMemory.storage(w, size, seed);
+        StorageMemorySource src = new StorageMemorySource(storage);
+        DumpMetadata meta = DumpMetadata.of(TestMemory.cpus(storage, 2, seed), Optional.empty());
+        MemoryVolume plain = new MemoryVolume(100_000);
+        List<long[]> writes = new ArrayList<>();
+        MemoryVolume tracks = new MemoryVolume(100_000);
+        DumpBlockSink tracked = new DumpBlockSink() {
+            @Override
+            public void writeBlocks(long firstBlock, byte[] buf, int off, int blockCount) throws IOException {
+                writes.add(new long[] {firstBlock, blockCount});
+                tracks.writeBlocks(firstBlock, buf, off, blockCount);
+            }
+
+            @Override
+            public long capacityBlocks() {
+                return tracks.capacityBlocks();
+            }
+
+            @Override
+            public int writeUnitBlocks() {
+                return 12;
+            }
+        };
+        new S390ExtDumpWriter(settings(false)).write(src, meta, plain);
+        new S390ExtDumpWriter(settings(false)).write(src, meta, tracked);
+
+        assertThat(tracks.bytes()).as("seed %d", seed).isEqualTo(plain.bytes());
+        int segmentEnds = 0;
+        for (int i = 0; i + 1 < writes.size(); i++) {
+            long end = writes.get(i)[0] + writes.get(i)[1];
+            assertThat(writes.get(i + 1)[0]).as("seed %d: writes are sequential", seed).isEqualTo(end);
+            if (end % 12 != 0) {
+                segmentEnds++;
+            }
+        }
+        long segments = src.chunks().stream().filter(c -> c.kind() == MemoryChunk.Kind.DATA).count();
+        assertThat(segmentEnds).as("seed %d: writes ending inside a track", seed).isLessThanOrEqualTo((int) segments + 2);
+    }
+
+    static Stream<Arguments> plainWorkloads() {
+        return Stream.of(Workload.values()).map(w -> Arguments.of(w, 0x5150L + w.ordinal()));
     }
 
     @ParameterizedTest(name = "{0} compress={1} seed={2}")

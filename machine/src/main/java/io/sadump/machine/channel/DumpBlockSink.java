@@ -27,6 +27,16 @@ public interface DumpBlockSink {
     /** The number of blocks of the partition. */
     long capacityBlocks();
 
+    /**
+     * The blocks of the medium's unit of writing (for a DASD partition: whole tracks, 12 blocks each,
+     * that also end on a page of the image file); 1 when any block can be written alone. A write that ends inside a unit makes
+     * the device read the unit back to update it, so a sequential writer ends its writes on a
+     * multiple of this when it can.
+     */
+    default int writeUnitBlocks() {
+        return 1;
+    }
+
     /** Pushes written blocks to the medium. */
     default void flush() throws IOException {}
 

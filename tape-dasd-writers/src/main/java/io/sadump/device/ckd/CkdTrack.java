@@ -33,6 +33,10 @@ public record CkdTrack(int cyl, int head, List<CkdRecord> records) {
     public static final int FIRST_RECORD_OFFSET = HA_SIZE + CkdCount.SIZE + R0_DATA_LENGTH;
     /** The end-of-track marker: 8 bytes of 0xFF. */
     public static final int EOT_SIZE = 8;
+    /** The end-of-track marker: eight 0xFF bytes. */
+    private static final long END_OF_TRACK = -1L;
+    /** The zeros after the end-of-track marker, up to the slot's end. */
+    private static final byte[] SLOT_ZEROS = new byte[CkdGeometry.TRACK_SIZE];
     /** Bytes a null track uses (HA + R0 + EOT). */
     public static final int NULL_TRACK_LENGTH = FIRST_RECORD_OFFSET + EOT_SIZE;
     /** A dump block: one keyless 4096-byte record. */
@@ -122,8 +126,8 @@ public record CkdTrack(int cyl, int head, List<CkdRecord> records) {
         writeHeader(slot, cyl, head);
         for (int r = 1; r <= count; r++) {
             new CkdCount(cyl, head, r, 0, BLOCK_SIZE).write(slot);
-            ByteBuffer d = data.slice(data.position(), BLOCK_SIZE);
-            slot.put(d);
+            slot.put(slot.position(), data, data.position(), BLOCK_SIZE);
+            slot.position(slot.position() + BLOCK_SIZE);
             data.position(data.position() + BLOCK_SIZE);
         }
         finish(slot, start);
@@ -134,17 +138,12 @@ public record CkdTrack(int cyl, int head, List<CkdRecord> records) {
         slot.putShort((short) cyl);
         slot.putShort((short) head);
         new CkdCount(cyl, head, 0, 0, R0_DATA_LENGTH).write(slot);
-        slot.put(new byte[R0_DATA_LENGTH]);
+        slot.putLong(0);
     }
 
     private static void finish(ByteBuffer slot, int start) {
-        for (int i = 0; i < EOT_SIZE; i++) {
-            slot.put((byte) 0xFF);
-        }
-        int end = start + CkdGeometry.TRACK_SIZE;
-        while (slot.position() < end) {
-            slot.put((byte) 0);
-        }
+        slot.putLong(END_OF_TRACK);
+        slot.put(SLOT_ZEROS, 0, start + CkdGeometry.TRACK_SIZE - slot.position());
     }
 
     /**

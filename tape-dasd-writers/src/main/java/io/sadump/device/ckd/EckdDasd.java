@@ -3,6 +3,7 @@ package io.sadump.device.ckd;
 import io.sadump.device.DeviceException;
 import io.sadump.device.DeviceIoErrorException;
 import io.sadump.device.ImageFormatException;
+import io.sadump.device.ImageWriteback;
 import io.sadump.device.IoFaultPlan;
 import io.sadump.device.NotReadyException;
 import io.sadump.device.WriteProtectedException;
@@ -65,6 +66,8 @@ public final class EckdDasd implements Closeable {
 
     private static final int VOL1_VOLSER_OFFSET = 4;
     private static final int VOL1_OWNER_OFFSET = 37;
+    /** Whole tracks per write of {@link #writeBlocks}: 16 slots, about 0.9 MB. */
+    private static final int STAGED_TRACKS = 16;
 
     private final Path image;
     private final String name;
@@ -72,6 +75,10 @@ public final class EckdDasd implements Closeable {
     private final CkdGeometry geometry;
     private final boolean writable;
     private final ByteBuffer slot = ByteBuffer.allocate(CkdGeometry.TRACK_SIZE);
+    /** Whole tracks formatted by {@link #writeBlocks} and not yet written, from {@link #stagedFirstTrack} on. */
+    private ByteBuffer staged;
+    private int stagedFirstTrack;
+    private final ImageWriteback writeback;
     private IoFaultPlan faults = IoFaultPlan.none();
     private boolean closed;
 
@@ -81,6 +88,7 @@ public final class EckdDasd implements Closeable {
         this.channel = channel;
         this.geometry = geometry;
         this.writable = writable;
+        this.writeback = new ImageWriteback(channel);
     }
 
     /**
@@ -455,21 +463,60 @@ public final class EckdDasd implements Closeable {
         }
         long b = block;
         int left = count;
-        while (left > 0) {
-            int track = (int) (b / CkdTrack.BLOCKS_PER_TRACK);
-            int first = (int) (b % CkdTrack.BLOCKS_PER_TRACK);
-            int n = Math.min(CkdTrack.BLOCKS_PER_TRACK - first, left);
-            injectWrite(track, b, n);
-            if (first == 0 && n == CkdTrack.BLOCKS_PER_TRACK) {
-                slot.clear();
-                CkdTrack.writeBlockTrack(slot, track / CkdGeometry.HEADS, track % CkdGeometry.HEADS, data, n);
-                writeFully(slot.flip(), geometry.trackOffset(track));
-            } else {
-                updateBlocks(track, first, n, data);
+        try {
+            while (left > 0) {
+                int track = (int) (b / CkdTrack.BLOCKS_PER_TRACK);
+                int first = (int) (b % CkdTrack.BLOCKS_PER_TRACK);
+                int n = Math.min(CkdTrack.BLOCKS_PER_TRACK - first, left);
+                injectWrite(track, b, n);
+                if (first == 0 && n == CkdTrack.BLOCKS_PER_TRACK) {
+                    stageBlockTrack(track, data);
+                } else {
+                    writeStagedTracks();
+                    updateBlocks(track, first, n, data);
+                }
+                b += n;
+                left -= n;
             }
-            b += n;
-            left -= n;
+        } catch (DeviceException e) {
+            // the tracks before the failing one are written, as on a real device
+            writeStagedTracks();
+            throw e;
         }
+        writeStagedTracks();
+    }
+
+    /**
+     * Formats a whole track of 12 blocks into the staging buffer; consecutive tracks are contiguous
+     * slots in the image, so they go out in one write from a direct buffer (no copy through the heap).
+     */
+    private void stageBlockTrack(int track, ByteBuffer data) throws DeviceException {
+        if (staged == null) {
+            staged = ByteBuffer.allocateDirect(STAGED_TRACKS * CkdGeometry.TRACK_SIZE);
+        }
+        if (staged.position() > 0 && (staged.remaining() < CkdGeometry.TRACK_SIZE
+                || track != stagedFirstTrack + staged.position() / CkdGeometry.TRACK_SIZE)) {
+            writeStagedTracks();
+        }
+        if (staged.position() == 0) {
+            stagedFirstTrack = track;
+        }
+        CkdTrack.writeBlockTrack(staged, track / CkdGeometry.HEADS, track % CkdGeometry.HEADS, data,
+                CkdTrack.BLOCKS_PER_TRACK);
+    }
+
+    private void writeStagedTracks() throws DeviceException {
+        if (staged == null || staged.position() == 0) {
+            return;
+        }
+        staged.flip();
+        int bytes = staged.remaining();
+        try {
+            writeFully(staged, geometry.trackOffset(stagedFirstTrack));
+        } finally {
+            staged.clear();
+        }
+        writeback.written(bytes);
     }
 
     private void updateBlocks(int track, int first, int n, ByteBuffer data) throws DeviceException {
@@ -560,6 +607,7 @@ public final class EckdDasd implements Closeable {
     /** Forces written tracks to the image file's storage. */
     public void flush() throws DeviceException {
         try {
+            writeback.awaitIdle();
             channel.force(false);
         } catch (IOException e) {
             throw new DeviceIoErrorException(name, "cannot flush " + image + ": " + e.getMessage(), e);
@@ -572,8 +620,8 @@ public final class EckdDasd implements Closeable {
             return;
         }
         closed = true;
-        try {
-            channel.close();
+        try (FileChannel c = channel) {
+            writeback.awaitIdle();
         } catch (IOException e) {
             throw new DeviceIoErrorException(name, "cannot close " + image + ": " + e.getMessage(), e);
         }

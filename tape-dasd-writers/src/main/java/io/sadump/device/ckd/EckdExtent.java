@@ -30,6 +30,10 @@ import java.nio.ByteBuffer;
 public final class EckdExtent implements DumpBlockSink, DumpBlockSource {
     /** Blocks per buffered read: 128 blocks = 512 KiB, the dumper's track I/O size (docs/formats.md §6.4). */
     static final int BLOCKS_PER_READ = 128;
+    /** The page size of the file system holding the image. */
+    private static final int IMAGE_PAGE = 4096;
+    /** Tracks whose slots add up to whole pages: 8 x 56832 bytes = 111 x 4096. */
+    private static final int PAGE_ALIGNED_TRACKS = 8;
 
     private final EckdDasd dasd;
     private final int firstTrack;
@@ -148,6 +152,19 @@ public final class EckdExtent implements DumpBlockSink, DumpBlockSource {
     @Override
     public long capacityBlocks() {
         return blockCount();
+    }
+
+    /**
+     * Eight tracks when the extent starts on a 4 KiB page of the image file, else one track. Index 0
+     * starts a track, so writes ending on a multiple of 12 blocks end on a track; eight 56832-byte
+     * slots are 111 pages, so from a page-aligned start (the dump partition's track 1 lies at 512 +
+     * 56832 bytes) such writes also end on a page, and the kernel never has to read a partly
+     * overwritten page of the image back from the disk.
+     */
+    @Override
+    public int writeUnitBlocks() {
+        boolean pageAligned = dasd.geometry().trackOffset(firstTrack) % IMAGE_PAGE == 0;
+        return pageAligned ? PAGE_ALIGNED_TRACKS * CkdTrack.BLOCKS_PER_TRACK : CkdTrack.BLOCKS_PER_TRACK;
     }
 
     /** Forces what was written to the DASD's image. */

@@ -260,6 +260,42 @@ class EckdDasdTest {
         assertThatThrownBy(() -> d.readTrack(0)).isInstanceOf(NotReadyException.class);
     }
 
+    /**
+     * One request of many whole tracks (more than one staging buffer holds) between two partial ones
+     * reads back block for block, and each track is a valid 12-record track.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {3, 11, 12, 25})
+    void aLongRequestReadsBackBlockForBlock(long first) throws Exception {
+        try (EckdDasd d = newDasd(4)) {
+            int blocks = 12 * 40 + 5;
+            byte[] data = new byte[blocks * 4096];
+            new SplittableRandom(first).nextBytes(data);
+            d.writeBlocks(first, ByteBuffer.wrap(data));
+            ByteBuffer back = ByteBuffer.allocate(data.length);
+            d.readBlocks(first, back);
+            assertThat(back.array()).as("from block %d", first).isEqualTo(data);
+            for (int t = (int) (first / 12); t <= (first + blocks - 1) / 12; t++) {
+                assertThat(d.readTrack(t).records()).as("track %d", t).hasSize(12);
+            }
+        }
+    }
+
+    /** The dump partition's unit of writing ends on a track and on a page of the image file. */
+    @Test
+    void theDumpPartitionsWriteUnitEndsOnATrackAndAPage() throws Exception {
+        try (EckdDasd d = newDasd(2)) {
+            EckdExtent part = d.dumpPartition();
+            int unit = part.writeUnitBlocks();
+            assertThat(unit).isEqualTo(96);
+            for (int k = 0; k < 3; k++) {
+                int track = part.firstTrack() + k * unit / 12;
+                assertThat(d.geometry().trackOffset(track) % 4096).as("track %d", track).isZero();
+            }
+            assertThat(d.extent(2, 5).writeUnitBlocks()).isEqualTo(12);
+        }
+    }
+
     @Test
     void injectedWriteErrorOnTheNthBlock() throws Exception {
         try (EckdDasd d = newDasd(1)) {
