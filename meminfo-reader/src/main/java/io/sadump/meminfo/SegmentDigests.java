@@ -28,6 +28,34 @@ public final class SegmentDigests {
 
     private record Range(long mem, long memsz) {}
 
+    /** Bytes the warm-up hashes: enough calls for the JIT to compile the JDK's SHA-256 loops with C2. */
+    static final int WARM_UP_BYTES = 32 << 20;
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMING = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Starts, once per process, a daemon thread that hashes {@value #WARM_UP_BYTES} bytes of zeros and
+     * returns at once. The JDK's SHA-256 uses the CPU's SHA instructions only in C2-compiled code; a
+     * fresh JVM hashes its first MiBs slowly while the compiler catches up. A program that will check
+     * segments soon (a verdict) calls this first, so that the compiling overlaps its own start-up on a
+     * core that is idle then, instead of the hashing on every core.
+     */
+    public static void warmUp() {
+        if (!WARMING.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            byte[] zeros = new byte[StorageDigest.UPDATE_SIZE];
+            MessageDigest md = StorageDigest.newSha256();
+            for (int done = 0; done < WARM_UP_BYTES; done += zeros.length) {
+                md.update(zeros);
+            }
+            md.digest();
+        }, "sha256-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
     public SegmentDigests(AbsoluteStorage storage) {
         this.storage = Objects.requireNonNull(storage, "storage");
     }

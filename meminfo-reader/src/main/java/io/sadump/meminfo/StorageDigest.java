@@ -59,7 +59,7 @@ public final class StorageDigest {
         return newSha256().digest(data);
     }
 
-    private static MessageDigest newSha256() {
+    static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -1,10 +1,12 @@
 package io.sadump.cli;
 
 import io.sadump.machine.MachineDirectory;
+import io.sadump.meminfo.SegmentDigests;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -95,8 +97,14 @@ public final class SadumpCommand implements Runnable {
         return execute(cl, environment, args);
     }
 
+    /** Commands that check kexec segments' digests (the verdict) soon after they start. */
+    private static final Set<String> VERDICT_COMMANDS = Set.of("meminfo", "hmc", "kexec", "inject", "machine", "demo");
+
     public static void main(String[] args) {
         StreamChannel.processStdoutIs(System.out);
+        if (args.length > 0 && VERDICT_COMMANDS.contains(args[0])) {
+            SegmentDigests.warmUp();
+        }
         Map<String, String> environment = System.getenv();
         System.exit(execute(commandLineFor(args, environment), environment, args));
     }
