@@ -173,9 +173,24 @@ final class ElfPipeOutput {
             return n;
         }
 
+        /** Reads back the kept head; a byte past it was dropped and cannot be read. */
         @Override
-        public int read(ByteBuffer dst) {
-            throw new UnsupportedOperationException("write only");
+        public int read(ByteBuffer dst) throws IOException {
+            if (position >= size) {
+                return -1;
+            }
+            if (position >= LIMIT) {
+                throw new IOException("only the first " + LIMIT + " bytes of the core are kept; byte " + position
+                        + " was not");
+            }
+            int n = (int) Math.min(dst.remaining(), Math.min(size, LIMIT) - position);
+            int kept = (int) Math.max(0, Math.min(n, bytes.length - position));
+            dst.put(bytes, (int) position, kept);
+            for (int i = kept; i < n; i++) {
+                dst.put((byte) 0); // never written: a gap reads as zeros
+            }
+            position += n;
+            return n;
         }
 
         @Override

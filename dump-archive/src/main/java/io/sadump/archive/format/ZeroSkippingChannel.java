@@ -69,9 +69,26 @@ public final class ZeroSkippingChannel implements SeekableByteChannel {
         }
     }
 
+    /** Reads back what was written at the position; skipped zeros, even past the file's end, read as zeros. */
     @Override
-    public int read(ByteBuffer dst) {
-        throw new UnsupportedOperationException("write only");
+    public int read(ByteBuffer dst) throws IOException {
+        if (position >= size) {
+            return -1;
+        }
+        int want = (int) Math.min(dst.remaining(), size - position);
+        ByteBuffer part = dst.slice();
+        part.limit(want);
+        int n = file.read(part, position);
+        if (n <= 0) {
+            // a hole at the end that finish() has not extended yet
+            n = want;
+            while (part.hasRemaining()) {
+                part.put((byte) 0);
+            }
+        }
+        dst.position(dst.position() + n);
+        position += n;
+        return n;
     }
 
     @Override

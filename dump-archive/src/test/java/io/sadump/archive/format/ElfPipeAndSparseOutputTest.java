@@ -148,4 +148,26 @@ class ElfPipeAndSparseOutputTest {
         assertThat(b[2]).isEqualTo((byte) 3);
         assertThat(b[b.length - 1]).isZero();
     }
+
+    @Test
+    void whatWasWrittenReadsBackWithSkippedZerosAsZeros() throws IOException {
+        Path out = dir.resolve("readback");
+        try (FileChannel f = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            ZeroSkippingChannel sparse = new ZeroSkippingChannel(f);
+            sparse.write(ByteBuffer.wrap(new byte[] {7, 8}));
+            sparse.write(ByteBuffer.wrap(new byte[MIB]));
+            assertThat(f.size()).as("the zeros were left out").isEqualTo(2);
+            sparse.position(0);
+            ByteBuffer all = ByteBuffer.allocate(2 + MIB + 1);
+            while (sparse.read(all) > 0) {
+                // reads up to the end of what was written
+            }
+            assertThat(all.position()).isEqualTo(2 + MIB);
+            assertThat(all.get(0)).isEqualTo((byte) 7);
+            assertThat(all.get(1)).isEqualTo((byte) 8);
+            assertThat(all.get(1 + MIB)).isZero();
+            assertThat(sparse.read(ByteBuffer.allocate(1))).isEqualTo(-1);
+        }
+    }
 }
