@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param onRestart dumpconf action on PSW restart
  * @param dumpDevice the device that the {@code dump} action IPLs
  * @param loadparm the IPL loadparm (up to 8 characters)
+ * @param coreCollector what the kdump kernel saves old memory with
  */
 public record MachineConfig(
         long storageSize,
@@ -27,7 +28,8 @@ public record MachineConfig(
         DumpconfAction onPanic,
         DumpconfAction onRestart,
         Optional<DeviceNumber> dumpDevice,
-        String loadparm) {
+        String loadparm,
+        CoreCollector coreCollector) {
 
     public static final int MAX_CPUS = 64;
 
@@ -73,6 +75,9 @@ public record MachineConfig(
             }
         }
         devices = List.copyOf(sorted);
+        if (coreCollector == null) {
+            coreCollector = CoreCollector.COPY;
+        }
         if (loadparm == null) {
             loadparm = "";
         }
@@ -94,7 +99,7 @@ public record MachineConfig(
     /** A machine with the given storage and CPUs and no devices; kdump on panic and restart. */
     public static MachineConfig of(long storageSize, int cpuCount, Optional<CrashkernelRange> crashkernel) {
         return new MachineConfig(storageSize, cpuCount, crashkernel, List.of(), DumpconfAction.KDUMP,
-                DumpconfAction.KDUMP, Optional.empty(), "");
+                DumpconfAction.KDUMP, Optional.empty(), "", CoreCollector.COPY);
     }
 
     public Optional<AttachedDevice> device(DeviceNumber number) {
@@ -103,16 +108,22 @@ public record MachineConfig(
 
     public MachineConfig withDevices(List<AttachedDevice> newDevices) {
         return new MachineConfig(storageSize, cpuCount, crashkernel, newDevices, onPanic, onRestart, dumpDevice,
-                loadparm);
+                loadparm, coreCollector);
     }
 
     public MachineConfig withDumpconf(DumpconfAction panic, DumpconfAction restart, Optional<DeviceNumber> device) {
-        return new MachineConfig(storageSize, cpuCount, crashkernel, devices, panic, restart, device, loadparm);
+        return new MachineConfig(storageSize, cpuCount, crashkernel, devices, panic, restart, device, loadparm,
+                coreCollector);
     }
 
     public MachineConfig withLoadparm(String newLoadparm) {
         return new MachineConfig(storageSize, cpuCount, crashkernel, devices, onPanic, onRestart, dumpDevice,
-                newLoadparm);
+                newLoadparm, coreCollector);
+    }
+
+    public MachineConfig withCoreCollector(CoreCollector newCollector) {
+        return new MachineConfig(storageSize, cpuCount, crashkernel, devices, onPanic, onRestart, dumpDevice,
+                loadparm, newCollector);
     }
 
     /** The file text. */
@@ -127,6 +138,10 @@ public record MachineConfig(
         sb.append("on_restart = ").append(onRestart.word()).append('\n');
         sb.append("dump_device = ").append(dumpDevice.map(DeviceNumber::toString).orElse("none")).append('\n');
         sb.append("loadparm = ").append(loadparm).append('\n');
+        if (!coreCollector.equals(CoreCollector.COPY)) {
+            sb.append("# kdump's core collector: cp (the whole ELF vmcore) or makedumpfile [-c|-z] [-d N]\n");
+            sb.append("core_collector = ").append(coreCollector.commandLine()).append('\n');
+        }
         if (!devices.isEmpty()) {
             sb.append("# attached devices: 3390 cylinders=N | 3490 capacity=SIZE\n");
         }
@@ -155,6 +170,7 @@ public record MachineConfig(
         DumpconfAction restart = DumpconfAction.KDUMP;
         Optional<DeviceNumber> dumpDevice = Optional.empty();
         String loadparm = "";
+        CoreCollector collector = CoreCollector.COPY;
         List<AttachedDevice> devices = new ArrayList<>();
         for (SettingsText.Setting setting : SettingsText.parse(text)) {
             String key = setting.key();
@@ -187,6 +203,9 @@ public record MachineConfig(
                     case "loadparm":
                         loadparm = value;
                         break;
+                    case "core_collector":
+                        collector = CoreCollector.parse(value);
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown key '" + key + "'");
                 }
@@ -197,7 +216,7 @@ public record MachineConfig(
         if (storage == null || cpus == null) {
             throw new IllegalArgumentException("'storage' and 'cpus' are required");
         }
-        return new MachineConfig(storage, cpus, crashkernel, devices, panic, restart, dumpDevice, loadparm);
+        return new MachineConfig(storage, cpus, crashkernel, devices, panic, restart, dumpDevice, loadparm, collector);
     }
 
     private static int parseCount(String what, String value) {

@@ -48,8 +48,12 @@ class MachineConfigTest {
         for (int i = 0; i < lpLength; i++) {
             lp.append(alphabet.charAt(r.nextInt(i == 0 ? alphabet.length() - 1 : alphabet.length())));
         }
+        String[] collectors = {"cp", "cp /proc/vmcore", "makedumpfile -d 31", "makedumpfile -c -d 31",
+            "makedumpfile -z -d " + r.nextInt(32), "makedumpfile --message-level 7 -d 1"};
+        CoreCollector collector = r.nextInt(3) == 0 ? CoreCollector.COPY
+                : CoreCollector.parse(collectors[r.nextInt(collectors.length)]);
         return new MachineConfig(storage, r.nextInt(1, 65), ck, devices, actions[r.nextInt(4)],
-                actions[r.nextInt(4)], dumpDevice, lp.toString());
+                actions[r.nextInt(4)], dumpDevice, lp.toString(), collector);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -113,6 +117,9 @@ class MachineConfigTest {
         "storage = 64M~cpus = 1~# comment~~storage = 128M|line 5|already set on line 1",
         "storage = 64M~cpus = 1~just words|line 3|key = value",
         "storage = 64M~cpus = 1~loadparm = TOOLONGLP|line 0|at most 8",
+        "storage = 64M~cpus = 1~core_collector = makedumpfile -l -d 31|line 3|lzo",
+        "storage = 64M~cpus = 1~core_collector = makedumpfile -d 32|line 3|dump level must be 0..31, got 32",
+        "storage = 64M~cpus = 1~core_collector = gzip|line 3|unknown core collector 'gzip'",
     })
     void parseErrorsNameTheLine(String text, String line, String detail) {
         String config = text.replace('~', '\n');

@@ -31,7 +31,8 @@ class MachineDirectoryTest {
                 List.of(new AttachedDevice(DeviceNumber.parse("0.0.0191"), AttachedDevice.DeviceType.TAPE_3490,
                                 800 * MIB),
                         new AttachedDevice(DeviceNumber.parse("190"), AttachedDevice.DeviceType.DASD_3390, 3339)),
-                DumpconfAction.DUMP, DumpconfAction.KDUMP, Optional.of(DeviceNumber.parse("0.0.0190")), "DUMPLP01");
+                DumpconfAction.DUMP, DumpconfAction.KDUMP, Optional.of(DeviceNumber.parse("0.0.0190")), "DUMPLP01",
+                CoreCollector.parse("makedumpfile -c -d 31"));
     }
 
     private static List<CpuState> cpus(int n) {
