@@ -13,12 +13,13 @@ import picocli.CommandLine.Spec;
             "Create and inspect simulated IBM Z production systems. A machine lives in one directory: its config,",
             "its absolute storage as a sparse storage.img (file offset = absolute address), its CPUs, its devices."
         },
-        subcommands = {MachineCreateCommand.class, MachineShowCommand.class},
+        subcommands = {MachineCreateCommand.class, MachineShowCommand.class, MachineConfigCommand.class},
         footer = {
             "",
             "Examples:",
             "  sadump machine create sys1",
-            "  sadump machine show sys1 --map"
+            "  sadump machine show sys1 --map",
+            "  sadump machine config sys1 --core-collector 'makedumpfile -c -d 31'"
         })
 final class MachineCommand implements Runnable {
     @Spec

@@ -4,6 +4,7 @@ import io.sadump.device.AttachedDevices;
 import io.sadump.fixtures.ProductionSystem;
 import io.sadump.fixtures.Workload;
 import io.sadump.machine.AttachedDevice;
+import io.sadump.machine.CoreCollector;
 import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.FileStorage;
 import io.sadump.machine.InvalidValueException;
@@ -53,7 +54,8 @@ import picocli.CommandLine.Spec;
             "  sadump machine create small --storage 64M       crashkernel defaults to 16M@16M",
             "  sadump machine create big --storage 1T --workload zero --cpus 8",
             "  sadump machine create lab --crashkernel 512M@1G --seed 42",
-            "  sadump machine create sys2 --dasd 0.0.0190 --dasd 191:1113 --tape 181:2G"
+            "  sadump machine create sys2 --dasd 0.0.0190 --dasd 191:1113 --tape 181:2G",
+            "  sadump machine create sys3 --core-collector 'makedumpfile -c -d 31'   kdump writes a filtered dump"
         })
 final class MachineCreateCommand implements Callable<Integer> {
     /** Storage from which the workload fill reports progress. */
@@ -96,6 +98,12 @@ final class MachineCreateCommand implements Callable<Integer> {
                     + " default capacity 800M); repeatable")
     List<String> tapes = new ArrayList<>();
 
+    @Option(names = "--core-collector", paramLabel = "COMMAND",
+            description = "what the kdump kernel saves old memory with, as kdump-tools and kdump.conf say it: 'cp' "
+                    + "(the whole ELF vmcore; the default) or 'makedumpfile [-c|-z] [-d N]' (a kdump-compressed file "
+                    + "without the pages dump level N leaves out, zlib or zstd per page)")
+    String coreCollector;
+
     @Option(names = "--json", description = "print one JSON object instead of the summary line")
     boolean json;
 
@@ -108,6 +116,7 @@ final class MachineCreateCommand implements Callable<Integer> {
         int cpuCount = parseInt(cpus, "--cpus");
         long seedValue = parseLong(seed, "--seed");
         Workload w = Workload.parse(workload);
+        CoreCollector collector = coreCollector == null ? CoreCollector.COPY : CoreCollector.parse(coreCollector);
         Optional<CrashkernelRange> ck;
         if (crashkernel == null) {
             ck = Optional.of(ProductionSystem.defaultCrashkernel(size));
@@ -145,8 +154,9 @@ final class MachineCreateCommand implements Callable<Integer> {
                     err.flush();
                 }
             });
-            if (!devices.isEmpty()) {
+            if (!devices.isEmpty() || !collector.equals(CoreCollector.COPY)) {
                 try (MachineLock lock = p.machine().lock()) {
+                    p.machine().saveConfig(lock, p.machine().config().withCoreCollector(collector));
                     for (AttachedDevice d : devices) {
                         AttachedDevices.attach(p.machine(), lock, d);
                     }
@@ -176,6 +186,7 @@ final class MachineCreateCommand implements Callable<Integer> {
                         .field("capacity", d.capacity()).endObject();
             }
             j.endArray();
+            j.field("core_collector", collector.commandLine());
             j.field("workload", w.word()).field("seed", seedValue).field("nodename", nodename)
                     .field("written_frames", written).field("milliseconds", Math.round(seconds * 1000));
             j.endObject().finish();
@@ -184,6 +195,9 @@ final class MachineCreateCommand implements Callable<Integer> {
                     + " written, in %.2f s; next: sadump kexec load %s%n", dir, Sizes.format(size), cpuCount,
                     cpuCount == 1 ? "" : "s", ck.map(CrashkernelRange::toString).orElse("none"), w.word(), seedValue,
                     MachineText.size(written << 20), seconds, dir);
+            if (!collector.equals(CoreCollector.COPY)) {
+                out.printf("  kdump core collector: %s%n", MachineConfigCommand.describe(collector));
+            }
             for (AttachedDevice d : devices) {
                 out.printf("  attached %s %s at %s (%s)%n", d.type().model(),
                         d.type() == AttachedDevice.DeviceType.DASD_3390 ? "DASD" : "tape", d.number(),

@@ -171,6 +171,7 @@ final class MachineShowCommand implements Callable<Integer> {
         }
         out.printf("  dumpconf     on_panic %s, on_restart %s, dump device %s%n", config.onPanic().word(),
                 config.onRestart().word(), config.dumpDevice().map(Object::toString).orElse("none"));
+        out.printf("  collector    %s%n", MachineConfigCommand.describe(config.coreCollector()));
         if (!mapLines.isEmpty()) {
             out.println("  map");
             mapLines.forEach(out::println);
