@@ -372,6 +372,35 @@ class DumpLevelFilterTest {
         assertEquals("dump level 32 is not one of 0-31", refusal(m, m.vmcoreinfo(), 32));
     }
 
+    @Test
+    void aCompoundHeadAtTheEndOfAReadWindowOrMisalignedCountsAsOnePage() throws IOException {
+        SyntheticKernelMemory m = new SyntheticKernelMemory(64 * MIB, Vmemmap.SEGMENT_FRAMES);
+        m.block(2047, PageClass.THP, 1); // head at pfn % 512 == 511: its tail is not looked at
+        m.block(3000, PageClass.THP, 1); // the tail says order 9, which 3000 is not aligned to
+        FilteredPages f = DumpLevelFilter.filter(m.build(), Optional.of(m.vmcoreinfo()), 8);
+        assertFalse(f.kept(2047));
+        assertTrue(f.kept(2048), "a tail of a head decided alone is kept");
+        assertFalse(f.kept(3000));
+        assertTrue(f.kept(3001));
+        assertEquals(2, f.excluded().user());
+    }
+
+    @Test
+    void structPagesInsideAnExcludedFreeBlockPastTheReadWindowAreNeverRead() throws IOException {
+        // pfns 4096-5119 are one order-10 free block; the window read at 4096 ends at 4607, and the
+        // struct pages of 4800-4863 sit in a vmemmap page whose page table entry is invalid.
+        SyntheticKernelMemory m = new SyntheticKernelMemory(64 * MIB, Vmemmap.PAGE_TABLES);
+        m.block(4096, PageClass.FREE, 10).invalidatePte(4800);
+        MemorySource source = m.build();
+        FilteredPages f = DumpLevelFilter.filter(source, Optional.of(m.vmcoreinfo()), 16);
+        assertKeptAsExpected(m, f, 16, 0, m.maxPfn(), "");
+        assertEquals(expectedCounts(m, 16), f.excluded());
+        String message = assertThrows(PageFilterException.class,
+                () -> DumpLevelFilter.filter(source, Optional.of(m.vmcoreinfo()), 2)).getMessage();
+        assertTrue(message.startsWith("cannot read the struct pages of pfns 0x1200-0x13ff at 0x37200048000: cannot "
+                + "translate 0x3720004b000: invalid page table entry 0x400 at "), message);
+    }
+
     private static String refusal(SyntheticKernelMemory m, String text, int level) {
         MemorySource source = m.build();
         return assertThrows(PageFilterException.class,

@@ -68,6 +68,7 @@ final class SyntheticKernelMemory {
     private final TreeMap<Long, boolean[]> heads = new TreeMap<>();
     private final TreeMap<Long, byte[]> pages = new TreeMap<>();
     private final List<long[]> holes = new ArrayList<>();
+    private final List<Long> invalidPtes = new ArrayList<>();
     private boolean protectFirstVmemmapSegment;
     private boolean emptyRootEntry0;
     private boolean built;
@@ -141,6 +142,12 @@ final class SyntheticKernelMemory {
     /** Writes a u64 into memory before {@link #build} (an extra pointer a test needs). */
     SyntheticKernelMemory poke(long address, long value) {
         u64(address, value);
+        return this;
+    }
+
+    /** With 4 KiB page tables: the page table entry that maps the struct page of {@code pfn} becomes invalid. */
+    SyntheticKernelMemory invalidatePte(long pfn) {
+        invalidPtes.add(pfn);
         return this;
     }
 
@@ -261,6 +268,11 @@ final class SyntheticKernelMemory {
                 }
                 for (int i = 0; i < 256; i++) {
                     u64(pt + 8L * i, (frame + (long) i * PAGE) | 0x13d);
+                }
+                for (long pfn : invalidPtes) {
+                    if (pfn / REGION_PFNS == r) {
+                        u64(pt + 8L * ((pfn % REGION_PFNS) * 64 / PAGE), 0x400);
+                    }
                 }
                 entry = pt;
             }
