@@ -94,6 +94,11 @@ public final class DumpLevelFilter {
         private long[] bits;
         private final List<String> warnings = new ArrayList<>();
         private long cache, cachePrivate, user, free, hwpoison, offline;
+        /**
+         * An exclusion reached past {@code max_mapnr}: makedumpfile keeps it pending and skips every later
+         * section with it, so they are neither decided nor counted.
+         */
+        private boolean pastTheEnd;
 
         Pass(DumpedMemory memory, KernelVmcoreinfo info, int level, long maxMapnr) {
             this.memory = memory;
@@ -163,7 +168,7 @@ public final class DumpLevelFilter {
             if ((level & (EXCLUDE_CACHE | EXCLUDE_CACHE_PRIVATE | EXCLUDE_USER_DATA)) != 0 || rules.hasHwpoison()
                     || ((level & EXCLUDE_FREE) != 0 && rules.hasBuddyTest())) {
                 StructPageReader reader = new StructPageReader(memory, dat, layout);
-                for (int nr = 0; nr < memMaps.length; nr++) {
+                for (int nr = 0; nr < memMaps.length && !pastTheEnd; nr++) {
                     if (memMaps[nr] != 0) {
                         long start = nr * pagesPerSection;
                         excludeSection(reader, rules, memMaps[nr], start, Math.min(start + pagesPerSection,
@@ -412,9 +417,11 @@ public final class DumpLevelFilter {
                 } else if (pages <= 0) {
                     // 1 << 31 sign-extends to a huge unsigned count: everything to the end goes.
                     counted = clear(pfn, maxMapnr);
+                    pastTheEnd = true;
                     pfn = pfnEnd;
                 } else {
                     counted = clear(pfn, pfn + pages);
+                    pastTheEnd |= pfn + pages > maxMapnr;
                     pfn += pages - 1;
                 }
                 switch (decision) {
