@@ -401,6 +401,18 @@ class DumpLevelFilterTest {
                 + "translate 0x3720004b000: invalid page table entry 0x400 at "), message);
     }
 
+    @Test
+    void aLengthOfMemSectionThatIsNotTheRootCountMeansAFlatArray() throws IOException {
+        SyntheticKernelMemory m = recipes(Vmemmap.SEGMENT_FRAMES);
+        String flat = m.vmcoreinfo().replace("LENGTH(mem_section)=1024", "LENGTH(mem_section)=2048");
+        assertEquals("no present memory section is found through SYMBOL(mem_section)=0x212000, as an array of "
+                + "sections or as a pointer to one (makedumpfile: Could not validate mem_section)", refusal(m, flat, 31));
+        SyntheticKernelMemory again = recipes(Vmemmap.SEGMENT_FRAMES);
+        String noLength = again.vmcoreinfo().replace("LENGTH(mem_section)=1024\n", "");
+        FilteredPages f = DumpLevelFilter.filter(again.build(), Optional.of(noLength), 31);
+        assertKeptAsExpected(again, f, 31, 0, again.maxPfn(), "without LENGTH(mem_section): ");
+    }
+
     private static String refusal(SyntheticKernelMemory m, String text, int level) {
         MemorySource source = m.build();
         return assertThrows(PageFilterException.class,
