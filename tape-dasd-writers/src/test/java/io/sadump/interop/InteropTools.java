@@ -98,6 +98,47 @@ public final class InteropTools {
         return run(List.of(SYSTEM_PYTHON, "-c", script.toString(), file.toString()));
     }
 
+    /**
+     * The root that holds Debian 12's s390x makedumpfile 1.7.2 with its libraries and the s390x C
+     * library (run-tests builds it; reference/kdump-compressed.md §9): the system property
+     * {@code sadump.makedumpfile.root}, else {@code $SADUMP_CACHE/makedumpfile-s390x}, else
+     * {@code ~/.cache/sadump/makedumpfile-s390x}.
+     */
+    public static Path makedumpfileRoot() {
+        String root = System.getProperty("sadump.makedumpfile.root");
+        if (root != null && !root.isBlank()) {
+            return Path.of(root);
+        }
+        String cache = System.getenv("SADUMP_CACHE");
+        return (cache != null && !cache.isBlank() ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache",
+                "sadump")).resolve("makedumpfile-s390x");
+    }
+
+    /** qemu-s390x-static and the s390x makedumpfile root, or the test fails/skips. */
+    public static Path requireMakedumpfile() {
+        requireTool("qemu-s390x-static");
+        Path root = makedumpfileRoot();
+        if (!Files.isRegularFile(root.resolve("usr/bin/makedumpfile"))
+                || !Files.exists(root.resolve("lib/ld64.so.1"))) {
+            missing("the s390x makedumpfile root " + root + " (run-tests builds it from Debian 12's makedumpfile:s390x)");
+        }
+        return root;
+    }
+
+    /**
+     * Runs the real s390x makedumpfile under qemu-s390x-static in {@code dir} with {@code args}, as on
+     * the dumped machine (so its output has the s390x byte order).
+     */
+    public static Result makedumpfile(Path dir, List<String> args) {
+        Path root = requireMakedumpfile();
+        List<String> cmd = new ArrayList<>(List.of(requireTool("qemu-s390x-static"),
+                root.resolve("usr/bin/makedumpfile").toString()));
+        cmd.addAll(args);
+        return run(dir, DEFAULT_TIMEOUT_SECONDS, Map.of("QEMU_LD_PREFIX", root.toString(), "LD_LIBRARY_PATH",
+                root.resolve("lib/s390x-linux-gnu") + File.pathSeparator + root.resolve("usr/lib/s390x-linux-gnu")),
+                cmd);
+    }
+
     /** A finished process: exit code and stdout and stderr merged. */
     public record Result(int exitCode, String output) {
         /** The lines of the output in which {@code regex} occurs. */

@@ -26,4 +26,33 @@ class InteropToolsTest {
             }
         }
     }
+
+    @Test
+    void aMissingMakedumpfileRootFailsWhenRequired() {
+        String old = System.getProperty("sadump.interop");
+        String oldRoot = System.getProperty("sadump.makedumpfile.root");
+        try {
+            System.setProperty("sadump.interop", "required");
+            System.setProperty("sadump.makedumpfile.root", "/nonexistent/sadump-makedumpfile");
+            assertThatThrownBy(InteropTools::requireMakedumpfile).isInstanceOf(AssertionFailedError.class)
+                    .hasMessageContaining("/nonexistent/sadump-makedumpfile");
+        } finally {
+            restore("sadump.interop", old);
+            restore("sadump.makedumpfile.root", oldRoot);
+        }
+    }
+
+    @Test
+    void theRealMakedumpfileRunsUnderQemu() {
+        InteropTools.Result r = InteropTools.makedumpfile(null, java.util.List.of("-v"));
+        org.assertj.core.api.Assertions.assertThat(r.output()).as("makedumpfile -v").contains("version 1.7.2");
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
+        }
+    }
 }
