@@ -16,7 +16,9 @@ import java.util.concurrent.Future;
  * SHA256SUMS). A large buffer is digested on a thread of its own while the calling thread hands the
  * same bytes to the compressor, as {@code zstd} and {@code sha256sum} side by side would: the digest
  * costs about as much as feeding zstd does, and done one after the other they would keep a core idle.
- * {@link #write} returns only when both are done with the buffer, so the caller may reuse it at once.
+ * {@link #write} returns only when both are done with the buffer, so the caller may reuse it at once;
+ * {@link #writeDigestingLater} returns when the compressor is done and leaves the digest running, so
+ * that neither waits for the other while a caller with several buffers keeps both busy.
  */
 final class DigestingChannel implements WritableByteChannel, AutoCloseable {
     /** Smaller writes are digested in line (a hand-over costs more than the digest). */
@@ -24,7 +26,10 @@ final class DigestingChannel implements WritableByteChannel, AutoCloseable {
 
     private final WritableByteChannel out;
     private final MessageDigest md = DumpArchiveWriter.sha256();
+    /** One thread: digests run in the order the bytes were written. */
     private ExecutorService digester;
+    /** The last digest handed to the digester (null when none is pending). */
+    private Future<?> pending;
     private long count;
 
     DigestingChannel(WritableByteChannel out) {
@@ -35,11 +40,42 @@ final class DigestingChannel implements WritableByteChannel, AutoCloseable {
     public int write(ByteBuffer src) throws IOException {
         int n = src.remaining();
         if (n < PARALLEL_FROM) {
+            awaitPending();
             md.update(src.duplicate());
             CompressingChannel.writeFully(out, src);
             count += n;
             return n;
         }
+        Future<?> digest = digestLater(src);
+        try {
+            CompressingChannel.writeFully(out, src);
+        } finally {
+            awaitDigest(digest);
+        }
+        count += n;
+        return n;
+    }
+
+    /**
+     * Compresses all of {@code src} now and digests it on the digest thread, after everything written
+     * before. The buffer must stay unchanged until the returned future is done; digests that fail are
+     * reported by that future and by {@link #hex()}.
+     */
+    Future<?> writeDigestingLater(ByteBuffer src) throws IOException {
+        int n = src.remaining();
+        Future<?> digest = digestLater(src);
+        try {
+            CompressingChannel.writeFully(out, src);
+        } catch (IOException | RuntimeException e) {
+            // the buffer must not be handed back while the digest still reads it
+            awaitQuietly(digest);
+            throw e;
+        }
+        count += n;
+        return digest;
+    }
+
+    private Future<?> digestLater(ByteBuffer src) {
         if (digester == null) {
             digester = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "archive-sha256");
@@ -50,17 +86,27 @@ final class DigestingChannel implements WritableByteChannel, AutoCloseable {
         // the digest reads a view of the same bytes (heap or direct alike; the JDK's SHA-256 runs on
         // the CPU's SHA instructions where there are some)
         ByteBuffer view = src.duplicate();
-        Future<?> digest = digester.submit(() -> md.update(view));
-        try {
-            CompressingChannel.writeFully(out, src);
-        } finally {
-            awaitDigest(digest);
-        }
-        count += n;
-        return n;
+        pending = digester.submit(() -> md.update(view));
+        return pending;
     }
 
-    private static void awaitDigest(Future<?> digest) throws IOException {
+    /** Waits for the digests handed to the digest thread, so the digest may be used here. */
+    private void awaitPending() throws IOException {
+        if (pending != null) {
+            awaitDigest(pending);
+            pending = null;
+        }
+    }
+
+    private static void awaitQuietly(Future<?> digest) {
+        try {
+            awaitDigest(digest);
+        } catch (IOException ignored) {
+            // the caller reports its own failure
+        }
+    }
+
+    static void awaitDigest(Future<?> digest) throws IOException {
         boolean interrupted = false;
         try {
             while (true) {
@@ -86,8 +132,9 @@ final class DigestingChannel implements WritableByteChannel, AutoCloseable {
         return count;
     }
 
-    /** The SHA-256 of everything written, in lower-case hex. */
-    String hex() {
+    /** The SHA-256 of everything written, in lower-case hex (after the digests still running). */
+    String hex() throws IOException {
+        awaitPending();
         return HexFormat.of().formatHex(md.digest());
     }
 

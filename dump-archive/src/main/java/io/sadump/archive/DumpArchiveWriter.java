@@ -51,6 +51,8 @@ public final class DumpArchiveWriter {
     public static final String SIGNATURE = "SHA256SUMS.p7s";
     /** Read size when a source file goes in as it is. */
     static final int COPY_BUFFER = 4 << 20;
+    /** Buffers of {@value #COPY_BUFFER} bytes in flight between the reader, the compressor and the digest. */
+    static final int COPY_BUFFERS = 4;
 
     /** The {@code --format} word for the source files as they are, unconverted. */
     public static final String AS_IS = "asis";
@@ -216,11 +218,20 @@ public final class DumpArchiveWriter {
 
     /**
      * Copies a source file into the member: read into direct buffers (one copy, from the page cache),
-     * digested and compressed from there. The next buffer is read on a thread of its own while the
-     * current one is digested and compressed.
+     * digested and compressed from there. {@value #COPY_BUFFERS} buffers go round: the reader fills
+     * the next ones on a thread of its own, and the digest runs up to all of them behind the
+     * compressor, so that none of the three waits for another buffer by buffer (on two cores they
+     * take turns as the scheduler finds room, as the separate tools of the native pair would).
      */
-    private static void copy(Path f, WritableByteChannel ch, long size) throws IOException {
-        ByteBuffer[] buffers = {ByteBuffer.allocateDirect(COPY_BUFFER), ByteBuffer.allocateDirect(COPY_BUFFER)};
+    private static void copy(Path f, DigestingChannel ch, long size) throws IOException {
+        ByteBuffer[] buffers = new ByteBuffer[COPY_BUFFERS];
+        for (int i = 0; i < buffers.length; i++) {
+            buffers[i] = ByteBuffer.allocateDirect(COPY_BUFFER);
+        }
+        @SuppressWarnings("unchecked")
+        Future<Integer>[] filled = new Future[COPY_BUFFERS];
+        @SuppressWarnings("unchecked")
+        Future<?>[] digested = new Future<?>[COPY_BUFFERS];
         ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "archive-reader");
             t.setDaemon(true);
@@ -228,27 +239,70 @@ public final class DumpArchiveWriter {
         });
         long done = 0;
         try (FileChannel in = FileChannel.open(f, StandardOpenOption.READ)) {
-            int current = 0;
-            Future<Integer> next = reader.submit(() -> fill(in, buffers[0], 0, size));
-            while (done < size) {
-                int n = await(next);
+            long planned = 0;
+            for (int i = 0; i < buffers.length && planned < size; i++) {
+                filled[i] = readInto(reader, in, buffers[i], null, planned, size);
+                planned += COPY_BUFFER;
+            }
+            for (int i = 0; done < size; i = (i + 1) % COPY_BUFFERS) {
+                int n = await(filled[i]);
                 if (n <= 0) {
                     break;
                 }
-                long after = done + n;
-                ByteBuffer following = buffers[1 - current];
-                next = after < size ? reader.submit(() -> fill(in, following, after, size)) : null;
-                ByteBuffer buf = buffers[current];
+                ByteBuffer buf = buffers[i];
                 buf.flip();
-                CompressingChannel.writeFully(ch, buf);
-                done = after;
-                current = 1 - current;
+                digested[i] = ch.writeDigestingLater(buf);
+                done += n;
+                // the buffer is refilled once its digest is done with it
+                filled[i] = planned < size ? readInto(reader, in, buf, digested[i], planned, size) : null;
+                planned += COPY_BUFFER;
             }
         } finally {
-            reader.shutdownNow();
+            // reads never started are cancelled (their futures would never finish)
+            for (Runnable never : reader.shutdownNow()) {
+                if (never instanceof Future<?> read) {
+                    read.cancel(false);
+                }
+            }
+            // no buffer goes back while a read or a digest still uses it
+            for (int i = 0; i < buffers.length; i++) {
+                awaitQuietly(filled[i]);
+                awaitQuietly(digested[i]);
+            }
         }
         if (done != size) {
             throw new IOException(f + ": changed while it was archived (" + done + " of " + size + " bytes read)");
+        }
+    }
+
+    /** Reads the file from {@code position} into {@code buf} on the reader, after {@code digest} of its old bytes. */
+    private static Future<Integer> readInto(ExecutorService reader, FileChannel in, ByteBuffer buf, Future<?> digest,
+            long position, long size) {
+        return reader.submit(() -> {
+            if (digest != null) {
+                DigestingChannel.awaitDigest(digest);
+            }
+            return fill(in, buf, position, size);
+        });
+    }
+
+    private static void awaitQuietly(Future<?> f) {
+        if (f == null) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                f.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                break; // reported where the result was needed
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

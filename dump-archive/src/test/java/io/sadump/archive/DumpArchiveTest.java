@@ -87,6 +87,47 @@ class DumpArchiveTest {
         assertThat(Files.mismatch(out.resolve("dump.ext"), dumpFile())).isEqualTo(-1L);
     }
 
+    @Test
+    void asIsCopiesASourceLargerThanAllItsBuffersAndDigestsEveryByte() throws Exception {
+        // more than COPY_BUFFERS buffers of COPY_BUFFER bytes, and not a multiple of either: the buffers
+        // go round more than once, with the digest running behind the compressor
+        long memory = (long) (DumpArchiveWriter.COPY_BUFFERS + 4) * DumpArchiveWriter.COPY_BUFFER;
+        TestDumps.System big = TestDumps.boot(memory, 2, 29);
+        // pages of random bytes, which the dump keeps (it leaves out zero pages)
+        java.util.SplittableRandom random = new java.util.SplittableRandom(29);
+        byte[] page = new byte[4096];
+        for (long at = 4 * TestDumps.MIB; at < memory - 4 * TestDumps.MIB; at += page.length) {
+            random.nextBytes(page);
+            big.storage().write(at, page);
+        }
+        Path f = dir.resolve("big.ext");
+        TestDumps.extFile(big.memory(), big.metadata(), f, false);
+        long size = Files.size(f);
+        assertThat(size).isGreaterThan((long) DumpArchiveWriter.COPY_BUFFERS * DumpArchiveWriter.COPY_BUFFER);
+        assertThat(size % DumpArchiveWriter.COPY_BUFFER).isNotZero();
+        Path a = dir.resolve("big.tar.zst");
+        DumpArchiveWriter.Created created;
+        try (OpenedDump d = DumpOpener.open(List.of(f))) {
+            created = DumpArchiveWriter.create(d, d.dump().memory(), d.dump().metadata(), DumpInfo.of(d), a,
+                    new DumpArchiveWriter.Options(ArchiveCompression.ZSTD, 3, Optional.empty(), Optional.empty(), 2,
+                            DumpProgressListener.NONE, Optional.empty()));
+        }
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+        try (var in = Files.newInputStream(f)) {
+            byte[] b = new byte[1 << 16];
+            for (int n; (n = in.read(b)) > 0; ) {
+                md.update(b, 0, n);
+            }
+        }
+        assertThat(created.members().get(1).name()).isEqualTo("big.ext");
+        assertThat(created.members().get(1).size()).isEqualTo(size);
+        assertThat(created.members().get(1).sha256()).isEqualTo(java.util.HexFormat.of().formatHex(md.digest()));
+        DumpArchiveReader.verify(a, null);
+        Path out = dir.resolve("big");
+        DumpArchiveReader.extract(a, out, null);
+        assertThat(Files.mismatch(out.resolve("big.ext"), f)).isEqualTo(-1L);
+    }
+
     /** Flips one bit of an entry's data in an uncompressed tar. */
     private static void flip(Path tar, String entry, long within) throws IOException {
         long offset;

@@ -73,6 +73,17 @@ public abstract class AbsoluteStorage implements Closeable {
     /** Reads exactly {@code length} bytes; the range is already checked. */
     protected abstract void readRaw(long address, byte[] dst, int offset, int length);
 
+    /**
+     * Reads exactly {@code dst.remaining()} bytes into a buffer without an accessible array (a direct
+     * buffer); the range is already checked. This default goes through a heap array; a backing that can
+     * fill such a buffer itself overrides it, saving a copy per byte.
+     */
+    protected void readRaw(long address, ByteBuffer dst) {
+        byte[] tmp = new byte[dst.remaining()];
+        readRaw(address, tmp, 0, tmp.length);
+        dst.put(tmp);
+    }
+
     /** Writes exactly {@code length} bytes; the range is already checked. */
     protected abstract void writeRaw(long address, byte[] src, int offset, int length);
 
@@ -107,9 +118,7 @@ public abstract class AbsoluteStorage implements Closeable {
             readRaw(address, dst.array(), dst.arrayOffset() + dst.position(), length);
             dst.position(dst.position() + length);
         } else {
-            byte[] tmp = new byte[length];
-            readRaw(address, tmp, 0, length);
-            dst.put(tmp);
+            readRaw(address, dst);
         }
     }
 

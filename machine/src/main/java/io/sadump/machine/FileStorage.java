@@ -213,6 +213,17 @@ public final class FileStorage extends AbsoluteStorage {
         }
     }
 
+    /** Reads straight into the buffer: for a direct one, the kernel's copy is the only one. */
+    @Override
+    protected void readRaw(long address, ByteBuffer dst) {
+        try {
+            readFully(channel, dst, address);
+        } catch (IOException e) {
+            throw new StorageException(String.format("reading %s at 0x%X failed: %s", image, address,
+                    e.getMessage()), e);
+        }
+    }
+
     @Override
     protected void checkWritable() {
         if (!writable) {

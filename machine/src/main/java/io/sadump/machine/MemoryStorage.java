@@ -1,11 +1,14 @@
 package io.sadump.machine;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Sparse absolute storage in memory, 64 KiB pages allocated on first write. For tests. */
 final class MemoryStorage extends AbsoluteStorage {
     private static final int PAGE_SHIFT = 16;
     private static final int PAGE = 1 << PAGE_SHIFT;
+    /** What an absent page reads as; never written. */
+    private static final byte[] ZERO_PAGE = new byte[PAGE];
     private final ConcurrentHashMap<Long, byte[]> pages = new ConcurrentHashMap<>();
 
     MemoryStorage(long size) {
@@ -26,6 +29,21 @@ final class MemoryStorage extends AbsoluteStorage {
             }
             address += n;
             offset += n;
+            length -= n;
+        }
+    }
+
+    /** Copies page by page into the buffer, without a heap array of the whole length in between. */
+    @Override
+    protected void readRaw(long address, ByteBuffer dst) {
+        int length = dst.remaining();
+        while (length > 0) {
+            long page = address >>> PAGE_SHIFT;
+            int within = (int) (address & (PAGE - 1));
+            int n = Math.min(length, PAGE - within);
+            byte[] p = pages.get(page);
+            dst.put(p == null ? ZERO_PAGE : p, within, n);
+            address += n;
             length -= n;
         }
     }

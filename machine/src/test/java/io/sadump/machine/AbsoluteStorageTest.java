@@ -150,6 +150,39 @@ class AbsoluteStorageTest {
         }
     }
 
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6})
+    void directBufferReadsAgreeWithArrayReadsOnBothBackings(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        for (StorageBacking backing : StorageBacking.values()) {
+            Path sub = dir.resolve(backing.name() + seed);
+            sub.toFile().mkdirs();
+            try (AbsoluteStorage s = backing.create(sub, SIZE_8M)) {
+                // written islands among never-written pages, so reads cross both
+                for (int i = 0; i < 6; i++) {
+                    byte[] data = new byte[1 + random.nextInt(200_000)];
+                    random.nextBytes(data);
+                    s.write(random.nextLong(SIZE_8M - data.length), data);
+                }
+                for (int i = 0; i < 40; i++) {
+                    int length = random.nextInt(300_000);
+                    long address = random.nextLong(SIZE_8M - length + 1);
+                    int before = random.nextInt(100);
+                    ByteBuffer direct = ByteBuffer.allocateDirect(before + length + random.nextInt(100));
+                    direct.position(before).limit(before + length);
+                    s.read(address, direct);
+                    assertThat(direct.position()).as("seed %d, %s, read %d", seed, backing, i)
+                            .isEqualTo(before + length);
+                    byte[] got = new byte[length];
+                    direct.position(before);
+                    direct.get(got);
+                    assertThat(got).as("seed %d, %s, read %d at 0x%X + %d", seed, backing, i, address, length)
+                            .isEqualTo(s.bytes(address, length));
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(StorageBacking.class)
     void frameRecordMarksExactlyTheFramesWritten(StorageBacking backing) {

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The IPL-time dumper's single decision point: may kdump start? Runs the checks of docs/abi.md §8
@@ -79,20 +80,21 @@ public final class KdumpVerdict {
         // 4: crashkernel non-zero, 1 MiB-aligned, inside storage.
         long ckBase = page.crashkernelAddr();
         long ckSize = page.crashkernelSize();
-        String ck = String.format("crashkernel [0x%X, +0x%X)", ckBase, ckSize);
         if (ckBase == 0) {
             return VerdictResult.fail(VerdictCheck.NO_CRASHKERNEL, "meminfo names no crashkernel (address 0)", pointer,
                     page, null);
         }
         if (ckSize == 0) {
-            return VerdictResult.fail(VerdictCheck.NO_CRASHKERNEL, ck + " is empty (size 0)", pointer, page, null);
+            return VerdictResult.fail(VerdictCheck.NO_CRASHKERNEL, crashkernel(ckBase, ckSize) + " is empty (size 0)",
+                    pointer, page, null);
         }
         if (ckBase % CRASHKERNEL_ALIGNMENT != 0 || ckSize % CRASHKERNEL_ALIGNMENT != 0) {
-            return VerdictResult.fail(VerdictCheck.NO_CRASHKERNEL, ck + " is not 1 MiB-aligned", pointer, page, null);
+            return VerdictResult.fail(VerdictCheck.NO_CRASHKERNEL,
+                    crashkernel(ckBase, ckSize) + " is not 1 MiB-aligned", pointer, page, null);
         }
         if (!storage.contains(ckBase, ckSize)) {
-            return VerdictResult.fail(VerdictCheck.NO_CRASHKERNEL, ck + " lies outside storage of "
-                    + Sizes.format(storage.size()), pointer, page, null);
+            return VerdictResult.fail(VerdictCheck.NO_CRASHKERNEL, crashkernel(ckBase, ckSize)
+                    + " lies outside storage of " + Sizes.format(storage.size()), pointer, page, null);
         }
         long ckEnd = ckBase + ckSize;
 
@@ -104,32 +106,33 @@ public final class KdumpVerdict {
         }
 
         // 6: entry 13 inside storage, its CKSM, then the table's magic, version and count.
-        String where = String.format("segment table [0x%X, +%s)", e13.addr(), Long.toUnsignedString(e13.size()));
         if (!storage.contains(e13.addr(), e13.size())) {
-            return VerdictResult.fail(VerdictCheck.SEGMENT_TABLE_DAMAGED, where + " named by meminfo entry 13 lies"
-                    + " outside storage of " + Sizes.format(storage.size()), pointer, page, null);
+            return VerdictResult.fail(VerdictCheck.SEGMENT_TABLE_DAMAGED, segmentTable(e13)
+                    + " named by meminfo entry 13 lies outside storage of " + Sizes.format(storage.size()), pointer,
+                    page, null);
         }
         int tableCksm = Cksm.of(storage, e13.addr(), e13.size());
         if (tableCksm != e13.csum()) {
             return VerdictResult.fail(VerdictCheck.SEGMENT_TABLE_DAMAGED, String.format(
-                    "%s: checksum is 0x%08X, entry 13 says 0x%08X", where, tableCksm, e13.csum()), pointer, page, null);
+                    "%s: checksum is 0x%08X, entry 13 says 0x%08X", segmentTable(e13), tableCksm, e13.csum()),
+                    pointer, page, null);
         }
         int minSize = KexecSegmentTable.sizeFor(1);
         if (e13.size() < minSize || e13.size() > KexecSegmentTable.MAX_SIZE) {
             return VerdictResult.fail(VerdictCheck.SEGMENT_TABLE_DAMAGED, String.format(
-                    "%s: a table of 1..%d segments has %d..%d bytes", where, KexecSegmentTable.MAX_SEGMENTS, minSize,
-                    KexecSegmentTable.MAX_SIZE), pointer, page, null);
+                    "%s: a table of 1..%d segments has %d..%d bytes", segmentTable(e13),
+                    KexecSegmentTable.MAX_SEGMENTS, minSize, KexecSegmentTable.MAX_SIZE), pointer, page, null);
         }
         KexecSegmentTable table;
         try {
             table = KexecSegmentTable.read(ByteBuffer.wrap(storage.bytes(e13.addr(), (int) e13.size())));
         } catch (MeminfoFormatException e) {
-            return VerdictResult.fail(VerdictCheck.SEGMENT_TABLE_DAMAGED, where + ": " + e.getMessage(), pointer, page,
-                    null);
+            return VerdictResult.fail(VerdictCheck.SEGMENT_TABLE_DAMAGED, segmentTable(e13) + ": " + e.getMessage(),
+                    pointer, page, null);
         }
         if (table.size() != e13.size()) {
             return VerdictResult.fail(VerdictCheck.SEGMENT_TABLE_DAMAGED, String.format(
-                    "%s: entry 13 gives %d bytes but a table of %d segments has %d", where, e13.size(),
+                    "%s: entry 13 gives %d bytes but a table of %d segments has %d", segmentTable(e13), e13.size(),
                     table.segments().size(), table.size()), pointer, page, null);
         }
 
@@ -149,14 +152,16 @@ public final class KdumpVerdict {
                     "%s corrupted: SHA-256 mismatch over [0x%X, 0x%X)", name(bad, s), s.mem(), s.end()), bad,
                     s.kind(), pointer, page, table);
         }
-        return VerdictResult.pass(String.format("kdump can start: %d segments verified, entry point 0x%X",
-                segments.size(), table.entryPoint()), pointer, page, table);
+        // Built without a Formatter: its first use (a regular expression, locale data) costs a fresh
+        // process tens of milliseconds, and a passing verdict formats nothing else.
+        String passed = "kdump can start: " + segments.size() + " segments verified, entry point 0x"
+                + Long.toHexString(table.entryPoint()).toUpperCase(Locale.ROOT);
+        return VerdictResult.pass(passed, pointer, page, table);
     }
 
     private static VerdictResult checkLayout(KexecSegmentTable table, long ckBase, long ckEnd, long pointer,
             MeminfoPage page) {
         List<KexecSegment> segments = table.segments();
-        String ck = String.format("crashkernel memory [0x%X, 0x%X)", ckBase, ckEnd);
         for (int i = 0; i < segments.size(); i++) {
             KexecSegment s = segments.get(i);
             if (s.memsz() == 0) {
@@ -168,8 +173,8 @@ public final class KdumpVerdict {
             }
             if (s.end() == -1 || Long.compareUnsigned(s.mem(), ckBase) < 0
                     || Long.compareUnsigned(s.end(), ckEnd) > 0) {
-                return layoutFail(i, s, String.format("%s [0x%X, +0x%X) lies outside %s", name(i, s), s.mem(),
-                        s.memsz(), ck), pointer, page, table);
+                return layoutFail(i, s, String.format("%s [0x%X, +0x%X) lies outside crashkernel memory [0x%X, 0x%X)",
+                        name(i, s), s.mem(), s.memsz(), ckBase, ckEnd), pointer, page, table);
             }
         }
         // All segments are inside the crashkernel now, so signed comparisons are safe.
@@ -177,7 +182,14 @@ public final class KdumpVerdict {
         for (int i = 0; i < segments.size(); i++) {
             order.add(i);
         }
-        order.sort(Comparator.comparingLong((Integer i) -> segments.get(i).mem()).thenComparing(i -> i));
+        // A named comparator, not lambdas: linking those costs a fresh process milliseconds in the verdict.
+        order.sort(new Comparator<Integer>() {
+            @Override
+            public int compare(Integer a, Integer b) {
+                int byMem = Long.compare(segments.get(a).mem(), segments.get(b).mem());
+                return byMem != 0 ? byMem : Integer.compare(a, b);
+            }
+        });
         for (int k = 0; k + 1 < order.size(); k++) {
             int a = order.get(k);
             int b = order.get(k + 1);
@@ -219,6 +231,16 @@ public final class KdumpVerdict {
             KexecSegmentTable table) {
         return VerdictResult.failSegment(VerdictCheck.SEGMENT_LAYOUT_INVALID, message, index, s.kind(), pointer, page,
                 table);
+    }
+
+    /** "crashkernel [0x..., +0x...)": formatted only for a failure, as a passing verdict formats nothing. */
+    private static String crashkernel(long base, long size) {
+        return String.format("crashkernel [0x%X, +0x%X)", base, size);
+    }
+
+    /** "segment table [0x..., +N)", for a failure of check 6. */
+    private static String segmentTable(MeminfoEntry e13) {
+        return String.format("segment table [0x%X, +%s)", e13.addr(), Long.toUnsignedString(e13.size()));
     }
 
     /** "segment 1 (initrd)". */

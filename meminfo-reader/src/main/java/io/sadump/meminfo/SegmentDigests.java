@@ -1,6 +1,7 @@
 package io.sadump.meminfo;
 
 import io.sadump.machine.AbsoluteStorage;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -8,13 +9,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * The SHA-256 digests of kexec segments as storage holds them now (docs/abi.md §6), hashed on all cores
@@ -26,29 +30,47 @@ public final class SegmentDigests {
     private final AbsoluteStorage storage;
     private final Map<Range, byte[]> known = new HashMap<>();
 
-    private record Range(long mem, long memsz) {}
+    /**
+     * A segment's storage range. Its equals and hashCode are written out: a record's generated ones are
+     * linked through method handles on first use, which costs a fresh process tens of milliseconds, and
+     * the first use is inside the verdict.
+     */
+    private record Range(long mem, long memsz) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Range r && r.mem == mem && r.memsz == memsz;
+        }
 
-    /** Bytes the warm-up hashes: enough calls for the JIT to compile the JDK's SHA-256 loops with C2. */
+        @Override
+        public int hashCode() {
+            return 31 * Long.hashCode(mem) + Long.hashCode(memsz);
+        }
+    }
+
+    /** Bytes the warm-up hashes at most: enough calls for the JIT to compile the JDK's SHA-256 with C2. */
     static final int WARM_UP_BYTES = 32 << 20;
 
-    private static final java.util.concurrent.atomic.AtomicBoolean WARMING = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean WARMING = new AtomicBoolean();
+    /** Set when segments are hashed: the warm-up has done its part then, and leaves the cores to them. */
+    private static volatile boolean segmentsHashing;
 
     /**
-     * Starts, once per process, a daemon thread that hashes {@value #WARM_UP_BYTES} bytes of zeros and
-     * returns at once. The JDK's SHA-256 uses the CPU's SHA instructions only in C2-compiled code; a
-     * fresh JVM hashes its first MiBs slowly while the compiler catches up. A program that will check
-     * segments soon (a verdict) calls this first, so that the compiling overlaps its own start-up on a
-     * core that is idle then, instead of the hashing on every core.
+     * Starts, once per process, a daemon thread that hashes up to {@value #WARM_UP_BYTES} bytes of zeros
+     * the way segments are hashed, and returns at once. The JDK's SHA-256 uses the CPU's SHA instructions
+     * only in C2-compiled code; a fresh JVM hashes its first MiBs slowly while the compiler catches up. A
+     * program that will check segments soon (a verdict) calls this first, so that the compiling overlaps
+     * its own start-up on a core that is idle then. The warm-up stops when segment hashing begins, so it
+     * never competes with it for a core.
      */
     public static void warmUp() {
         if (!WARMING.compareAndSet(false, true)) {
             return;
         }
         Thread t = new Thread(() -> {
-            byte[] zeros = new byte[StorageDigest.UPDATE_SIZE];
+            ByteBuffer zeros = ByteBuffer.allocateDirect(StorageDigest.UPDATE_SIZE);
             MessageDigest md = StorageDigest.newSha256();
-            for (int done = 0; done < WARM_UP_BYTES; done += zeros.length) {
-                md.update(zeros);
+            for (int done = 0; done < WARM_UP_BYTES && !segmentsHashing; done += zeros.capacity()) {
+                md.update(zeros.clear());
             }
             md.digest();
         }, "sha256-warm-up");
@@ -105,6 +127,9 @@ public final class SegmentDigests {
                 missing.add(i);
             }
         }
+        if (!missing.isEmpty()) {
+            segmentsHashing = true;
+        }
         int threads = Math.min(missing.size(), Runtime.getRuntime().availableProcessors());
         if (threads <= 1) {
             for (int i = 0; i < segments.size(); i++) {
@@ -127,25 +152,19 @@ public final class SegmentDigests {
             }
         }
         AtomicBoolean finished = new AtomicBoolean();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "segment-digest");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(threads, DAEMON_THREADS);
         try {
             Map<Integer, Future<byte[]>> futures = new HashMap<>();
             List<Integer> largestFirst = new ArrayList<>(missing);
-            largestFirst.sort(Comparator.comparingLong((Integer i) -> segments.get(i).memsz()).reversed());
+            largestFirst.sort(new Comparator<Integer>() {
+                @Override
+                public int compare(Integer a, Integer b) {
+                    return Long.compare(segments.get(b).memsz(), segments.get(a).memsz());
+                }
+            });
             for (int i : largestFirst) {
-                KexecSegment s = segments.get(i);
-                futures.put(i, pool.submit(() -> {
-                    byte[] d = StorageDigest.sha256(storage, s.mem(), s.memsz(),
-                            () -> finished.get() || (stopAtMismatch && firstBad.get() < i));
-                    if (d != null && stopAtMismatch && !MessageDigest.isEqual(d, s.sha256())) {
-                        firstBad.accumulateAndGet(i, Math::min);
-                    }
-                    return d;
-                }));
+                futures.put(i, pool.submit(new SegmentJob(storage, segments.get(i), i, stopAtMismatch, finished,
+                        firstBad)));
             }
             for (int i = 0; i < segments.size(); i++) {
                 if (result[i] == null) {
@@ -166,6 +185,58 @@ public final class SegmentDigests {
             finished.set(true);
             pool.shutdown();
             awaitQuietly(pool);
+        }
+    }
+
+    /** The pool's threads: daemons, so a verdict abandoned by an error never keeps the process alive. */
+    private static final ThreadFactory DAEMON_THREADS = new ThreadFactory() {
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "segment-digest");
+            t.setDaemon(true);
+            return t;
+        }
+    };
+
+    /**
+     * The digest of one segment on a pool thread, or null once it is not needed any more (the check is
+     * over, or an earlier segment mismatched). A named class where a lambda would do: linking a lambda
+     * costs a fresh process milliseconds, inside the verdict.
+     */
+    private static final class SegmentJob implements Callable<byte[]>, BooleanSupplier {
+        private final AbsoluteStorage storage;
+        private final KexecSegment segment;
+        private final int index;
+        private final boolean stopAtMismatch;
+        private final AtomicBoolean finished;
+        private final AtomicInteger firstBad;
+
+        SegmentJob(AbsoluteStorage storage, KexecSegment segment, int index, boolean stopAtMismatch,
+                AtomicBoolean finished, AtomicInteger firstBad) {
+            this.storage = storage;
+            this.segment = segment;
+            this.index = index;
+            this.stopAtMismatch = stopAtMismatch;
+            this.finished = finished;
+            this.firstBad = firstBad;
+        }
+
+        @Override
+        public byte[] call() {
+            byte[] d = StorageDigest.sha256(storage, segment.mem(), segment.memsz(), this);
+            if (d != null && stopAtMismatch && !MessageDigest.isEqual(d, segment.sha256())) {
+                int seen;
+                while (index < (seen = firstBad.get()) && !firstBad.compareAndSet(seen, index)) {
+                    // another segment's mismatch came in between: look again
+                }
+            }
+            return d;
+        }
+
+        /** True when the digest is no longer needed. */
+        @Override
+        public boolean getAsBoolean() {
+            return finished.get() || (stopAtMismatch && firstBad.get() < index);
         }
     }
 

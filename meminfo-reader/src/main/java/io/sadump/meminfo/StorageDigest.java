@@ -1,6 +1,7 @@
 package io.sadump.meminfo;
 
 import io.sadump.machine.AbsoluteStorage;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.function.BooleanSupplier;
@@ -14,11 +15,7 @@ import java.util.function.BooleanSupplier;
 public final class StorageDigest {
     /** Bytes read per step: few reads, and the chunk stays in the core's cache while it is hashed. */
     public static final int CHUNK_SIZE = 256 << 10;
-    /**
-     * Bytes handed to the digest per call. The JDK's SHA-256 runs its fast multi-block intrinsic only once
-     * the digest's update is compiled by C2; many smaller calls get it there within the first MiB, where a
-     * few large ones leave a fresh process hashing at a third of the speed for tens of MiB.
-     */
+    /** Bytes the warm-up hands to the digest per call ({@link SegmentDigests#warmUp()}). */
     static final int UPDATE_SIZE = 16 << 10;
 
     private StorageDigest() {}
@@ -39,16 +36,19 @@ public final class StorageDigest {
     static byte[] sha256(AbsoluteStorage storage, long address, long length, BooleanSupplier abandon) {
         storage.checkRange(address, length);
         MessageDigest md = newSha256();
-        byte[] buf = new byte[(int) Math.min(CHUNK_SIZE, Math.max(length, 1))];
+        // A direct buffer: file-backed storage reads into it with the kernel's copy only (a heap array
+        // costs the JDK a second copy through a direct buffer of its own), and the digest takes it in
+        // pieces of a few KiB that stay in the core's first-level cache.
+        ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(CHUNK_SIZE, Math.max(length, 1)));
         for (long done = 0; done < length; ) {
             if (abandon.getAsBoolean()) {
                 return null;
             }
-            int n = (int) Math.min(buf.length, length - done);
-            storage.read(address + done, buf, 0, n);
-            for (int at = 0; at < n; at += UPDATE_SIZE) {
-                md.update(buf, at, Math.min(UPDATE_SIZE, n - at));
-            }
+            int n = (int) Math.min(buf.capacity(), length - done);
+            buf.clear().limit(n);
+            storage.read(address + done, buf);
+            buf.flip();
+            md.update(buf);
             done += n;
         }
         return md.digest();

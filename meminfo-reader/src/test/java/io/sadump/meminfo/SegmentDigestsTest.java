@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.AddressOutOfRangeException;
+import io.sadump.machine.FileStorage;
 import io.sadump.machine.Sizes;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -16,6 +20,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SegmentDigestsTest {
     private static final SegmentKind[] KINDS = {SegmentKind.KERNEL, SegmentKind.INITRD, SegmentKind.COMMAND_LINE,
         SegmentKind.PURGATORY};
+
+    @TempDir
+    Path dir;
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
@@ -82,6 +89,31 @@ class SegmentDigestsTest {
                 storage.write(Sizes.MIB, new byte[] {1});
                 assertThat(new SegmentDigests(storage).firstMismatch(segments)).isZero();
             }
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {21, 22, 23, 24})
+    void fileBackedStorageGivesTheDigestsOfItsBytes(long seed) throws Exception {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        try (AbsoluteStorage storage = FileStorage.create(dir.resolve("storage.img"), dir.resolve("storage.frames"),
+                32 * Sizes.MIB)) {
+            List<KexecSegment> segments = new ArrayList<>();
+            long at = Sizes.MIB;
+            for (int i = 0; i < 3; i++) {
+                // odd sizes around several read chunks; part written, the rest a hole that reads as zeros
+                long size = StorageDigest.CHUNK_SIZE * (long) (1 + rnd.nextInt(8)) + rnd.nextInt(5000) + 1;
+                byte[] data = new byte[(int) (size - rnd.nextLong(size))];
+                rnd.nextBytes(data);
+                storage.write(at, data);
+                MessageDigest md = MessageDigest.getInstance("SHA-256");
+                byte[] expected = md.digest(storage.bytes(at, (int) size));
+                segments.add(new KexecSegment(at, size, data.length, KINDS[i], expected));
+                assertThat(StorageDigest.sha256(storage, at, size)).as("seed %d, segment %d", seed, i)
+                        .isEqualTo(expected);
+                at += size + rnd.nextInt(3) * AbsoluteStorage.PAGE_SIZE;
+            }
+            assertThat(new SegmentDigests(storage).firstMismatch(segments)).as("seed %d", seed).isEqualTo(-1);
         }
     }
 }
