@@ -13,17 +13,26 @@ import java.nio.channels.FileChannel;
  */
 public final class KdumpFileOutput implements KdumpOutput {
     private final FileChannel channel;
+    private final long base;
     private final long limit;
     private long size;
 
-    /** @param limit the largest file allowed, or {@link Long#MAX_VALUE} */
-    public KdumpFileOutput(FileChannel channel, long limit) {
+    /**
+     * @param base the channel position of the dump's byte 0 (the dump may follow other bytes)
+     * @param limit the largest dump allowed, or {@link Long#MAX_VALUE}
+     */
+    public KdumpFileOutput(FileChannel channel, long base, long limit) {
         this.channel = channel;
+        this.base = base;
         this.limit = limit;
     }
 
+    public KdumpFileOutput(FileChannel channel, long limit) {
+        this(channel, 0, limit);
+    }
+
     public KdumpFileOutput(FileChannel channel) {
-        this(channel, Long.MAX_VALUE);
+        this(channel, 0, Long.MAX_VALUE);
     }
 
     @Override
@@ -33,7 +42,7 @@ public final class KdumpFileOutput implements KdumpOutput {
                     limit), offset);
         }
         ByteBuffer bb = ByteBuffer.wrap(b, off, length);
-        long pos = offset;
+        long pos = base + offset;
         while (bb.hasRemaining()) {
             pos += channel.write(bb, pos);
         }
@@ -43,7 +52,7 @@ public final class KdumpFileOutput implements KdumpOutput {
     @Override
     public boolean rewrite(long offset, byte[] b) throws IOException {
         ByteBuffer bb = ByteBuffer.wrap(b);
-        long pos = offset;
+        long pos = base + offset;
         while (bb.hasRemaining()) {
             pos += channel.write(bb, pos);
         }
