@@ -18,15 +18,21 @@ public interface DumpLevelFilter {
     /**
      * The pages {@code dumpLevel} keeps of {@code memory}.
      *
-     * @throws IllegalArgumentException when this filter cannot decide that level
-     * @throws IOException when the dump's page descriptors cannot be read
+     * @throws DumpLevelException when this filter cannot decide that level for this dump
+     * @throws IOException when the dump cannot be read
      */
     PageSelection select(MemorySource memory, DumpMetadata metadata, int dumpLevel) throws IOException;
 
     /** Levels 0 and 1 only: every present page. */
     static DumpLevelFilter presentPagesOnly() {
-        return (memory, metadata, level) -> PresentPageSelection.of(memory, level,
-                KdumpCompressedWriter.PAGE_SIZE);
+        return (memory, metadata, level) -> {
+            if (level != 0 && level != 1) {
+                throw new DumpLevelException("dump level " + level + " leaves out pages by their kind (bits 2 cache, "
+                        + "4 cache with private data, 8 user, 16 free), which needs the page filter; without it "
+                        + "levels 0 and 1 can be written");
+            }
+            return PresentPageSelection.of(memory, level, KdumpCompressedWriter.PAGE_SIZE);
+        };
     }
 
     /** The filter conversions use: every level the build can decide. */
