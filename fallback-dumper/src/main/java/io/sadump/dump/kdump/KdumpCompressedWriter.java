@@ -8,6 +8,7 @@ import io.sadump.machine.channel.DumpDeviceFullException;
 import io.sadump.meminfo.VmcoreinfoNote;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -202,6 +203,8 @@ public final class KdumpCompressedWriter {
         final byte[] buf = new byte[CACHE_SIZE + PAGE_SIZE];
         long offset;
         int length;
+        /** Bytes the last {@link #flush} wrote (still in {@link #buf}); -1 before one. */
+        int flushedLength = -1;
         final KdumpOutput out;
 
         Cache(long offset, KdumpOutput out) {
@@ -224,6 +227,7 @@ public final class KdumpCompressedWriter {
 
         /** {@code write_cache_bufsz}: write what is held. */
         void flush() throws IOException {
+            flushedLength = length;
             if (length == 0) {
                 return;
             }
@@ -294,8 +298,7 @@ public final class KdumpCompressedWriter {
                     int size = b.sizes[i] >= 0 ? b.sizes[i] : PAGE_SIZE;
                     if (descriptors.length + PageDescriptor.SIZE >= CACHE_SIZE || data.length + size >= CACHE_SIZE) {
                         // descriptors and data go out in pairs, so a cut leaves no descriptor without data
-                        descriptors.flush();
-                        data.flush();
+                        flushPair(descriptors, data, out);
                     }
                     int flags = b.sizes[i] >= 0 ? options.compression().pageFlag() : 0;
                     new PageDescriptor(nextData, size, flags, 0).write(java.nio.ByteBuffer.wrap(descriptor));
@@ -321,6 +324,57 @@ public final class KdumpCompressedWriter {
             for (PageCompressor c : compressors) {
                 c.close();
             }
+        }
+    }
+
+    /**
+     * makedumpfile's {@code write_kdump_page} flush: the descriptors, then the data. When the data does
+     * not fit, the descriptors of the pages whose data did not get written are overwritten with zeros
+     * ({@code get_nr_pages}, reference kdump-compressed.md §1.8), so a reader sees them as never written.
+     */
+    private static void flushPair(Cache descriptors, Cache data, KdumpOutput out) throws IOException {
+        try {
+            descriptors.flush();
+        } catch (IOException e) {
+            if (outputFull(e)) {
+                zeroDescriptors(descriptors, 0, out);
+            }
+            throw e;
+        }
+        long headerOffset = descriptors.offset - descriptors.flushedLength;
+        try {
+            data.flush();
+        } catch (IOException e) {
+            if (outputFull(e)) {
+                // the pages whose data lies before the end of what was written keep their descriptors
+                long fileEnd = out.size();
+                ByteBuffer h = ByteBuffer.wrap(descriptors.buf, 0, descriptors.flushedLength);
+                int count = descriptors.flushedLength / PageDescriptor.SIZE;
+                int pages = 0;
+                long size = count > 0 ? h.getInt(8) : 0;
+                while (pages < count && size <= fileEnd - data.offset) {
+                    pages++;
+                    if (pages < count) {
+                        size += h.getInt(pages * PageDescriptor.SIZE + 8);
+                    }
+                }
+                descriptors.offset = headerOffset;
+                zeroDescriptors(descriptors, pages * PageDescriptor.SIZE, out);
+            }
+            throw e;
+        }
+    }
+
+    /** Writes zeros over descriptor bytes [from, flushed) of the last flush; a failure here changes nothing. */
+    private static void zeroDescriptors(Cache descriptors, int from, KdumpOutput out) {
+        int n = descriptors.flushedLength - from;
+        if (n <= 0) {
+            return;
+        }
+        try {
+            out.rewrite(descriptors.offset + from, new byte[n]);
+        } catch (IOException ignored) {
+            // the disk is full: what could not be zeroed was not written either
         }
     }
 

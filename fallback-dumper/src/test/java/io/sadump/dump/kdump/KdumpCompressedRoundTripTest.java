@@ -220,6 +220,20 @@ class KdumpCompressedRoundTripTest {
         }
         assertThat(KdumpCompressedReader.summary(DumpBlockSource.of(FileChannel.open(file)), "cut").unwrittenPages())
                 .isPositive();
+        // descriptors and data go out in pairs: every descriptor is either zero or points at data in the file
+        ByteBuffer f = ByteBuffer.wrap(Files.readAllBytes(file));
+        long descBase = (1 + f.getInt(432) + f.getInt(436)) * (long) PAGE;
+        long zeroed = 0;
+        for (long i = 0; i < r.dumpablePages(); i++) {
+            f.position((int) (descBase + 24 * i));
+            PageDescriptor d = PageDescriptor.read(f);
+            if (d.unwritten()) {
+                zeroed++;
+            } else {
+                assertThat(d.offset() + d.size()).as("descriptor %d", i).isLessThanOrEqualTo(f.capacity());
+            }
+        }
+        assertThat(zeroed).isPositive();
     }
 
     @Test
