@@ -148,17 +148,7 @@ public final class KdumpCompressedReader {
         for (long done = 0; done < bytes; done += buf.length) {
             int n = (int) Math.min(buf.length, bytes - done);
             readOrFail(source, offset + done, buf, n, name, "the page bitmap");
-            for (int i = 0; i < n; i++) {
-                int v = buf[i] & 0xFF;
-                while (v != 0) {
-                    int bit = Integer.numberOfTrailingZeros(v);
-                    long pfn = (done + i) * 8 + bit;
-                    if (pfn < pfns) {
-                        bitmap.set(pfn);
-                    }
-                    v &= v - 1;
-                }
-            }
+            bitmap.orBytes(done, buf, n);
         }
         return bitmap.index();
     }

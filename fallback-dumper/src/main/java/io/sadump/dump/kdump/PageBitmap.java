@@ -41,6 +41,32 @@ public final class PageBitmap {
         return b;
     }
 
+    /**
+     * Sets the bits of {@code n} on-disk bitmap bytes (LSB-first) that start at bitmap byte
+     * {@code byteOffset} (a multiple of 8); bits past the last pfn are dropped.
+     */
+    public void orBytes(long byteOffset, byte[] bytes, int n) {
+        if ((byteOffset & 7) != 0) {
+            throw new IllegalArgumentException("bitmap bytes are taken 8 at a time");
+        }
+        for (int i = 0; i < n; i += 8) {
+            int w = (int) ((byteOffset + i) >>> 3);
+            if (w >= words.length) {
+                break;
+            }
+            long v = 0;
+            for (int k = 0; k < 8 && i + k < n; k++) {
+                v |= (bytes[i + k] & 0xFFL) << (8 * k);
+            }
+            words[w] |= v;
+        }
+        int tail = (int) (pfns & 63);
+        if (tail != 0 && words.length > 0) {
+            words[words.length - 1] &= (1L << tail) - 1;
+        }
+        rank = null;
+    }
+
     public long pfns() {
         return pfns;
     }
