@@ -218,7 +218,7 @@ final class ZgetdumpCommand implements Callable<Integer> {
             if (kdump) {
                 KdumpFormat.Settings settings = KdumpFormat.Settings.defaults()
                         .withDumpLevel(dumpLevel == null ? 0 : dumpLevel).withCompression(compression)
-                        .withNotes(copiedNotes(opened));
+                        .withNotes(copiedNotes(opened)).withElfSource(opened.dump().format() == DumpFormat.ELF);
                 boolean flat = flatten || format.format() == DumpFormat.KDUMP_FLAT;
                 kdumpFile = flat ? null : new KdumpFormat(settings);
                 writer = flat ? new KdumpFlatFormat(settings) : kdumpFile;

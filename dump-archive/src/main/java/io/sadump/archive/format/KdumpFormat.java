@@ -5,7 +5,9 @@ import io.sadump.dump.DumpProgressListener;
 import io.sadump.dump.IncompleteDumpException;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.kdump.DiskDumpHeader;
+import io.sadump.dump.filter.PageSelection;
 import io.sadump.dump.kdump.DumpLevelFilter;
+import io.sadump.dump.kdump.ElfNoDataExclusion;
 import io.sadump.dump.kdump.KdumpCompressedReader;
 import io.sadump.dump.kdump.KdumpCompressedWriter;
 import io.sadump.dump.kdump.KdumpFileOutput;
@@ -37,9 +39,11 @@ public final class KdumpFormat implements DumpFormatDescriptor, DumpFormatWriter
      * How a conversion writes kdump-compressed files.
      *
      * @param notes the notes to copy (an ELF vmcore's PT_NOTE); empty: built from the metadata
+     * @param elfSource whether the memory is an ELF core as read: its ZERO chunks are {@code PT_LOAD} bytes
+     *     past {@code p_filesz}, which makedumpfile leaves out ({@link ElfNoDataExclusion})
      */
     public record Settings(int dumpLevel, PageCompression compression, DumpLevelFilter filter,
-            Optional<KdumpNotes> notes, int threads) {
+            Optional<KdumpNotes> notes, int threads, boolean elfSource) {
         public Settings {
             if (dumpLevel < 0 || dumpLevel > DumpLevelFilter.MAX_LEVEL) {
                 throw new IllegalArgumentException("the dump level is 0 to 31, not " + dumpLevel);
@@ -49,23 +53,27 @@ public final class KdumpFormat implements DumpFormatDescriptor, DumpFormatWriter
         /** What a conversion without options writes: dump level 0 (every page), zlib. */
         public static Settings defaults() {
             return new Settings(0, PageCompression.ZLIB, DumpLevelFilter.standard(), Optional.empty(),
-                    KdumpCompressedWriter.Options.of(PageCompression.ZLIB).threads());
+                    KdumpCompressedWriter.Options.of(PageCompression.ZLIB).threads(), false);
         }
 
         public Settings withDumpLevel(int level) {
-            return new Settings(level, compression, filter, notes, threads);
+            return new Settings(level, compression, filter, notes, threads, elfSource);
         }
 
         public Settings withCompression(PageCompression c) {
-            return new Settings(dumpLevel, c, filter, notes, threads);
+            return new Settings(dumpLevel, c, filter, notes, threads, elfSource);
         }
 
         public Settings withNotes(Optional<KdumpNotes> n) {
-            return new Settings(dumpLevel, compression, filter, n, threads);
+            return new Settings(dumpLevel, compression, filter, n, threads, elfSource);
         }
 
         public Settings withFilter(DumpLevelFilter f) {
-            return new Settings(dumpLevel, compression, f, notes, threads);
+            return new Settings(dumpLevel, compression, f, notes, threads, elfSource);
+        }
+
+        public Settings withElfSource(boolean elf) {
+            return new Settings(dumpLevel, compression, filter, notes, threads, elf);
         }
     }
 
@@ -105,7 +113,11 @@ public final class KdumpFormat implements DumpFormatDescriptor, DumpFormatWriter
         KdumpNotes notes = s.notes().orElseGet(() -> KdumpNotes.built(metadata));
         KdumpCompressedWriter w = new KdumpCompressedWriter(new KdumpCompressedWriter.Options(s.compression(),
                 s.threads(), listener));
-        return w.write(memory, metadata, notes, s.filter().select(memory, metadata, s.dumpLevel()), out);
+        PageSelection selection = s.filter().select(memory, metadata, s.dumpLevel());
+        if (s.elfSource()) {
+            selection = ElfNoDataExclusion.apply(selection, memory);
+        }
+        return w.write(memory, metadata, notes, selection, out);
     }
 
     /** Writes to a file channel that can seek; the writer's result (which says whether it is complete). */
