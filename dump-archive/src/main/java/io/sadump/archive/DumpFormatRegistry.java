@@ -3,6 +3,8 @@ package io.sadump.archive;
 import io.sadump.archive.format.DumpFormatDescriptor;
 import io.sadump.archive.format.DumpMedium;
 import io.sadump.archive.format.ElfFormat;
+import io.sadump.archive.format.KdumpFlatFormat;
+import io.sadump.archive.format.KdumpFormat;
 import io.sadump.archive.format.S390ExtFormat;
 import io.sadump.archive.format.S390Format;
 import io.sadump.archive.format.S390MultiVolumeFormat;
@@ -30,6 +32,8 @@ public final class DumpFormatRegistry {
             new S390ExtFormat(),
             new S390MultiVolumeFormat(),
             new ElfFormat(),
+            new KdumpFormat(),
+            new KdumpFlatFormat(),
             new ArchiveFormat());
 
     private DumpFormatRegistry() {}

@@ -4,11 +4,13 @@ import io.sadump.dump.DumpFormat;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.TodClock;
 import io.sadump.dump.elf.ElfHeader;
+import io.sadump.dump.kdump.KdumpCompressedReader;
 import io.sadump.dump.s390.S390DumpHeader;
 import io.sadump.dump.s390.S390ExtDumpReader;
 import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
+import io.sadump.machine.channel.DumpBlockSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -45,6 +47,7 @@ import java.util.OptionalLong;
  * @param problem why the dump cannot be processed (is not complete), empty when complete
  * @param zgetdump the attributes as zgetdump's input format sets them: what the default {@code -i}
  *     text prints (the fields above also hold sadump's own facts, for {@code --json} and {@code -v})
+ * @param filtered for a kdump-compressed file: its dump level and how many pages it left out
  */
 public record DumpInfo(
         String format,
@@ -65,7 +68,23 @@ public record DumpInfo(
         List<DumpVolume> volumes,
         Optional<SystemSelection.KdumpRange> kdump,
         Optional<String> problem,
-        ZgetdumpAttributes zgetdump) {
+        ZgetdumpAttributes zgetdump,
+        Optional<FilteredPages> filtered) {
+
+    /**
+     * What a kdump-compressed file says of its pages (reference kdump-compressed.md §1.4).
+     *
+     * @param presentPages pages of the dumped memory (1st bitmap)
+     * @param dumpablePages pages the dump keeps (2nd bitmap)
+     * @param unwrittenPages kept pages never written because the dump was cut short
+     */
+    public record FilteredPages(int dumpLevel, String compression, long maxMapnr, long presentPages,
+            long dumpablePages, long unwrittenPages) {
+        /** Pages of the memory the dump level left out. */
+        public long filteredPages() {
+            return presentPages - dumpablePages;
+        }
+    }
 
     /** The architecture every sadump dump has. */
     public static final String ARCH = "s390x (64 bit)";
@@ -108,7 +127,25 @@ public record DumpInfo(
         return new DumpInfo(format, opened.medium(), version, created, ended, cpuId,
                 UtsInfo.of(d.memory(), md.vmcoreinfo()), volnr, online,
                 real, dumpEnd, realSize, d.dumpFileBytes(), zlib, map, opened.volumes(),
-                SystemSelection.kdumpRange(d.memory()), d.problem(), zgetdumpAttributes(opened, map));
+                SystemSelection.kdumpRange(d.memory()), d.problem(), zgetdumpAttributes(opened, map),
+                filteredPages(opened));
+    }
+
+    /** The page counts of a kdump-compressed or flattened file, read from its bitmaps. */
+    private static Optional<FilteredPages> filteredPages(OpenedDump opened) {
+        DumpFormat f = opened.dump().format();
+        if (f != DumpFormat.KDUMP && f != DumpFormat.KDUMP_FLAT || opened.files().isEmpty()) {
+            return Optional.empty();
+        }
+        Path file = opened.files().get(0);
+        try (DumpBlockSource s = DumpBlockSource.of(FileChannel.open(file, StandardOpenOption.READ))) {
+            KdumpCompressedReader.Summary k = f == DumpFormat.KDUMP ? KdumpCompressedReader.summary(s, file.toString())
+                    : KdumpCompressedReader.summaryFlattened(s, file.toString());
+            return Optional.of(new FilteredPages(k.dumpLevel(), k.compression(), k.maxMapnr(), k.presentPages(),
+                    k.dumpablePages(), k.unwrittenPages()));
+        } catch (IOException e) {
+            return Optional.empty(); // the reader already said what is wrong with the file
+        }
     }
 
     /** What zgetdump's input format for this dump would set (see {@link ZgetdumpAttributes}). */

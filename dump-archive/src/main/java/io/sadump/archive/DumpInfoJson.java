@@ -69,6 +69,10 @@ public final class DumpInfoJson {
         member(sb, "volumes", vols.append(']').toString());
         member(sb, "kdump", i.kdump().map(k -> "{\"oldmemBase\": " + k.base() + ", \"oldmemSize\": " + k.size() + "}")
                 .orElse("null"));
+        member(sb, "kdumpPages", i.filtered().map(k -> "{\"dumpLevel\": " + k.dumpLevel() + ", \"compression\": "
+                + str(k.compression()) + ", \"maxMapnr\": " + k.maxMapnr() + ", \"presentPages\": " + k.presentPages()
+                + ", \"dumpablePages\": " + k.dumpablePages() + ", \"filteredPages\": " + k.filteredPages()
+                + ", \"unwrittenPages\": " + k.unwrittenPages() + "}").orElse("null"));
         for (Map.Entry<String, String> e : extra.entrySet()) {
             member(sb, e.getKey(), e.getValue());
         }

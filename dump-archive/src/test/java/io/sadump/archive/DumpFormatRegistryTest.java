@@ -66,6 +66,18 @@ class DumpFormatRegistryTest {
                 Files.createDirectories(d.resolve("mv")), 3, 20));
         SAMPLES.put(DumpFormat.ELF, d -> one(d.resolve("vmcore"),
                 f -> TestDumps.elfFile(system.memory(), system.metadata(), f)));
+        SAMPLES.put(DumpFormat.KDUMP, d -> one(d.resolve("dump.kdump"), f -> {
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                new io.sadump.archive.format.KdumpFormat().write(system.memory(), system.metadata(), ch,
+                        DumpProgressListener.NONE);
+            }
+        }));
+        SAMPLES.put(DumpFormat.KDUMP_FLAT, d -> one(d.resolve("dump.kdump-flat"), f -> {
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                new io.sadump.archive.format.KdumpFlatFormat().write(system.memory(), system.metadata(), ch,
+                        DumpProgressListener.NONE);
+            }
+        }));
         SAMPLES.put(DumpFormat.ARCHIVE, d -> one(d.resolve("dump.tar.zst"), f -> {
             Path ext = d.resolve("for-archive.s390_ext");
             TestDumps.extFile(system.memory(), system.metadata(), ext, true);
@@ -108,10 +120,11 @@ class DumpFormatRegistryTest {
                 .containsExactlyInAnyOrderElementsOf(DumpFormatRegistry.formats().stream()
                         .map(DumpFormatDescriptor::format).toList());
         assertThat(DumpFormatRegistry.writable()).extracting(DumpFormatDescriptor::format)
-                .containsExactlyInAnyOrder(DumpFormat.S390, DumpFormat.ELF);
+                .containsExactlyInAnyOrder(DumpFormat.S390, DumpFormat.ELF, DumpFormat.KDUMP, DumpFormat.KDUMP_FLAT);
         assertThat(DumpFormatRegistry.writable("ELF").format()).isEqualTo(DumpFormat.ELF);
-        assertThatThrownBy(() -> DumpFormatRegistry.writable("kdump")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("the output format is elf or s390, not 'kdump'");
+        assertThat(DumpFormatRegistry.writable("kdump").format()).isEqualTo(DumpFormat.KDUMP);
+        assertThatThrownBy(() -> DumpFormatRegistry.writable("lkcd")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the output format is elf, kdump, kdump_flat or s390, not 'lkcd'");
     }
 
     @ParameterizedTest(name = "{0} to {1}")
@@ -147,7 +160,8 @@ class DumpFormatRegistryTest {
             }
             assertThat(after.vmcoreinfo()).as("%s: VMCOREINFO", pair).isEqualTo(before.vmcoreinfo())
                     .contains(system.vmcoreinfo());
-            if (to != DumpFormat.ELF) { // an ELF core has no clock fields and no CPU id
+            // an ELF core has no clock fields and no CPU id; a kdump-compressed file has the crash time in seconds
+            if (to != DumpFormat.ELF && to != DumpFormat.KDUMP && to != DumpFormat.KDUMP_FLAT) {
                 assertThat(after.startTod()).as("%s: dump start", pair).isEqualTo(before.startTod());
                 assertThat(after.cpuId()).as("%s: CPU id", pair)
                         .isEqualTo(before.cpuId().isPresent() ? before.cpuId()

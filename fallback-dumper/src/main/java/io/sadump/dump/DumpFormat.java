@@ -15,6 +15,10 @@ public enum DumpFormat {
     S390_MV_EXT("s390mv_ext", "s390_ext"),
     /** ELF64 core (kdump vmcore layout). */
     ELF("elf", "vmcore"),
+    /** makedumpfile's kdump-compressed file ({@code KDUMP   }): bitmaps, page descriptors, pages compressed one by one. */
+    KDUMP("kdump", "kdump"),
+    /** makedumpfile's flattened stream ({@code -F}) of a kdump-compressed file. */
+    KDUMP_FLAT("kdump_flat", "kdump"),
     /** A dump archive ({@code sadump archive create}): a container that holds a dump of another format. */
     ARCHIVE("archive", "archive");
 

@@ -77,6 +77,15 @@ final class DumpInfoReport {
         a.memoryRange().ifPresent(r -> row(out, "Dump memory range", toMib(r) + " MB"));
         a.realMemorySize().ifPresent(r -> row(out, "Real memory range", toMib(r) + " MB"));
         a.fileSize().ifPresent(s -> row(out, "Dump file size", toMib(s) + " MB"));
+        i.filtered().ifPresent(k -> {
+            // not zgetdump lines (it reads no kdump-compressed files): what makedumpfile's -d left out
+            row(out, "Dump level", k.dumpLevel() + " (makedumpfile -d), pages " + k.compression());
+            row(out, "Pages filtered out", String.format(Locale.ROOT, "%d of %d (%d MB); %d pages kept",
+                    k.filteredPages(), k.presentPages(), toMib(k.filteredPages() * 4096), k.dumpablePages()));
+            if (k.unwrittenPages() > 0) {
+                row(out, "Pages never written", k.unwrittenPages() + " (the dump is incomplete)");
+            }
+        });
         if (verbose && a.zlibVersion().isPresent() && a.zlibEntrySize().isPresent()) {
             row(out, "Zlib version", Integer.toString(a.zlibVersion().getAsInt()));
             row(out, "Zlib compression unit", toMib(a.zlibEntrySize().getAsInt()) + " MB");

@@ -9,7 +9,18 @@ import io.sadump.archive.format.DumpFormatDescriptor;
 import io.sadump.archive.DumpFormatRegistry;
 import io.sadump.archive.format.DumpFormatWriter;
 import io.sadump.archive.format.ZeroSkippingChannel;
+import io.sadump.archive.format.KdumpFlatFormat;
+import io.sadump.archive.format.KdumpFormat;
 import io.sadump.dump.DumpFormat;
+import io.sadump.dump.elf.ElfCoreReader;
+import io.sadump.dump.kdump.DumpLevelFilter;
+import io.sadump.dump.kdump.FlattenedReassembler;
+import io.sadump.dump.kdump.KdumpCompressedWriter;
+import io.sadump.dump.kdump.KdumpNotes;
+import io.sadump.dump.kdump.PageCompression;
+import io.sadump.machine.channel.DumpBlockSource;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import io.sadump.machine.output.ReplacementFile;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -47,7 +58,17 @@ import picocli.CommandLine.Spec;
             "facts. An incomplete dump is reported as 'Dump cannot be processed (is not",
             "complete)' with exit status 1. -d DIR DEVNO shows",
             "the dump tool on a device of a machine. Otherwise the dump is converted to",
-            "-f elf (default) or s390 and written to -o OUT ('-' for stdout).",
+            "-f elf (default), s390 or kdump and written to -o OUT ('-' for stdout).",
+            "",
+            "-f kdump writes makedumpfile's kdump-compressed file, byte for byte what",
+            "makedumpfile 1.7.2 writes for the same vmcore: --dump-level N is its -d N",
+            "(bits: 1 zero pages, 2 cache, 4 cache with private data, 8 user data, 16",
+            "free pages; left-out pages are absent when read back, not zero) and",
+            "--compress is -c (zlib), -z (zstd) or no option (none). 'makedumpfile -c",
+            "-d 31' is --compress zlib --dump-level 31. -F writes the flattened format",
+            "(makedumpfile -F) for a pipe; --reassemble turns such a stream back into",
+            "a kdump-compressed file (makedumpfile -R): SOURCE is the stream or '-'",
+            "for stdin. -i of a kdump file says how many pages its level left out.",
             ""
         },
         exitCodeListHeading = "%nExit status:%n",
@@ -67,6 +88,9 @@ import picocli.CommandLine.Spec;
             "  sadump zgetdump sys1/devices/0.0.0181.aws -f elf -o dump.elf",
             "  sadump zgetdump dump.s390 -f elf -o - | ssh host 'cat > dump.elf'",
             "  sadump zgetdump 0.0.0190.3390 --select prod -o prod.elf",
+            "  sadump zgetdump vmcore -f kdump --dump-level 31 --compress zlib -o dump.kdump",
+            "  sadump zgetdump vmcore -f kdump -F --dump-level 1 -o - | ssh host 'sadump zgetdump --reassemble - -o d.kdump'",
+            "  sadump zgetdump -i dump.kdump",
         })
 final class ZgetdumpCommand implements Callable<Integer> {
     @Spec
@@ -81,8 +105,24 @@ final class ZgetdumpCommand implements Callable<Integer> {
     @Option(names = {"-d", "--device"}, description = "Show the dump tool on a device: sadump zgetdump -d DIR DEVNO.")
     boolean device;
 
-    @Option(names = {"-f", "--fmt"}, paramLabel = "FORMAT", description = "Output format: elf (default) or s390.")
+    @Option(names = {"-f", "--fmt"}, paramLabel = "FORMAT",
+            description = "Output format: elf (default), s390, kdump (makedumpfile's kdump-compressed).")
     String fmt = "elf";
+
+    @Option(names = "--dump-level", paramLabel = "N",
+            description = "With -f kdump: makedumpfile's dump level 0-31 (default 0: every page).")
+    Integer dumpLevel;
+
+    @Option(names = "--compress", paramLabel = "METHOD",
+            description = "With -f kdump: zlib (default; makedumpfile -c), zstd (-z) or none.")
+    String compress;
+
+    @Option(names = {"-F", "--flatten"}, description = "With -f kdump: write the flattened format (makedumpfile -F).")
+    boolean flatten;
+
+    @Option(names = "--reassemble",
+            description = "Rebuild a kdump-compressed file from a flattened stream (makedumpfile -R): SOURCE or '-'.")
+    boolean reassemble;
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Output file, or '-' for stdout.")
     String output;
@@ -113,6 +153,9 @@ final class ZgetdumpCommand implements Callable<Integer> {
             show.json = json;
             return show.call();
         }
+        if (reassemble) {
+            return reassemble(err);
+        }
         if (!info && output == null) {
             throw new UsageException("say what to do: -i to show the dump, -o OUT to convert it, or -d DIR DEVNO");
         }
@@ -120,7 +163,19 @@ final class ZgetdumpCommand implements Callable<Integer> {
             throw new UsageException("-i and -o exclude each other");
         }
         DumpFormatDescriptor format = DumpFormatRegistry.writable(fmt);
-        DumpFormatWriter writer = format.writer().orElseThrow();
+        boolean kdump = format.format() == DumpFormat.KDUMP || format.format() == DumpFormat.KDUMP_FLAT;
+        if (!kdump && (dumpLevel != null || compress != null || flatten)) {
+            throw new UsageException("--dump-level, --compress and -F go with -f kdump, not -f " + fmt);
+        }
+        if (dumpLevel != null && (dumpLevel < 0 || dumpLevel > DumpLevelFilter.MAX_LEVEL)) {
+            throw new UsageException("the dump level is 0 to 31 (makedumpfile -d), not " + dumpLevel);
+        }
+        PageCompression compression;
+        try {
+            compression = compress == null ? PageCompression.ZLIB : PageCompression.of(compress);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         Optional<SystemSelection> selection = select == null ? Optional.empty()
                 : Optional.of(SystemSelection.parse(select));
         List<Path> files = sources.stream().map(Path::of).toList();
@@ -157,6 +212,19 @@ final class ZgetdumpCommand implements Callable<Integer> {
             }
             opened.dump().requireComplete();
             SystemSelection.Selected chosen = selectedSystem(opened, facts, selection);
+            DumpFormatWriter writer;
+            KdumpFormat kdumpFile = null;
+            String pages = null;
+            if (kdump) {
+                KdumpFormat.Settings settings = KdumpFormat.Settings.defaults()
+                        .withDumpLevel(dumpLevel == null ? 0 : dumpLevel).withCompression(compression)
+                        .withNotes(copiedNotes(opened)).withElfSource(opened.dump().format() == DumpFormat.ELF);
+                boolean flat = flatten || format.format() == DumpFormat.KDUMP_FLAT;
+                kdumpFile = flat ? null : new KdumpFormat(settings);
+                writer = flat ? new KdumpFlatFormat(settings) : kdumpFile;
+            } else {
+                writer = format.writer().orElseThrow();
+            }
             err.println("Format Info:");
             err.printf("  Source: %s%n  Target: %s%n", facts.format(), format.format().zgetdumpName());
             err.flush();
@@ -170,6 +238,23 @@ final class ZgetdumpCommand implements Callable<Integer> {
                 WritableByteChannel ch = pipe.isPresent() ? pipe.get() : new StreamChannel(stdout);
                 writer.write(chosen.memory(), chosen.metadata(), ch, progress);
                 stdout.flush();
+            } else if (kdumpFile != null) {
+                // positioned writes; the gaps makedumpfile leaves stay holes
+                try (ReplacementFile file = ReplacementFile.create(Path.of(output))) {
+                    KdumpCompressedWriter.Result r = kdumpFile.writeTo(chosen.memory(), chosen.metadata(),
+                            file.channel(), progress);
+                    // a full disk leaves the dump makedumpfile leaves: marked incomplete, readable as far as it got
+                    file.commit();
+                    pages = String.format("Pages: %d present, %d kept at dump level %d (%d filtered out, %d zero)",
+                            r.presentPages(), r.dumpablePages(), r.dumpLevel(), r.filteredPages(), r.zeroPages());
+                    if (!r.complete()) {
+                        progress.done();
+                        err.println(pages);
+                        err.println("sadump zgetdump: " + r.problem().get());
+                        err.flush();
+                        return UserErrorHandler.EXIT_FAILURE;
+                    }
+                }
             } else {
                 // written beside OUT and renamed over it when complete: a failure keeps the old OUT
                 try (ReplacementFile file = ReplacementFile.create(Path.of(output))) {
@@ -191,10 +276,46 @@ final class ZgetdumpCommand implements Callable<Integer> {
                 }
             }
             progress.done();
+            if (pages != null) {
+                err.println(pages);
+            }
             err.println("Success: Dump has been copied");
             err.flush();
             return 0;
         }
+    }
+
+    /** An ELF vmcore's PT_NOTE, which makedumpfile copies verbatim into a kdump-compressed file. */
+    static Optional<KdumpNotes> copiedNotes(OpenedDump opened) throws IOException {
+        if (opened.dump().format() != DumpFormat.ELF || opened.files().size() != 1) {
+            return Optional.empty();
+        }
+        Path f = opened.files().get(0);
+        try (DumpBlockSource s = DumpBlockSource.of(FileChannel.open(f))) {
+            return ElfCoreReader.noteSegment(s, f.toString()).map(KdumpNotes::copied);
+        }
+    }
+
+    /** --reassemble: a flattened stream (a file or stdin) to a kdump-compressed file, as makedumpfile -R. */
+    private int reassemble(PrintWriter err) throws IOException {
+        if (info || output == null || sources.size() != 1 || flatten || dumpLevel != null || compress != null) {
+            throw new UsageException("--reassemble takes one flattened stream (or '-' for stdin) and -o OUT: "
+                    + "sadump zgetdump --reassemble STREAM -o OUT");
+        }
+        if (output.equals("-")) {
+            throw new UsageException("--reassemble writes a file (its records land at their offsets): give -o OUT");
+        }
+        String source = sources.get(0);
+        try (ReadableByteChannel in = source.equals("-") ? Channels.newChannel(System.in)
+                : FileChannel.open(Path.of(source));
+                ReplacementFile file = ReplacementFile.create(Path.of(output))) {
+            FlattenedReassembler.Result r = FlattenedReassembler.reassemble(in, file.channel());
+            file.commit();
+            err.printf("Reassembled %d records (%d bytes) into %s (%d bytes)%n", r.records(), r.dataBytes(), output,
+                    r.fileSize());
+            err.flush();
+        }
+        return 0;
     }
 
     /**

@@ -177,6 +177,50 @@ public final class ElfCoreReader {
                 Optional.empty(), List.of(source));
     }
 
+    /**
+     * The bytes of the core's first PT_NOTE segment as they are in the file (what makedumpfile copies into
+     * a kdump-compressed file), or empty when the core has none.
+     *
+     * @throws DumpFormatException when the file is no s390x ELF core or the segment lies past its end
+     */
+    public static Optional<byte[]> noteSegment(DumpBlockSource source, String name) throws IOException {
+        long size = source.size();
+        if (size < ElfHeader.SIZE) {
+            throw new DumpFormatException(name + ": too small for an ELF header (" + size + " bytes)");
+        }
+        byte[] eb = new byte[ElfHeader.SIZE];
+        source.read(0, eb, 0, eb.length);
+        if (!ElfHeader.hasMagic(ByteBuffer.wrap(eb))) {
+            throw new DumpFormatException(name + ": not an ELF file (no \\x7fELF magic)");
+        }
+        ElfHeader h = ElfHeader.read(ByteBuffer.wrap(eb));
+        long phnum = h.phnum() == ElfHeader.PN_XNUM ? sectionZeroInfo(source, h, name) : h.phnum();
+        if (phnum > MAX_PROGRAM_HEADERS) {
+            throw new DumpFormatException(name + ": " + phnum + " program headers is more than a core can sensibly have");
+        }
+        byte[] pb = new byte[(int) (phnum * ElfProgramHeader.SIZE)];
+        try {
+            source.read(h.phoff(), pb, 0, pb.length);
+        } catch (EOFException e) {
+            throw new DumpFormatException(name + ": the program headers reach past the end of the file", e);
+        }
+        ByteBuffer pbuf = ByteBuffer.wrap(pb);
+        for (int i = 0; i < phnum; i++) {
+            ElfProgramHeader p = ElfProgramHeader.read(pbuf);
+            if (p.type() != ElfProgramHeader.PT_NOTE) {
+                continue;
+            }
+            if (p.filesz() < 0 || p.filesz() > MAX_NOTES || p.offset() < 0 || p.offset() > size - p.filesz()) {
+                throw new DumpFormatException(String.format("%s: the note segment (0x%X bytes at 0x%X) lies past the "
+                        + "end of the file (0x%X bytes)", name, p.filesz(), p.offset(), size));
+            }
+            byte[] nb = new byte[(int) p.filesz()];
+            source.read(p.offset(), nb, 0, nb.length);
+            return Optional.of(nb);
+        }
+        return Optional.empty();
+    }
+
     private static void readNotes(DumpBlockSource source, ElfProgramHeader p, String name, List<ElfNote> notes,
             List<String> problems, long size) throws IOException {
         // the fields are unsigned: a value with the top bit set is beyond any file, not negative

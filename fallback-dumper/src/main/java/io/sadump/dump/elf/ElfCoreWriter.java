@@ -163,6 +163,19 @@ public final class ElfCoreWriter {
     }
 
     /**
+     * The bytes of the PT_NOTE segment this writer gives a core of {@code metadata}: what a tool that
+     * copies a vmcore's notes (makedumpfile's kdump-compressed writer) copies.
+     */
+    public byte[] noteSegment(DumpMetadata metadata) {
+        List<ElfNote> notes = notes(metadata);
+        ByteBuffer b = ByteBuffer.allocate(notes.stream().mapToInt(ElfNote::size).sum());
+        for (ElfNote n : notes) {
+            n.write(b);
+        }
+        return b.array();
+    }
+
+    /**
      * Where everything of a core goes: the program headers (the PT_NOTE first), the notes, the memory
      * of each PT_LOAD, and the file size. {@link #write} writes exactly this plan.
      */

@@ -96,6 +96,27 @@ public final class S390CoreNotes {
         return new ElfNote(VMCOREINFO, NT_VMCOREINFO, text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
+    /**
+     * The CPUs the notes describe: each CORE NT_PRSTATUS starts one, the FP and s390 notes after it complete
+     * it.
+     *
+     * @throws IllegalArgumentException naming a malformed CPU note
+     */
+    public static List<CpuState> cpus(List<ElfNote> notes) {
+        CpuCollector c = new CpuCollector();
+        for (ElfNote n : notes) {
+            String err = c.accept(n);
+            if (err != null) {
+                throw new IllegalArgumentException(err);
+            }
+        }
+        String err = c.close();
+        if (err != null) {
+            throw new IllegalArgumentException(err);
+        }
+        return List.copyOf(c.cpus());
+    }
+
     /** Builds CPUs from notes: each PRSTATUS starts a CPU, the notes after it until the next complete it. */
     static final class CpuCollector {
         private final List<CpuState> cpus = new ArrayList<>();
