@@ -11,9 +11,10 @@ import io.sadump.archive.format.DumpFormatWriter;
 import io.sadump.archive.format.ZeroSkippingChannel;
 import io.sadump.archive.format.KdumpFlatFormat;
 import io.sadump.archive.format.KdumpFormat;
+import io.sadump.dump.filter.FilterReport;
 import io.sadump.dump.DumpFormat;
 import io.sadump.dump.elf.ElfCoreReader;
-import io.sadump.dump.kdump.DumpLevelFilter;
+import io.sadump.dump.kdump.PageSelector;
 import io.sadump.dump.kdump.FlattenedReassembler;
 import io.sadump.dump.kdump.KdumpCompressedWriter;
 import io.sadump.dump.kdump.KdumpNotes;
@@ -167,7 +168,7 @@ final class ZgetdumpCommand implements Callable<Integer> {
         if (!kdump && (dumpLevel != null || compress != null || flatten)) {
             throw new UsageException("--dump-level, --compress and -F go with -f kdump, not -f " + fmt);
         }
-        if (dumpLevel != null && (dumpLevel < 0 || dumpLevel > DumpLevelFilter.MAX_LEVEL)) {
+        if (dumpLevel != null && (dumpLevel < 0 || dumpLevel > PageSelector.MAX_LEVEL)) {
             throw new UsageException("the dump level is 0 to 31 (makedumpfile -d), not " + dumpLevel);
         }
         PageCompression compression;
@@ -215,6 +216,7 @@ final class ZgetdumpCommand implements Callable<Integer> {
             DumpFormatWriter writer;
             KdumpFormat kdumpFile = null;
             String pages = null;
+            Optional<String> report = Optional.empty();
             if (kdump) {
                 KdumpFormat.Settings settings = KdumpFormat.Settings.defaults()
                         .withDumpLevel(dumpLevel == null ? 0 : dumpLevel).withCompression(compression)
@@ -241,8 +243,11 @@ final class ZgetdumpCommand implements Callable<Integer> {
             } else if (kdumpFile != null) {
                 // positioned writes; the gaps makedumpfile leaves stay holes
                 try (ReplacementFile file = ReplacementFile.create(Path.of(output))) {
-                    KdumpCompressedWriter.Result r = kdumpFile.writeTo(chosen.memory(), chosen.metadata(),
+                    KdumpFormat.Written written = kdumpFile.writeTo(chosen.memory(), chosen.metadata(),
                             file.channel(), progress);
+                    KdumpCompressedWriter.Result r = written.result();
+                    report = written.report().map(FilterReport::text);
+                    written.warnings().forEach(w -> err.println("sadump zgetdump: " + w));
                     // a full disk leaves the dump makedumpfile leaves: marked incomplete, readable as far as it got
                     file.commit();
                     pages = String.format("Pages: %d present, %d kept at dump level %d (%d filtered out, %d zero)",
@@ -250,6 +255,7 @@ final class ZgetdumpCommand implements Callable<Integer> {
                     if (!r.complete()) {
                         progress.done();
                         err.println(pages);
+                        report.ifPresent(err::print);
                         err.println("sadump zgetdump: " + r.problem().get());
                         err.flush();
                         return UserErrorHandler.EXIT_FAILURE;
@@ -279,6 +285,8 @@ final class ZgetdumpCommand implements Callable<Integer> {
             if (pages != null) {
                 err.println(pages);
             }
+            // makedumpfile's own report of what each class left out
+            report.ifPresent(err::print);
             err.println("Success: Dump has been copied");
             err.flush();
             return 0;

@@ -165,9 +165,14 @@ final class DumpFiles {
 
     /** An ELF core of the same system, as the ELF writer writes it. */
     static Path elf(Path dir, String name) throws IOException {
+        return elf(dir, name, s -> { });
+    }
+
+    /** As {@link #elf(Path, String)}, with {@code change} applied to storage before it is dumped. */
+    static Path elf(Path dir, String name, java.util.function.Consumer<AbsoluteStorage> change) throws IOException {
         Path f = dir.resolve(name);
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            BootedSystem sys = system(5);
+            BootedSystem sys = system(5, change);
             new io.sadump.dump.elf.ElfCoreWriter(io.sadump.dump.elf.ElfCoreWriter.Options.defaults())
                     .write(sys.memory(), sys.metadata(), ch);
         }

@@ -5,8 +5,10 @@ import io.sadump.dump.DumpProgressListener;
 import io.sadump.dump.IncompleteDumpException;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.kdump.DiskDumpHeader;
+import io.sadump.dump.filter.FilterReport;
+import io.sadump.dump.filter.FilteredPages;
 import io.sadump.dump.filter.PageSelection;
-import io.sadump.dump.kdump.DumpLevelFilter;
+import io.sadump.dump.kdump.PageSelector;
 import io.sadump.dump.kdump.ElfNoDataExclusion;
 import io.sadump.dump.kdump.KdumpCompressedReader;
 import io.sadump.dump.kdump.KdumpCompressedWriter;
@@ -24,7 +26,9 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * makedumpfile's kdump-compressed file ({@code KDUMP   } or the old {@code DISKDUMP}; reference
@@ -42,17 +46,17 @@ public final class KdumpFormat implements DumpFormatDescriptor, DumpFormatWriter
      * @param elfSource whether the memory is an ELF core as read: its ZERO chunks are {@code PT_LOAD} bytes
      *     past {@code p_filesz}, which makedumpfile leaves out ({@link ElfNoDataExclusion})
      */
-    public record Settings(int dumpLevel, PageCompression compression, DumpLevelFilter filter,
+    public record Settings(int dumpLevel, PageCompression compression, PageSelector filter,
             Optional<KdumpNotes> notes, int threads, boolean elfSource) {
         public Settings {
-            if (dumpLevel < 0 || dumpLevel > DumpLevelFilter.MAX_LEVEL) {
+            if (dumpLevel < 0 || dumpLevel > PageSelector.MAX_LEVEL) {
                 throw new IllegalArgumentException("the dump level is 0 to 31, not " + dumpLevel);
             }
         }
 
         /** What a conversion without options writes: dump level 0 (every page), zlib. */
         public static Settings defaults() {
-            return new Settings(0, PageCompression.ZLIB, DumpLevelFilter.standard(), Optional.empty(),
+            return new Settings(0, PageCompression.ZLIB, PageSelector.standard(), Optional.empty(),
                     KdumpCompressedWriter.Options.of(PageCompression.ZLIB).threads(), false);
         }
 
@@ -68,7 +72,7 @@ public final class KdumpFormat implements DumpFormatDescriptor, DumpFormatWriter
             return new Settings(dumpLevel, compression, filter, n, threads, elfSource);
         }
 
-        public Settings withFilter(DumpLevelFilter f) {
+        public Settings withFilter(PageSelector f) {
             return new Settings(dumpLevel, compression, f, notes, threads, elfSource);
         }
 
@@ -107,21 +111,34 @@ public final class KdumpFormat implements DumpFormatDescriptor, DumpFormatWriter
         return Optional.of(this);
     }
 
-    /** Writes memory with these settings to a kdump output; the writer's result. */
-    static KdumpCompressedWriter.Result write(Settings s, MemorySource memory, DumpMetadata metadata,
+    /**
+     * What a write did: the writer's result, and when the dump level filter chose the pages, makedumpfile's
+     * report of what was left out per class with the filter's warnings.
+     */
+    public record Written(KdumpCompressedWriter.Result result, Optional<FilterReport> report, List<String> warnings) {
+        public Written {
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /** Writes memory with these settings to a kdump output. */
+    static Written write(Settings s, MemorySource memory, DumpMetadata metadata,
             KdumpOutput out, DumpProgressListener listener) throws IOException {
         KdumpNotes notes = s.notes().orElseGet(() -> KdumpNotes.built(metadata));
         KdumpCompressedWriter w = new KdumpCompressedWriter(new KdumpCompressedWriter.Options(s.compression(),
                 s.threads(), listener));
-        PageSelection selection = s.filter().select(memory, metadata, s.dumpLevel());
-        if (s.elfSource()) {
-            selection = ElfNoDataExclusion.apply(selection, memory);
+        PageSelection chosen = s.filter().select(memory, metadata, s.dumpLevel());
+        PageSelection selection = s.elfSource() ? ElfNoDataExclusion.apply(chosen, memory) : chosen;
+        KdumpCompressedWriter.Result r = w.write(memory, metadata, notes, selection, out);
+        if (chosen instanceof FilteredPages) {
+            FilteredPages f = (FilteredPages) chosen;
+            return new Written(r, Optional.of(f.report(r.zeroPages(), OptionalLong.of(r.fileSize()))), f.warnings());
         }
-        return w.write(memory, metadata, notes, selection, out);
+        return new Written(r, Optional.empty(), List.of());
     }
 
     /** Writes to a file channel that can seek; the writer's result (which says whether it is complete). */
-    public KdumpCompressedWriter.Result writeTo(MemorySource memory, DumpMetadata metadata, FileChannel out,
+    public Written writeTo(MemorySource memory, DumpMetadata metadata, FileChannel out,
             DumpProgressListener listener) throws IOException {
         return write(settings, memory, metadata, new KdumpFileOutput(out), listener);
     }
@@ -129,7 +146,7 @@ public final class KdumpFormat implements DumpFormatDescriptor, DumpFormatWriter
     @Override
     public long plannedSize(MemorySource memory, DumpMetadata metadata) {
         try {
-            return write(settings, memory, metadata, new SizeOnly(), DumpProgressListener.NONE).fileSize();
+            return write(settings, memory, metadata, new SizeOnly(), DumpProgressListener.NONE).result().fileSize();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -141,7 +158,7 @@ public final class KdumpFormat implements DumpFormatDescriptor, DumpFormatWriter
         if (out instanceof FileChannel f && !ElfPipeOutput.isPipe(f)) {
             long base = f.position();
             KdumpCompressedWriter.Result r = write(settings, memory, metadata,
-                    new KdumpFileOutput(f, base, Long.MAX_VALUE), listener);
+                    new KdumpFileOutput(f, base, Long.MAX_VALUE), listener).result();
             f.position(base + r.fileSize());
             if (!r.complete()) {
                 throw new IncompleteDumpException(r.problem().orElseThrow());
@@ -152,7 +169,7 @@ public final class KdumpFormat implements DumpFormatDescriptor, DumpFormatWriter
         Path tmp = Files.createTempFile("sadump-kdump", ".tmp");
         try (FileChannel t = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 StandardOpenOption.DELETE_ON_CLOSE)) {
-            KdumpCompressedWriter.Result r = write(settings, memory, metadata, new KdumpFileOutput(t), listener);
+            KdumpCompressedWriter.Result r = write(settings, memory, metadata, new KdumpFileOutput(t), listener).result();
             if (!r.complete()) {
                 throw new IncompleteDumpException(r.problem().orElseThrow());
             }
