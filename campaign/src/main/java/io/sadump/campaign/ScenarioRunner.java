@@ -14,6 +14,7 @@ import io.sadump.machine.AttachedDevice;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineLock;
 import io.sadump.machine.StorageMemorySource;
+import io.sadump.machine.WrittenRanges;
 import io.sadump.meminfo.SegmentKind;
 import io.sadump.meminfo.VerdictCheck;
 import io.sadump.meminfo.VerdictResult;
@@ -58,6 +59,12 @@ final class ScenarioRunner {
     private final String dasdImage;
     private final byte[] dasdHead;
     private final int cpuCount;
+    /**
+     * Per scenario directory, the ranges its storage and DASD were written at since its last restore, so the
+     * next restore puts back only those (each directory is used by one thread at a time).
+     */
+    private final java.util.concurrent.ConcurrentHashMap<Path, WrittenRanges> writeLogs =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     ScenarioRunner(CampaignTemplate template) throws IOException {
         this.template = template;
@@ -94,8 +101,8 @@ final class ScenarioRunner {
         boolean fellBack = false;
         List<String> messages = List.of();
         try {
-            copy.restore(dir);
-            MachineDirectory machine = MachineDirectory.open(dir);
+            WrittenRanges log = restore(dir);
+            MachineDirectory machine = MachineDirectory.open(dir).watchWrites(log);
             try (MachineLock lock = machine.lock()) {
                 injection = Optional.of(CorruptionCatalogue.inject(machine, lock, s.kind(), s.seed()));
             }
@@ -115,6 +122,16 @@ final class ScenarioRunner {
         }
         return new ScenarioResult(s, injection, label, code, fellBack, problems, messages,
                 Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * Makes {@code dir} the template again (a copy when it does not exist), putting back only what the last
+     * scenario run in it wrote; returns the log the next scenario's writes are to be noted in.
+     */
+    WrittenRanges restore(Path dir) throws IOException {
+        WrittenRanges log = writeLogs.computeIfAbsent(dir.toAbsolutePath().normalize(), k -> new WrittenRanges());
+        copy.restore(dir, log);
+        return log;
     }
 
     static String label(LoadOutcome o) {
