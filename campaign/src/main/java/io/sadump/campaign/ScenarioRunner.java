@@ -20,6 +20,7 @@ import io.sadump.meminfo.VerdictCheck;
 import io.sadump.meminfo.VerdictResult;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,6 +64,8 @@ final class ScenarioRunner {
      * Per scenario directory, the ranges its storage and DASD were written at since its last restore, so the
      * next restore puts back only those (each directory is used by one thread at a time).
      */
+    /** Mappings of the scenario machines' storage files, read by the reference and the storage check. */
+    private final KeptMappings storageViews = new KeptMappings();
     private final java.util.concurrent.ConcurrentHashMap<Path, WrittenRanges> writeLogs =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -106,7 +109,8 @@ final class ScenarioRunner {
             try (MachineLock lock = machine.lock()) {
                 injection = Optional.of(CorruptionCatalogue.inject(machine, lock, s.kind(), s.seed()));
             }
-            ObservedLoad load = HmcLoad.of(machine, CampaignTemplate.DASD).reIpl(false).fastReference(true).run();
+            ObservedLoad load = HmcLoad.of(machine, CampaignTemplate.DASD).reIpl(false).fastReference(true)
+                    .mappedStorage(storageViews).run();
             LoadOutcome o = load.outcome();
             messages = o.messages();
             code = o.verdictCode();
@@ -234,8 +238,10 @@ final class ScenarioRunner {
             MebibyteDigests atDump = load.atDump().orElse(null);
             if (atDump != null) {
                 try (AbsoluteStorage storage = machine.openStorage()) {
-                    MebibyteDigests.Comparison c = atDump.compare(
-                            new StorageMemorySource(storage));
+                    ByteBuffer image = storage.unreadablePages().isEmpty()
+                            ? storageViews.view(machine.path().resolve(MachineDirectory.STORAGE)) : null;
+                    MebibyteDigests.Comparison c = image != null && image.capacity() == storage.size()
+                            ? atDump.compareImage(image) : atDump.compare(new StorageMemorySource(storage));
                     if (!c.different().isEmpty()) {
                         problems.add("the stand-alone dump changed storage: " + c.different().size()
                                 + " MiB differ, first at MiB " + c.different().get(0));

@@ -5,7 +5,6 @@ import io.sadump.machine.MachineException;
 import io.sadump.machine.WrittenRanges;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -207,7 +206,7 @@ final class TemplateCopy {
             if (ch.size() < dataEnd) {
                 return false;
             }
-            MappedByteBuffer map = mappings.view(dst, ch, dataEnd);
+            ByteBuffer map = mappings.view(dst, ch, dataEnd);
             if (map == null) {
                 return false;
             }
@@ -285,7 +284,7 @@ final class TemplateCopy {
             }
             long fileEnd = ch.size();
             int ri = 0;
-            MappedByteBuffer map = mappings.view(dst, ch, Math.min(dataEnd, fileEnd));
+            ByteBuffer map = mappings.view(dst, ch, Math.min(dataEnd, fileEnd));
             long mapStart = 0;
             for (long pos = 0; pos < dataEnd; pos += BLOCK) {
                 int len = (int) Math.min(BLOCK, e.size() - pos);
@@ -332,40 +331,8 @@ final class TemplateCopy {
     /** Bytes of the copy mapped at a time while it is compared. */
     private static final long MAP_WINDOW = 64L << 20;
 
-    /** The longest mapping kept between restores: address space only, the pages are the file's. */
-    private static final long KEPT_MAPPING_LIMIT = 1L << 30;
-
     /** Mappings of the copies' large files, kept from one restore to the next. */
-    private final CopyMappings mappings = new CopyMappings();
-
-    /**
-     * The mapping of a copy's large file made by the last restore of it, while the file is the same (same
-     * file key, as a restore in place keeps it) and at least as long: its page table is filled already, so
-     * comparing it again faults in only the pages a scenario changed. Only the first {@code length} bytes,
-     * inside the file's current size, are ever looked at, so a mapping longer than the file is never read
-     * beyond its end.
-     */
-    private static final class CopyMappings {
-        private record View(Object fileKey, long length, MappedByteBuffer map) {}
-
-        private final java.util.concurrent.ConcurrentHashMap<Path, View> views =
-                new java.util.concurrent.ConcurrentHashMap<>();
-
-        /** A mapping of {@code [0, length)} of {@code file} (open as {@code ch}), or null when too long. */
-        MappedByteBuffer view(Path file, FileChannel ch, long length) throws IOException {
-            if (length <= 0 || length > KEPT_MAPPING_LIMIT) {
-                return null;
-            }
-            Object key = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-            View v = views.get(file);
-            if (v != null && key != null && key.equals(v.fileKey()) && v.length() >= length) {
-                return v.map();
-            }
-            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, 0, length);
-            views.put(file, new View(key, length, map));
-            return map;
-        }
-    }
+    private final KeptMappings mappings = new KeptMappings();
 
     private static void copyRanges(Path src, Path dst, Entry e) throws IOException {
         try (FileChannel out = FileChannel.open(dst, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
