@@ -241,7 +241,7 @@ final class ScenarioRunner {
                     ByteBuffer image = storage.unreadablePages().isEmpty()
                             ? storageViews.view(machine.path().resolve(MachineDirectory.STORAGE)) : null;
                     MebibyteDigests.Comparison c = image != null && image.capacity() == storage.size()
-                            ? atDump.compareImage(image) : atDump.compare(new StorageMemorySource(storage));
+                            ? atDump.compareImage(image, storage.writtenFrames()) : atDump.compare(new StorageMemorySource(storage));
                     if (!c.different().isEmpty()) {
                         problems.add("the stand-alone dump changed storage: " + c.different().size()
                                 + " MiB differ, first at MiB " + c.different().get(0));
