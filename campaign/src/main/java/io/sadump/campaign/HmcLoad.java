@@ -18,6 +18,7 @@ import io.sadump.machine.FileStorage;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineLock;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,7 @@ public final class HmcLoad {
     private boolean keepConsole = true;
     private boolean fastReference;
     private boolean stopFirst = true;
+    private KeptMappings storageViews;
 
     private HmcLoad(MachineDirectory machine, DeviceNumber device) {
         this.machine = Objects.requireNonNull(machine, "machine");
@@ -102,6 +104,15 @@ public final class HmcLoad {
     }
 
     /**
+     * Has the reference be digested from a mapping of the storage file kept in {@code views} (the same bytes,
+     * read where they lie), for storage small enough to map and without unreadable pages.
+     */
+    HmcLoad mappedStorage(KeptMappings views) {
+        this.storageViews = views;
+        return this;
+    }
+
+    /**
      * Runs the load.
      *
      * @throws io.sadump.ipl.IplException when the device cannot be IPLed (nothing changed)
@@ -138,8 +149,11 @@ public final class HmcLoad {
 
                     @Override
                     public void dumpStarting(AbsoluteStorage s) {
-                        atDump[0] = MebibyteDigests.of(s, fastReference ? MebibyteDigests.Algorithm.CRC_32C
-                                : MebibyteDigests.Algorithm.SHA_256);
+                        MebibyteDigests.Algorithm algorithm = fastReference ? MebibyteDigests.Algorithm.CRC_32C
+                                : MebibyteDigests.Algorithm.SHA_256;
+                        ByteBuffer image = s == storage && s.unreadablePages().isEmpty() ? view(storage) : null;
+                        atDump[0] = image != null ? MebibyteDigests.ofImage(image, s.writtenFrames(), algorithm)
+                                : MebibyteDigests.of(s, algorithm);
                     }
                 });
                 machine.saveCpus(lock, outcome.cpus());
@@ -149,6 +163,19 @@ public final class HmcLoad {
             } finally {
                 storage.close();
             }
+        }
+    }
+
+    /** The kept mapping of the storage file, or null when there is none to use. */
+    private ByteBuffer view(FileStorage storage) {
+        if (storageViews == null) {
+            return null;
+        }
+        try {
+            ByteBuffer b = storageViews.view(storage.image());
+            return b != null && b.capacity() == storage.size() ? b : null;
+        } catch (IOException e) {
+            return null; // read as without a mapping, where a real failure is reported
         }
     }
 

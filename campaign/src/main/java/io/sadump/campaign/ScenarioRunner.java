@@ -14,11 +14,13 @@ import io.sadump.machine.AttachedDevice;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineLock;
 import io.sadump.machine.StorageMemorySource;
+import io.sadump.machine.WrittenRanges;
 import io.sadump.meminfo.SegmentKind;
 import io.sadump.meminfo.VerdictCheck;
 import io.sadump.meminfo.VerdictResult;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,6 +60,14 @@ final class ScenarioRunner {
     private final String dasdImage;
     private final byte[] dasdHead;
     private final int cpuCount;
+    /**
+     * Per scenario directory, the ranges its storage and DASD were written at since its last restore, so the
+     * next restore puts back only those (each directory is used by one thread at a time).
+     */
+    /** Mappings of the scenario machines' storage files, read by the reference and the storage check. */
+    private final KeptMappings storageViews = new KeptMappings();
+    private final java.util.concurrent.ConcurrentHashMap<Path, WrittenRanges> writeLogs =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     ScenarioRunner(CampaignTemplate template) throws IOException {
         this.template = template;
@@ -94,12 +104,13 @@ final class ScenarioRunner {
         boolean fellBack = false;
         List<String> messages = List.of();
         try {
-            copy.restore(dir);
-            MachineDirectory machine = MachineDirectory.open(dir);
+            WrittenRanges log = restore(dir);
+            MachineDirectory machine = MachineDirectory.open(dir).watchWrites(log);
             try (MachineLock lock = machine.lock()) {
                 injection = Optional.of(CorruptionCatalogue.inject(machine, lock, s.kind(), s.seed()));
             }
-            ObservedLoad load = HmcLoad.of(machine, CampaignTemplate.DASD).reIpl(false).fastReference(true).run();
+            ObservedLoad load = HmcLoad.of(machine, CampaignTemplate.DASD).reIpl(false).fastReference(true)
+                    .mappedStorage(storageViews).run();
             LoadOutcome o = load.outcome();
             messages = o.messages();
             code = o.verdictCode();
@@ -115,6 +126,16 @@ final class ScenarioRunner {
         }
         return new ScenarioResult(s, injection, label, code, fellBack, problems, messages,
                 Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * Makes {@code dir} the template again (a copy when it does not exist), putting back only what the last
+     * scenario run in it wrote; returns the log the next scenario's writes are to be noted in.
+     */
+    WrittenRanges restore(Path dir) throws IOException {
+        WrittenRanges log = writeLogs.computeIfAbsent(dir.toAbsolutePath().normalize(), k -> new WrittenRanges());
+        copy.restore(dir, log);
+        return log;
     }
 
     static String label(LoadOutcome o) {
@@ -217,8 +238,10 @@ final class ScenarioRunner {
             MebibyteDigests atDump = load.atDump().orElse(null);
             if (atDump != null) {
                 try (AbsoluteStorage storage = machine.openStorage()) {
-                    MebibyteDigests.Comparison c = atDump.compare(
-                            new StorageMemorySource(storage));
+                    ByteBuffer image = storage.unreadablePages().isEmpty()
+                            ? storageViews.view(machine.path().resolve(MachineDirectory.STORAGE)) : null;
+                    MebibyteDigests.Comparison c = image != null && image.capacity() == storage.size()
+                            ? atDump.compareImage(image, storage.writtenFrames()) : atDump.compare(new StorageMemorySource(storage));
                     if (!c.different().isEmpty()) {
                         problems.add("the stand-alone dump changed storage: " + c.different().size()
                                 + " MiB differ, first at MiB " + c.different().get(0));

@@ -1,14 +1,16 @@
 package io.sadump.campaign;
 
+import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineException;
+import io.sadump.machine.WrittenRanges;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,17 +89,33 @@ final class TemplateCopy {
         }
     }
 
+    /** {@link #restore(Path, WrittenRanges)} without a write log: every large file is compared whole. */
+    void restore(Path to) throws IOException {
+        restore(to, null);
+    }
+
     /**
      * Makes {@code to} equal to the template again, in place: files the template lacks are removed, small
-     * files rewritten when they differ, and large files compared 64 KiB block by block with the template
-     * (its data, or zero where it has a hole) and rewritten only where they differ. A scenario changes a
-     * few MiB of storage and writes its dump to the DASD; restoring those blocks costs much less than
-     * freeing and allocating the whole copy again, and keeps the same file pages in use. {@code to} must
-     * have been made by {@link #copyTo} or this method; when it does not exist it is copied.
+     * files rewritten when they differ, and large files put back 64 KiB block by block where they differ
+     * from the template (its data, or zero where it has a hole). A scenario changes a few MiB of storage and
+     * writes its dump to the DASD; restoring those blocks costs much less than freeing and allocating the
+     * whole copy again, and keeps the same file pages in use. {@code to} must have been made by {@link
+     * #copyTo} or this method; when it does not exist it is copied.
+     *
+     * <p>With {@code log} (the ranges the scenario's storage and devices noted, {@link
+     * MachineDirectory#watchWrites}), a large file that is still the file the last restore left (same file
+     * key and size) is looked at only where it was written: not at all when nothing was noted and its
+     * modification time is still the one the restore set, in full when it was written by something that
+     * did not note its writes (its time moved, nothing noted), else only the blocks of the noted ranges.
+     * The log is emptied.
      */
-    void restore(Path to) throws IOException {
+    void restore(Path to, WrittenRanges log) throws IOException {
         if (!Files.isDirectory(to)) {
             copyTo(to);
+            if (log != null) {
+                log.clear();
+            }
+            rememberLeft(to);
             return;
         }
         java.util.Set<String> known = new java.util.HashSet<>();
@@ -127,12 +145,122 @@ final class TemplateCopy {
                     Files.write(dst, e.content());
                 }
             } else {
-                restoreRanges(dst, e);
+                WrittenRanges.FileWrites writes = log == null ? null : log.take(dst);
+                Left was = left.get(dst);
+                BasicFileAttributes now = Files.isRegularFile(dst)
+                        ? Files.readAttributes(dst, BasicFileAttributes.class) : null;
+                boolean sameFile = writes != null && !writes.replaced() && was != null && now != null
+                        && was.fileKey() != null && was.fileKey().equals(now.fileKey()) && now.size() == e.size();
+                if (!sameFile) {
+                    restoreRanges(dst, e);
+                } else if (writes.ranges().isEmpty()) {
+                    if (!now.lastModifiedTime().equals(was.modified())) {
+                        restoreRanges(dst, e); // written, but not through a writer that notes its writes
+                    }
+                } else if (!restoreWritten(dst, e, writes.ranges())) {
+                    restoreRanges(dst, e);
+                }
             }
         }
         for (int i = entries.size() - 1; i >= 0; i--) {
             Entry e = entries.get(i);
             Files.setLastModifiedTime(to.resolve(e.relative().toString()), e.modified());
+        }
+        if (log != null) {
+            log.clear(); // writes to files the template lacks: those files are gone
+        }
+        rememberLeft(to);
+    }
+
+    /** A large file as a restore left it: the same file key, size and time later mean nobody wrote it. */
+    private record Left(Object fileKey, long size, FileTime modified) {}
+
+    /** What the last restore (or copy) left of each large file of each copy. */
+    private final java.util.concurrent.ConcurrentHashMap<Path, Left> left = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void rememberLeft(Path to) throws IOException {
+        for (Entry e : entries) {
+            if (e.directory() || e.content() != null) {
+                continue;
+            }
+            Path dst = to.resolve(e.relative().toString());
+            BasicFileAttributes a = Files.readAttributes(dst, BasicFileAttributes.class);
+            left.put(dst, new Left(a.fileKey(), a.size(), a.lastModifiedTime()));
+        }
+    }
+
+    /**
+     * Puts back the blocks of {@code dst} that hold the written {@code ranges}, where they differ from the
+     * template. Returns false, having changed nothing, when this cannot be done here (a range reaches past
+     * the template's data, where only cutting the file gives back holes; the file is too large to keep
+     * mapped).
+     */
+    private boolean restoreWritten(Path dst, Entry e, List<long[]> ranges) throws IOException {
+        long dataEnd = dataEnd(e);
+        for (long[] r : ranges) {
+            if (r[1] > dataEnd) {
+                return false;
+            }
+        }
+        try (FileChannel ch = FileChannel.open(dst, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            if (ch.size() < dataEnd) {
+                return false;
+            }
+            ByteBuffer map = mappings.view(dst, ch, dataEnd);
+            if (map == null) {
+                return false;
+            }
+            long done = 0; // blocks before this are restored already (ranges are sorted)
+            for (long[] r : ranges) {
+                for (long pos = Math.max(done, r[0] / BLOCK * BLOCK); pos < r[1]; pos += BLOCK) {
+                    int len = (int) Math.min(BLOCK, e.size() - pos);
+                    ByteBuffer want = templateBlock(e, pos, len);
+                    ByteBuffer cur = map.duplicate().position((int) pos).limit((int) pos + len);
+                    if (cur.mismatch(want) != -1) {
+                        writeFully(ch, want, pos);
+                    }
+                    done = pos + BLOCK;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The template's bytes {@code [pos, pos + len)} of a large file, inside one block. */
+    private static ByteBuffer templateBlock(Entry e, long pos, int len) {
+        List<Range> ranges = e.data();
+        int lo = 0;
+        int hi = ranges.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            Range r = ranges.get(mid);
+            if (r.offset() + r.bytes().limit() <= pos) {
+                lo = mid + 1;
+            } else if (r.offset() > pos) {
+                hi = mid - 1;
+            } else {
+                // data ranges are whole blocks, so a block lies in one range or in a hole
+                int from = (int) (pos - r.offset());
+                return r.bytes().duplicate().position(from).limit(from + len);
+            }
+        }
+        return ZERO_BLOCK.duplicate().limit(len);
+    }
+
+    /** The end of the template's last data block: all zero beyond it. */
+    private static long dataEnd(Entry e) {
+        List<Range> ranges = e.data();
+        if (ranges.isEmpty()) {
+            return 0;
+        }
+        Range last = ranges.get(ranges.size() - 1);
+        return Math.min(e.size(), (last.offset() + last.bytes().limit() + BLOCK - 1) / BLOCK * BLOCK);
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+        long at = pos;
+        while (b.hasRemaining()) {
+            at += ch.write(b, at);
         }
     }
 
@@ -150,17 +278,13 @@ final class TemplateCopy {
             // Beyond the template's last data block it is all zero: cutting the copy there turns whatever a
             // scenario wrote (a dump on the DASD) back into a hole at once, instead of comparing it and
             // writing zeros over it.
-            long dataEnd = 0;
-            if (!ranges.isEmpty()) {
-                Range last = ranges.get(ranges.size() - 1);
-                dataEnd = Math.min(e.size(), (last.offset() + last.bytes().limit() + BLOCK - 1) / BLOCK * BLOCK);
-            }
+            long dataEnd = dataEnd(e);
             if (ch.size() > dataEnd) {
                 ch.truncate(dataEnd);
             }
             long fileEnd = ch.size();
             int ri = 0;
-            MappedByteBuffer map = mappings.view(dst, ch, Math.min(dataEnd, fileEnd));
+            ByteBuffer map = mappings.view(dst, ch, Math.min(dataEnd, fileEnd));
             long mapStart = 0;
             for (long pos = 0; pos < dataEnd; pos += BLOCK) {
                 int len = (int) Math.min(BLOCK, e.size() - pos);
@@ -207,40 +331,8 @@ final class TemplateCopy {
     /** Bytes of the copy mapped at a time while it is compared. */
     private static final long MAP_WINDOW = 64L << 20;
 
-    /** The longest mapping kept between restores: address space only, the pages are the file's. */
-    private static final long KEPT_MAPPING_LIMIT = 1L << 30;
-
     /** Mappings of the copies' large files, kept from one restore to the next. */
-    private final CopyMappings mappings = new CopyMappings();
-
-    /**
-     * The mapping of a copy's large file made by the last restore of it, while the file is the same (same
-     * file key, as a restore in place keeps it) and at least as long: its page table is filled already, so
-     * comparing it again faults in only the pages a scenario changed. Only the first {@code length} bytes,
-     * inside the file's current size, are ever looked at, so a mapping longer than the file is never read
-     * beyond its end.
-     */
-    private static final class CopyMappings {
-        private record View(Object fileKey, long length, MappedByteBuffer map) {}
-
-        private final java.util.concurrent.ConcurrentHashMap<Path, View> views =
-                new java.util.concurrent.ConcurrentHashMap<>();
-
-        /** A mapping of {@code [0, length)} of {@code file} (open as {@code ch}), or null when too long. */
-        MappedByteBuffer view(Path file, FileChannel ch, long length) throws IOException {
-            if (length <= 0 || length > KEPT_MAPPING_LIMIT) {
-                return null;
-            }
-            Object key = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-            View v = views.get(file);
-            if (v != null && key != null && key.equals(v.fileKey()) && v.length() >= length) {
-                return v.map();
-            }
-            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, 0, length);
-            views.put(file, new View(key, length, map));
-            return map;
-        }
-    }
+    private final KeptMappings mappings = new KeptMappings();
 
     private static void copyRanges(Path src, Path dst, Entry e) throws IOException {
         try (FileChannel out = FileChannel.open(dst, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,

@@ -5,6 +5,7 @@ import io.sadump.machine.FrameRecord;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -23,6 +24,9 @@ public final class MebibyteDigests {
     /** Digests the first {@code len} bytes of a buffer; one per thread. */
     private interface Digester {
         byte[] digest(byte[] b, int len);
+
+        /** Digests the remaining bytes of {@code b}. */
+        byte[] digest(ByteBuffer b);
     }
 
     /** How a MiB is digested. */
@@ -40,17 +44,40 @@ public final class MebibyteDigests {
         Digester digester() {
             if (this == SHA_256) {
                 MessageDigest sha = sha256();
-                return (b, len) -> {
-                    sha.update(b, 0, len);
-                    return sha.digest();
+                return new Digester() {
+                    @Override
+                    public byte[] digest(byte[] b, int len) {
+                        sha.update(b, 0, len);
+                        return sha.digest();
+                    }
+
+                    @Override
+                    public byte[] digest(ByteBuffer b) {
+                        sha.update(b);
+                        return sha.digest();
+                    }
                 };
             }
             java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-            return (b, len) -> {
-                crc.reset();
-                crc.update(b, 0, len);
-                int v = (int) crc.getValue();
-                return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+            return new Digester() {
+                @Override
+                public byte[] digest(byte[] b, int len) {
+                    crc.reset();
+                    crc.update(b, 0, len);
+                    return value();
+                }
+
+                @Override
+                public byte[] digest(ByteBuffer b) {
+                    crc.reset();
+                    crc.update(b);
+                    return value();
+                }
+
+                private byte[] value() {
+                    int v = (int) crc.getValue();
+                    return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+                }
             };
         }
     }
@@ -90,6 +117,57 @@ public final class MebibyteDigests {
             d[(int) f] = digest.digest(buf, len);
         }
         return new MebibyteDigests(storage.size(), algorithm, zero, d);
+    }
+
+    /**
+     * The same digests as {@link #of(AbsoluteStorage, Algorithm)}, of storage held in a raw image that the
+     * caller mapped into {@code image} (buffer index A is absolute address A, as {@code FileStorage} keeps its
+     * file): digested where the bytes lie instead of copied out a MiB at a time. Frames {@code written} does
+     * not mark are zero without a look, as there.
+     */
+    public static MebibyteDigests ofImage(ByteBuffer image, FrameRecord written, Algorithm algorithm) {
+        long size = image.capacity();
+        long frames = (size + MIB - 1) / MIB;
+        byte[][] d = new byte[(int) frames][];
+        Digester digest = algorithm.digester();
+        byte[] zero = digest.digest(new byte[MIB], MIB);
+        for (long f = 0; f < frames; f++) {
+            int len = (int) Math.min(MIB, size - f * MIB);
+            if (!written.isWritten(f) && len == MIB) {
+                d[(int) f] = zero;
+                continue;
+            }
+            d[(int) f] = digest.digest(image.duplicate().position((int) (f * MIB)).limit((int) (f * MIB) + len));
+        }
+        return new MebibyteDigests(size, algorithm, zero, d);
+    }
+
+    /**
+     * {@link #compare(MemorySource)} of storage held in a raw image the caller mapped into {@code image}
+     * (buffer index A is absolute address A); MiBs past its end are absent. Frames {@code written} does not
+     * mark are zero without a look, as they are in the storage's memory source.
+     */
+    public Comparison compareImage(ByteBuffer image, FrameRecord written) {
+        List<Long> absent = new ArrayList<>();
+        List<Long> different = new ArrayList<>();
+        long equal = 0;
+        Digester digest = algorithm.digester();
+        for (int f = 0; f < digests.length; f++) {
+            long start = (long) f * MIB;
+            long end = Math.min(memorySize, start + MIB);
+            if (end > image.capacity()) {
+                absent.add((long) f);
+                continue;
+            }
+            byte[] got = !written.isWritten(f) && end - start == MIB ? zeroDigest
+                    : digest.digest(image.duplicate().position((int) start).limit((int) end));
+            if (Arrays.equals(got, digests[f])) {
+                equal++;
+            } else {
+                different.add((long) f);
+            }
+        }
+        return new Comparison(equal, List.copyOf(absent), List.copyOf(different));
     }
 
     public Algorithm algorithm() {

@@ -56,4 +56,39 @@ class MebibyteDigestsTest {
             assertThat(h.absent()).as("seed %d", seed).hasSize(8).allMatch(f -> f >= 8);
         }
     }
+
+    /** Digests of a raw image in a buffer are those of the storage it holds, and compare the same way. */
+    @ParameterizedTest(name = "{0} seed {1}")
+    @MethodSource("cases")
+    void anImageInABufferDigestsAndComparesAsItsStorage(MebibyteDigests.Algorithm algorithm, long seed)
+            throws IOException {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        try (AbsoluteStorage s = AbsoluteStorage.inMemory(8L * MIB + 12345)) {
+            for (int i = 0; i < 5; i++) {
+                byte[] b = new byte[4096];
+                rnd.nextBytes(b);
+                s.write(rnd.nextLong(s.size() - b.length), b);
+            }
+            byte[] raw = new byte[(int) s.size()];
+            s.read(0, raw, 0, raw.length);
+            java.nio.ByteBuffer image = java.nio.ByteBuffer.allocateDirect(raw.length).put(raw).flip();
+
+            MebibyteDigests fromImage = MebibyteDigests.ofImage(image, s.writtenFrames(), algorithm);
+            MebibyteDigests fromStorage = MebibyteDigests.of(s, algorithm);
+            assertThat(fromImage.memorySize()).isEqualTo(s.size());
+            assertThat(fromStorage.compareImage(image, s.writtenFrames()).equal()).as("seed %d", seed).isEqualTo(9);
+            assertThat(fromImage.compare(new StorageMemorySource(s)).equal()).as("seed %d", seed).isEqualTo(9);
+
+            // a changed byte is found in its MiB when the frame record marks it written (a write marks it)
+            long at = rnd.nextLong(s.size());
+            image.put((int) at, (byte) (image.get((int) at) ^ 0x10));
+            io.sadump.machine.FrameRecord marked = new io.sadump.machine.FrameRecord(s.size());
+            marked.markWrittenFrom(s.writtenFrames());
+            marked.markWritten(at / MIB);
+            MebibyteDigests.Comparison c = fromStorage.compareImage(image, marked);
+            assertThat(c.different()).as("seed %d: byte at 0x%X", seed, at).containsExactly(at / MIB);
+            assertThat(fromStorage.compareImage(image.slice(0, 4 * MIB), marked).absent()).as("seed %d", seed)
+                    .containsExactly(4L, 5L, 6L, 7L, 8L);
+        }
+    }
 }

@@ -37,6 +37,8 @@ public final class FileStorage extends AbsoluteStorage {
     private boolean replaceRecord;
     /** The change journaling this storage's writes, if any. */
     private MachineChange journal;
+    /** Where writes are noted, if anywhere. */
+    private WrittenRanges writeLog;
 
     private FileStorage(Path image, Path recordFile, FileChannel channel, long size, FrameRecord record,
             boolean writable) {
@@ -240,8 +242,15 @@ public final class FileStorage extends AbsoluteStorage {
         ByteBuffer buf = ByteBuffer.wrap(src, offset, length);
         try {
             long pos = address;
-            while (buf.hasRemaining()) {
-                pos += channel.write(buf, pos);
+            try {
+                while (buf.hasRemaining()) {
+                    pos += channel.write(buf, pos);
+                }
+            } finally {
+                // noted even when cut short: part of it may have reached the file
+                if (writeLog != null) {
+                    writeLog.written(image, address, length);
+                }
             }
             dirty = true;
         } catch (IOException e) {
@@ -268,6 +277,9 @@ public final class FileStorage extends AbsoluteStorage {
             try {
                 setLength(next, fresh, size());
                 Files.move(fresh, image, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                if (writeLog != null) {
+                    writeLog.replaced(image);
+                }
             } catch (IOException | RuntimeException e) {
                 next.close();
                 Files.deleteIfExists(fresh);
@@ -303,6 +315,9 @@ public final class FileStorage extends AbsoluteStorage {
                 next.force(true);
                 journal.rename(image, replaced);
                 journal.rename(fresh, image);
+                if (writeLog != null) {
+                    writeLog.replaced(image);
+                }
             } catch (IOException | RuntimeException e) {
                 next.close();
                 throw e;
@@ -323,6 +338,11 @@ public final class FileStorage extends AbsoluteStorage {
     /** Where a journaled clear keeps the old image until its change is committed. */
     static Path replacedImage(Path image) {
         return image.resolveSibling(image.getFileName() + ".replaced");
+    }
+
+    /** Notes the ranges this storage writes in {@code log} (null: no longer). */
+    public void logWritesTo(WrittenRanges log) {
+        this.writeLog = log;
     }
 
     /** Journals this storage's writes in {@code change} (null: no longer). */

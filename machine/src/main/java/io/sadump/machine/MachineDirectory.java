@@ -46,6 +46,8 @@ public final class MachineDirectory {
 
     private final Path dir;
     private MachineConfig config;
+    /** Where the storage and devices opened for writing through this instance note their writes; or null. */
+    private WrittenRanges writeLog;
 
     private MachineDirectory(Path dir, MachineConfig config) {
         this.dir = dir;
@@ -144,6 +146,20 @@ public final class MachineDirectory {
             m = openConfig(dir);
         }
         return m;
+    }
+
+    /**
+     * Has the storage and the devices opened for writing through this instance note the ranges they write
+     * in {@code log} (null: no longer). Writes made through other instances or other means are not noted.
+     */
+    public MachineDirectory watchWrites(WrittenRanges log) {
+        this.writeLog = log;
+        return this;
+    }
+
+    /** The log set by {@link #watchWrites}, if any. */
+    public java.util.Optional<WrittenRanges> writeLog() {
+        return java.util.Optional.ofNullable(writeLog);
     }
 
     private static MachineDirectory openConfig(Path dir) {
@@ -313,6 +329,7 @@ public final class MachineDirectory {
         UnreadablePages errors = unreadablePages();
         FileStorage s = FileStorage.open(dir.resolve(STORAGE), dir.resolve(FRAMES), config.storageSize(), true);
         s.setUnreadablePages(errors);
+        s.logWritesTo(writeLog);
         MachineChange change = lock.change();
         if (change != null) {
             change.attach(s);

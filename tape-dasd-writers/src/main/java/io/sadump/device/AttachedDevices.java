@@ -167,7 +167,9 @@ public final class AttachedDevices {
         requireLock(lock);
         Path image = machine.deviceImage(requireType(machine, number, DeviceType.DASD_3390));
         undoInterruptedPreparation(machine, lock, number, image);
-        return EckdDasd.open(image, number.toString(), true);
+        EckdDasd dasd = EckdDasd.open(image, number.toString(), true);
+        dasd.logWritesTo(machine.writeLog().orElse(null));
+        return dasd;
     }
 
     /** Puts back the tracks a preparation cut short by a kill had rewritten, and says so. */

@@ -7,6 +7,7 @@ import io.sadump.device.ImageWriteback;
 import io.sadump.device.IoFaultPlan;
 import io.sadump.device.NotReadyException;
 import io.sadump.device.WriteProtectedException;
+import io.sadump.machine.WrittenRanges;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -81,6 +82,8 @@ public final class EckdDasd implements Closeable {
     private final ImageWriteback writeback;
     private IoFaultPlan faults = IoFaultPlan.none();
     private boolean closed;
+    /** Where the ranges of the image this volume writes are noted, if anywhere. */
+    private WrittenRanges writeLog;
 
     private EckdDasd(Path image, String name, FileChannel channel, CkdGeometry geometry, boolean writable) {
         this.image = image;
@@ -316,6 +319,11 @@ public final class EckdDasd implements Closeable {
 
     public IoFaultPlan faultPlan() {
         return faults;
+    }
+
+    /** Notes the byte ranges of the image this volume writes in {@code log} (null: no longer). */
+    public void logWritesTo(WrittenRanges log) {
+        this.writeLog = log;
     }
 
     /**
@@ -697,6 +705,7 @@ public final class EckdDasd implements Closeable {
     }
 
     private void writeFully(ByteBuffer b, long pos) throws DeviceException {
+        int length = b.remaining();
         try {
             long p = pos;
             while (b.hasRemaining()) {
@@ -704,6 +713,11 @@ public final class EckdDasd implements Closeable {
             }
         } catch (IOException e) {
             throw new DeviceIoErrorException(name, "writing " + image + " at offset " + pos + ": " + e.getMessage(), e);
+        } finally {
+            // noted even when cut short: part of it may have reached the image
+            if (writeLog != null) {
+                writeLog.written(image, pos, length);
+            }
         }
     }
 }
