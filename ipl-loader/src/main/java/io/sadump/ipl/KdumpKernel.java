@@ -87,7 +87,7 @@ public final class KdumpKernel {
         }
         long bytes;
         try {
-            bytes = writer.write(old, DumpMetadata.of(facts.cpus(), facts.vmcoreinfo()), file);
+            bytes = writer.write(old, DumpMetadata.of(facts.cpus(), facts.vmcoreinfo()), file, console);
         } catch (IOException | RuntimeException e) {
             // kdump's own words when the core collector fails; the caller decides what happens next
             console.message(VMCORE_FAILED + ": " + e.getMessage());

@@ -4,7 +4,7 @@ import io.sadump.dump.DumpProgressListener;
 import io.sadump.fixtures.ProductionState;
 import io.sadump.fixtures.ProductionSystem;
 import io.sadump.ipl.ConsoleListener;
-import io.sadump.ipl.ElfVmcoreWriter;
+import io.sadump.ipl.VmcoreWriter;
 import io.sadump.ipl.IplLoader;
 import io.sadump.ipl.KdumpKernel;
 import io.sadump.ipl.LoadOutcome;
@@ -82,7 +82,8 @@ final class HmcSession {
                 Progress progress = new Progress();
                 IplLoader loader = new IplLoader(storage, machine.config(), machine.cpus(), machine.runState(),
                         new MachineLoadDevices(machine, lock),
-                        new KdumpKernel(machine.vmcoreDir(), new ElfVmcoreWriter(progress), Clock.systemUTC()),
+                        new KdumpKernel(machine.vmcoreDir(), VmcoreWriter.of(machine.config().coreCollector(), progress),
+                                Clock.systemUTC()),
                         reboot, Clock.systemUTC());
                 LoadOutcome o = task.run(loader, new ConsoleListener() {
                     @Override
