@@ -77,13 +77,7 @@ public final class ElfCoreReader {
             throw new DumpFormatException(name + ": " + phnum + " program headers is more than a core can sensibly have");
         }
         List<String> problems = new ArrayList<>();
-        byte[] pb = new byte[(int) (phnum * ElfProgramHeader.SIZE)];
-        try {
-            source.read(h.phoff(), pb, 0, pb.length);
-        } catch (EOFException e) {
-            throw new DumpFormatException(name + ": the program headers reach past the end of the file", e);
-        }
-        ByteBuffer pbuf = ByteBuffer.wrap(pb);
+        ByteBuffer pbuf = programHeaders(source, h, phnum, name);
         List<ElfProgramHeader> loads = new ArrayList<>();
         List<ElfNote> notes = new ArrayList<>();
         for (int i = 0; i < phnum; i++) {
@@ -177,6 +171,18 @@ public final class ElfCoreReader {
                 Optional.empty(), List.of(source));
     }
 
+    /** The {@code phnum} program headers, read whole. */
+    private static ByteBuffer programHeaders(DumpBlockSource source, ElfHeader h, long phnum, String name)
+            throws IOException {
+        byte[] pb = new byte[(int) (phnum * ElfProgramHeader.SIZE)];
+        try {
+            source.read(h.phoff(), pb, 0, pb.length);
+        } catch (EOFException e) {
+            throw new DumpFormatException(name + ": the program headers reach past the end of the file", e);
+        }
+        return ByteBuffer.wrap(pb);
+    }
+
     /**
      * The bytes of the core's first PT_NOTE segment as they are in the file (what makedumpfile copies into
      * a kdump-compressed file), or empty when the core has none.
@@ -198,13 +204,7 @@ public final class ElfCoreReader {
         if (phnum > MAX_PROGRAM_HEADERS) {
             throw new DumpFormatException(name + ": " + phnum + " program headers is more than a core can sensibly have");
         }
-        byte[] pb = new byte[(int) (phnum * ElfProgramHeader.SIZE)];
-        try {
-            source.read(h.phoff(), pb, 0, pb.length);
-        } catch (EOFException e) {
-            throw new DumpFormatException(name + ": the program headers reach past the end of the file", e);
-        }
-        ByteBuffer pbuf = ByteBuffer.wrap(pb);
+        ByteBuffer pbuf = programHeaders(source, h, phnum, name);
         for (int i = 0; i < phnum; i++) {
             ElfProgramHeader p = ElfProgramHeader.read(pbuf);
             if (p.type() != ElfProgramHeader.PT_NOTE) {
