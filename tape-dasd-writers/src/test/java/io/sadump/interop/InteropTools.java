@@ -100,7 +100,7 @@ public final class InteropTools {
 
     /**
      * The root that holds Debian 12's s390x makedumpfile 1.7.2 with its libraries and the s390x C
-     * library (run-tests builds it; reference/kdump-compressed.md §9): the system property
+     * library (run-tests builds it; docs/formats.md §11): the system property
      * {@code sadump.makedumpfile.root}, else {@code $SADUMP_CACHE/makedumpfile-s390x}, else
      * {@code ~/.cache/sadump/makedumpfile-s390x}.
      */
