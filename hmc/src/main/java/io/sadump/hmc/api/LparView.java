@@ -1,0 +1,112 @@
+package io.sadump.hmc.api;
+
+import io.sadump.fixtures.ProductionState;
+import io.sadump.fixtures.ProductionSystem;
+import io.sadump.hmc.HmcMachine;
+import io.sadump.hmc.MachineStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A machine directory as the WSAPI's Logical Partition object: its properties (the data model's names,
+ * a subset that a machine directory can answer truthfully) from {@link HmcMachine#status()}.
+ *
+ * <p>The status model (WSAPI LPAR data model, reference/hmc-web.md §1): {@code operating} when the CPUs
+ * run, {@code not-operating} when they are stopped or in a disabled wait (no program runs; the PSW
+ * information shows the wait code, as the HMC's does), {@code exceptions} when they are check-stopped.
+ * A machine directory is always activated, so {@code not-activated} does not occur.
+ */
+final class LparView {
+    static final String CLASS = "logical-partition";
+
+    private final HmcMachine machine;
+    private final String cpcUri;
+
+    LparView(HmcMachine machine, String cpcUri) {
+        this.machine = machine;
+        this.cpcUri = cpcUri;
+    }
+
+    String name() {
+        return machine.name();
+    }
+
+    String id() {
+        return ObjectIds.lpar(machine.name());
+    }
+
+    String uri() {
+        return "/api/logical-partitions/" + id();
+    }
+
+    HmcMachine machine() {
+        return machine;
+    }
+
+    /** The WSAPI status of a run-state word ({@link MachineStatus#runWord()}). */
+    static String status(String runWord) {
+        return switch (runWord) {
+            case "operating" -> "operating";
+            case "check-stop" -> "exceptions";
+            default -> "not-operating"; // stopped, disabled-wait
+        };
+    }
+
+    /** The LPAR's status now. */
+    String status() {
+        return status(machine.status().runWord());
+    }
+
+    /** The short form the list operation returns ({@code object-uri}, {@code name}, {@code status}). */
+    Map<String, Object> listEntry() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("object-uri", uri());
+        p.put("name", name());
+        p.put("status", status());
+        return p;
+    }
+
+    /** Every property this model has, in the data model's names. */
+    Map<String, Object> properties() {
+        MachineStatus s = machine.status();
+        String status = status(s.runWord());
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("object-uri", uri());
+        p.put("object-id", id());
+        p.put("parent", cpcUri);
+        p.put("class", CLASS);
+        p.put("name", s.name());
+        p.put("description", "sadump machine directory " + s.name());
+        p.put("status", status);
+        p.put("acceptable-status", List.of("operating"));
+        p.put("has-unacceptable-status", !status.equals("operating"));
+        p.put("is-locked", false);
+        p.put("activation-mode", "linux-only");
+        List<Map<String, Object>> psws = new ArrayList<>();
+        for (MachineStatus.CpuPsw c : s.psws()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("cpid", String.format("%02X", c.cpu()));
+            e.put("psw", c.psw().toUpperCase(Locale.ROOT));
+            psws.add(e);
+        }
+        p.put("program-status-word-information", psws);
+        LastLoad last = LastLoad.of(machine);
+        p.put("last-used-load-address", last.address());
+        p.put("last-used-load-parameter", last.parameter());
+        p.put("last-used-load-type", "ipltype-standard");
+        p.put("has-operating-system-messages", machine.console().last() > 0);
+        Optional<ProductionState> os = ProductionSystem.stateOf(machine.directory());
+        p.put("os-type", os.isPresent() ? "Linux" : "");
+        p.put("os-name", os.map(ProductionState::nodename).orElse(""));
+        p.put("os-level", "");
+        p.put("number-general-purpose-processors", s.cpuCount());
+        p.put("storage-central-allocation", List.of(Map.of("storage-element-type", "central", "origin", 0,
+                "initial", s.storageBytes() >> 20, "current", s.storageBytes() >> 20, "maximum",
+                s.storageBytes() >> 20, "gap", 0)));
+        return p;
+    }
+}
