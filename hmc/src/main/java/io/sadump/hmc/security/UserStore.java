@@ -196,10 +196,16 @@ public final class UserStore {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
-            String[] f = line.split(":", 6);
+            // the times (ISO-8601) hold colons themselves: fields 4 and 5 end at their 'Z'
+            java.util.regex.Matcher mt = java.util.regex.Pattern.compile(
+                    "([^:]*):([^:]*):(enabled|disabled):([^Z]*Z):([^Z]*Z):(.*)").matcher(line);
+            String[] f = new String[6];
             try {
-                if (f.length != 6 || !(f[2].equals("enabled") || f[2].equals("disabled"))) {
+                if (!mt.matches()) {
                     throw new IllegalArgumentException("fields");
+                }
+                for (int i = 0; i < 6; i++) {
+                    f[i] = mt.group(i + 1);
                 }
                 HmcUser u = new HmcUser(f[0], f[1], f[2].equals("disabled"), Instant.parse(f[3]), Instant.parse(f[4]));
                 users.put(u.name(), new Entry(u, f[5]));
