@@ -161,6 +161,9 @@ public final class WebServicesApi implements AutoCloseable {
                 route.handle(ctx);
             } catch (ApiError e) {
                 error(ctx, e);
+            } catch (RuntimeException e) {
+                // a user-level message in the WSAPI body, never a stack trace
+                error(ctx, mapped(e, ctx.method().name() + " " + ctx.path()));
             }
         };
     }
@@ -172,6 +175,9 @@ public final class WebServicesApi implements AutoCloseable {
                 route.handle(ctx, caller(ctx));
             } catch (ApiError e) {
                 error(ctx, e);
+            } catch (RuntimeException e) {
+                // a user-level message in the WSAPI body, never a stack trace
+                error(ctx, mapped(e, ctx.method().name() + " " + ctx.path()));
             }
         };
     }
