@@ -10,6 +10,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.sadump.hmc.ConsoleLine;
 import io.sadump.hmc.HmcMachine;
+import io.sadump.hmc.LoadParameter;
 import io.sadump.hmc.MachineBusyException;
 import io.sadump.hmc.TaskContext;
 import io.sadump.hmc.TaskObserver;
@@ -650,15 +651,15 @@ public final class WebServicesApi implements AutoCloseable {
         Optional<String> address = b.string("load-address").filter(s -> !s.isBlank());
         DeviceNumber device = address.map(LastLoad::parseAddress)
                 .orElseGet(() -> LastLoad.parseAddress(LastLoad.of(v.machine()).address()));
-        String loadparm = b.string("load-parameter").orElse("");
+        String rawLoadparm = b.string("load-parameter").orElse("");
         boolean clear = b.bool("clear-indicator", true);
         boolean storeStatus = b.bool("store-status-indicator", false);
         OptionalInt timeout = b.integer("timeout", 60, 600);
         boolean force = b.bool("force", false);
         LoadRequest request;
         try {
-            request = new LoadRequest(device, clear, storeStatus, loadparm);
-            io.sadump.hmc.LoadParameter.check(loadparm);
+            // upper-cased as the HMC's Load window does; the characters checked as the CLI checks them
+            request = new LoadRequest(device, clear, storeStatus, LoadParameter.check(rawLoadparm));
         } catch (InvalidValueException e) {
             throw ApiError.badRequest(ApiError.FIELD_INVALID, e.getMessage());
         }

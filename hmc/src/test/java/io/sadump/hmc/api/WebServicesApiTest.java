@@ -318,7 +318,7 @@ class WebServicesApiTest {
         assertError(alice.post(load, Map.of("load-address", "0019G")), 400, 7, "POST", load);
         assertError(alice.post(load, Map.of("load-address", "00190", "clear-indicator", "no")), 400, 7, "POST", load);
         assertError(alice.post(load, Map.of("load-address", "00190", "timeout", 30)), 400, 7, "POST", load);
-        assertError(alice.post(load, Map.of("load-address", "00190", "load-parameter", "lower")), 400, 7, "POST",
+        assertError(alice.post(load, Map.of("load-address", "00190", "load-parameter", "A-B")), 400, 7, "POST",
                 load);
         assertError(alice.post(load, Map.of("load-address", "00190", "load-parameter", "TOOLONG12")), 400, 7,
                 "POST", load);
@@ -326,7 +326,16 @@ class WebServicesApiTest {
                 "store-status-indicator", true)), 400, 7, "POST", load);
         assertError(alice.post(load, "[1,2]"), 400, 7, "POST", load);
         assertError(alice.post(load, "{not json"), 400, 7, "POST", load);
-        assertError(alice.post(load, Map.of("load-address", "00999", "clear-indicator", false)), 400, 7, "POST", load);
+        // a load address with no device: the load begins (as on an HMC, the job reports it)
+        WsapiClient.Answer none = alice.post(load, Map.of("load-address", "00999", "clear-indicator", false));
+        assertThat(none.status()).isEqualTo(202);
+        JsonNode failed = alice.waitForCompletion(none.body().get("job-uri").asText());
+        assertThat(failed.get("status").asText()).isEqualTo("complete");
+        assertThat(failed.get("job-status-code").asInt()).isEqualTo(400);
+        assertThat(failed.get("job-reason-code").asInt()).isEqualTo(7);
+        assertThat(fieldNames(failed.get("job-results"))).containsExactly("message");
+        assertThat(failed.get("job-results").get("message").asText()).isEqualTo(
+                "no device at load address 0.0.0999; attached: 0.0.0190 (3390 DASD)");
         String stop = lparUri("sys1") + "/operations/stop";
         assertError(alice.post(stop, Map.of("force", true)), 400, 4, "POST", stop);
         assertError(alice.post(lparUri("sys1") + "/operations/activate", null), 404, 1, "POST",
