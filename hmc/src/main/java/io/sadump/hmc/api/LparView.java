@@ -56,9 +56,9 @@ final class LparView {
         };
     }
 
-    /** The LPAR's status now. */
+    /** The LPAR's status now (from the run state alone: cheap enough for zhmcclient's status polling). */
     String status() {
-        return status(machine.status().runWord());
+        return status(machine.runState().status().word());
     }
 
     /** The short form the list operation returns ({@code object-uri}, {@code name}, {@code status}). */

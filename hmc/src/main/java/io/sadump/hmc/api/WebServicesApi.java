@@ -669,7 +669,7 @@ public final class WebServicesApi implements AutoCloseable {
                     + "(or stop it first with the stop operation)");
         }
         return (m, c) -> {
-            if (force && !clear && LparView.status(m.status().runWord()).equals("operating")) {
+            if (force && !clear && m.runState().isOperating()) {
                 // a normal load needs stopped CPUs (the library's rule); force is the operator's stop
                 m.stop(c);
             }

@@ -479,6 +479,52 @@ class WebServicesApiTest {
     }
 
     @Test
+    void twoApiSessionsLoadOneMachineOneWinsTheOtherIsBusy() throws Exception {
+        site.users().add("olga", "operator", "olga-operator-pw".toCharArray());
+        WsapiClient olga = new WsapiClient(app.port());
+        olga.logon("olga", "olga-operator-pw");
+        String lpar = lparUri("sys1");
+        alice.waitForCompletion(alice.post(lpar + "/operations/stop", null).body().get("job-uri").asText());
+        // a console subscriber that holds alice's load at its first line (the feed calls it on the task's thread)
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        io.sadump.hmc.ConsoleFeed feed = HmcMachine.open(sys1).console();
+        Map<String, Object> body = Map.of("load-address", "00190", "clear-indicator", false,
+                "store-status-indicator", true);
+        String job;
+        try (AutoCloseable sub = feed.subscribe(feed.last(), (java.util.function.Consumer<io.sadump.hmc.ConsoleLine>) line -> {
+            if (line.text().startsWith("HMC: load ")) {
+                inside.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        })) {
+            WsapiClient.Answer first = alice.post(lpar + "/operations/load", body);
+            assertThat(first.status()).as(String.valueOf(first.body())).isEqualTo(202);
+            job = first.body().get("job-uri").asText();
+            assertThat(inside.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            WsapiClient.Answer second = olga.post(lpar + "/operations/load", body);
+            assertError(second, 409, 2, "POST", lpar + "/operations/load");
+            assertThat(second.body().get("message").asText()).startsWith("busy: load by alice since ");
+            assertThat(alice.get(job).body().get("status").asText()).isEqualTo("running");
+            assertError(alice.delete(job), 409, 40, "DELETE", job);
+            release.countDown();
+            assertThat(alice.waitForCompletion(job).get("job-status-code").asInt()).isEqualTo(200);
+        } finally {
+            release.countDown();
+        }
+        assertThat(site.audit().read().entries()).anySatisfy(e -> {
+            assertThat(e.user()).isEqualTo("olga");
+            assertThat(e.task()).isEqualTo("Load");
+            assertThat(e.allowed()).isFalse();
+            assertThat(e.outcome()).contains("busy: load by alice");
+        });
+    }
+
+    @Test
     void aResetOfAnOperatingLparNeedsForce() throws Exception {
         String lpar = lparUri("sys2");
         assertError(alice.post(lpar + "/operations/reset-normal", Map.of()), 409, 1, "POST",
