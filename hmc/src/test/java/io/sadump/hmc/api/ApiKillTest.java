@@ -1,0 +1,181 @@
+package io.sadump.hmc.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sadump.archive.DumpOpener;
+import io.sadump.archive.OpenedDump;
+import io.sadump.hmc.HmcMachine;
+import io.sadump.hmc.TaskContext;
+import io.sadump.hmc.TaskObserver;
+import io.sadump.hmc.security.HmcState;
+import io.sadump.hmc.security.RoleCatalog;
+import io.sadump.hmc.security.UserStore;
+import io.sadump.ipl.LoadRequest;
+import io.sadump.machine.DeviceNumber;
+import io.sadump.machine.MachineDirectory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * SIGKILL of a server ({@link ApiServerMain}, a JVM of its own) during a Load that the API started, at
+ * a seeded random moment in [0, the duration of an uninterrupted API load]: the next command on the
+ * machine (here the library call {@code sadump hmc DIR display psw} makes: {@link HmcMachine#open} and its
+ * status) finds the machine as a CLI load killed at the same moment leaves it (sadump-cli's KillJarIT
+ * judges those): the journaled change undone (storage MiB by MiB as before the load), or the load ended
+ * (storage as an uninterrupted load leaves it, but for the few MiBs each load writes afresh: store status,
+ * crash time), or not begun; a vmcore under its name is complete; and the machine takes the next load.
+ */
+class ApiKillTest {
+    static final String PASSWORD = "operator-password";
+    static final Map<String, Object> LOAD = Map.of("load-address", "00190", "clear-indicator", false,
+            "store-status-indicator", true, "force", true);
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void aServerKilledDuringAnApiLoadLeavesTheMachineAsACliLoadKilledThere(long seed) throws Exception {
+        Path machines = tmp.resolve("machines");
+        Files.createDirectories(machines);
+        Path timed = ApiMachines.copy(machines, "timed");
+        Path dir = ApiMachines.copy(machines, "sys1");
+        HmcState state = HmcState.at(tmp.resolve("state"));
+        new UserStore(state, RoleCatalog.load(state.dir())).add("olga", "operator", PASSWORD.toCharArray());
+        List<String> before = digests(dir);
+
+        Process server = start(state.dir(), machines, tmp.resolve("port"));
+        String where;
+        try {
+            WsapiClient c = new WsapiClient(port(tmp.resolve("port"), server));
+            assertThat(c.logon("olga", PASSWORD).status()).isEqualTo(200);
+            // an uninterrupted API load of the same machine: how long one takes, what it leaves
+            WsapiClient.Answer first = c.post(lpar(c, "timed") + "/operations/load", LOAD);
+            long t0 = System.nanoTime(); // the kill below sleeps from the 202 on, so the window starts here
+            JsonNode full = c.waitForCompletion(first.body().get("job-uri").asText());
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertThat(full.get("job-status-code").asInt()).isEqualTo(200);
+
+            long delay = new SplittableRandom(seed).nextLong(millis + 1);
+            where = "seed " + seed + ": SIGKILL " + delay + " ms into an API load of about " + millis + " ms";
+            WsapiClient.Answer a = c.post(lpar(c, "sys1") + "/operations/load", LOAD);
+            assertThat(a.status()).as(where + ": " + a.body()).isEqualTo(202);
+            Thread.sleep(delay);
+        } finally {
+            server.destroyForcibly(); // SIGKILL on Linux
+            assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        List<String> after = digests(timed);
+
+        // the next command on the machine
+        boolean interrupted = Files.exists(dir.resolve("change.journal"));
+        List<String> recovered = new ArrayList<>();
+        MachineDirectory.onRecovery(recovered::add);
+        HmcMachine m;
+        try {
+            m = HmcMachine.open(dir);
+            assertThat(m.status().psws()).as(where).hasSize(2);
+        } finally {
+            MachineDirectory.onRecovery(x -> { });
+        }
+        assertThat(dir.resolve("change.journal")).as(where + ": the journal is applied").doesNotExist();
+        List<String> log = Files.readAllLines(dir.resolve(MachineDirectory.CONSOLE_LOG));
+        List<String> now = digests(dir);
+        String found;
+        if (interrupted) {
+            found = recovered.isEmpty() ? "absent" : "undone";
+            assertThat(now).as(where + ": storage as before the load").isEqualTo(before);
+            if (!recovered.isEmpty()) {
+                assertThat(log).as(where).anyMatch(l -> l.contains("recovered an interrupted "));
+            }
+        } else if (log.stream().anyMatch(l -> l.contains("The production system is running again"))) {
+            found = "complete";
+            List<Integer> differ = IntStream.range(0, now.size()).filter(i -> !now.get(i).equals(after.get(i)))
+                    .boxed().toList();
+            assertThat(differ).as(where + ": MiBs other than an uninterrupted load leaves (store status, crash "
+                    + "time)").hasSizeLessThanOrEqualTo(4);
+        } else {
+            found = "absent";
+            assertThat(recovered).as(where).isEmpty();
+            assertThat(now).as(where + ": not begun, storage as before").isEqualTo(before);
+        }
+        // a vmcore under its name is complete; a cut-short one only under its hidden temporary name
+        try (Stream<Path> s = Files.walk(dir.resolve(MachineDirectory.VMCORE))) {
+            for (Path f : s.filter(Files::isRegularFile).toList()) {
+                if (f.getFileName().toString().equals("vmcore")) {
+                    try (OpenedDump d = DumpOpener.open(List.of(f))) {
+                        assertThat(d.dump().complete()).as(where + ": " + f).isTrue();
+                    }
+                } else {
+                    assertThat(f.getFileName().toString()).as(where).startsWith(".vmcore.new-");
+                }
+            }
+        }
+        System.out.println(where + ": the next command found the load " + found);
+        // and the machine takes the next task: no stale lock or holder note from the killed server
+        m.load(new LoadRequest(DeviceNumber.parse("190"), true, false, ""), new TaskContext("olga", "local",
+                TaskObserver.NONE));
+        assertThat(HmcMachine.open(dir).runState().isOperating()).as(where).isFalse();
+    }
+
+    static String lpar(WsapiClient c, String name) throws Exception {
+        String cpc = c.get("/api/cpcs").body().get("cpcs").get(0).get("object-uri").asText();
+        return c.get(cpc + "/logical-partitions?name=" + name).body().get("logical-partitions").get(0)
+                .get("object-uri").asText();
+    }
+
+    static Process start(Path state, Path machines, Path portFile) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                ApiServerMain.class.getName(), state.toString(), machines.toString(), portFile.toString())
+                .redirectErrorStream(true).redirectOutput(portFile.resolveSibling("server.log").toFile()).start();
+    }
+
+    static int port(Path portFile, Process server) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(portFile)) {
+            if (!server.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("the API server did not start: "
+                        + Files.readString(portFile.resolveSibling("server.log")));
+            }
+            Thread.sleep(20);
+        }
+        return Integer.parseInt(Files.readString(portFile).strip());
+    }
+
+    /** SHA-256 of every MiB of the machine's storage.img (holes read as zeros). */
+    static List<String> digests(Path dir) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (FileChannel ch = FileChannel.open(dir.resolve(MachineDirectory.STORAGE), StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (long pos = 0; pos < ch.size(); pos += 1 << 20) {
+                buf.clear();
+                while (buf.hasRemaining() && ch.read(buf, pos + buf.position()) >= 0) {
+                    // fill
+                }
+                sha.update(buf.array(), 0, buf.position());
+                out.add(HexFormat.of().formatHex(sha.digest()));
+            }
+        }
+        return out;
+    }
+}
