@@ -378,10 +378,16 @@ public final class WebServicesApi implements AutoCloseable {
         queryParameters(ctx, Set.of("name", "additional-properties"));
         cpc(ctx);
         List<String> names = ctx.queryParams("name");
+        String additional = ctx.queryParam("additional-properties");
         List<Map<String, Object>> lpars = new ArrayList<>();
         for (LparView v : visibleLpars(who)) {
             if (nameMatches(names, v.name())) {
-                lpars.add(v.listEntry());
+                Map<String, Object> e = v.listEntry();
+                if (additional != null && !additional.isBlank()) {
+                    // zhmcclient's _list_with_operation: more properties in the list answer, by name
+                    e.putAll(select(v.properties(), additional));
+                }
+                lpars.add(e);
             }
         }
         send(ctx, Map.of("logical-partitions", lpars));

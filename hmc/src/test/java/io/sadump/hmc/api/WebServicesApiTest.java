@@ -207,6 +207,11 @@ class WebServicesApiTest {
         assertThat(alice.get("/api/cpcs/" + cpcId + "/logical-partitions?name=sys.*").body()
                 .get("logical-partitions")).hasSize(2);
 
+        JsonNode more = alice.get("/api/cpcs/" + cpcId + "/logical-partitions?name=sys2&additional-properties="
+                + "last-used-load-address,is-locked").body().get("logical-partitions");
+        assertThat(fieldNames(more.get(0))).containsExactly("object-uri", "name", "status", "last-used-load-address",
+                "is-locked");
+
         JsonNode p = alice.get("/api/logical-partitions/" + id1).body();
         assertThat(fieldNames(p)).containsExactly("object-uri", "object-id", "parent", "class", "name",
                 "description", "status", "acceptable-status", "has-unacceptable-status", "is-locked",
