@@ -21,6 +21,7 @@ public final class Job {
     private final Instant created;
     /** Counted down when the task got past its checks (its first console line or progress) or ended. */
     private final CountDownLatch underway = new CountDownLatch(1);
+    private volatile boolean begun;
     private volatile JobOutcome outcome;
     private volatile Instant ended;
 
@@ -75,7 +76,13 @@ public final class Job {
 
     /** The task has begun its work: the request that started it can answer 202 now. */
     void markUnderway() {
+        begun = true;
         underway.countDown();
+    }
+
+    /** Whether the task began its work (set before its end, on the task's thread). */
+    boolean begun() {
+        return begun;
     }
 
     void end(JobOutcome o, Instant at) {

@@ -615,8 +615,8 @@ public final class WebServicesApi implements AutoCloseable {
     private void respond(Context ctx, Job job) throws InterruptedException {
         job.awaitUnderway(UNDERWAY_WAIT);
         JobOutcome o = job.outcome();
-        if (o != null && !o.succeeded() && o.statusCode() != 500) {
-            // refused before it began (busy, wrong state, bad device): the synchronous answer, as the HMC's
+        if (o != null && !job.begun() && !o.succeeded() && o.statusCode() != 500) {
+            // refused before it began (busy, wrong CPU state): the synchronous answer, as the HMC's
             jobs.forget(job);
             throw new ApiError(o.statusCode(), o.reasonCode(), (String) o.results().get("message"));
         }
