@@ -162,9 +162,6 @@ public final class WebServicesApi implements AutoCloseable {
                 route.handle(ctx);
             } catch (ApiError e) {
                 error(ctx, e);
-            } catch (RuntimeException e) {
-                // a user-level message in the WSAPI body, never a stack trace
-                error(ctx, mapped(e, ctx.method().name() + " " + ctx.path()));
             }
         };
     }
@@ -176,9 +173,6 @@ public final class WebServicesApi implements AutoCloseable {
                 route.handle(ctx, caller(ctx));
             } catch (ApiError e) {
                 error(ctx, e);
-            } catch (RuntimeException e) {
-                // a user-level message in the WSAPI body, never a stack trace
-                error(ctx, mapped(e, ctx.method().name() + " " + ctx.path()));
             }
         };
     }

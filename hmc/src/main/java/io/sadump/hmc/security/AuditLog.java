@@ -84,12 +84,10 @@ public final class AuditLog implements TaskRecorder {
         n.put("options", e.options());
         n.put("allowed", e.allowed());
         n.put("outcome", e.outcome());
-        // READ cannot go with APPEND: the last line is read through a second channel, under the lock
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND); FileLock lock = ch.lock();
-                FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, StandardOpenOption.APPEND); FileLock lock = ch.lock()) {
             HmcState.restrict(file, HmcState.FILE_MODE);
-            n.put("prev", sha256(lastLine(in)));
+            n.put("prev", sha256(lastLine(ch)));
             byte[] line = (JSON.writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8);
             ByteBuffer b = ByteBuffer.wrap(line);
             while (b.hasRemaining()) {
