@@ -162,6 +162,9 @@ public final class WebServicesApi implements AutoCloseable {
                 route.handle(ctx);
             } catch (ApiError e) {
                 error(ctx, e);
+            } catch (RuntimeException e) {
+                // a user-level message in the WSAPI body, never a stack trace
+                error(ctx, mapped(e, ctx.method().name() + " " + ctx.path()));
             }
         };
     }
@@ -173,6 +176,9 @@ public final class WebServicesApi implements AutoCloseable {
                 route.handle(ctx, caller(ctx));
             } catch (ApiError e) {
                 error(ctx, e);
+            } catch (RuntimeException e) {
+                // a user-level message in the WSAPI body, never a stack trace
+                error(ctx, mapped(e, ctx.method().name() + " " + ctx.path()));
             }
         };
     }

@@ -55,7 +55,8 @@ class WebServicesApiTest {
         api = new WebServicesApi(site);
         app = Javalin.create(api::install).start("127.0.0.1", 0);
         alice = new WsapiClient(app.port());
-        assertThat(alice.logon("alice", ALICE_PW).status()).isEqualTo(200);
+        WsapiClient.Answer on = alice.logon("alice", ALICE_PW);
+        assertThat(on.status()).as(String.valueOf(on.body())).isEqualTo(200);
     }
 
     @AfterEach
