@@ -3,6 +3,7 @@ package io.sadump.hmc.api;
 import io.sadump.fixtures.ProductionState;
 import io.sadump.fixtures.ProductionSystem;
 import io.sadump.hmc.HmcMachine;
+import io.sadump.hmc.MachineBusyException;
 import io.sadump.hmc.MachineStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A machine directory as the WSAPI's Logical Partition object: its properties (the data model's names,
@@ -56,9 +58,28 @@ final class LparView {
         };
     }
 
-    /** The LPAR's status now (from the run state alone: cheap enough for zhmcclient's status polling). */
+    /**
+     * The LPAR's status now, from the run state alone (cheap enough for zhmcclient's status polling).
+     *
+     * @throws io.sadump.hmc.MachineBusyException while a task changes the machine (an operation's check)
+     */
     String status() {
         return status(machine.runState().status().word());
+    }
+
+    /**
+     * The status to show: as {@link #status()}, and while a task holds the machine (its run state is
+     * half-way then) {@code operating} for a load or a restart, whose dump program or kdump kernel runs
+     * on the CPUs, {@code not-operating} for the CPU controls, which end with the CPUs stopped or started
+     * within a moment.
+     */
+    String displayStatus() {
+        try {
+            return status();
+        } catch (MachineBusyException e) {
+            String task = e.holder().task();
+            return task.equals("load") || task.equals("restart") ? "operating" : "not-operating";
+        }
     }
 
     /** The short form the list operation returns ({@code object-uri}, {@code name}, {@code status}). */
@@ -66,26 +87,44 @@ final class LparView {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("object-uri", uri());
         p.put("name", name());
-        p.put("status", status());
+        p.put("status", displayStatus());
         return p;
     }
 
-    /** Every property this model has, in the data model's names. */
-    Map<String, Object> properties() {
-        MachineStatus s = machine.status();
-        String status = status(s.runWord());
+    /** The properties that need no read of the machine's state files (answered while a task runs). */
+    private Map<String, Object> identity() {
+        String status = displayStatus();
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("object-uri", uri());
         p.put("object-id", id());
         p.put("parent", cpcUri);
         p.put("class", CLASS);
-        p.put("name", s.name());
-        p.put("description", "sadump machine directory " + s.name());
+        p.put("name", name());
+        p.put("description", "sadump machine directory " + name());
         p.put("status", status);
         p.put("acceptable-status", List.of("operating"));
         p.put("has-unacceptable-status", !status.equals("operating"));
         p.put("is-locked", false);
         p.put("activation-mode", "linux-only");
+        return p;
+    }
+
+    /**
+     * The properties {@code names} asks for (all when empty). Those of {@link #identity()} are answered
+     * while a task runs; the others read the machine, which is refused then ({@code MachineBusyException}).
+     */
+    Map<String, Object> properties(Set<String> names) {
+        Map<String, Object> id = identity();
+        if (!names.isEmpty() && id.keySet().containsAll(names)) {
+            return id;
+        }
+        return properties();
+    }
+
+    /** Every property this model has, in the data model's names. */
+    Map<String, Object> properties() {
+        MachineStatus s = machine.status();
+        Map<String, Object> p = identity();
         List<Map<String, Object>> psws = new ArrayList<>();
         for (MachineStatus.CpuPsw c : s.psws()) {
             Map<String, Object> e = new LinkedHashMap<>();

@@ -385,7 +385,7 @@ public final class WebServicesApi implements AutoCloseable {
                 Map<String, Object> e = v.listEntry();
                 if (additional != null && !additional.isBlank()) {
                     // zhmcclient's _list_with_operation: more properties in the list answer, by name
-                    e.putAll(select(v.properties(), additional));
+                    e.putAll(select(v.properties(names(additional)), additional));
                 }
                 lpars.add(e);
             }
@@ -459,7 +459,20 @@ public final class WebServicesApi implements AutoCloseable {
     private void lparProperties(Context ctx, Caller who) {
         queryParameters(ctx, Set.of("properties", "cached-acceptable"));
         LparView v = lpar(ctx, who, HmcTask.DISPLAY);
-        send(ctx, select(v.properties(), ctx.queryParam("properties")));
+        String names = ctx.queryParam("properties");
+        send(ctx, select(v.properties(names(names)), names));
+    }
+
+    /** The property names of a {@code properties=a,b} query (empty: all). */
+    private static Set<String> names(String list) {
+        if (list == null || list.isBlank()) {
+            return Set.of();
+        }
+        Set<String> out = new java.util.HashSet<>();
+        for (String n : list.split(",")) {
+            out.add(n.strip());
+        }
+        return out;
     }
 
     /** The named properties only (names it does not have are left out, as the HMC does). */
@@ -591,8 +604,9 @@ public final class WebServicesApi implements AutoCloseable {
                     yield (m, c) -> m.restart(c);
                 }
             };
-        } catch (ApiError e) {
-            throw refused(who, v, task, op, e);
+        } catch (RuntimeException e) {
+            // bad input, the force rule, or busy (the machine is read for its state): audited as refused
+            throw refused(who, v, task, op, mapped(e, op));
         }
         String user = who.user().name();
         String origin = who.origin();

@@ -514,6 +514,14 @@ class WebServicesApiTest {
             assertError(second, 409, 2, "POST", lpar + "/operations/load");
             assertThat(second.body().get("message").asText()).startsWith("busy: load by alice since ");
             assertThat(alice.get(job).body().get("status").asText()).isEqualTo("running");
+            // reads go on while it runs: the dump program runs, so the LPAR is operating
+            JsonNode listed = olga.get(cpcUri() + "/logical-partitions?name=sys1").body().get("logical-partitions");
+            assertThat(listed.get(0).get("status").asText()).isEqualTo("operating");
+            assertThat(olga.get(lpar + "?properties=status,name").body().get("status").asText())
+                    .isEqualTo("operating");
+            WsapiClient.Answer full = olga.get(lpar);
+            assertError(full, 409, 2, "GET", lpar); // the state files are half-way: not read
+            assertThat(full.body().get("message").asText()).startsWith("busy: load by alice since ");
             assertError(alice.delete(job), 409, 40, "DELETE", job);
             release.countDown();
             assertThat(alice.waitForCompletion(job).get("job-status-code").asInt()).isEqualTo(200);
