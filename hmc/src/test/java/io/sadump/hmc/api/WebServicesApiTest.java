@@ -10,14 +10,19 @@ import io.sadump.hmc.TaskContext;
 import io.sadump.hmc.security.AuditEntry;
 import io.sadump.hmc.security.HmcSite;
 import io.sadump.hmc.security.HmcState;
+import io.sadump.hmc.security.PasswordHash;
+import io.sadump.hmc.security.RoleCatalog;
+import io.sadump.hmc.security.UserStore;
 import io.sadump.machine.MachineDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +54,10 @@ class WebServicesApiTest {
         sys1 = ApiMachines.copy(machines, "sys1");
         sys2 = ApiMachines.copy(machines, "sys2");
         state = HmcState.at(tmp.resolve("state"));
-        site = HmcSite.of(List.of(machines), state);
+        // cheap hashing: the tests log on many times; the default's cost is UserStore's own test's business
+        UserStore users = new UserStore(state, RoleCatalog.load(state.dir()), new PasswordHash(1024, 1, 1),
+                Clock.systemUTC());
+        site = HmcSite.of(List.of(machines), state, Optional.empty(), users, Clock.systemUTC());
         site.users().add("alice", "operator", ALICE_PW.toCharArray());
         site.users().add("victor", "viewer", VICTOR_PW.toCharArray());
         api = new WebServicesApi(site);
