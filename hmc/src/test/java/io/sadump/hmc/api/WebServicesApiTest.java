@@ -545,6 +545,32 @@ class WebServicesApiTest {
     }
 
     @Test
+    void aPswRestartOfARunningSystemStartsKdump() throws Exception {
+        String lpar = lparUri("sys2");
+        long before = HmcMachine.open(sys2).console().last();
+        WsapiClient.Answer a = alice.post(lpar + "/operations/psw-restart", null);
+        assertThat(a.status()).as(String.valueOf(a.body())).isEqualTo(202);
+        assertThat(alice.waitForCompletion(a.body().get("job-uri").asText()).get("job-status-code").asInt())
+                .isEqualTo(200);
+        List<String> text = new ArrayList<>();
+        for (JsonNode m : alice.get(lpar + "/operations/list-os-messages?begin-sequence-number=" + (before + 1))
+                .body().get("os-messages")) {
+            text.add(m.get("message-text").asText());
+        }
+        assertThat(text.get(0)).startsWith("HMC: PSW restart: the first kernel takes the restart interrupt");
+        assertThat(text).contains("The production system is running again");
+        assertThat(text).anySatisfy(t -> assertThat(t).startsWith("kdump: saving vmcore to "));
+        long last = HmcMachine.open(sys2).console().last();
+        assertThat(alice.get(lpar + "/operations/list-os-messages?begin-sequence-number=" + (last + 1)).body()
+                .get("os-messages")).isEmpty();
+        assertThat(site.audit().read().entries()).anySatisfy(e -> {
+            assertThat(e.task()).isEqualTo("PSW Restart");
+            assertThat(e.machine()).contains("sys2");
+            assertThat(e.allowed()).isTrue();
+        });
+    }
+
+    @Test
     void aResetOfAnOperatingLparNeedsForce() throws Exception {
         String lpar = lparUri("sys2");
         assertError(alice.post(lpar + "/operations/reset-normal", Map.of()), 409, 1, "POST",
