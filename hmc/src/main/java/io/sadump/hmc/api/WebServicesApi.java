@@ -40,7 +40,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
@@ -157,30 +156,27 @@ public final class WebServicesApi implements AutoCloseable {
 
     /** A route that needs no session ({@code /api/version}, logon). */
     private Handler open(OpenRoute route) {
-        return ctx -> {
-            try {
-                route.handle(ctx);
-            } catch (ApiError e) {
-                error(ctx, e);
-            } catch (RuntimeException e) {
-                // a user-level message in the WSAPI body, never a stack trace
-                error(ctx, mapped(e, ctx.method().name() + " " + ctx.path()));
-            }
-        };
+        return ctx -> answered(ctx, () -> route.handle(ctx));
     }
 
     /** A route that needs a live API session in {@code X-API-Session}: 403.4 without, 403.5 for a bad one. */
     private Handler authenticated(Route route) {
-        return ctx -> {
-            try {
-                route.handle(ctx, caller(ctx));
-            } catch (ApiError e) {
-                error(ctx, e);
-            } catch (RuntimeException e) {
-                // a user-level message in the WSAPI body, never a stack trace
-                error(ctx, mapped(e, ctx.method().name() + " " + ctx.path()));
-            }
-        };
+        return ctx -> answered(ctx, () -> route.handle(ctx, caller(ctx)));
+    }
+
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    /** Runs a route; what it throws is answered with the WSAPI error body: a user-level message, never a trace. */
+    private void answered(Context ctx, Body body) throws Exception {
+        try {
+            body.run();
+        } catch (ApiError e) {
+            error(ctx, e);
+        } catch (RuntimeException e) {
+            error(ctx, mapped(e, ctx.method().name() + " " + ctx.path()));
+        }
     }
 
     private Caller caller(Context ctx) {
@@ -674,7 +670,7 @@ public final class WebServicesApi implements AutoCloseable {
         String rawLoadparm = b.string("load-parameter").orElse("");
         boolean clear = b.bool("clear-indicator", true);
         boolean storeStatus = b.bool("store-status-indicator", false);
-        OptionalInt timeout = b.integer("timeout", 60, 600);
+        b.integer("timeout", 60, 600); // checked as the book bounds it; a model load is never abandoned
         boolean force = b.bool("force", false);
         LoadRequest request;
         try {
@@ -737,7 +733,8 @@ public final class WebServicesApi implements AutoCloseable {
             // a load address with no device, or one that holds no dump tool: the request's value
             return ApiError.badRequest(ApiError.FIELD_INVALID, e.getMessage());
         }
-        return new ApiError(500, ApiError.INTERNAL, op + " failed: " + e.getMessage());
+        return new ApiError(500, ApiError.INTERNAL, op + " failed: "
+                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
     }
 
     // ------------------------------------------------------------------------------------------------

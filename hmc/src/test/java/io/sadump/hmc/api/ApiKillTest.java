@@ -32,7 +32,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * SIGKILL of a server ({@link ApiServerMain}, a JVM of its own) during a Load that the API started, at
@@ -51,11 +51,18 @@ class ApiKillTest {
     @TempDir
     Path tmp;
 
+    /** The seeds: {@code -Dsadump.apikill.seed=S -Dsadump.apikill.count=N} kill N times from seed S. */
+    static Stream<Long> kills() {
+        long first = Long.getLong("sadump.apikill.seed", 1);
+        return Stream.iterate(first, s -> s + 1).limit(Long.getLong("sadump.apikill.count", 3));
+    }
+
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2, 3})
+    @MethodSource("kills")
     void aServerKilledDuringAnApiLoadLeavesTheMachineAsACliLoadKilledThere(long seed) throws Exception {
         Path machines = tmp.resolve("machines");
         Files.createDirectories(machines);
+        ApiMachines.copy(machines, "warm");
         Path timed = ApiMachines.copy(machines, "timed");
         Path dir = ApiMachines.copy(machines, "sys1");
         HmcState state = HmcState.at(tmp.resolve("state"));
@@ -67,7 +74,9 @@ class ApiKillTest {
         try {
             WsapiClient c = new WsapiClient(port(tmp.resolve("port"), server));
             assertThat(c.logon("olga", PASSWORD).status()).isEqualTo(200);
-            // an uninterrupted API load of the same machine: how long one takes, what it leaves
+            // an uninterrupted API load of the same machine: how long one takes (the second, once the server's
+            // code is warm, as it is for the load that is killed), what it leaves
+            c.waitForCompletion(c.post(lpar(c, "warm") + "/operations/load", LOAD).body().get("job-uri").asText());
             WsapiClient.Answer first = c.post(lpar(c, "timed") + "/operations/load", LOAD);
             long t0 = System.nanoTime(); // the kill below sleeps from the 202 on, so the window starts here
             JsonNode full = c.waitForCompletion(first.body().get("job-uri").asText());
