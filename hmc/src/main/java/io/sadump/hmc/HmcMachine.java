@@ -232,9 +232,14 @@ public final class HmcMachine {
                 Path d = dir;
                 throw new CpuStateException(String.format("the CPUs of %s are %s: stop them first (sadump hmc %s "
                         + "stop), or load clear (sadump hmc %s load %s --clear, which zeroes storage)", d,
-                        machine.runState().describe(), d, d, request.device()));
+                        machine.runState().describe(), d, d, typed(request.device())));
             }
         });
+    }
+
+    /** A device number as one types it: {@code 190} in subchannel set 0, else {@code 0.1.0190}. */
+    static String typed(DeviceNumber d) {
+        return d.css() == 0 && d.ssid() == 0 ? Integer.toHexString(d.devno()) : d.toString();
     }
 
     /** PSW Restart: the kdump verdict, else the configured on_restart action. */

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         name = "audit",
         mixinStandardHelpOptions = true,
         description = {
-            "Show the HMC's audit log: who ran which task, from where, with what end.",
+            "List the audit log: which user ran which task, and how it went.",
             "",
             "With DIR (sadump hmc DIR audit): the tasks on that machine. Without",
             "(sadump hmc audit): every entry, with the logons, logoffs and user changes",
