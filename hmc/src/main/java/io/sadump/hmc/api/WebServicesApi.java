@@ -19,6 +19,7 @@ import io.sadump.hmc.security.HmcSite;
 import io.sadump.hmc.security.HmcTask;
 import io.sadump.hmc.security.HmcUser;
 import io.sadump.hmc.security.NotPermittedException;
+import io.sadump.hmc.security.PasswordRules;
 import io.sadump.hmc.security.ObjectNotFoundException;
 import io.sadump.ipl.IplException;
 import io.sadump.ipl.LoadRequest;
@@ -77,6 +78,8 @@ public final class WebServicesApi implements AutoCloseable {
             "store-status-indicator", "timeout", "force");
     private static final Set<String> RESET_FIELDS = Set.of("force", "os-ipl-token");
     private static final Set<String> LOGON_FIELDS = Set.of("userid", "password");
+    /** The longest user ID a logon takes (longer ones are refused before they are looked up or logged). */
+    static final int MAX_USERID = 64;
 
     private final HmcSite site;
     private final JobRegistry jobs;
@@ -243,7 +246,13 @@ public final class WebServicesApi implements AutoCloseable {
         queryParameters(ctx, Set.of());
         RequestBody body = RequestBody.parse(json, ctx.body(), true, LOGON_FIELDS);
         String userid = body.requiredString("userid");
-        char[] password = body.requiredString("password").toCharArray();
+        String typed = body.requiredString("password");
+        if (userid.length() > MAX_USERID || typed.length() > PasswordRules.MAX) {
+            // no user has such a name or password: refused before the guard, the hash or the audit log
+            throw ApiError.badRequest(ApiError.FIELD_INVALID, "a user ID has at most " + MAX_USERID
+                    + " characters, a password at most " + PasswordRules.MAX);
+        }
+        char[] password = typed.toCharArray();
         String origin = "api " + ctx.ip();
         Optional<HmcSession> session;
         try {

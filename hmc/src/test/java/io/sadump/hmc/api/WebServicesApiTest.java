@@ -170,6 +170,12 @@ class WebServicesApiTest {
         assertThat(nobody.body().get("message")).isEqualTo(wrong.body().get("message"));
         assertError(d.post("/api/sessions", Map.of("userid", "alice")), 400, 5, "POST", "/api/sessions");
         assertError(d.post("/api/sessions", null), 400, 3, "POST", "/api/sessions");
+        assertError(d.post("/api/sessions", Map.of("userid", "a".repeat(65), "password", "x")), 400, 7, "POST",
+                "/api/sessions");
+        assertError(d.post("/api/sessions", Map.of("userid", "alice", "password", "p".repeat(129))), 400, 7, "POST",
+                "/api/sessions");
+        assertError(d.post("/api/sessions", Map.of("userid", "alice", "password", ALICE_PW, "colour", "red")), 400,
+                6, "POST", "/api/sessions");
         assertThat(site.audit().read().entries()).anySatisfy(e -> {
             assertThat(e.event()).isEqualTo(AuditEntry.LOGIN);
             assertThat(e.user()).isEqualTo("mallory");
