@@ -550,6 +550,41 @@ class WebServicesApiTest {
         });
     }
 
+    /**
+     * zhmcclient's {@code Lpar.stop()} then {@code Lpar.load('00190', clear_indicator=False,
+     * store_status_indicator=True)} with {@code wait_for_completion=True}, request by request: the body
+     * holds only what differs from the defaults ({@code _lpar.py}), the job is polled and deleted
+     * ({@code Job.wait_for_completion}), then the LPAR list filtered by name is polled until the status is
+     * {@code operating} ({@code Lpar.wait_for_status}); after kdump the system runs again.
+     */
+    @Test
+    void zhmcclientsStopThenLoadWithWaitForCompletion() throws Exception {
+        String cpc = cpcUri();
+        // CpcManager.list / LparManager.list with filter_args={'name': 'sys1'}
+        String lpar = alice.get(cpc + "/logical-partitions?name=sys1").body().get("logical-partitions").get(0)
+                .get("object-uri").asText();
+        JsonNode stopped = alice.waitForCompletion(alice.post(lpar + "/operations/stop", null).body().get("job-uri")
+                .asText());
+        assertThat(stopped.get("job-status-code").asInt()).isEqualTo(200);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("load-address", "00190");
+        body.put("clear-indicator", false);
+        body.put("store-status-indicator", true);
+        WsapiClient.Answer a = alice.post(lpar + "/operations/load", body);
+        assertThat(a.status()).isEqualTo(202);
+        assertThat(alice.waitForCompletion(a.body().get("job-uri").asText()).get("job-results").isNull()).isTrue();
+        String status = null;
+        for (int i = 0; i < 100 && !"operating".equals(status); i++) {
+            status = alice.get(cpc + "/logical-partitions?name=sys1").body().get("logical-partitions").get(0)
+                    .get("status").asText();
+            Thread.sleep(status.equals("operating") ? 0 : 50);
+        }
+        assertThat(status).isEqualTo("operating");
+        JsonNode p = alice.get(lpar + "?properties=last-used-load-address,last-used-load-parameter").body();
+        assertThat(p.get("last-used-load-address").asText()).isEqualTo("00190");
+        assertThat(p.get("last-used-load-parameter").asText()).isEmpty();
+    }
+
     @Test
     void aPswRestartOfARunningSystemStartsKdump() throws Exception {
         String lpar = lparUri("sys2");
