@@ -585,6 +585,27 @@ class WebServicesApiTest {
         assertThat(p.get("last-used-load-parameter").asText()).isEmpty();
     }
 
+    /** The API's default load is a load clear (clear-indicator true): storage zeroed, nothing to dump. */
+    @Test
+    void aLoadWithTheDefaultsIsALoadClear() throws Exception {
+        String lpar = lparUri("sys2");
+        long before = HmcMachine.open(sys2).console().last();
+        assertError(alice.post(lpar + "/operations/load", Map.of("load-address", "190")), 409, 1, "POST",
+                lpar + "/operations/load"); // operating: force, even for a clear load (the API's rule)
+        WsapiClient.Answer a = alice.post(lpar + "/operations/load", Map.of("load-address", "190", "force", true));
+        assertThat(a.status()).isEqualTo(202);
+        assertThat(alice.waitForCompletion(a.body().get("job-uri").asText()).get("job-status-code").asInt())
+                .isEqualTo(200);
+        List<String> text = new ArrayList<>();
+        for (JsonNode m : alice.get(lpar + "/operations/list-os-messages?begin-sequence-number=" + (before + 1))
+                .body().get("os-messages")) {
+            text.add(m.get("message-text").asText());
+        }
+        assertThat(text.get(0)).isEqualTo("HMC: load 0.0.0190 (clear)");
+        assertThat(text).anySatisfy(t -> assertThat(t).startsWith("HMC: clear reset: storage zeroed"));
+        assertThat(alice.get(lpar + "?properties=status").body().get("status").asText()).isEqualTo("not-operating");
+    }
+
     @Test
     void aPswRestartOfARunningSystemStartsKdump() throws Exception {
         String lpar = lparUri("sys2");
