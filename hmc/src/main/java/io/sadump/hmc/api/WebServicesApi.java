@@ -115,6 +115,7 @@ public final class WebServicesApi implements AutoCloseable {
         r.get("/api/version", open(this::version));
         r.post("/api/sessions", open(this::logon));
         r.delete("/api/sessions/this-session", authenticated(this::logoff));
+        r.get("/api/console", authenticated(this::console));
         r.get("/api/cpcs", authenticated(this::listCpcs));
         r.get("/api/cpcs/{cpc}", authenticated(this::cpcProperties));
         r.get("/api/cpcs/{cpc}/logical-partitions", authenticated(this::listLpars));
@@ -344,6 +345,21 @@ public final class WebServicesApi implements AutoCloseable {
         p.put("dpm-enabled", false);
         p.put("se-version", HMC_VERSION);
         return p;
+    }
+
+    /**
+     * Get Console Properties: the HMC itself (zhmcclient's {@code Session.is_logon(verify=True)} reads
+     * it to learn whether its session is still good).
+     */
+    private void console(Context ctx, Caller who) {
+        queryParameters(ctx, Set.of("properties"));
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("object-uri", "/api/console");
+        p.put("class", "console");
+        p.put("name", hmcName);
+        p.put("description", "sadump HMC");
+        p.put("version", HMC_VERSION);
+        send(ctx, select(p, ctx.queryParam("properties")));
     }
 
     /** List CPCs ({@code CpcManager.list}, the mock's {@code CpcsHandler}): the site is one CPC. */

@@ -201,6 +201,10 @@ class WebServicesApiTest {
         assertThat(cpcProps.get("object-id").asText()).isEqualTo(cpcId);
         assertThat(cpcProps.get("class").asText()).isEqualTo("cpc");
         assertError(alice.get("/api/cpcs/nope"), 404, 1, "GET", "/api/cpcs/nope");
+        JsonNode console = alice.get("/api/console").body();
+        assertThat(fieldNames(console)).containsExactly("object-uri", "class", "name", "description", "version");
+        assertThat(console.get("object-uri").asText()).isEqualTo(cpcProps.get("parent").asText());
+        assertThat(console.get("version").asText()).isEqualTo("2.16.0");
 
         WsapiClient.Answer list = alice.get("/api/cpcs/" + cpcId + "/logical-partitions");
         assertThat(list.status()).isEqualTo(200);
