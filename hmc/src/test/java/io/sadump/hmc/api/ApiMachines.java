@@ -13,10 +13,13 @@ import io.sadump.machine.DeviceNumber;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineLock;
 import io.sadump.machine.Sizes;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 /**
  * Machines for the API tests, made as {@code machine create --dasd 0.0.0190:CYLS}, {@code dumpdev prepare
@@ -34,6 +37,7 @@ final class ApiMachines {
     static synchronized Path template() throws Exception {
         if (template == null) {
             Path root = Files.createTempDirectory("sadump-wsapi-template");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(root)));
             Path dir = root.resolve("sys1");
             build(dir, 128 * Sizes.MIB, 80);
             template = dir;
@@ -59,6 +63,16 @@ final class ApiMachines {
         Path dir = parent.resolve(name);
         MachineTemplate.copy(template(), dir);
         return dir;
+    }
+
+    private static void delete(Path root) {
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a temporary directory left behind: the system's cleaner takes it
+        }
     }
 
     /** Damages the machine as {@code sadump inject DIR KIND --seed S} does. */
