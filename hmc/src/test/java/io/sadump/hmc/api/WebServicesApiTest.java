@@ -652,6 +652,29 @@ class WebServicesApiTest {
         alice.waitForCompletion(again.body().get("job-uri").asText());
     }
 
+    /** Check-stopped CPUs: status exceptions; stop refused with the way out; a reset needs force and recovers. */
+    @Test
+    void aCheckStoppedLparIsExceptionsAndAForcedResetRecoversIt() throws Exception {
+        MachineDirectory m = MachineDirectory.open(sys2);
+        try (io.sadump.machine.MachineLock lock = m.lock()) {
+            m.saveRunState(lock, io.sadump.machine.RunState.checkStop());
+        }
+        String lpar = lparUri("sys2");
+        JsonNode p = alice.get(lpar + "?properties=status,has-unacceptable-status").body();
+        assertThat(p.get("status").asText()).isEqualTo("exceptions");
+        assertThat(p.get("has-unacceptable-status").asBoolean()).isTrue();
+        WsapiClient.Answer stop = alice.post(lpar + "/operations/stop", null);
+        assertError(stop, 409, 1, "POST", lpar + "/operations/stop");
+        assertThat(stop.body().get("message").asText()).contains("check-stopped").contains("reset");
+        assertError(alice.post(lpar + "/operations/reset-normal", null), 409, 1, "POST",
+                lpar + "/operations/reset-normal");
+        WsapiClient.Answer reset = alice.post(lpar + "/operations/reset-normal", Map.of("force", true));
+        assertThat(reset.status()).isEqualTo(202);
+        assertThat(alice.waitForCompletion(reset.body().get("job-uri").asText()).get("job-status-code").asInt())
+                .isEqualTo(200);
+        assertThat(alice.get(lpar + "?properties=status").body().get("status").asText()).isEqualTo("not-operating");
+    }
+
     @Test
     void theRoutesInstallOnACreatedJavalinToo() throws Exception {
         // the web server (16b) creates its Javalin, then installs the API on it
