@@ -185,6 +185,13 @@ public final class HmcMachine {
         return reader().runState();
     }
 
+    /** The lowcore display: pointers, IPIB, save area, OLDMEM. */
+    public LowcoreFacts lowcore() {
+        try (FileStorage s = reader().openStorage()) {
+            return LowcoreFacts.read(s);
+        }
+    }
+
     /** The kdump verdict now, with the meminfo page and the segment table it read. */
     public VerdictResult meminfo() {
         try (FileStorage s = reader().openStorage()) {
@@ -197,13 +204,6 @@ public final class HmcMachine {
         try (FileStorage s = reader().openStorage()) {
             s.checkRange(range.address(), range.length());
             return new StorageBytes(range.address(), s.bytes(range.address(), (int) range.length()));
-        }
-    }
-
-    /** Reads storage without changing it, for displays built elsewhere (the CLI's lowcore). */
-    public <T> T readStorage(java.util.function.Function<AbsoluteStorage, T> reader) {
-        try (FileStorage s = reader().openStorage()) {
-            return reader.apply(s);
         }
     }
 
