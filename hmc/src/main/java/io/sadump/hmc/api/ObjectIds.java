@@ -1,5 +1,6 @@
 package io.sadump.hmc.api;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -13,8 +14,15 @@ import java.util.UUID;
 final class ObjectIds {
     private ObjectIds() {}
 
+    /** The CPC's id: from the state directory's real path, so a symbolic link to it gives the same id. */
     static String cpc(Path stateDir) {
-        return uuid("sadump cpc " + stateDir.toAbsolutePath().normalize());
+        Path p;
+        try {
+            p = stateDir.toRealPath();
+        } catch (IOException e) {
+            p = stateDir.toAbsolutePath().normalize();
+        }
+        return uuid("sadump cpc " + p);
     }
 
     static String lpar(String machineName) {

@@ -15,7 +15,6 @@ import io.sadump.ipl.LoadRequest;
 import io.sadump.machine.DeviceNumber;
 import io.sadump.machine.MachineDirectory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
