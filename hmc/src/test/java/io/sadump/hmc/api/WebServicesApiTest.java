@@ -514,7 +514,7 @@ class WebServicesApiTest {
         Map<String, Object> body = Map.of("load-address", "00190", "clear-indicator", false,
                 "store-status-indicator", true);
         String job;
-        try (AutoCloseable sub = feed.subscribe(feed.last(), (java.util.function.Consumer<io.sadump.hmc.ConsoleLine>) line -> {
+        java.util.function.Consumer<io.sadump.hmc.ConsoleLine> holder = line -> {
             if (line.text().startsWith("HMC: load ")) {
                 inside.countDown();
                 try {
@@ -523,7 +523,9 @@ class WebServicesApiTest {
                     Thread.currentThread().interrupt();
                 }
             }
-        })) {
+        };
+        AutoCloseable sub = feed.subscribe(feed.last(), holder);
+        try {
             WsapiClient.Answer first = alice.post(lpar + "/operations/load", body);
             assertThat(first.status()).as(String.valueOf(first.body())).isEqualTo(202);
             job = first.body().get("job-uri").asText();
@@ -545,6 +547,7 @@ class WebServicesApiTest {
             assertThat(alice.waitForCompletion(job).get("job-status-code").asInt()).isEqualTo(200);
         } finally {
             release.countDown();
+            sub.close();
         }
         assertThat(site.audit().read().entries()).anySatisfy(e -> {
             assertThat(e.user()).isEqualTo("olga");
