@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sadump.archive.DumpOpener;
 import io.sadump.archive.OpenedDump;
+import io.sadump.dump.DumpFormatException;
+import io.sadump.fixtures.Corruption;
 import io.sadump.hmc.HmcMachine;
 import io.sadump.hmc.TaskContext;
 import io.sadump.hmc.TaskObserver;
@@ -14,6 +16,7 @@ import io.sadump.hmc.security.UserStore;
 import io.sadump.ipl.LoadRequest;
 import io.sadump.machine.DeviceNumber;
 import io.sadump.machine.MachineDirectory;
+import io.sadump.machine.MemorySource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -25,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -41,6 +45,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * judges those): the journaled change undone (storage MiB by MiB as before the load), or the load ended
  * (storage as an uninterrupted load leaves it, but for the few MiBs each load writes afresh: store status,
  * crash time), or not begun; a vmcore under its name is complete; and the machine takes the next load.
+ * Odd seeds kill a kdump load, even seeds a load whose kdump kernel is damaged (0x4533), so the dumper
+ * writes the stand-alone dump to the DASD: that dump is read back as complete (and holds what the
+ * uninterrupted dump held), or reported incomplete, or is not there.
  */
 class ApiKillTest {
     static final String PASSWORD = "operator-password";
@@ -61,9 +68,18 @@ class ApiKillTest {
     void aServerKilledDuringAnApiLoadLeavesTheMachineAsACliLoadKilledThere(long seed) throws Exception {
         Path machines = tmp.resolve("machines");
         Files.createDirectories(machines);
-        ApiMachines.copy(machines, "warm");
+        Path warm = ApiMachines.copy(machines, "warm");
         Path timed = ApiMachines.copy(machines, "timed");
         Path dir = ApiMachines.copy(machines, "sys1");
+        // odd seeds: the verdict passes and kdump writes a vmcore; even seeds: the kdump kernel is damaged,
+        // so the dumper writes the stand-alone dump to the DASD it was loaded from
+        boolean standAlone = seed % 2 == 0;
+        if (standAlone) {
+            for (Path m : List.of(warm, timed, dir)) {
+                ApiMachines.inject(m, Corruption.SEGMENT_BITFLIP_KERNEL, 3);
+            }
+        }
+        String path = standAlone ? "stand-alone dump to DASD" : "kdump";
         HmcState state = HmcState.at(tmp.resolve("state"));
         new UserStore(state, RoleCatalog.load(state.dir())).add("olga", "operator", PASSWORD.toCharArray());
         List<String> before = digests(dir);
@@ -83,7 +99,8 @@ class ApiKillTest {
             assertThat(full.get("job-status-code").asInt()).isEqualTo(200);
 
             long delay = new SplittableRandom(seed).nextLong(millis + 1);
-            where = "seed " + seed + ": SIGKILL " + delay + " ms into an API load of about " + millis + " ms";
+            where = "seed " + seed + ": SIGKILL " + delay + " ms into an API load (" + path + ") of about " + millis
+                    + " ms";
             WsapiClient.Answer a = c.post(lpar(c, "sys1") + "/operations/load", LOAD);
             assertThat(a.status()).as(where + ": " + a.body()).isEqualTo(202);
             Thread.sleep(delay);
@@ -137,11 +154,64 @@ class ApiKillTest {
                 }
             }
         }
+        if (standAlone) {
+            found += ", " + afterStandAloneDump(dir, timed, where);
+        }
         System.out.println(where + ": the next command found the load " + found);
         // and the machine takes the next task: no stale lock or holder note from the killed server
         m.load(new LoadRequest(DeviceNumber.parse("190"), true, false, ""), new TaskContext("olga", "local",
                 TaskObserver.NONE));
         assertThat(HmcMachine.open(dir).runState().isOperating()).as(where).isFalse();
+    }
+
+    /**
+     * The DASD after a stand-alone dump the kill may have cut: read back as complete, holding what the
+     * uninterrupted dump held (but for the MiBs each load writes afresh), or reported incomplete, or no dump
+     * there at all; never a cut dump read back as good.
+     */
+    static String afterStandAloneDump(Path dir, Path timed, String where) throws Exception {
+        Path image = dir.resolve(MachineDirectory.DEVICES).resolve(ApiMachines.DASD + ".3390");
+        Optional<List<String>> uninterrupted = dumpMemory(timed.resolve(MachineDirectory.DEVICES)
+                .resolve(ApiMachines.DASD + ".3390"));
+        assertThat(uninterrupted).as(where + ": the uninterrupted dump reads back as complete").isPresent();
+        try (OpenedDump d = DumpOpener.open(List.of(image))) {
+            if (!d.dump().complete()) {
+                assertThat(dumpMemory(image)).as(where).isEmpty();
+                return "the dump reported incomplete";
+            }
+        } catch (DumpFormatException e) {
+            assertThat(e.getMessage()).as(where).contains("no valid dump found");
+            return "no dump on the DASD";
+        }
+        List<String> got = dumpMemory(image).orElseThrow();
+        List<String> full = uninterrupted.get();
+        assertThat(got).as(where + ": MiBs in the dump").hasSameSizeAs(full);
+        assertThat(IntStream.range(0, got.size()).filter(i -> !got.get(i).equals(full.get(i))))
+                .as(where + ": MiBs of a dump read back as good other than the uninterrupted dump's (store status, "
+                        + "crash time)").hasSizeLessThanOrEqualTo(4);
+        return "the dump complete";
+    }
+
+    /** SHA-256 of every MiB of the memory a dump holds (absent memory as zeros), or empty if incomplete. */
+    static Optional<List<String>> dumpMemory(Path image) throws Exception {
+        try (OpenedDump opened = DumpOpener.open(List.of(image))) {
+            if (!opened.dump().complete()) {
+                return Optional.empty();
+            }
+            MemorySource memory = opened.dump().memory();
+            List<String> out = new ArrayList<>();
+            byte[] mib = new byte[1 << 20];
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (long a = 0; a < memory.memorySize(); a += mib.length) {
+                int n = (int) Math.min(mib.length, memory.memorySize() - a);
+                memory.readFilled(a, mib, 0, n);
+                sha.update(mib, 0, n);
+                out.add(HexFormat.of().formatHex(sha.digest()));
+            }
+            return Optional.of(out);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     static String lpar(WsapiClient c, String name) throws Exception {
