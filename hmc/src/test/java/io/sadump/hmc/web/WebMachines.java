@@ -1,0 +1,52 @@
+package io.sadump.hmc.web;
+
+import io.sadump.device.AttachedDevices;
+import io.sadump.device.ckd.EckdDasd;
+import io.sadump.device.dumptool.DumpDevicePreparer;
+import io.sadump.device.dumptool.DumpToolOptions;
+import io.sadump.fixtures.Corruption;
+import io.sadump.fixtures.CorruptionCatalogue;
+import io.sadump.fixtures.KexecLoad;
+import io.sadump.fixtures.ProductionSystem;
+import io.sadump.machine.AttachedDevice;
+import io.sadump.machine.DeviceNumber;
+import io.sadump.machine.MachineDirectory;
+import io.sadump.machine.MachineLock;
+import io.sadump.machine.Sizes;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+
+/**
+ * Machines for the web tests, made as {@code sadump machine create}, {@code dumpdev prepare} and
+ * {@code kexec load} make them: a small production system with a prepared 3390 at 0.0.0190 and the kdump
+ * kernel loaded, so a Load passes the verdict; {@link #damageKernelSegment} makes it fail with 0x4533.
+ */
+final class WebMachines {
+    static final DeviceNumber DASD = DeviceNumber.parse("0.0.0190");
+    static final long STORAGE = 64 * Sizes.MIB;
+
+    private WebMachines() {}
+
+    static Path create(Path dir) throws IOException {
+        ProductionSystem system = ProductionSystem.create(dir, ProductionSystem.Spec.of(STORAGE,
+                dir.getFileName().toString()));
+        MachineDirectory machine = system.machine();
+        try (MachineLock lock = machine.lock()) {
+            AttachedDevices.attach(machine, lock, new AttachedDevice(DASD, AttachedDevice.DeviceType.DASD_3390, 100));
+            try (EckdDasd dasd = AttachedDevices.openDasd(machine, lock, DASD)) {
+                DumpDevicePreparer.prepareDasd(dasd, new DumpToolOptions(OptionalLong.empty(), false, false));
+            }
+            KexecLoad.load(machine, lock, KexecLoad.Request.synthetic());
+        }
+        return dir;
+    }
+
+    /** The {@code inject} catalogue's flip in the kdump kernel segment: the verdict becomes 0x4533 segment 0. */
+    static void damageKernelSegment(Path dir) {
+        MachineDirectory machine = MachineDirectory.open(dir);
+        try (MachineLock lock = machine.lock()) {
+            CorruptionCatalogue.inject(machine, lock, Corruption.byName("segment-bitflip-kernel"), 3);
+        }
+    }
+}
