@@ -2,7 +2,7 @@ package io.sadump.hmc.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
-import io.sadump.hmc.HmcSite;
+import io.sadump.hmc.security.HmcSite;
 import io.sadump.hmc.security.HmcSession;
 import io.sadump.hmc.security.HmcTask;
 import io.sadump.hmc.security.HmcUser;
@@ -17,7 +17,7 @@ import java.util.Optional;
 
 /**
  * The browser's side of logon: the session cookie, the CSRF token and the re-entered password of
- * disruptive tasks. Sessions, the login guard, users and roles are the site's ({@link HmcSite}); this class
+ * disruptive tasks. Sessions, the login guard, users and roles are the site's ({@link io.sadump.hmc.security.HmcSite}); this class
  * only carries them over HTTP.
  *
  * <p>The cookie is {@code __Host-sadump} under TLS ({@code __Host-} binds it to this host and path and needs
@@ -68,7 +68,7 @@ final class BrowserSessions {
             }
             if (verified.isEmpty()) {
                 Duration wait = locked.isPresent() ? Duration.ZERO : site.guard().failed(user, address);
-                site.audit().login(user, address, false, locked.isPresent() ? "locked out" : "wrong user or password");
+                site.audit().login(user, "web " + address, false, locked.isPresent() ? "locked out" : "wrong user or password");
                 // the guard's delay slows the next guess; the answer is the same for every reason
                 Thread.sleep(wait.toMillis());
                 throw new WebErrors.NotLoggedOn(LOGON_REFUSED);
@@ -76,7 +76,7 @@ final class BrowserSessions {
             site.guard().succeeded(user, address);
             HmcUser u = verified.get();
             HmcSession s = site.sessions().create(u.name(), address, HmcSession.Kind.BROWSER);
-            site.audit().login(u.name(), address, true, "browser session");
+            site.audit().login(u.name(), "web " + address, true, "browser session");
             String old = ctx.cookie(cookie);
             if (old != null) {
                 site.sessions().end(old); // a fresh token at every logon (ASVS 7.2.4)
@@ -94,7 +94,7 @@ final class BrowserSessions {
         Caller c = require(ctx);
         checkCsrf(ctx, c);
         site.sessions().end(c.session().token());
-        site.audit().logout(c.user().name(), c.address());
+        site.audit().logout(c.user().name(), c.origin(), "browser session ended");
         ctx.header("Set-Cookie", cookie + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (tls ? "; Secure" : ""));
         ctx.status(204);
     }

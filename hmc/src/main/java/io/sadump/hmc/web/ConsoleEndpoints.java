@@ -3,7 +3,7 @@ package io.sadump.hmc.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.sadump.hmc.HmcMachine;
-import io.sadump.hmc.HmcSite;
+import io.sadump.hmc.security.HmcSite;
 import io.sadump.hmc.MachineStatus;
 import io.sadump.hmc.MountLibrary;
 import io.sadump.hmc.TaskContext;
@@ -40,28 +40,19 @@ final class ConsoleEndpoints {
 
     /** The machine {@code name} for {@code task}: 404 when unknown or outside the role, 403 when not permitted. */
     HmcMachine machine(BrowserSessions.Caller c, WebTask task, String name) {
-        try {
-            site.authorizer().check(c.user(), task.task, name);
-        } catch (RuntimeException e) {
-            if (task.task != HmcTask.DISPLAY && task.task != HmcTask.OS_MESSAGES && task.task != HmcTask.DUMPS) {
-                site.audit().refused(c.user().name(), c.origin(), name, task.task.title(), e.getMessage());
-            }
-            throw e;
-        }
-        return site.machine(name);
+        return site.machine(c.user(), task.task, name, c.origin());
     }
 
     /** {@code GET /ui/machines}: every machine the role reaches. */
     void list(Context ctx) {
         BrowserSessions.Caller c = sessions.require(ctx);
         List<Object> out = new ArrayList<>();
-        for (HmcMachine m : site.machines()) {
-            try {
-                site.authorizer().check(c.user(), HmcTask.DISPLAY, m.name());
-            } catch (RuntimeException notInScope) {
-                continue; // a machine outside the role's scope is not listed at all
+        // a machine outside the role's scope is not listed at all
+        for (String name : site.authorizer().visibleMachines(c.user())) {
+            if (site.authorizer().permits(c.user(), HmcTask.DISPLAY, name)) {
+                HmcMachine m = site.machine(c.user(), HmcTask.DISPLAY, name, c.origin());
+                out.add(WebJson.status(m.status(), m.busy()));
             }
-            out.add(WebJson.status(m.status(), m.busy()));
         }
         ctx.json(Map.of("machines", out));
     }
@@ -119,7 +110,7 @@ final class ConsoleEndpoints {
                 throw new WebErrors.Refused("Reset Clear zeroes storage: it needs both confirmations");
             }
         } catch (RuntimeException e) {
-            site.audit().refused(c.user().name(), c.origin(), name, task.task.title(), e.getMessage());
+            site.audit().refused(c.user().name(), c.origin(), name, task.task.title(), "", e.getMessage());
             throw e;
         }
         TaskContext tc = new TaskContext(c.user().name(), c.origin(), TaskObserver.NONE);

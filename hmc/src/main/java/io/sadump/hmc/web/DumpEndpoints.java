@@ -12,7 +12,8 @@ import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpProgressListener;
 import io.sadump.hmc.DumpEntry;
 import io.sadump.hmc.HmcMachine;
-import io.sadump.hmc.HmcSite;
+import io.sadump.hmc.security.HmcSite;
+import io.sadump.hmc.TaskRecord;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineLock;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -110,8 +112,7 @@ final class DumpEndpoints {
         HmcMachine m = console.machine(c, WebTask.DOWNLOAD, ctx.pathParam("m"));
         DumpEntry e = find(m, ctx.pathParam("id"));
         String file = m.name() + "-" + name(m, e).replaceAll("[^A-Za-z0-9._-]", "_");
-        site.audit().task(c.user().name(), c.origin(), m.name(), WebTask.DOWNLOAD.task.title(),
-                "dump=" + name(m, e), true, e.bytes() + " bytes");
+        audit(c, m, WebTask.DOWNLOAD, "dump=" + name(m, e), e.bytes() + " bytes");
         ctx.contentType("application/octet-stream");
         ctx.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
         ctx.header("Content-Length", Long.toString(Files.size(e.path())));
@@ -153,12 +154,10 @@ final class DumpEndpoints {
                 created = DumpArchiveWriter.create(opened, chosen.memory(), chosen.metadata(), facts, out, o);
             }
         } catch (IOException | RuntimeException x) {
-            site.audit().task(c.user().name(), c.origin(), m.name(), WebTask.ARCHIVE.task.title(), options, true,
-                    "failed: " + x.getMessage());
+            audit(c, m, WebTask.ARCHIVE, options, "failed: " + x.getMessage());
             throw x;
         }
-        site.audit().task(c.user().name(), c.origin(), m.name(), WebTask.ARCHIVE.task.title(), options, true,
-                created.archiveBytes() + " bytes");
+        audit(c, m, WebTask.ARCHIVE, options, created.archiveBytes() + " bytes");
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("archive", ARCHIVES + "/" + created.archive().getFileName());
         r.put("bytes", created.archiveBytes());
@@ -168,6 +167,11 @@ final class DumpEndpoints {
         }
         r.put("members", members);
         ctx.json(r);
+    }
+
+    private void audit(BrowserSessions.Caller c, HmcMachine m, WebTask task, String options, String outcome) {
+        site.audit().record(new TaskRecord(Instant.now(), c.user().name(), c.origin(), m.name(),
+                m.path().toAbsolutePath().toString(), task.task.title(), options, true, outcome));
     }
 
     private static MachineLock lock(HmcMachine m) {

@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * How the web console is served: the address and port, TLS from a PEM certificate chain and key, and an
  * optional campaign report directory served read-only. The machines, users and dump library come with the
- * {@link io.sadump.hmc.HmcSite}.
+ * {@link io.sadump.hmc.security.HmcSite}.
  *
  * @param bind the address to listen on; anything but a loopback address needs TLS, since passwords and
  *     session cookies would otherwise cross the network in clear

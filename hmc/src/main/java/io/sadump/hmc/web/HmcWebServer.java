@@ -4,7 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.sadump.hmc.HmcSite;
+import io.sadump.hmc.security.HmcSite;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Optional;
@@ -25,7 +25,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  *
  * <p>Security (docs/hmc.md): every answer carries {@link SecurityHeaders}; a POST needs a same-origin
  * request, a JSON body and the session's CSRF token; sessions, the login guard, roles and the audit log
- * are the {@link HmcSite}'s, shared with the Web Services API on the same server.
+ * are the {@link io.sadump.hmc.security.HmcSite}'s, shared with the Web Services API on the same server.
  */
 public final class HmcWebServer implements AutoCloseable {
     /** The largest request body: JSON of a dialog, never a file. */
