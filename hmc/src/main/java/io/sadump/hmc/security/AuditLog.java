@@ -84,10 +84,13 @@ public final class AuditLog implements TaskRecorder {
         n.put("options", e.options());
         n.put("allowed", e.allowed());
         n.put("outcome", e.outcome());
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE, StandardOpenOption.APPEND); FileLock lock = ch.lock()) {
+        // O_APPEND cannot be combined with reading in one channel: the last line is read through a second
+        // one, under the append channel's lock
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND); FileLock lock = ch.lock();
+                FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
             HmcState.restrict(file, HmcState.FILE_MODE);
-            n.put("prev", sha256(lastLine(ch)));
+            n.put("prev", sha256(lastLine(reader)));
             byte[] line = (JSON.writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8);
             ByteBuffer b = ByteBuffer.wrap(line);
             while (b.hasRemaining()) {

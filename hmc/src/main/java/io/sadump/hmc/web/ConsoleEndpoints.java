@@ -129,6 +129,10 @@ final class ConsoleEndpoints {
                 default -> throw new InvalidValueException("not a task: " + task.slug);
             };
             ctx.json(result);
+        } catch (InvalidValueException e) {
+            // input the task refused before it ran (a device number, a load parameter, an image name)
+            site.audit().refused(c.user().name(), c.origin(), name, task.task.title(), "", e.getMessage());
+            throw e;
         }
     }
 }
