@@ -50,7 +50,7 @@ class HmcWebServerTest {
     }
 
     void start() {
-        site = HmcSite.of(List.of(machines), HmcState.at(state));
+        site = WebMachines.site(List.of(machines), state);
         server = new HmcWebServer(site, HmcWebConfig.local(0)).start();
     }
 

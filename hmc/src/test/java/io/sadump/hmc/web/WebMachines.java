@@ -13,7 +13,15 @@ import io.sadump.machine.DeviceNumber;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineLock;
 import io.sadump.machine.Sizes;
+import io.sadump.hmc.security.HmcSite;
+import io.sadump.hmc.security.HmcState;
+import io.sadump.hmc.security.PasswordHash;
+import io.sadump.hmc.security.RoleCatalog;
+import io.sadump.hmc.security.UserStore;
 import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 
@@ -24,7 +32,7 @@ import java.util.OptionalLong;
  */
 final class WebMachines {
     static final DeviceNumber DASD = DeviceNumber.parse("0.0.0190");
-    static final long STORAGE = 64 * Sizes.MIB;
+    static final long STORAGE = 32 * Sizes.MIB;
 
     private WebMachines() {}
 
@@ -40,6 +48,16 @@ final class WebMachines {
             KexecLoad.load(machine, lock, KexecLoad.Request.synthetic());
         }
         return dir;
+    }
+
+    /**
+     * The site of {@code dirs} with its state in {@code state}; its passwords are hashed with a small Argon2id
+     * cost (1 MiB, 1 pass), so that the tests' logons take milliseconds: the web layer does not care.
+     */
+    static HmcSite site(List<Path> dirs, Path state) {
+        HmcState s = HmcState.at(state);
+        UserStore users = new UserStore(s, RoleCatalog.load(s.dir()), new PasswordHash(1024, 1, 1), Clock.systemUTC());
+        return HmcSite.of(dirs, s, Optional.empty(), users, Clock.systemUTC());
     }
 
     /** The {@code inject} catalogue's flip in the kdump kernel segment: the verdict becomes 0x4533 segment 0. */
