@@ -32,7 +32,7 @@ import java.util.OptionalLong;
  */
 final class WebMachines {
     static final DeviceNumber DASD = DeviceNumber.parse("0.0.0190");
-    static final long STORAGE = 32 * Sizes.MIB;
+    static final long STORAGE = 48 * Sizes.MIB;
 
     private WebMachines() {}
 
