@@ -84,13 +84,12 @@ public final class AuditLog implements TaskRecorder {
         n.put("options", e.options());
         n.put("allowed", e.allowed());
         n.put("outcome", e.outcome());
-        // O_APPEND cannot be combined with reading in one channel: the last line is read through a second
-        // one, under the append channel's lock
+        // READ cannot go with APPEND: the last line is read through a second channel, under the lock
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND); FileLock lock = ch.lock();
-                FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
+                FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             HmcState.restrict(file, HmcState.FILE_MODE);
-            n.put("prev", sha256(lastLine(reader)));
+            n.put("prev", sha256(lastLine(in)));
             byte[] line = (JSON.writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8);
             ByteBuffer b = ByteBuffer.wrap(line);
             while (b.hasRemaining()) {

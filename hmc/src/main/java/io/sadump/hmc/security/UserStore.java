@@ -34,8 +34,6 @@ import java.util.TreeMap;
  */
 public final class UserStore {
     public static final String FILE = "users";
-    private static final java.util.regex.Pattern LINE = java.util.regex.Pattern.compile(
-            "([^:]+):([^:]+):(enabled|disabled):([^Z]+Z):([^Z]+Z):(.*)");
     static final String LOCK = "users.lock";
     private static final String NAME = "[a-z0-9][a-z0-9._-]{0,31}";
 
@@ -198,13 +196,17 @@ public final class UserStore {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
-            // the times (ISO-8601, ending in Z) hold colons themselves
-            java.util.regex.Matcher mt = LINE.matcher(line);
+            // the times (ISO-8601) hold colons themselves: fields 4 and 5 end at their 'Z'
+            java.util.regex.Matcher mt = java.util.regex.Pattern.compile(
+                    "([^:]*):([^:]*):(enabled|disabled):([^Z]*Z):([^Z]*Z):(.*)").matcher(line);
+            String[] f = new String[6];
             try {
                 if (!mt.matches()) {
                     throw new IllegalArgumentException("fields");
                 }
-                String[] f = {mt.group(1), mt.group(2), mt.group(3), mt.group(4), mt.group(5), mt.group(6)};
+                for (int i = 0; i < 6; i++) {
+                    f[i] = mt.group(i + 1);
+                }
                 HmcUser u = new HmcUser(f[0], f[1], f[2].equals("disabled"), Instant.parse(f[3]), Instant.parse(f[4]));
                 users.put(u.name(), new Entry(u, f[5]));
             } catch (RuntimeException e) {

@@ -57,6 +57,12 @@
     return n + ' ' + units[i];
   }
 
+  // 2026-12-02T12:10:41.694525144Z -> 2026-12-02 12:10:41 UTC
+  function when(t) {
+    const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(\.\d+)?Z$/.exec(String(t));
+    return m ? m[1] + ' ' + m[2] + ' UTC' : String(t);
+  }
+
   function hex(n) { return '0x' + Number(n).toString(16).toUpperCase(); }
 
   // ---------------------------------------------------------------- log on / off
@@ -123,7 +129,7 @@
       tr.appendChild(el('td', m.verdict.passed ? 'PASS' : m.verdict.hex + ' ' + m.verdict.reason,
         m.verdict.passed ? 'pass' : 'fail'));
       tr.appendChild(el('td', m.devices.map((d) => d.devno + ' ' + d.type).join(', ')));
-      tr.appendChild(el('td', m.lastDump ? m.lastDump.kind + ' ' + m.lastDump.time
+      tr.appendChild(el('td', m.lastDump ? m.lastDump.kind + ' ' + when(m.lastDump.time)
         + (m.lastDump.complete ? '' : ' (incomplete)') : 'none'));
       body.appendChild(tr);
     }
@@ -163,7 +169,7 @@
     add('kdump', m.kdumpLoaded ? 'loaded' : 'not loaded');
     add('Verdict now', m.verdict.summary, m.verdict.passed ? 'pass' : 'fail');
     add('Devices', m.devices.map((d) => d.devno + ' ' + d.type + ' (' + d.image + ')').join(', ') || 'none');
-    add('Last dump', m.lastDump ? m.lastDump.kind + ' ' + m.lastDump.path + ' ' + m.lastDump.time
+    add('Last dump', m.lastDump ? m.lastDump.kind + ' ' + m.lastDump.path + ' ' + when(m.lastDump.time)
       + (m.lastDump.complete ? '' : ' (incomplete)') : 'none');
     showBusy(m.busy);
     drawMap(m.storageMap);
@@ -176,7 +182,7 @@
   function showBusy(busy) {
     const p = $('busy');
     if (busy) {
-      p.textContent = 'busy: ' + busy.task + ' by ' + busy.user + ' since ' + busy.since;
+      p.textContent = 'busy: ' + busy.task + ' by ' + busy.user + ' since ' + when(busy.since);
       p.hidden = false;
     } else {
       p.hidden = true;
@@ -428,7 +434,7 @@
       tr.dataset.dump = d.id;
       tr.appendChild(el('td', d.name, 'mono'));
       tr.appendChild(el('td', d.kind));
-      tr.appendChild(el('td', d.time));
+      tr.appendChild(el('td', when(d.time)));
       tr.appendChild(el('td', d.complete ? 'yes' : 'NO', d.complete ? 'pass' : 'fail'));
       const facts = el('td');
       const dl = el('dl', null, 'dump-facts');
