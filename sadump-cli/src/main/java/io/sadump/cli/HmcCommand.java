@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
             HmcResetCommand.class,
             HmcMountCommand.class,
             CommandLine.HelpCommand.class,
+            HmcServeCommand.class,
         },
         footer = {
             "",
@@ -59,7 +60,7 @@ public final class HmcCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "The machine directory.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "The machine directory.")
     Path dir;
 
     @Override

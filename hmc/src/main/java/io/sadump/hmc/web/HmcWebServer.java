@@ -5,6 +5,7 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.sadump.hmc.security.HmcSite;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Optional;
@@ -169,10 +170,21 @@ public final class HmcWebServer implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         started = true;
-        if (tls.isPresent()) {
-            app.start();
-        } else {
-            app.start(config.bind(), config.port());
+        try {
+            if (tls.isPresent()) {
+                app.start();
+            } else {
+                app.start(config.bind(), config.port());
+            }
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.net.BindException) {
+                    messages.close();
+                    throw new UncheckedIOException(new java.net.BindException("cannot listen on " + config.bind() + ":"
+                            + config.port() + " (" + t.getMessage() + "): choose another --port or --bind"));
+                }
+            }
+            throw e;
         }
         return this;
     }
