@@ -103,11 +103,11 @@ public final class ConsoleFeed {
      * one as it comes, until the returned handle is closed.
      */
     public AutoCloseable subscribe(long fromSeq, Consumer<ConsoleLine> sink) {
-        return subscribe(fromSeq, (Listener) sink::accept);
+        return listen(fromSeq, sink::accept);
     }
 
     /** As {@link #subscribe(long, Consumer)}, also with the progress of the tasks run in this process. */
-    public AutoCloseable subscribe(long fromSeq, Listener listener) {
+    public AutoCloseable listen(long fromSeq, Listener listener) {
         synchronized (this) {
             for (ConsoleLine l : since(fromSeq)) {
                 listener.line(l);

@@ -47,56 +47,91 @@ import java.util.Optional;
  * to the machine's {@link ConsoleFeed}; outcomes are returned; failures are typed exceptions.
  */
 public final class HmcMachine {
-    private final MachineDirectory machine;
+    private final Path dir;
     private final TaskRecorder recorder;
     private final Optional<Path> library;
     private final Clock clock;
 
-    private HmcMachine(MachineDirectory machine, TaskRecorder recorder, Optional<Path> library, Clock clock) {
-        this.machine = machine;
+    private HmcMachine(Path dir, TaskRecorder recorder, Optional<Path> library, Clock clock) {
+        this.dir = dir;
         this.recorder = recorder;
         this.library = library;
         this.clock = clock;
     }
 
-    /** The machine in {@code dir}; its tasks are recorded nowhere until {@link #recordedBy}. */
+    /**
+     * The machine in {@code dir} (a {@code MachineException} if it is none); its tasks are recorded nowhere
+     * until {@link #recordedBy}. The directory is read afresh by every call, so a long-lived HmcMachine
+     * (the web server's) sees what other commands change; a machine another process is changing opens
+     * (its console can be followed) and its reads and tasks say who is busy with it.
+     */
     public static HmcMachine open(Path dir) {
-        return new HmcMachine(MachineDirectory.open(dir), TaskRecorder.NONE, Optional.empty(), Clock.systemUTC());
+        try {
+            MachineDirectory.open(dir);
+        } catch (io.sadump.machine.MachineLockedException e) {
+            // a machine in another process's task: its config was read, so it is one
+        }
+        return new HmcMachine(dir, TaskRecorder.NONE, Optional.empty(), Clock.systemUTC());
+    }
+
+    /**
+     * The machine directory for a read: refused while a task of this process changes it (what is read
+     * would be half before, half after), or while another process's change is under way (the same).
+     */
+    private MachineDirectory reader() {
+        Optional<TaskHolder> running = TaskLock.runningHere(dir);
+        if (running.isPresent()) {
+            throw new MachineBusyException(dir.toString(), running.get());
+        }
+        return writer();
+    }
+
+    /** The machine directory, with a change of another process in progress said as who is busy with it. */
+    private MachineDirectory writer() {
+        try {
+            return MachineDirectory.open(dir);
+        } catch (io.sadump.machine.MachineLockedException e) {
+            Optional<TaskHolder> h = TaskLock.holder(dir);
+            if (h.isPresent()) {
+                throw new MachineBusyException(dir.toString(), h.get());
+            }
+            throw e;
+        }
     }
 
     /** This machine, its tasks recorded by {@code r} (the audit log). */
     public HmcMachine recordedBy(TaskRecorder r) {
-        return new HmcMachine(machine, r, library, clock);
+        return new HmcMachine(dir, r, library, clock);
     }
 
     /** This machine, mounting images also from {@code dir} (a dump library), besides its own directory. */
     public HmcMachine withLibrary(Optional<Path> dir) {
-        return new HmcMachine(machine, recorder, dir, clock);
+        return new HmcMachine(this.dir, recorder, dir, clock);
     }
 
     /** The directory's file name. */
     public String name() {
-        Path f = machine.path().toAbsolutePath().normalize().getFileName();
-        return f == null ? machine.path().toString() : f.toString();
+        Path f = dir.toAbsolutePath().normalize().getFileName();
+        return f == null ? dir.toString() : f.toString();
     }
 
     public Path path() {
-        return machine.path();
+        return dir;
     }
 
     /** The machine directory underneath, for the commands outside the HMC (kexec, dumpdev). */
     public MachineDirectory directory() {
-        return machine;
+        return writer();
     }
 
     /** The machine's console: its messages, numbered, live. */
     public ConsoleFeed console() {
-        return ConsoleFeed.of(machine.path());
+        return ConsoleFeed.of(dir);
     }
 
     /** Who runs a task on this machine now (in this process or another), if an HMC task does. */
     public Optional<TaskHolder> busy() {
-        return TaskLock.holder(machine.path());
+        return TaskLock.holder(dir);
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -104,6 +139,7 @@ public final class HmcMachine {
 
     /** The status the HMC shows; reads storage, changes nothing. */
     public MachineStatus status() {
+        MachineDirectory machine = reader();
         MachineConfig config = machine.config();
         List<CpuState> cpus = machine.cpus();
         RunState run = machine.runState();
@@ -141,24 +177,24 @@ public final class HmcMachine {
 
     /** Every CPU's state (PSW, prefix, registers), for the PSW and registers displays. */
     public List<CpuState> cpus() {
-        return machine.cpus();
+        return reader().cpus();
     }
 
     /** The CPUs' run state. */
     public RunState runState() {
-        return machine.runState();
+        return reader().runState();
     }
 
     /** The kdump verdict now, with the meminfo page and the segment table it read. */
     public VerdictResult meminfo() {
-        try (FileStorage s = machine.openStorage()) {
+        try (FileStorage s = reader().openStorage()) {
             return KdumpVerdict.evaluate(s);
         }
     }
 
     /** {@code range}'s bytes of absolute storage. */
     public StorageBytes storage(StorageRange range) {
-        try (FileStorage s = machine.openStorage()) {
+        try (FileStorage s = reader().openStorage()) {
             s.checkRange(range.address(), range.length());
             return new StorageBytes(range.address(), s.bytes(range.address(), (int) range.length()));
         }
@@ -166,14 +202,14 @@ public final class HmcMachine {
 
     /** Reads storage without changing it, for displays built elsewhere (the CLI's lowcore). */
     public <T> T readStorage(java.util.function.Function<AbsoluteStorage, T> reader) {
-        try (FileStorage s = machine.openStorage()) {
+        try (FileStorage s = reader().openStorage()) {
             return reader.apply(s);
         }
     }
 
     /** The machine's dumps, newest first, with the facts {@code zgetdump -i} shows. */
     public List<DumpEntry> dumps() {
-        return Dumps.list(machine);
+        return Dumps.list(reader());
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -188,12 +224,12 @@ public final class HmcMachine {
         String options = "devno=" + request.device() + (request.clear() ? " clear" : "")
                 + (request.storeStatus() ? " store-status" : "")
                 + (request.loadparm().isEmpty() ? "" : " loadparm=" + request.loadparm());
-        return loader("Load", "load", options, ctx, "hmc load " + request.device(), (loader, console) -> {
+        return loader("Load", "load", options, ctx, "hmc load " + request.device(), (machine, loader, console) -> {
             try {
                 return loader.load(request, console);
             } catch (CpuStateException e) {
                 // the HMC's rule, said with the commands that resolve it
-                Path d = machine.path();
+                Path d = dir;
                 throw new CpuStateException(String.format("the CPUs of %s are %s: stop them first (sadump hmc %s "
                         + "stop), or load clear (sadump hmc %s load %s --clear, which zeroes storage)", d,
                         machine.runState().describe(), d, d, request.device()));
@@ -203,7 +239,8 @@ public final class HmcMachine {
 
     /** PSW Restart: the kdump verdict, else the configured on_restart action. */
     public LoadOutcome restart(TaskContext ctx) throws IOException {
-        return loader("PSW Restart", "restart", "", ctx, "hmc restart", (loader, console) -> loader.restart(console));
+        return loader("PSW Restart", "restart", "", ctx, "hmc restart",
+                (machine, loader, console) -> loader.restart(console));
     }
 
     /** Stop All. */
@@ -228,7 +265,7 @@ public final class HmcMachine {
      */
     public VolumeMount.Result mount(String devno, String imageName, TaskContext ctx) throws IOException {
         DeviceNumber number = DeviceNumber.parse(devno);
-        Path source = new MountLibrary(machine.path(), library).resolve(imageName);
+        Path source = new MountLibrary(dir, library).resolve(imageName);
         return mount(number, source, ctx);
     }
 
@@ -236,6 +273,7 @@ public final class HmcMachine {
     public VolumeMount.Result mount(DeviceNumber number, Path source, TaskContext ctx) throws IOException {
         TaskHolder holder = new TaskHolder(ctx.user(), "mount", clock.instant());
         return recorded("Mount", "devno=" + number + " image=" + source.getFileName(), ctx, () -> {
+            MachineDirectory machine = writer();
             try (TaskLock tl = TaskLock.take(machine, holder)) {
                 VolumeMount.Result r = VolumeMount.mount(machine, tl.machineLock(), number, source, clock);
                 console().sync();
@@ -249,7 +287,7 @@ public final class HmcMachine {
 
     /** What runs on the IPL loader. */
     private interface LoaderTask {
-        LoadOutcome run(IplLoader loader, ConsoleListener console) throws IOException;
+        LoadOutcome run(MachineDirectory machine, IplLoader loader, ConsoleListener console) throws IOException;
     }
 
     private interface Control {
@@ -264,6 +302,7 @@ public final class HmcMachine {
         TaskHolder holder = new TaskHolder(ctx.user(), word, clock.instant());
         try {
             return recorded(task, options, ctx, () -> {
+            MachineDirectory machine = writer();
             try (TaskLock tl = TaskLock.take(machine, holder)) {
                 CpuControls.Result r = c.apply(machine, tl.machineLock());
                 console().sync();
@@ -285,13 +324,12 @@ public final class HmcMachine {
         } catch (RuntimeException | IOException e) {
             boolean refused = e instanceof MachineBusyException || e instanceof CpuStateException
                     || e instanceof io.sadump.machine.MachineLockedException;
-            recorder.record(new TaskRecord(clock.instant(), ctx.user(), ctx.origin(), name(), machine.path()
-                    .toAbsolutePath().toString(), task, options, !refused, (refused ? "refused: " : "failed: ")
+            recorder.record(new TaskRecord(clock.instant(), ctx.user(), ctx.origin(), name(), dirText(), task, options, !refused, (refused ? "refused: " : "failed: ")
                     + e.getMessage()));
             throw e;
         }
         recorder.record(new TaskRecord(clock.instant(), ctx.user(), ctx.origin(), name(),
-                machine.path().toAbsolutePath().toString(), task, options, true, outcome.apply(result)));
+                dirText(), task, options, true, outcome.apply(result)));
         return result;
     }
 
@@ -306,6 +344,7 @@ public final class HmcMachine {
         TaskHolder holder = new TaskHolder(ctx.user(), word, clock.instant());
         ConsoleFeed feed = console();
         return recorded(task, options, ctx, () -> {
+            MachineDirectory machine = writer();
             try (TaskLock tl = TaskLock.take(machine, holder);
                     MachineChange change = machine.beginChange(tl.machineLock(), what, List.of(ProductionState.FILE),
                             null)) {
@@ -330,7 +369,7 @@ public final class HmcMachine {
                             new KdumpKernel(machine.vmcoreDir(), VmcoreWriter.of(machine.config().coreCollector(),
                                     progress), Clock.systemUTC()),
                             reboot, Clock.systemUTC());
-                    LoadOutcome o = body.run(loader, new ConsoleListener() {
+                    LoadOutcome o = body.run(machine, loader, new ConsoleListener() {
                         @Override
                         public void message(String line) {
                             machine.appendConsole(lock, List.of(line));
@@ -360,6 +399,11 @@ public final class HmcMachine {
         }, o -> o.verdict().map(VerdictResult::summary).orElse("no verdict") + "; dump " + o.dumpWord()
                 + (o.dumpFormat().isPresent() ? (o.dumpComplete() ? " complete" : String.format(" FAILED 0x%04X",
                         o.dumpCode())) : "") + "; after " + o.after().word());
+    }
+
+    /** The directory as the audit log names it: absolute, normalized. */
+    private String dirText() {
+        return dir.toAbsolutePath().normalize().toString();
     }
 
     /** An instant for tests and records. */

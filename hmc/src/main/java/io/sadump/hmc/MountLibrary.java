@@ -74,12 +74,21 @@ public final class MountLibrary {
                 roots.stream().map(Path::toString).toList()));
     }
 
+    private static boolean inside(Path p, Path realRoot) {
+        try {
+            return p.toRealPath().startsWith(realRoot);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The files one may mount: regular files directly in the roots, by name. */
     public List<String> images() {
         List<String> out = new ArrayList<>();
         for (Path root : roots) {
             try (var s = Files.list(root)) {
-                s.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
+                Path realRoot = root.toRealPath();
+                s.filter(Files::isRegularFile).filter(p -> inside(p, realRoot)).map(p -> p.getFileName().toString())
                         .filter(n -> n.endsWith(".aws") || n.endsWith(".3390") || n.endsWith(".ckd"))
                         .filter(n -> !out.contains(n)).sorted().forEach(out::add);
             } catch (IOException e) {

@@ -7,7 +7,7 @@ import java.util.Locale;
 /**
  * A range of absolute storage to display: at most {@link #MAX_LENGTH} bytes.
  *
- * @param address the first byte
+ * @param address the first byte (unsigned; the storage refuses what it does not have)
  * @param length how many bytes
  */
 public record StorageRange(long address, long length) {
@@ -15,9 +15,6 @@ public record StorageRange(long address, long length) {
     public static final long MAX_LENGTH = Sizes.MIB;
 
     public StorageRange {
-        if (address < 0) {
-            throw new InvalidValueException("a storage address is 0 or more, not " + address);
-        }
         if (length <= 0 || length > MAX_LENGTH) {
             throw new InvalidValueException("the length must be 1 to 1M bytes, not " + length);
         }

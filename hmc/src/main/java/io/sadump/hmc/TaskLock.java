@@ -1,7 +1,6 @@
 package io.sadump.hmc;
 
 import io.sadump.machine.MachineDirectory;
-import io.sadump.machine.MachineException;
 import io.sadump.machine.MachineLock;
 import io.sadump.machine.MachineLockedException;
 import java.io.IOException;
@@ -53,19 +52,14 @@ final class TaskLock implements AutoCloseable {
                 lock = machine.lock();
             } catch (MachineLockedException e) {
                 // a lock this process holds outside a task (a library call) has no note to believe
-                Optional<TaskHolder> noted = e.otherProcess() ? holder(machine.path()) : Optional.empty();
+                Optional<TaskHolder> noted = e.otherProcess() ? noted(machine.path()) : Optional.empty();
                 if (noted.isPresent()) {
                     throw new MachineBusyException(machine.path().toString(), noted.get());
                 }
                 throw e;
             }
             Path note = machine.path().resolve(NOTE);
-            try {
-                writeNote(note, holder);
-            } catch (RuntimeException e) {
-                lock.close();
-                throw e;
-            }
+            writeNote(note, holder);
             return new TaskLock(key, note, lock);
         } catch (RuntimeException e) {
             RUNNING.remove(key, holder);
@@ -73,12 +67,19 @@ final class TaskLock implements AutoCloseable {
         }
     }
 
+    /** Who runs a task on the machine in {@code dir} in this process, if anyone does. */
+    static Optional<TaskHolder> runningHere(Path dir) {
+        return Optional.ofNullable(RUNNING.get(key(dir)));
+    }
+
     /** Who runs a task on the machine in {@code dir} now, if an HMC task does (in any process). */
     static Optional<TaskHolder> holder(Path dir) {
         TaskHolder here = RUNNING.get(key(dir));
-        if (here != null) {
-            return Optional.of(here);
-        }
+        return here != null ? Optional.of(here) : noted(dir);
+    }
+
+    /** The holder the note names, if the note's pid holds the lock (another process's task). */
+    private static Optional<TaskHolder> noted(Path dir) {
         try {
             String lockPid = Files.readString(dir.resolve(".lock"), StandardCharsets.US_ASCII).strip();
             Map<String, String> fields = Settings.parse(Files.readString(dir.resolve(NOTE), StandardCharsets.UTF_8));
@@ -110,7 +111,13 @@ final class TaskLock implements AutoCloseable {
                 Files.move(tmp, note, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new MachineException("cannot write " + note + ": " + e.getMessage(), e);
+            // the note only names the holder (a full disk must not stop the task): without it, a second
+            // task hears the lock's own refusal with the pid
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // nothing more to do: a stale note names a pid that does not hold the lock, and is not believed
+            }
         }
     }
 

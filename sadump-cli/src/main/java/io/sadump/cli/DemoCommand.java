@@ -17,6 +17,8 @@ import io.sadump.fixtures.KexecLoad;
 import io.sadump.fixtures.ProductionSystem;
 import io.sadump.ipl.LoadOutcome;
 import io.sadump.ipl.LoadRequest;
+import io.sadump.hmc.HmcMachine;
+import io.sadump.hmc.TaskContext;
 import io.sadump.ipl.MebibyteDigests;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.AttachedDevice;
@@ -269,9 +271,19 @@ public final class DemoCommand implements Callable<Integer> {
         try (MachineLock lock = machine.lock()) {
             indented.println(CpuControls.stop(machine, lock).message());
         }
-        HmcSession session = new HmcSession(machine, indented, spec.commandLine().getErr(), true,
-                ConsoleProgress.terminalAttached()).onDumpStart(s -> atDump[0] = MebibyteDigests.of(s));
-        return session.run("hmc load " + DASD, (loader, console) -> loader.load(new LoadRequest(DASD, false, true, ""), console));
+        // the demo's scratch machine is no HMC's: its load is not audited
+        ConsoleEcho echo = new ConsoleEcho(indented, spec.commandLine().getErr(), true, ConsoleProgress.terminalAttached()) {
+            @Override
+            public void dumpStarting(AbsoluteStorage s) {
+                atDump[0] = MebibyteDigests.of(s);
+            }
+        };
+        try (ShutdownDeferral deferral = new ShutdownDeferral(spec.commandLine().getErr())) {
+            return HmcMachine.open(machine.path()).load(new LoadRequest(DASD, false, true, ""),
+                    TaskContext.local(echo));
+        } finally {
+            echo.clear();
+        }
     }
 
     private void storageMap(MachineDirectory machine, CrashkernelRange ck) {

@@ -1,6 +1,11 @@
 package io.sadump.cli;
 
+import io.sadump.hmc.HmcMachine;
+import io.sadump.hmc.security.AuditLog;
+import io.sadump.hmc.security.HmcState;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,6 +34,18 @@ import picocli.CommandLine.Spec;
             "input, one per line, and the exit status is the worst of theirs.",
             "Stop, start and reset act on the CPUs (a normal load needs them stopped);",
             "mount puts another tape or disk volume on a device.",
+            "",
+            "Only one task runs on a machine at a time, whichever console started it: a",
+            "second is refused with who holds the machine (busy: load by alice since",
+            "...). Every task is recorded in the HMC's audit log as the login user from",
+            "'local'; 'sadump hmc DIR audit' lists the machine's entries, 'sadump hmc",
+            "audit' all of them with the logons. 'sadump hmc user' manages the users",
+            "of the web console and the API. The state (users, roles.conf, audit.log) is",
+            "in --state DIR, else $SADUMP_HMC_STATE, else $XDG_STATE_HOME/sadump/hmc,",
+            "else ~/.local/state/sadump/hmc.",
+            "",
+            "user, audit and serve are also words of their own: a machine directory",
+            "of that name is written ./user.",
         },
         subcommands = {
             HmcLoadCommand.class,
@@ -40,6 +57,10 @@ import picocli.CommandLine.Spec;
             HmcResetCommand.class,
             HmcMountCommand.class,
             CommandLine.HelpCommand.class,
+            // with or without DIR (sadump hmc audit, sadump hmc DIR audit)
+            HmcAuditCommand.class,
+            // the site's commands, without DIR
+            HmcUserCommand.class,
             HmcServeCommand.class,
         },
         footer = {
@@ -55,16 +76,36 @@ import picocli.CommandLine.Spec;
             "  printf 'display psw\\nmessages\\n' | sadump hmc sys1",
             "  sadump hmc sys1 mount 181 fresh.aws",
             "  sadump hmc sys1 reset --clear",
+            "  sadump hmc sys1 audit",
+            "  sadump hmc user add alice --role operator",
         })
 public final class HmcCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    /** Words after 'hmc' that are no task on a machine: the console neither offers nor runs them. */
+    static final Set<String> SITE_COMMANDS = Set.of("user", "serve");
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "The machine directory.")
     Path dir;
 
     @Override
     public Integer call() throws java.io.IOException {
-        return HmcConsole.open(dir, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return HmcConsole.open(dir(), spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** The machine directory; a task without one is a usage error. */
+    Path dir() {
+        if (dir == null) {
+            throw new UsageException("name the machine directory: sadump hmc DIR [TASK] (see sadump hmc --help)");
+        }
+        return dir;
+    }
+
+    /** The machine, its tasks recorded in the audit log as the login user from 'local'. */
+    HmcMachine machine() {
+        Path d = dir();
+        HmcMachine m = HmcMachine.open(d);
+        return m.recordedBy(new AuditLog(HmcState.open(Optional.empty())));
     }
 }

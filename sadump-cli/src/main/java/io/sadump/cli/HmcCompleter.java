@@ -47,7 +47,7 @@ final class HmcCompleter implements Completer {
     List<String> candidates(List<String> before, String partial) {
         List<String> all = new ArrayList<>();
         if (before.isEmpty()) {
-            all.addAll(hmc.subcommands().keySet());
+            all.addAll(HmcConsole.tasks(hmc));
             all.addAll(HmcConsole.LEAVE_WORDS);
             return matching(all, partial);
         }
@@ -57,7 +57,7 @@ final class HmcCompleter implements Completer {
         }
         CommandSpec spec = sub.getCommandSpec();
         if (sub.getCommand() instanceof CommandLine.HelpCommand) {
-            return before.size() == 1 ? matching(new ArrayList<>(hmc.subcommands().keySet()), partial) : List.of();
+            return before.size() == 1 ? matching(new ArrayList<>(HmcConsole.tasks(hmc)), partial) : List.of();
         }
         int position = 0;
         OptionSpec wantsValue = null;

@@ -81,6 +81,11 @@ final class HmcConsole {
         this.hmc = root.getSubcommands().get("hmc").getCommandSpec();
     }
 
+    /** The tasks the console runs: the subcommands of {@code hmc} but the site's own. */
+    static List<String> tasks(CommandSpec hmc) {
+        return hmc.subcommands().keySet().stream().filter(s -> !HmcCommand.SITE_COMMANDS.contains(s)).toList();
+    }
+
     /** The model of {@code sadump hmc} that the lines run against. */
     CommandSpec hmcSpec() {
         return hmc;
@@ -111,8 +116,9 @@ final class HmcConsole {
         if (LEAVE_WORDS.contains(first)) {
             return LEAVE;
         }
-        if (!hmc.subcommands().containsKey(first) && !HELP_FLAGS.contains(first)) {
-            return usage("unknown task '" + first + "'; the tasks are " + String.join(", ", hmc.subcommands().keySet())
+        if ((!hmc.subcommands().containsKey(first) || HmcCommand.SITE_COMMANDS.contains(first))
+                && !HELP_FLAGS.contains(first)) {
+            return usage("unknown task '" + first + "'; the tasks are " + String.join(", ", tasks(hmc))
                     + " (exit leaves)");
         }
         List<String> args = new ArrayList<>(List.of(hmc.name(), dir.toString()));

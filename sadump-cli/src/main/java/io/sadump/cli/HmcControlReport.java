@@ -1,11 +1,11 @@
 package io.sadump.cli;
 
 import io.sadump.machine.CpuControls;
-import io.sadump.machine.MachineDirectory;
-import io.sadump.machine.MachineLock;
+import io.sadump.hmc.HmcMachine;
+import io.sadump.hmc.TaskContext;
+import io.sadump.hmc.TaskObserver;
 import io.sadump.machine.RunState;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 
 /** How {@code sadump hmc stop|start|reset} show what they did: the console line, or JSON for scripts. */
 final class HmcControlReport {
@@ -13,17 +13,12 @@ final class HmcControlReport {
 
     /** One CPU control task on a machine. */
     interface Control {
-        CpuControls.Result apply(MachineDirectory machine, MachineLock lock);
+        CpuControls.Result apply(HmcMachine machine, TaskContext ctx);
     }
 
-    /** Runs {@code control} on the machine in {@code dir} under its lock, then reports it. */
-    static int run(Path dir, Control control, PrintWriter out, boolean json) {
-        MachineDirectory machine = MachineDirectory.open(dir);
-        CpuControls.Result r;
-        try (MachineLock lock = machine.lock()) {
-            r = control.apply(machine, lock);
-        }
-        return report(out, r, json);
+    /** Runs {@code control} on {@code machine} (its message is printed here, not echoed), then reports it. */
+    static int run(HmcMachine machine, Control control, PrintWriter out, boolean json) {
+        return report(out, control.apply(machine, TaskContext.local(TaskObserver.NONE)), json);
     }
 
     static int report(PrintWriter out, CpuControls.Result r, boolean json) {

@@ -4,10 +4,11 @@ import io.sadump.ipl.Ipib;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.Lowcore;
-import io.sadump.machine.MachineDirectory;
+import io.sadump.hmc.HmcMachine;
+import io.sadump.hmc.StorageBytes;
+import io.sadump.hmc.StorageRange;
 import io.sadump.machine.SaveArea;
 import io.sadump.machine.Sizes;
-import io.sadump.meminfo.KdumpVerdict;
 import io.sadump.meminfo.KexecSegment;
 import io.sadump.meminfo.KexecSegmentTable;
 import io.sadump.meminfo.MeminfoEntry;
@@ -48,9 +49,6 @@ import picocli.CommandLine.Spec;
             "  sadump hmc sys1 display storage 0x1200 0x200",
         })
 public final class HmcDisplayCommand implements Callable<Integer> {
-    static final long DEFAULT_LENGTH = 256;
-    static final long MAX_LENGTH = Sizes.MIB;
-
     @Spec
     CommandSpec spec;
 
@@ -78,7 +76,7 @@ public final class HmcDisplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        MachineDirectory machine = MachineDirectory.open(hmc.dir);
+        HmcMachine machine = hmc.machine();
         PrintWriter out = spec.commandLine().getOut();
         String w = what.toLowerCase(Locale.ROOT);
         if (!w.equals("storage") && addr != null) {
@@ -90,47 +88,22 @@ public final class HmcDisplayCommand implements Callable<Integer> {
                 out.println("CPUs " + machine.runState().describe());
             }
             case "registers" -> registers(out, machine.cpus());
-            case "lowcore" -> {
-                try (AbsoluteStorage s = machine.openStorage()) {
-                    lowcore(out, s);
-                }
-            }
-            case "meminfo" -> {
-                try (AbsoluteStorage s = machine.openStorage()) {
-                    meminfo(out, s);
-                }
-            }
+            case "lowcore" -> machine.readStorage(s -> {
+                lowcore(out, s);
+                return null;
+            });
+            case "meminfo" -> meminfo(out, machine.meminfo());
             case "storage" -> {
                 if (addr == null) {
                     throw new UsageException("display storage needs an address: display storage ADDR [LEN]");
                 }
-                long a = number(addr, "address");
-                long n = len != null ? number(len, "length") : DEFAULT_LENGTH;
-                if (n <= 0 || n > MAX_LENGTH) {
-                    throw new UsageException("the length must be 1 to 1M bytes, not " + len);
-                }
-                try (AbsoluteStorage s = machine.openStorage()) {
-                    s.checkRange(a, n);
-                    hexDump(out, s, a, n);
-                }
+                hexDump(out, machine.storage(StorageRange.parse(addr, len)));
             }
             default -> throw new UsageException("cannot display '" + what
                     + "': choose psw, registers, lowcore, meminfo or storage");
         }
         out.flush();
         return 0;
-    }
-
-    static long number(String s, String what) {
-        String t = s.trim();
-        try {
-            if (t.startsWith("0x") || t.startsWith("0X")) {
-                return Long.parseUnsignedLong(t.substring(2).replace("_", ""), 16);
-            }
-            return Sizes.parse(t);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("not an " + what + ": '" + s + "' (hex like 0x1200, or a size like 4K)");
-        }
     }
 
     static void psw(PrintWriter out, List<CpuState> cpus) {
@@ -176,8 +149,7 @@ public final class HmcDisplayCommand implements Callable<Integer> {
         out.printf("0x%05X OLDMEM_SIZE           0x%X%n", Lowcore.OLDMEM_SIZE, s.u64(Lowcore.OLDMEM_SIZE));
     }
 
-    static void meminfo(PrintWriter out, AbsoluteStorage s) {
-        VerdictResult v = KdumpVerdict.evaluate(s);
+    static void meminfo(PrintWriter out, VerdictResult v) {
         out.printf("meminfo pointer (0x%04X): 0x%X%n", Lowcore.MEMINFO_POINTER, v.meminfoPointer());
         if (v.meminfo().isPresent()) {
             MeminfoPage p = v.meminfo().get();
@@ -205,8 +177,9 @@ public final class HmcDisplayCommand implements Callable<Integer> {
         out.println("verdict: " + v.summary());
     }
 
-    static void hexDump(PrintWriter out, AbsoluteStorage s, long addr, long len) {
-        byte[] b = s.bytes(addr, (int) len);
+    static void hexDump(PrintWriter out, StorageBytes range) {
+        long addr = range.address();
+        byte[] b = range.bytes();
         for (int off = 0; off < b.length; off += 16) {
             StringBuilder hex = new StringBuilder();
             StringBuilder text = new StringBuilder();

@@ -2,9 +2,10 @@ package io.sadump.cli;
 
 import io.sadump.ipl.LoadOutcome;
 import io.sadump.ipl.LoadRequest;
-import io.sadump.machine.CpuStateException;
+import io.sadump.hmc.HmcMachine;
+import io.sadump.hmc.LoadParameter;
+import io.sadump.hmc.TaskContext;
 import io.sadump.machine.DeviceNumber;
-import io.sadump.machine.MachineDirectory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -57,7 +58,8 @@ public final class HmcLoadCommand implements Callable<Integer> {
             + "also at absolute 0x1200), so the dump has its registers.")
     boolean storeStatus;
 
-    @Option(names = "--loadparm", paramLabel = "X", description = "Load parameter (up to 8 characters).")
+    @Option(names = "--loadparm", paramLabel = "X", description = "Load parameter: up to 8 of 0-9 A-Z, blank, '.', "
+            + "'@', '$', '#' (lower case is taken as upper case).")
     String loadparm = "";
 
     @Option(names = "--json", description = "Print the outcome as one JSON object (verdict, code, reason, dump "
@@ -66,19 +68,16 @@ public final class HmcLoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        MachineDirectory machine = MachineDirectory.open(hmc.dir);
-        LoadRequest request = new LoadRequest(DeviceNumber.parse(devno), clear, storeStatus, loadparm);
+        HmcMachine machine = hmc.machine();
+        LoadRequest request = new LoadRequest(DeviceNumber.parse(devno), clear, storeStatus,
+                LoadParameter.check(loadparm));
         PrintWriter out = spec.commandLine().getOut();
-        HmcSession session = new HmcSession(machine, out, spec.commandLine().getErr(), !json,
-                !json && ConsoleProgress.terminalAttached());
+        ConsoleEcho echo = ConsoleEcho.of(out, spec.commandLine().getErr(), json);
         LoadOutcome o;
-        try {
-            o = session.run("hmc load " + request.device(), (loader, console) -> loader.load(request, console));
-        } catch (CpuStateException e) {
-            // the HMC's rule, said with the commands that resolve it
-            throw new CpuStateException(String.format("the CPUs of %s are %s: stop them first (sadump hmc %s stop), "
-                    + "or load clear (sadump hmc %s load %s --clear, which zeroes storage)", hmc.dir,
-                    machine.runState().describe(), hmc.dir, hmc.dir, devno));
+        try (ShutdownDeferral deferral = new ShutdownDeferral(spec.commandLine().getErr())) {
+            o = machine.load(request, TaskContext.local(echo));
+        } finally {
+            echo.clear();
         }
         return report(out, o, json);
     }

@@ -30,7 +30,7 @@ public final class HmcMessagesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        MachineDirectory machine = MachineDirectory.open(hmc.dir);
+        MachineDirectory machine = hmc.machine().directory();
         List<String> lines = machine.console();
         if (last != null) {
             if (last < 0) {

@@ -2,12 +2,12 @@ package io.sadump.cli;
 
 import io.sadump.ipl.VolumeMount;
 import io.sadump.machine.DeviceNumber;
-import io.sadump.machine.MachineDirectory;
-import io.sadump.machine.MachineLock;
+import io.sadump.hmc.HmcMachine;
+import io.sadump.hmc.TaskContext;
+import io.sadump.hmc.TaskObserver;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,12 +58,9 @@ public final class HmcMountCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        MachineDirectory machine = MachineDirectory.open(hmc.dir);
+        HmcMachine machine = hmc.machine();
         DeviceNumber number = DeviceNumber.parse(devno);
-        VolumeMount.Result r;
-        try (MachineLock lock = machine.lock()) {
-            r = VolumeMount.mount(machine, lock, number, image, Clock.systemUTC());
-        }
+        VolumeMount.Result r = machine.mount(number, image, TaskContext.local(TaskObserver.NONE));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             StringBuilder sb = new StringBuilder("{");

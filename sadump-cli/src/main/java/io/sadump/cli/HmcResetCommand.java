@@ -1,6 +1,5 @@
 package io.sadump.cli;
 
-import io.sadump.machine.CpuControls;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,6 +42,6 @@ public final class HmcResetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return HmcControlReport.run(hmc.dir, (m, lock) -> CpuControls.reset(m, lock, clear), spec.commandLine().getOut(), json);
+        return HmcControlReport.run(hmc.machine(), (m, ctx) -> m.reset(clear, ctx), spec.commandLine().getOut(), json);
     }
 }

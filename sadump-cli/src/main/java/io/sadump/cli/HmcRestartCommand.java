@@ -1,7 +1,8 @@
 package io.sadump.cli;
 
 import io.sadump.ipl.LoadOutcome;
-import io.sadump.machine.MachineDirectory;
+import io.sadump.hmc.HmcMachine;
+import io.sadump.hmc.TaskContext;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -35,11 +36,15 @@ public final class HmcRestartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        MachineDirectory machine = MachineDirectory.open(hmc.dir);
+        HmcMachine machine = hmc.machine();
         PrintWriter out = spec.commandLine().getOut();
-        HmcSession session = new HmcSession(machine, out, spec.commandLine().getErr(), !json,
-                !json && ConsoleProgress.terminalAttached());
-        LoadOutcome o = session.run("hmc restart", (loader, console) -> loader.restart(console));
+        ConsoleEcho echo = ConsoleEcho.of(out, spec.commandLine().getErr(), json);
+        LoadOutcome o;
+        try (ShutdownDeferral deferral = new ShutdownDeferral(spec.commandLine().getErr())) {
+            o = machine.restart(TaskContext.local(echo));
+        } finally {
+            echo.clear();
+        }
         return HmcLoadCommand.report(out, o, json);
     }
 }

@@ -1,6 +1,5 @@
 package io.sadump.cli;
 
-import io.sadump.machine.CpuControls;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,6 +39,6 @@ public final class HmcStartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return HmcControlReport.run(hmc.dir, (m, lock) -> CpuControls.start(m, lock), spec.commandLine().getOut(), json);
+        return HmcControlReport.run(hmc.machine(), (m, ctx) -> m.start(ctx), spec.commandLine().getOut(), json);
     }
 }

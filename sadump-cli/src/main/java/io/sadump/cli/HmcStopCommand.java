@@ -1,6 +1,5 @@
 package io.sadump.cli;
 
-import io.sadump.machine.CpuControls;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,6 +38,6 @@ public final class HmcStopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return HmcControlReport.run(hmc.dir, (m, lock) -> CpuControls.stop(m, lock), spec.commandLine().getOut(), json);
+        return HmcControlReport.run(hmc.machine(), (m, ctx) -> m.stop(ctx), spec.commandLine().getOut(), json);
     }
 }

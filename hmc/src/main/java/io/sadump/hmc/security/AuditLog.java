@@ -43,12 +43,14 @@ import java.util.function.Predicate;
  */
 public final class AuditLog implements TaskRecorder {
     public static final String FILE = "audit.log";
+    static final String LOCK = "audit.lock";
     static final String GENESIS = "0".repeat(64);
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII)
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET).build();
 
     private final Path file;
+    private final Path lockFile;
     private final Clock clock;
 
     /** What {@link #read} found: the entries, and where the chain breaks if it does. */
@@ -64,6 +66,7 @@ public final class AuditLog implements TaskRecorder {
 
     public AuditLog(HmcState state, Clock clock) {
         this.file = state.file(FILE);
+        this.lockFile = state.file(LOCK);
         this.clock = clock;
     }
 
@@ -72,7 +75,7 @@ public final class AuditLog implements TaskRecorder {
     }
 
     /** Appends {@code e}; throws when it cannot be written (the action must not go on unrecorded). */
-    public synchronized void append(AuditEntry e) {
+    public void append(AuditEntry e) {
         ObjectNode n = JSON.createObjectNode();
         n.put("time", e.time().toString());
         n.put("event", e.event());
@@ -84,12 +87,23 @@ public final class AuditLog implements TaskRecorder {
         n.put("options", e.options());
         n.put("allowed", e.allowed());
         n.put("outcome", e.outcome());
-        // READ cannot go with APPEND: the last line is read through a second channel, under the lock
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND); FileLock lock = ch.lock();
-                FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+        // one writer at a time: in this JVM by the monitor, across processes by the lock file (not the log
+        // itself: closing the reading channel of the log would drop a lock held on it)
+        synchronized (FileLocks.monitor(lockFile)) {
+            appendLocked(n);
+        }
+    }
+
+    private void appendLocked(ObjectNode n) {
+        try (FileChannel lc = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock held = lc.lock();
+                FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.APPEND)) {
+            HmcState.restrict(lockFile, HmcState.FILE_MODE);
             HmcState.restrict(file, HmcState.FILE_MODE);
-            n.put("prev", sha256(lastLine(in)));
+            try (FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
+                n.put("prev", sha256(lastLine(reader)));
+            }
             byte[] line = (JSON.writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8);
             ByteBuffer b = ByteBuffer.wrap(line);
             while (b.hasRemaining()) {

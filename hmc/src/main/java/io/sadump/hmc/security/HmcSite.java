@@ -33,7 +33,7 @@ public final class HmcSite {
 
     private HmcSite(Map<String, Path> machines, HmcState state, RoleCatalog roles, UserStore users, Clock clock,
             Optional<Path> library) {
-        this.machines = Map.copyOf(machines);
+        this.machines = java.util.Collections.unmodifiableMap(new TreeMap<>(machines));
         this.state = state;
         this.roles = roles;
         this.users = users;

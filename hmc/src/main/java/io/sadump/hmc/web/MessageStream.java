@@ -67,7 +67,7 @@ final class MessageStream implements AutoCloseable {
         stream.start();
         w.lastBusy = m.busy();
         w.lastBusy.ifPresent(h -> stream.offer("busy", WebJson.text(WebJson.holder(h))));
-        w.subscription = m.console().subscribe(since, new ConsoleFeed.Listener() {
+        w.subscription = m.console().listen(since, new ConsoleFeed.Listener() {
             @Override
             public void line(ConsoleLine line) {
                 if (!stream.offer("line", WebJson.text(WebJson.line(line)))) {
