@@ -106,8 +106,7 @@ public final class HmcWebServer implements AutoCloseable {
         r.get("/ui/machines/{m}/dumps/{id}/download", dumps::download);
         r.post("/ui/machines/{m}/dumps/{id}/archive", dumps::archive);
         reports.ifPresent(p -> {
-            r.get("/reports", ctx -> ctx.redirect("/reports/"));
-            r.get("/reports/", p::serve);
+            r.get("/reports", p::serve); // also /reports/: the router ignores a trailing slash
             r.get("/reports/<path>", p::serve);
         });
     }
