@@ -12,10 +12,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
-/** Finds a machine's dumps: the kdump vmcores and the dumps on its devices. */
+/**
+ * Finds a machine's dumps: the kdump vmcores and the dumps on its devices. A file's facts are kept while
+ * its time and size stay (a web console asks for the status often; reading a large dump's facts is not
+ * free).
+ */
 final class Dumps {
     private Dumps() {}
 
@@ -37,7 +43,7 @@ final class Dumps {
         return out;
     }
 
-    /** The newest dump, for the status; only vmcores and device images newer than it are opened. */
+    /** The newest dump, for the status (a file is opened again only when it changed since). */
     static Optional<MachineStatus.LastDump> newest(MachineDirectory machine) {
         List<DumpEntry> all = list(machine);
         return all.stream().findFirst().map(e -> new MachineStatus.LastDump(
@@ -57,6 +63,11 @@ final class Dumps {
         }
     }
 
+    /** What a file was when it was opened last: a dump is read again only when it changed. */
+    private record Seen(Instant time, long bytes, DumpEntry entry) {}
+
+    private static final Map<Path, Seen> SEEN = new ConcurrentHashMap<>();
+
     private static DumpEntry entry(String kind, Path file, Optional<String> device) {
         Instant time;
         long bytes;
@@ -66,6 +77,21 @@ final class Dumps {
         } catch (IOException e) {
             return new DumpEntry(kind, file, device, Instant.EPOCH, 0, Optional.empty(), Optional.of(e.getMessage()));
         }
+        Path key = file.toAbsolutePath().normalize();
+        Seen seen = SEEN.get(key);
+        if (seen != null && seen.time().equals(time) && seen.bytes() == bytes && seen.entry().kind().equals(kind)
+                && seen.entry().device().equals(device)) {
+            return seen.entry();
+        }
+        DumpEntry e = open(kind, file, device, time, bytes);
+        if (SEEN.size() > 1024) {
+            SEEN.clear(); // a server that has seen many dumps starts its memory afresh
+        }
+        SEEN.put(key, new Seen(time, bytes, e));
+        return e;
+    }
+
+    private static DumpEntry open(String kind, Path file, Optional<String> device, Instant time, long bytes) {
         try (OpenedDump opened = DumpOpener.open(List.of(file))) {
             DumpInfo info = DumpInfo.of(opened);
             return new DumpEntry(kind, file, device, time, bytes, Optional.of(info), info.problem());

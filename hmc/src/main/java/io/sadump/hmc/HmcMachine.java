@@ -185,6 +185,13 @@ public final class HmcMachine {
         return reader().runState();
     }
 
+    /** The lowcore display: pointers, IPIB, save area, OLDMEM. */
+    public LowcoreFacts lowcore() {
+        try (FileStorage s = reader().openStorage()) {
+            return LowcoreFacts.read(s);
+        }
+    }
+
     /** The kdump verdict now, with the meminfo page and the segment table it read. */
     public VerdictResult meminfo() {
         try (FileStorage s = reader().openStorage()) {
@@ -197,13 +204,6 @@ public final class HmcMachine {
         try (FileStorage s = reader().openStorage()) {
             s.checkRange(range.address(), range.length());
             return new StorageBytes(range.address(), s.bytes(range.address(), (int) range.length()));
-        }
-    }
-
-    /** Reads storage without changing it, for displays built elsewhere (the CLI's lowcore). */
-    public <T> T readStorage(java.util.function.Function<AbsoluteStorage, T> reader) {
-        try (FileStorage s = reader().openStorage()) {
-            return reader.apply(s);
         }
     }
 
@@ -232,9 +232,14 @@ public final class HmcMachine {
                 Path d = dir;
                 throw new CpuStateException(String.format("the CPUs of %s are %s: stop them first (sadump hmc %s "
                         + "stop), or load clear (sadump hmc %s load %s --clear, which zeroes storage)", d,
-                        machine.runState().describe(), d, d, request.device()));
+                        machine.runState().describe(), d, d, typed(request.device())));
             }
         });
+    }
+
+    /** A device number as one types it: {@code 190} in subchannel set 0, else {@code 0.1.0190}. */
+    static String typed(DeviceNumber d) {
+        return d.css() == 0 && d.ssid() == 0 ? Integer.toHexString(d.devno()) : d.toString();
     }
 
     /** PSW Restart: the kdump verdict, else the configured on_restart action. */

@@ -159,4 +159,31 @@ class HmcMachineTest {
         StorageBytes b = machine.storage(StorageRange.parse("0x0", "0x10"));
         assertThat(b.bytes()).hasSize(16);
     }
+
+    @Test
+    void withoutAKdumpKernelTheDumpGoesToTheDeviceAndDumpsListsItWithItsFacts() throws Exception {
+        MachineDirectory md = MachineDirectory.open(dir);
+        try (io.sadump.machine.MachineLock lock = md.lock()) {
+            io.sadump.fixtures.KexecLoad.unload(md, lock);
+        }
+        assertThat(machine.status().kdumpLoaded()).isFalse();
+        assertThat(machine.status().verdict().passed()).isFalse();
+        assertThat(machine.status().verdict().hex()).isNotEqualTo("0x0000");
+        machine.stop(TaskContext.local(TaskObserver.NONE));
+        LoadOutcome o = machine.load(new LoadRequest(TestMachines.DASD, false, true, ""),
+                TaskContext.local(TaskObserver.NONE));
+        assertThat(o.dumpComplete()).isTrue();
+        List<DumpEntry> dumps = machine.dumps();
+        assertThat(dumps).singleElement().satisfies(d -> {
+            assertThat(d.kind()).isEqualTo(DumpEntry.DEVICE);
+            assertThat(d.device()).contains("0.0.0190");
+            assertThat(d.complete()).isTrue();
+            assertThat(d.info()).hasValueSatisfying(i -> {
+                assertThat(i.format()).isEqualTo("s390_ext");
+                assertThat(i.realMemorySize()).isEqualTo(TestMachines.STORAGE);
+            });
+        });
+        assertThat(machine.dumps()).as("asked again: the same facts").isEqualTo(dumps);
+        assertThat(machine.status().lastDump()).hasValueSatisfying(d -> assertThat(d.kind()).isEqualTo("s390_ext"));
+    }
 }

@@ -105,7 +105,7 @@ public final class HmcCommand implements Callable<Integer> {
     /** The machine, its tasks recorded in the audit log as the login user from 'local'. */
     HmcMachine machine() {
         Path d = dir();
-        HmcMachine m = HmcMachine.open(d);
-        return m.recordedBy(new AuditLog(HmcState.open(Optional.empty())));
+        // the state directory is opened (and made) when a task is recorded, not for a display
+        return HmcMachine.open(d).recordedBy(r -> new AuditLog(HmcState.open(Optional.empty())).record(r));
     }
 }

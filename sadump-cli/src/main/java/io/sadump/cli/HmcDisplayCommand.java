@@ -1,12 +1,11 @@
 package io.sadump.cli;
 
-import io.sadump.ipl.Ipib;
-import io.sadump.machine.AbsoluteStorage;
-import io.sadump.machine.CpuState;
-import io.sadump.machine.Lowcore;
 import io.sadump.hmc.HmcMachine;
+import io.sadump.hmc.LowcoreFacts;
 import io.sadump.hmc.StorageBytes;
 import io.sadump.hmc.StorageRange;
+import io.sadump.machine.CpuState;
+import io.sadump.machine.Lowcore;
 import io.sadump.machine.SaveArea;
 import io.sadump.machine.Sizes;
 import io.sadump.meminfo.KexecSegment;
@@ -16,7 +15,6 @@ import io.sadump.meminfo.MeminfoEntryIndex;
 import io.sadump.meminfo.MeminfoPage;
 import io.sadump.meminfo.VerdictResult;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -88,10 +86,7 @@ public final class HmcDisplayCommand implements Callable<Integer> {
                 out.println("CPUs " + machine.runState().describe());
             }
             case "registers" -> registers(out, machine.cpus());
-            case "lowcore" -> machine.readStorage(s -> {
-                lowcore(out, s);
-                return null;
-            });
+            case "lowcore" -> lowcore(out, machine.lowcore());
             case "meminfo" -> meminfo(out, machine.meminfo());
             case "storage" -> {
                 if (addr == null) {
@@ -135,18 +130,16 @@ public final class HmcDisplayCommand implements Callable<Integer> {
         }
     }
 
-    static void lowcore(PrintWriter out, AbsoluteStorage s) {
-        out.printf("0x%04X  IPIB pointer          0x%X%n", Lowcore.IPIB_POINTER, s.u64(Lowcore.IPIB_POINTER));
-        Ipib.Check ipib = Ipib.find(s);
-        out.printf("0x%04X  IPIB checksum         0x%08X  (%s)%n", Lowcore.IPIB_CHECKSUM, s.u32(Lowcore.IPIB_CHECKSUM),
-                ipib.valid() ? "valid: re-IPL " + ipib.ipib().orElseThrow().target() : ipib.reason());
-        out.printf("0x%04X  VMCOREINFO note       0x%X%n", Lowcore.VMCOREINFO_POINTER, s.u64(Lowcore.VMCOREINFO_POINTER));
-        out.printf("0x%04X  meminfo pointer       0x%X%n", Lowcore.MEMINFO_POINTER, s.u64(Lowcore.MEMINFO_POINTER));
-        SaveArea a = SaveArea.read(ByteBuffer.wrap(s.bytes(Lowcore.SAVE_AREA, SaveArea.SIZE)));
+    static void lowcore(PrintWriter out, LowcoreFacts f) {
+        out.printf("0x%04X  IPIB pointer          0x%X%n", Lowcore.IPIB_POINTER, f.ipibPointer());
+        out.printf("0x%04X  IPIB checksum         0x%08X  (%s)%n", Lowcore.IPIB_CHECKSUM, f.ipibChecksum(), f.ipib());
+        out.printf("0x%04X  VMCOREINFO note       0x%X%n", Lowcore.VMCOREINFO_POINTER, f.vmcoreinfoPointer());
+        out.printf("0x%04X  meminfo pointer       0x%X%n", Lowcore.MEMINFO_POINTER, f.meminfoPointer());
+        SaveArea a = f.saveArea();
         out.printf("0x%04X  save area: PSW %016X %016X  prefix 0x%X  GR15 %016X%n", Lowcore.SAVE_AREA, a.pswMask(),
                 a.pswAddress(), Integer.toUnsignedLong(a.prefix()), a.gprs()[15]);
-        out.printf("0x%05X OLDMEM_BASE           0x%X%n", Lowcore.OLDMEM_BASE, s.u64(Lowcore.OLDMEM_BASE));
-        out.printf("0x%05X OLDMEM_SIZE           0x%X%n", Lowcore.OLDMEM_SIZE, s.u64(Lowcore.OLDMEM_SIZE));
+        out.printf("0x%05X OLDMEM_BASE           0x%X%n", Lowcore.OLDMEM_BASE, f.oldmemBase());
+        out.printf("0x%05X OLDMEM_SIZE           0x%X%n", Lowcore.OLDMEM_SIZE, f.oldmemSize());
     }
 
     static void meminfo(PrintWriter out, VerdictResult v) {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +45,11 @@ import org.junit.jupiter.api.io.TempDir;
  * continued with SIGCONT: a load that slow is what a large machine is.
  */
 class ConcurrentCommandsJarIT {
+    /** Who the HMC tasks of the commands run as: the login user, as the CLI takes it. */
+    static final String USER = io.sadump.hmc.TaskContext.localUser();
+    /** When the holder's task began, as the busy line says it. */
+    static final String SINCE = "\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z";
+
     /** What the dumper prints when it starts writing the dump: from here the load holds the machine. */
     private static final String DUMPING = "Dumping 64 bit OS";
     private static final String DEVICE_IMAGE = "devices/0.0.0190.3390";
@@ -173,9 +179,8 @@ class ConcurrentCommandsJarIT {
         load.pause();
 
         console.type("load 190\n");
-        String refusal = "sadump hmc load: machine " + dir + " is in use by another sadump command (pid " + load.pid()
-                + "); wait for it to finish";
-        console.awaitErr(refusal);
+        // the HMC's refusal names the task that holds the machine (the one-shot load's holder note)
+        console.awaitErr("sadump hmc load: busy: load by " + USER + " since ");
         assertThat(console.isAlive()).as("the console stays after a refused task").isTrue();
         load.resume();
 
@@ -188,7 +193,8 @@ class ConcurrentCommandsJarIT {
         console.awaitOut("HMC: stop: 2 CPUs stopped (operating before)");
         console.type("exit\n");
         assertThat(console.await()).as("the worst status of the console's tasks: the refused one").isEqualTo(1);
-        assertThat(console.err().strip()).as("the refusal is the console's only error line").isEqualTo(refusal);
+        assertThat(console.err().strip()).as("the refusal is the console's only error line")
+                .matches(Pattern.quote("sadump hmc load: busy: load by " + USER + " since ") + SINCE);
         assertThat(Files.readString(dir.resolve("run.state"))).contains("state = stopped");
     }
 
@@ -203,8 +209,14 @@ class ConcurrentCommandsJarIT {
     /** Exit 1 and exactly the lock's line, naming the process that holds the machine. */
     private static void assertRefused(SadumpJarIT.Result r, String command, Path dir, long holder) {
         assertThat(r.exit()).as(command + ": " + r.out() + r.err()).isEqualTo(1);
-        assertThat(r.err()).as(command).isEqualTo(command + ": machine " + dir
-                + " is in use by another sadump command (pid " + holder + "); wait for it to finish\n");
+        if (command.startsWith("sadump hmc ")) {
+            // an HMC task or display names the HMC task that holds the machine, from its holder note
+            assertThat(r.err()).as(command).matches(Pattern.quote(command + ": busy: load by " + USER + " since ")
+                    + SINCE + "\n");
+        } else {
+            assertThat(r.err()).as(command).isEqualTo(command + ": machine " + dir
+                    + " is in use by another sadump command (pid " + holder + "); wait for it to finish\n");
+        }
         assertThat(r.out()).as(command).isEmpty();
     }
 

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,10 +94,17 @@ public final class AuditLog implements TaskRecorder {
     }
 
     private void appendLocked(ObjectNode n) {
-        try (FileChannel lc = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock held = lc.lock();
-                FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.APPEND)) {
+        try (FileChannel lc = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            lc.lock(); // held until lc closes
+            appendHolding(n);
+        } catch (IOException x) {
+            throw new MachineException("cannot write the audit log " + file + ": " + x.getMessage(), x);
+        }
+    }
+
+    private void appendHolding(ObjectNode n) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
             HmcState.restrict(lockFile, HmcState.FILE_MODE);
             HmcState.restrict(file, HmcState.FILE_MODE);
             try (FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -110,8 +116,6 @@ public final class AuditLog implements TaskRecorder {
                 ch.write(b);
             }
             ch.force(true);
-        } catch (IOException x) {
-            throw new MachineException("cannot write the audit log " + file + ": " + x.getMessage(), x);
         }
     }
 

@@ -5,7 +5,6 @@ import io.sadump.machine.MachineException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -176,8 +175,8 @@ public final class UserStore {
     }
 
     private <T> T changeLocked(Change<T> c) {
-        try (FileChannel lc = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock ignored = lc.lock()) {
+        try (FileChannel lc = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            lc.lock(); // held until lc closes
             HmcState.restrict(lockFile, HmcState.FILE_MODE);
             Map<String, Entry> users = read();
             T result = c.apply(users);
