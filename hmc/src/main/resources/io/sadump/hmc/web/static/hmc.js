@@ -131,6 +131,16 @@
       tr.appendChild(el('td', m.devices.map((d) => d.devno + ' ' + d.type).join(', ')));
       tr.appendChild(el('td', m.lastDump ? m.lastDump.kind + ' ' + when(m.lastDump.time)
         + (m.lastDump.complete ? '' : ' (incomplete)') : 'none'));
+      const mapCell = el('td');
+      const mini = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+      mini.setAttribute('viewBox', '0 10 600 110');
+      mini.setAttribute('preserveAspectRatio', 'none');
+      mini.setAttribute('class', 'minimap');
+      mini.setAttribute('role', 'img');
+      mini.setAttribute('aria-label', 'storage map of ' + m.name);
+      drawMap(m.storageMap, mini, null);
+      mapCell.appendChild(mini);
+      tr.appendChild(mapCell);
       body.appendChild(tr);
     }
     show('systems-page');
@@ -172,7 +182,7 @@
     add('Last dump', m.lastDump ? m.lastDump.kind + ' ' + m.lastDump.path + ' ' + when(m.lastDump.time)
       + (m.lastDump.complete ? '' : ' (incomplete)') : 'none');
     showBusy(m.busy);
-    drawMap(m.storageMap);
+    drawMap(m.storageMap, $('m-map'), $('m-map-legend'));
     for (const b of document.querySelectorAll('#tasks button')) {
       const task = b.dataset.task ? b.dataset.task : 'display';
       b.disabled = !session.tasks.includes(task);
@@ -190,8 +200,7 @@
   }
 
   // The storage map: one bar for storage, regions as rectangles on it (nested ones on lower rows).
-  function drawMap(map) {
-    const svg = $('m-map');
+  function drawMap(map, svg, legend) {
     clear(svg);
     const ns = 'http://www.w3.org/2000/svg';
     const width = 580;
@@ -215,10 +224,11 @@
       svg.appendChild(t);
     };
     rect(x0, 20, width, 24, 'storage', 'storage 0 .. ' + hex(map.size));
-    text(x0, 14, '0');
-    text(x0 + width - 60, 14, bytes(map.size));
-    const legend = $('m-map-legend');
-    clear(legend);
+    if (legend) {
+      text(x0, 14, '0');
+      text(x0 + width - 60, 14, bytes(map.size));
+      clear(legend);
+    }
     const rows = [];
     for (const r of map.regions) {
       // a region inside an earlier one goes one row lower
@@ -229,10 +239,11 @@
       const kind = String(r.kind).replace(/[^a-z0-9-]/gi, '');
       rect(scale(r.start), y, scale(r.end) - scale(r.start), 24, 'region region-' + kind,
         r.name + ' [' + hex(r.start) + ', ' + hex(r.end) + ')');
-      const item = el('span', r.mark + ' ' + r.name + ' [' + hex(r.start) + ', ' + hex(r.end) + ')',
-        'legend region-' + kind);
-      legend.appendChild(item);
-      if (scale(r.end) - scale(r.start) > 12) text(scale(r.start) + 2, y + 16, r.mark, 'mark');
+      if (legend) {
+        legend.appendChild(el('span', r.mark + ' ' + r.name + ' [' + hex(r.start) + ', ' + hex(r.end) + ')',
+          'legend region-' + kind));
+        if (scale(r.end) - scale(r.start) > 12) text(scale(r.start) + 2, y + 16, r.mark, 'mark');
+      }
     }
   }
 
