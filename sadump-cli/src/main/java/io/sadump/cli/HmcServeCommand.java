@@ -6,7 +6,6 @@ import io.sadump.hmc.web.HmcWebConfig;
 import io.sadump.hmc.web.HmcWebServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -103,15 +102,15 @@ public final class HmcServeCommand implements Callable<Integer> {
         // the server's own notices (started, stopped) are not the operator's business; its warnings are
         QUIET.forEach(l -> l.setLevel(Level.WARNING));
         HmcWebConfig config = new HmcWebConfig(bind, port, Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey),
-                Optional.ofNullable(reports), Duration.ofMinutes(30));
+                Optional.ofNullable(reports));
         HmcState s = HmcState.open(Optional.ofNullable(state));
         HmcSite site = HmcSite.of(dirs, s, Optional.ofNullable(library));
+        HmcWebServer server = new HmcWebServer(site, config).start();
         if (site.users().list().isEmpty()) {
             err.println("sadump hmc serve: no users in " + s.dir() + " yet: add one with 'sadump hmc user add NAME "
-                    + "--role operator'" + (state == null ? "" : " --state " + state));
+                    + "--role operator" + (state == null ? "" : " --state " + state) + "'");
             err.flush();
         }
-        HmcWebServer server = new HmcWebServer(site, config).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             err.println("sadump hmc serve: stopping" + (server.runningTasks() > 0

@@ -3,7 +3,6 @@ package io.sadump.hmc.web;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -18,10 +17,9 @@ import java.util.Optional;
  * @param tlsCert the certificate chain (PEM), leaf first; present together with {@code tlsKey}
  * @param tlsKey the private key (PEM: PKCS#8, PKCS#1 RSA or SEC1 EC; unencrypted)
  * @param reports a campaign report directory whose pages are served under {@code /reports/}
- * @param taskTimeout how long a browser's request waits for a task before it answers "still running"
  */
 public record HmcWebConfig(String bind, int port, Optional<Path> tlsCert, Optional<Path> tlsKey,
-        Optional<Path> reports, Duration taskTimeout) {
+        Optional<Path> reports) {
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
 
@@ -41,16 +39,15 @@ public record HmcWebConfig(String bind, int port, Optional<Path> tlsCert, Option
 
     /** The defaults: 127.0.0.1:8080, no TLS, no reports. */
     public static HmcWebConfig local(int port) {
-        return new HmcWebConfig(DEFAULT_BIND, port, Optional.empty(), Optional.empty(), Optional.empty(),
-                Duration.ofMinutes(30));
+        return new HmcWebConfig(DEFAULT_BIND, port, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public HmcWebConfig withTls(Path cert, Path key) {
-        return new HmcWebConfig(bind, port, Optional.of(cert), Optional.of(key), reports, taskTimeout);
+        return new HmcWebConfig(bind, port, Optional.of(cert), Optional.of(key), reports);
     }
 
     public HmcWebConfig withReports(Path dir) {
-        return new HmcWebConfig(bind, port, tlsCert, tlsKey, Optional.of(dir), taskTimeout);
+        return new HmcWebConfig(bind, port, tlsCert, tlsKey, Optional.of(dir));
     }
 
     public boolean tls() {

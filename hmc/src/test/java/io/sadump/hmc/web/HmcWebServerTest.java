@@ -296,7 +296,7 @@ class HmcWebServerTest {
     @Test
     void aBindToAnotherAddressWithoutTlsIsRefused() {
         assertThatThrownBy(() -> new HmcWebConfig("0.0.0.0", 8080, Optional.empty(), Optional.empty(),
-                Optional.empty(), java.time.Duration.ofMinutes(1))).isInstanceOf(WebConfigException.class)
+                Optional.empty())).isInstanceOf(WebConfigException.class)
                 .hasMessageContaining("without TLS");
         assertThat(HmcWebConfig.isLoopback("127.0.0.1")).isTrue();
         assertThat(HmcWebConfig.isLoopback("::1")).isTrue();

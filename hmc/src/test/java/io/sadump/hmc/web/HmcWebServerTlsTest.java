@@ -96,7 +96,7 @@ class HmcWebServerTlsTest {
                 "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1");
         assertThat(Files.readString(tmp.resolve("ec.pem"))).contains("BEGIN EC PRIVATE KEY");
         HmcWebConfig cfg = new HmcWebConfig("127.0.0.1", 0, java.util.Optional.of(tmp.resolve("ec-cert.pem")),
-                java.util.Optional.of(tmp.resolve("ec.pem")), java.util.Optional.empty(), Duration.ofMinutes(1));
+                java.util.Optional.of(tmp.resolve("ec.pem")), java.util.Optional.empty());
         try (HmcWebServer server = new HmcWebServer(site, cfg).start()) {
             WebClient c = new WebClient(trusting(tmp.resolve("ec-cert.pem")), "https://127.0.0.1:" + server.port());
             assertThat(c.get("/").status()).isEqualTo(200);
@@ -110,7 +110,7 @@ class HmcWebServerTlsTest {
                 tmp.resolve("ec.pem")))).isInstanceOf(WebConfigException.class).hasMessageStartingWith("--tls-cert ");
         // with TLS, another address is allowed
         assertThat(new HmcWebConfig("0.0.0.0", 0, java.util.Optional.of(tmp.resolve("ec-cert.pem")),
-                java.util.Optional.of(tmp.resolve("ec.pem")), java.util.Optional.empty(), Duration.ofMinutes(1)).tls())
+                java.util.Optional.of(tmp.resolve("ec.pem")), java.util.Optional.empty()).tls())
                 .isTrue();
     }
 }
