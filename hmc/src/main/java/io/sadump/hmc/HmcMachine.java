@@ -220,12 +220,12 @@ public final class HmcMachine {
      * out); otherwise the dump tool on the device runs the kdump verdict and kdump or the stand-alone dump.
      */
     public LoadOutcome load(LoadRequest request, TaskContext ctx) throws IOException {
-        LoadParameter.check(request.loadparm());
         String options = "devno=" + request.device() + (request.clear() ? " clear" : "")
                 + (request.storeStatus() ? " store-status" : "")
                 + (request.loadparm().isEmpty() ? "" : " loadparm=" + request.loadparm());
         return loader("Load", "load", options, ctx, "hmc load " + request.device(), (machine, loader, console) -> {
             try {
+                LoadParameter.check(request.loadparm());
                 return loader.load(request, console);
             } catch (CpuStateException e) {
                 // the HMC's rule, said with the commands that resolve it
@@ -269,23 +269,27 @@ public final class HmcMachine {
      * dump library ({@link MountLibrary}); paths that leave them are refused.
      */
     public VolumeMount.Result mount(String devno, String imageName, TaskContext ctx) throws IOException {
-        DeviceNumber number = DeviceNumber.parse(devno);
-        Path source = new MountLibrary(dir, library).resolve(imageName);
-        return mount(number, source, ctx);
+        // a name that is refused (a path out of the library) is recorded too
+        return recorded("Mount", "devno=" + devno + " image=" + imageName, ctx, () -> mountNow(
+                DeviceNumber.parse(devno), new MountLibrary(dir, library).resolve(imageName), ctx),
+                VolumeMount.Result::message);
     }
 
     /** Mount of a file the local user named (the CLI: any path the user can read). */
     public VolumeMount.Result mount(DeviceNumber number, Path source, TaskContext ctx) throws IOException {
+        return recorded("Mount", "devno=" + number + " image=" + source.getFileName(), ctx,
+                () -> mountNow(number, source, ctx), VolumeMount.Result::message);
+    }
+
+    private VolumeMount.Result mountNow(DeviceNumber number, Path source, TaskContext ctx) throws IOException {
         TaskHolder holder = new TaskHolder(ctx.user(), "mount", clock.instant());
-        return recorded("Mount", "devno=" + number + " image=" + source.getFileName(), ctx, () -> {
-            MachineDirectory machine = writer();
-            try (TaskLock tl = TaskLock.take(machine, holder)) {
-                VolumeMount.Result r = VolumeMount.mount(machine, tl.machineLock(), number, source, clock);
-                console().sync();
-                ctx.observer().message(r.message());
-                return r;
-            }
-        }, r -> r.message());
+        MachineDirectory machine = writer();
+        try (TaskLock tl = TaskLock.take(machine, holder)) {
+            VolumeMount.Result r = VolumeMount.mount(machine, tl.machineLock(), number, source, clock);
+            console().sync();
+            ctx.observer().message(r.message());
+            return r;
+        }
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -328,7 +332,8 @@ public final class HmcMachine {
             result = body.run();
         } catch (RuntimeException | IOException e) {
             boolean refused = e instanceof MachineBusyException || e instanceof CpuStateException
-                    || e instanceof io.sadump.machine.MachineLockedException;
+                    || e instanceof io.sadump.machine.MachineLockedException
+                    || e instanceof io.sadump.machine.InvalidValueException;
             recorder.record(new TaskRecord(clock.instant(), ctx.user(), ctx.origin(), name(), dirText(), task, options, !refused, (refused ? "refused: " : "failed: ")
                     + e.getMessage()));
             throw e;

@@ -186,4 +186,25 @@ class HmcMachineTest {
         assertThat(machine.dumps()).as("asked again: the same facts").isEqualTo(dumps);
         assertThat(machine.status().lastDump()).hasValueSatisfying(d -> assertThat(d.kind()).isEqualTo("s390_ext"));
     }
+
+    @Test
+    void mountByNameTakesImagesFromTheMachineDirectoryAndARefusedNameIsRecorded() throws Exception {
+        Files.write(dir.resolve("fresh.aws"), new byte[0]);
+        Files.write(tmp.resolve("outside.aws"), new byte[0]);
+        Seen seen = new Seen();
+        var r = machine.mount("181", "fresh.aws", new TaskContext("otto", "web 127.0.0.1", seen));
+        assertThat(r.device()).isEqualTo(TestMachines.TAPE);
+        assertThat(seen.lines).containsExactly(r.message());
+        assertThat(machine.console().since(machine.console().last() - 1)).extracting(ConsoleLine::text)
+                .containsExactly(r.message());
+        assertThatThrownBy(() -> machine.mount("181", "../outside.aws", new TaskContext("mallory", "web 10.6.6.6",
+                TaskObserver.NONE))).isInstanceOf(InvalidValueException.class);
+        assertThatThrownBy(() -> machine.mount("181", tmp.resolve("outside.aws").toString(),
+                new TaskContext("mallory", "web 10.6.6.6", TaskObserver.NONE))).isInstanceOf(InvalidValueException.class);
+        assertThat(records).extracting(TaskRecord::user, TaskRecord::allowed).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("otto", true), org.assertj.core.groups.Tuple.tuple("mallory", false),
+                org.assertj.core.groups.Tuple.tuple("mallory", false));
+        assertThat(records.get(1).options()).isEqualTo("devno=181 image=../outside.aws");
+        assertThat(records.get(1).outcome()).startsWith("refused: an image name may not contain '..'");
+    }
 }

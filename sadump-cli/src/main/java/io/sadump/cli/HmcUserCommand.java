@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
         name = "user",
         mixinStandardHelpOptions = true,
         description = {
-            "Manage the HMC's users: add, list, remove, passwd, role.",
+            "Manage the HMC's users: add, list, remove, passwd, role, disable.",
             "",
             "A user logs on to the web console and the Web Services API ('sadump hmc",
             "serve') with a password and may run the tasks of their role: viewer",
@@ -54,6 +54,8 @@ import picocli.CommandLine.Spec;
             HmcUserCommand.Remove.class,
             HmcUserCommand.Passwd.class,
             HmcUserCommand.SetRole.class,
+            HmcUserCommand.Disable.class,
+            HmcUserCommand.Enable.class,
         },
         footer = {
             "",
@@ -63,6 +65,7 @@ import picocli.CommandLine.Spec;
             "  sadump hmc user list --json",
             "  sadump hmc user role alice sysprog",
             "  sadump hmc user passwd alice",
+            "  sadump hmc user disable alice",
             "  sadump hmc user remove alice",
         })
 public final class HmcUserCommand implements Callable<Integer> {
@@ -74,7 +77,8 @@ public final class HmcUserCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new UsageException("name what to do: sadump hmc user add|list|remove|passwd|role (see --help)");
+        throw new UsageException("name what to do: sadump hmc user add|list|remove|passwd|role|disable|enable "
+                + "(see --help)");
     }
 
     /** The options every user command has. */
@@ -351,6 +355,58 @@ public final class HmcUserCommand implements Callable<Integer> {
             spec.commandLine().getOut().println("user " + u.name() + " has role " + u.role());
             spec.commandLine().getOut().flush();
             return 0;
+        }
+    }
+
+    /** disable and enable: a disabled user's logons are refused (a running server ends their sessions). */
+    abstract static class Switch implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @ParentCommand
+        HmcUserCommand user;
+
+        @CommandLine.Mixin
+        StateOption state;
+
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        abstract boolean disabled();
+
+        @Override
+        public Integer call() {
+            noDir(user);
+            HmcState s = state.open();
+            UserStore store = store(s);
+            String word = disabled() ? "disabled" : "enabled";
+            audited(s, (disabled() ? "disable user " : "enable user ") + name, () -> store.setDisabled(name, disabled()),
+                    x -> word);
+            spec.commandLine().getOut().println("user " + name + " " + word);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true, description = {
+        "Refuse a user's logons; the user stays, with their role.",
+        "",
+        "A web console or API server that runs now ends the user's sessions at their",
+        "next request, as it reads the users file for each one.",
+    }, footer = {"", "Examples:", "  sadump hmc user disable alice"})
+    static final class Disable extends Switch {
+        @Override
+        boolean disabled() {
+            return true;
+        }
+    }
+
+    @Command(name = "enable", mixinStandardHelpOptions = true, description = "Let a disabled user log on again.",
+            footer = {"", "Examples:", "  sadump hmc user enable alice"})
+    static final class Enable extends Switch {
+        @Override
+        boolean disabled() {
+            return false;
         }
     }
 }

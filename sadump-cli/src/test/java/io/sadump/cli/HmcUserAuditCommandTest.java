@@ -79,6 +79,12 @@ class HmcUserAuditCommandTest {
         assertThat(MiniJson.object(users.get(0))).containsEntry("name", "alice").containsEntry("role", "sysprog")
                 .containsEntry("disabled", false);
 
+        assertThat(CliRun.of("hmc", "user", "disable", "alice", "--state", state).out()).isEqualTo("user alice disabled\n");
+        assertThat(store.verify("alice", "another passphrase".toCharArray())).as("a disabled user logs on no more")
+                .isEmpty();
+        assertThat(CliRun.of("hmc", "user", "list", "--state", state).out()).contains("disabled");
+        assertThat(CliRun.of("hmc", "user", "enable", "alice", "--state", state).out()).isEqualTo("user alice enabled\n");
+        assertThat(store.verify("alice", "another passphrase".toCharArray())).isPresent();
         assertThat(CliRun.of("hmc", "user", "remove", "bob", "--state", state).out()).isEqualTo("removed user bob\n");
         assertThat(store.list()).hasSize(1);
 
@@ -89,7 +95,7 @@ class HmcUserAuditCommandTest {
         List<Object> entries = MiniJson.array(a.get("entries"));
         assertThat(entries).extracting(e -> MiniJson.object(e).get("options")).containsExactly(
                 "add user alice role operator", "role of alice to sysprog", "set password of alice",
-                "add user bob role viewer", "remove user bob");
+                "add user bob role viewer", "disable user alice", "enable user alice", "remove user bob");
         assertThat(entries).extracting(e -> MiniJson.object(e).get("user")).containsOnly(TaskContext.localUser());
         assertThat(entries).extracting(e -> MiniJson.object(e).get("address")).containsOnly("local");
     }

@@ -114,11 +114,22 @@ final class ConsoleEndpoints {
             throw e;
         }
         TaskContext tc = new TaskContext(c.user().name(), c.origin(), TaskObserver.NONE);
+        LoadRequest load = null;
+        if (task == WebTask.LOAD) {
+            String address = WebJson.string(body, "address", "");
+            try {
+                load = new LoadRequest(DeviceNumber.parse(address), WebJson.flag(body, "clear"),
+                        WebJson.flag(body, "storeStatus"), WebJson.string(body, "loadparm", ""));
+            } catch (InvalidValueException e) {
+                // HmcMachine records what it refuses itself; a load address it never saw is recorded here
+                site.audit().refused(c.user().name(), c.origin(), name, task.task.title(), "devno=" + address,
+                        e.getMessage());
+                throw e;
+            }
+        }
         try (TaskGate.Ticket ticket = gate.enter()) {
             Object result = switch (task) {
-                case LOAD -> WebJson.outcome(m.load(new LoadRequest(DeviceNumber.parse(
-                        WebJson.string(body, "address", "")), WebJson.flag(body, "clear"),
-                        WebJson.flag(body, "storeStatus"), WebJson.string(body, "loadparm", "")), tc));
+                case LOAD -> WebJson.outcome(m.load(load, tc));
                 case RESTART -> WebJson.outcome(m.restart(tc));
                 case STOP -> WebJson.control(m.stop(tc));
                 case START -> WebJson.control(m.start(tc));
@@ -129,10 +140,6 @@ final class ConsoleEndpoints {
                 default -> throw new InvalidValueException("not a task: " + task.slug);
             };
             ctx.json(result);
-        } catch (InvalidValueException e) {
-            // input the task refused before it ran (a device number, a load parameter, an image name)
-            site.audit().refused(c.user().name(), c.origin(), name, task.task.title(), "", e.getMessage());
-            throw e;
         }
     }
 }

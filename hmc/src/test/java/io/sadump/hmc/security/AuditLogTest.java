@@ -126,4 +126,23 @@ class AuditLogTest {
         assertThat(r.entries()).hasSize(100);
         assertThat(r.broken()).isEmpty();
     }
+
+    @Test
+    void appendsFromTwoProcessesKeepOneChain() throws Exception {
+        log.login("parent", "local", true, "first");
+        Process a = SecurityChild.start("audit", state.dir().toString(), "40", "child-a");
+        Process b = SecurityChild.start("audit", state.dir().toString(), "40", "child-b");
+        for (int i = 0; i < 20; i++) {
+            log.login("parent", "local", true, "n" + i);
+        }
+        assertThat(a.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(b.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(a.exitValue()).isZero();
+        assertThat(b.exitValue()).isZero();
+        AuditLog.Report r = log.read();
+        assertThat(r.broken()).isEmpty();
+        assertThat(r.entries()).hasSize(101);
+        assertThat(r.entries()).filteredOn(e -> e.user().equals("child-a")).hasSize(40);
+        assertThat(r.entries()).filteredOn(e -> e.user().equals("child-b")).hasSize(40);
+    }
 }

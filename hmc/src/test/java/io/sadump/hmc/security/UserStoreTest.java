@@ -165,4 +165,23 @@ class UserStoreTest {
                 .isEqualTo(Path.of("/home/u/.local/state/sadump/hmc"));
         assertThat(HmcState.open(Optional.of(tmp.resolve("explicit")), Map.of()).dir()).isEqualTo(tmp.resolve("explicit"));
     }
+
+    @Test
+    void aProcessKilledBetweenWritingAndRenamingLeavesTheOldFileWhole() throws Exception {
+        store.add("alice", "operator", "correct horse".toCharArray());
+        byte[] before = Files.readAllBytes(state.file(UserStore.FILE));
+        Process child = SecurityChild.start("users-kill", state.dir().toString());
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).isEqualTo("WRITTEN");
+            child.destroyForcibly(); // SIGKILL: no shutdown hook, no finally
+            assertThat(child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(Files.readAllBytes(state.file(UserStore.FILE))).isEqualTo(before);
+        UserStore next = new UserStore(state, RoleCatalog.builtIn(), FAST, clock);
+        assertThat(next.list()).extracting(HmcUser::name).containsExactly("alice");
+        next.add("bob", "viewer", "bobs password".toCharArray());
+        assertThat(next.verify("bob", "bobs password".toCharArray())).isPresent();
+        assertThat(next.verify("alice", "correct horse".toCharArray())).isPresent();
+    }
 }
