@@ -295,6 +295,41 @@ class HmcWebServerTest {
     }
 
     @Test
+    void aSessionIdleForLongerThanTheTimeoutIsRefused() {
+        server.close();
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+                new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.now());
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return now.get();
+            }
+        };
+        HmcState s = HmcState.at(state);
+        site = HmcSite.of(List.of(machines), s, Optional.empty(), new io.sadump.hmc.security.UserStore(s,
+                io.sadump.hmc.security.RoleCatalog.load(s.dir()), new io.sadump.hmc.security.PasswordHash(1024, 1, 1),
+                clock), clock);
+        server = new HmcWebServer(site, HmcWebConfig.local(0)).start();
+        WebClient c = as("olga", "o");
+        now.set(now.get().plus(java.time.Duration.ofMinutes(14)));
+        assertThat(c.get("/ui/machines/sys1").status()).as("used within 15 minutes").isEqualTo(200);
+        now.set(now.get().plus(java.time.Duration.ofMinutes(16)));
+        WebClient.Answer idle = c.get("/ui/machines/sys1");
+        assertThat(idle.status()).isEqualTo(401);
+        assertThat(idle.message()).contains("log on again");
+    }
+
+    @Test
     void aBindToAnotherAddressWithoutTlsIsRefused() {
         assertThatThrownBy(() -> new HmcWebConfig("0.0.0.0", 8080, Optional.empty(), Optional.empty(),
                 Optional.empty())).isInstanceOf(WebConfigException.class)

@@ -41,7 +41,7 @@ final class WebMachines {
                 dir.getFileName().toString()));
         MachineDirectory machine = system.machine();
         try (MachineLock lock = machine.lock()) {
-            AttachedDevices.attach(machine, lock, new AttachedDevice(DASD, AttachedDevice.DeviceType.DASD_3390, 100));
+            AttachedDevices.attach(machine, lock, new AttachedDevice(DASD, AttachedDevice.DeviceType.DASD_3390, 40));
             try (EckdDasd dasd = AttachedDevices.openDasd(machine, lock, DASD)) {
                 DumpDevicePreparer.prepareDasd(dasd, new DumpToolOptions(OptionalLong.empty(), false, false));
             }
