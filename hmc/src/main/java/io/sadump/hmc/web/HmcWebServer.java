@@ -60,8 +60,6 @@ public final class HmcWebServer implements AutoCloseable {
         this.dumps = new DumpEndpoints(site, sessions, console, messages, gate);
         this.reports = config.reports().map(r -> new ReportPages(r, sessions));
         this.app = Javalin.create(this::configure);
-        // the Web Services API (helper 16c) is installed here on the same server:
-        // new io.sadump.hmc.api.WebServicesApi(site).install(app);
     }
 
     private void configure(JavalinConfig cfg) {
@@ -86,6 +84,9 @@ public final class HmcWebServer implements AutoCloseable {
                 WebErrors.send(ctx, 404, "no such page");
             }
         });
+        // The Web Services API (io.sadump.hmc.api, branch hmc-api) goes on this server at merge time:
+        // a field 'api = new WebServicesApi(site)', 'api.install(cfg);' here, and 'api.close();' in close()
+        // after the task gate (its jobs end first, as the console's tasks do).
         r.get("/", ctx -> pages.serve(ctx, "index.html"));
         r.get("/static/{name}", ctx -> pages.serve(ctx, ctx.pathParam("name")));
         r.post("/ui/login", sessions::login);
