@@ -62,6 +62,8 @@ final class WebErrors {
             status = h.getStatus();
         } else if (e instanceof MachineException) {
             status = 409;
+        } else if (e instanceof io.sadump.dump.IncompleteDumpException) {
+            status = 409; // the dump is as it is: a cut-short dump cannot be archived
         } else if (e instanceof IOException || e instanceof UncheckedIOException) {
             status = 500;
             message = "I/O error: " + e.getMessage();
