@@ -107,6 +107,13 @@ class HmcConsoleBrowserTest {
                 .as("an operator's role has no Reset Clear").isFalse();
         shot("machine");
 
+        // Display: the meminfo page with the verdict on it, in the CLI's layout
+        driver.findElement(By.cssSelector("button[data-display='meminfo']")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("display-text"),
+                "verdict: FAIL 0x4533"));
+        assertThat(driver.findElement(By.id("display-text")).getText()).contains("meminfo pointer (0x0E18)")
+                .contains("kexec segment table: 4 segments");
+
         // a normal Load of operating CPUs is refused with the fix
         load();
         driver.findElement(By.id("load-ok")).click();
