@@ -412,7 +412,15 @@
     };
     dev.onchange = fill;
     fill();
-    if (await dialog('mount-dialog') !== 'ok' || !img.value) return null;
+    if (data.devices.length === 0) {
+      taskError(current + ' has no devices to mount a volume on.');
+      return null;
+    }
+    if (await dialog('mount-dialog') !== 'ok') return null;
+    if (!img.value) {
+      taskError('No volume to mount on ' + dev.value + ': put one in the machine directory or the library.');
+      return null;
+    }
     return { device: dev.value, image: img.value };
   }
 
