@@ -53,7 +53,14 @@ final class ReportPages {
             index(ctx);
             return;
         }
-        Path file = resolve(rest.substring(1));
+        String rel;
+        try {
+            // the path as the browser encoded it; the checks below see it decoded (%2e%2e is '..')
+            rel = java.net.URLDecoder.decode(rest.substring(1).replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new NotFoundResponse("no such report");
+        }
+        Path file = resolve(rel);
         String ext = extension(file.getFileName().toString());
         ctx.contentType(TYPES.getOrDefault(ext, "application/octet-stream"));
         ctx.result(Files.newInputStream(file));
@@ -101,7 +108,7 @@ final class ReportPages {
             if (rel.startsWith(".") || rel.contains("/.")) {
                 continue;
             }
-            sb.append("<li><a href=\"/reports/").append(escape(rel)).append("\">").append(escape(rel))
+            sb.append("<li><a href=\"/reports/").append(escape(href(rel))).append("\">").append(escape(rel))
                     .append("</a></li>\n");
         }
         if (pages.isEmpty()) {
@@ -109,6 +116,18 @@ final class ReportPages {
         }
         sb.append("</ul><p><a href=\"/\">Back to the console</a></p></body></html>\n");
         ctx.contentType("text/html; charset=utf-8").result(sb.toString());
+    }
+
+    /** A relative path as a URL path: each segment percent-encoded. */
+    static String href(String rel) {
+        StringBuilder b = new StringBuilder();
+        for (String seg : rel.split("/")) {
+            if (b.length() > 0) {
+                b.append('/');
+            }
+            b.append(java.net.URLEncoder.encode(seg, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return b.toString();
     }
 
     static String escape(String s) {

@@ -54,6 +54,7 @@ class HmcWebStreamsTest {
                 + "expected</p>");
         Files.createDirectories(reports.resolve("run2"));
         Files.writeString(reports.resolve("run2").resolve("report.html"), "<p>second</p>");
+        Files.writeString(reports.resolve("run 3.html"), "<p>third</p>");
         Files.writeString(tmp.resolve("secret.txt"), "not served");
         Files.createSymbolicLink(reports.resolve("leak.html"), tmp.resolve("secret.txt"));
         site = WebMachines.site(List.of(machines), tmp.resolve("state"));
@@ -207,6 +208,8 @@ class HmcWebStreamsTest {
         WebClient.Answer index = olga.get("/reports/");
         assertThat(index.status()).isEqualTo(200);
         assertThat(index.body()).contains("href=\"/reports/report.html\"").contains("href=\"/reports/run2/report.html\"");
+        assertThat(index.body()).contains("href=\"/reports/run%203.html\"");
+        assertThat(olga.get("/reports/run%203.html").body()).isEqualTo("<p>third</p>");
         WebClient.Answer page = olga.get("/reports/run2/report.html");
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body()).isEqualTo("<p>second</p>");
