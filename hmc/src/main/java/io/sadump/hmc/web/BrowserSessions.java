@@ -50,10 +50,6 @@ final class BrowserSessions {
         this.cookie = tls ? "__Host-sadump" : "sadump";
     }
 
-    String cookieName() {
-        return cookie;
-    }
-
     /** {@code POST /ui/login} {@code {"user", "password"}}: a new session, or one line that says nothing more. */
     void login(Context ctx) throws InterruptedException {
         JsonNode body = WebJson.body(ctx.body());

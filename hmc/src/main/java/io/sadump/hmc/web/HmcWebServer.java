@@ -223,8 +223,4 @@ public final class HmcWebServer implements AutoCloseable {
         messages.close();
         app.stop();
     }
-
-    HmcSite site() {
-        return site;
-    }
 }
