@@ -166,6 +166,15 @@ class HmcConsoleBrowserTest {
         slow.until(ExpectedConditions.textToBePresentInElementLocated(By.id("dumps-table"), "vmcore/"));
         assertThat(driver.findElement(By.id("dumps-table")).getText()).contains("elf");
         shot("vmcore");
+
+        // console text is never HTML: a line another process writes shows as it is
+        io.sadump.machine.MachineDirectory md = io.sadump.machine.MachineDirectory.open(sys1);
+        try (io.sadump.machine.MachineLock lock = md.lock()) {
+            md.appendConsole(lock, List.of("<img src=x id=injected onerror=\"document.title='owned'\">"));
+        }
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"), "<img src=x id=injected"));
+        assertThat(driver.findElements(By.id("injected"))).isEmpty();
+        assertThat(driver.getTitle()).isEqualTo("sadump HMC");
     }
 
     private long lines() {
