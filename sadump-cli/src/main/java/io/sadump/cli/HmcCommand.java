@@ -59,8 +59,9 @@ import picocli.CommandLine.Spec;
             CommandLine.HelpCommand.class,
             // with or without DIR (sadump hmc audit, sadump hmc DIR audit)
             HmcAuditCommand.class,
-            // the site's commands, without DIR; the web server's 'serve' goes here too
+            // the site's commands, without DIR
             HmcUserCommand.class,
+            HmcServeCommand.class,
         },
         footer = {
             "",
