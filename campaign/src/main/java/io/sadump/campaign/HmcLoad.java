@@ -158,23 +158,29 @@ public final class HmcLoad {
                                 Clock.systemUTC()),
                         reboot, Clock.systemUTC());
                 LoadOutcome outcome = loader.load(request, new ConsoleListener() {
+                    /** Whether the stand-alone dumper announced itself: the dump that starts is no vmcore. */
+                    private boolean standAlone;
+
                     @Override
                     public void message(String line) {
+                        standAlone |= line.equals(IplLoader.DUMPING);
                         pending.add(line);
                     }
 
                     @Override
                     public void dumpStarting(AbsoluteStorage s) {
-                        MebibyteDigests.Algorithm algorithm = fastReference ? MebibyteDigests.Algorithm.CRC_32C
-                                : MebibyteDigests.Algorithm.SHA_256;
                         ByteBuffer image = s == storage && s.unreadablePages().isEmpty() ? view(storage) : null;
-                        atDump[0] = image != null ? MebibyteDigests.ofImage(image, s.writtenFrames(), algorithm)
-                                : MebibyteDigests.of(s, algorithm);
-                        if (core.filters()) {
-                            // a filtered dump holds some pages of a MiB and not others: judged page by page
+                        if (core.filters() && !standAlone) {
+                            // a filtered vmcore holds some pages of a MiB and not others: judged page by page,
+                            // and only so (ObservedLoad.compareDump refuses it)
                             pagesAtDump[0] = image != null ? PageDigests.ofImage(image, s.writtenFrames())
                                     : PageDigests.of(s);
+                            return;
                         }
+                        MebibyteDigests.Algorithm algorithm = fastReference ? MebibyteDigests.Algorithm.CRC_32C
+                                : MebibyteDigests.Algorithm.SHA_256;
+                        atDump[0] = image != null ? MebibyteDigests.ofImage(image, s.writtenFrames(), algorithm)
+                                : MebibyteDigests.of(s, algorithm);
                     }
                 });
                 machine.saveCpus(lock, outcome.cpus());

@@ -216,14 +216,14 @@ public record ObservedLoad(MachineDirectory machine, LoadRequest request, LoadOu
      *     back (a classic dump on tape, a multi-volume s390_ext dump)
      */
     public DumpComparison compareDump() throws IOException {
-        MebibyteDigests reference = atDump.orElseThrow(() -> new IllegalStateException(
-                "no dump started in '" + outcome.trigger() + "' (" + outcome.reason() + ")"));
-        DumpFormat format = outcome.dumpFormat().orElseThrow(() -> new IllegalStateException("no dump was written ("
-                + outcome.reason() + "); there is nothing to read back"));
         if (wroteFilteredVmcore()) {
             throw new IllegalStateException("the vmcore was written by '" + collector.commandLine() + "': a filtered "
                     + "dump is compared page by page (compareFilteredDump), not MiB by MiB");
         }
+        MebibyteDigests reference = atDump.orElseThrow(() -> new IllegalStateException(
+                "no dump started in '" + outcome.trigger() + "' (" + outcome.reason() + ")"));
+        DumpFormat format = outcome.dumpFormat().orElseThrow(() -> new IllegalStateException("no dump was written ("
+                + outcome.reason() + "); there is nothing to read back"));
         switch (format) {
             case ELF -> {
                 Path vmcore = Path.of(outcome.paths().get(0));

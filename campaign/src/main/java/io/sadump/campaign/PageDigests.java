@@ -65,13 +65,18 @@ public final class PageDigests {
     public static PageDigests ofImage(ByteBuffer image, FrameRecord written) {
         long size = image.capacity();
         int[] d = table(size);
+        CRC32C crc = new CRC32C();
+        ByteBuffer page = image.duplicate();
         for (int p = 0; p < d.length; p++) {
             long start = (long) p * PAGE;
             if (!written.isWritten(start / FrameRecord.FRAME_SIZE)) {
                 d[p] = ZERO_PAGE;
                 continue;
             }
-            d[p] = crc(image.duplicate().position((int) start).limit((int) Math.min(size, start + PAGE)));
+            page.limit((int) Math.min(size, start + PAGE)).position((int) start);
+            crc.reset();
+            crc.update(page);
+            d[p] = (int) crc.getValue();
         }
         return new PageDigests(d);
     }
