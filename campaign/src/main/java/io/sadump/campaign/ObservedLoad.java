@@ -118,6 +118,16 @@ public record ObservedLoad(MachineDirectory machine, LoadRequest request, LoadOu
      * @throws IllegalStateException when kdump did not write a filtered vmcore in this load
      */
     public FilteredComparison compareFilteredDump(KeptPagePrediction predicted) throws IOException {
+        return compareFilteredDump(predicted, new BitSet());
+    }
+
+    /**
+     * {@link #compareFilteredDump(KeptPagePrediction)}, where the frames of {@code decidedOtherwise} may be in
+     * the dump or not (an injection changed their struct pages: {@link
+     * KeptPagePrediction#framesDecidedOtherwise}); every page the dump holds must still equal storage.
+     */
+    public FilteredComparison compareFilteredDump(KeptPagePrediction predicted, BitSet decidedOtherwise)
+            throws IOException {
         if (!wroteFilteredVmcore()) {
             throw new IllegalStateException("no filtered vmcore was written (" + outcome.reason() + ", core collector '"
                     + collector.commandLine() + "')");
@@ -152,6 +162,7 @@ public record ObservedLoad(MachineDirectory machine, LoadRequest request, LoadOu
             long keptCount = kept.cardinality();
             BitSet wrong = (BitSet) kept.clone();
             wrong.xor(predicted.kept());
+            wrong.andNot(decidedOtherwise);
             int pfn = wrong.nextSetBit(0);
             if (pfn >= 0) {
                 differences.add(String.format("%d pages differ from the prediction, the first pfn 0x%X (%s): %s", wrong
