@@ -169,7 +169,7 @@ public record ObservedLoad(MachineDirectory machine, LoadRequest request, LoadOu
                         .cardinality(), pfn, predicted.classOf(pfn), kept.get(pfn)
                                 ? "in the dump, but dump level " + predicted.dumpLevel() + " leaves it out"
                                 : predicted.present(pfn) ? "absent, but dump level " + predicted.dumpLevel() + " keeps it"
-                                        : "absent, as it should be, yet predicted"));
+                                        : "outside old memory, yet predicted kept"));
             }
             firstChangedPage(dump.memory(), reference, predicted, differences);
             return new FilteredComparison(collector, summary.dumpLevel(), summary.presentPages(), keptCount,
