@@ -78,6 +78,8 @@ final class PipedFlattenedDump implements AutoCloseable {
                     + "stream ends inside its " + FlatHeader.SIZE + "-byte header (" + got + " bytes came)");
         }
         Path file = Files.createTempFile(dir, ".sadump-stdin-", ".flat");
+        // also when Ctrl-C or a TERM ends the command mid-stream (a kill -9 leaves it, hidden, for rm)
+        file.toFile().deleteOnExit();
         boolean done = false;
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
             head.flip();
