@@ -2,6 +2,7 @@ package io.sadump.campaign;
 
 import io.sadump.fixtures.Corruption;
 import io.sadump.fixtures.CorruptionCatalogue;
+import io.sadump.machine.CoreCollector;
 import io.sadump.machine.InvalidValueException;
 import io.sadump.machine.MachineException;
 import java.io.IOException;
@@ -27,15 +28,19 @@ import java.util.function.IntConsumer;
  *
  * @param campaignDir where the template is cached and scenarios run
  * @param keepUnexpected how many machines of unexpected scenarios to keep in {@code campaignDir/kept}
+ * @param coreCollector the kdump kernel's core collector in every scenario: the whole ELF vmcore ({@link
+ *     CoreCollector#COPY}, the default) or makedumpfile, whose kdump-compressed vmcore is read back page by
+ *     page against what its dump level keeps
  */
 public record Campaign(Path campaignDir, long storageSize, int runs, long seed, List<Corruption> kinds,
-        int parallel, int keepUnexpected) {
+        int parallel, int keepUnexpected, CoreCollector coreCollector) {
     public static final int DEFAULT_RUNS = 100;
     public static final long DEFAULT_SEED = 1;
     public static final long DEFAULT_STORAGE = 64L << 20;
 
     public Campaign {
         Objects.requireNonNull(campaignDir, "campaignDir");
+        Objects.requireNonNull(coreCollector, "coreCollector");
         kinds = List.copyOf(kinds);
         if (runs < 1) {
             throw new InvalidValueException("a campaign runs at least 1 scenario, not " + runs);
@@ -54,27 +59,32 @@ public record Campaign(Path campaignDir, long storageSize, int runs, long seed, 
     /** Every kind of the catalogue, the available cores, 64 MiB systems. */
     public static Campaign defaults(Path campaignDir) {
         return new Campaign(campaignDir, DEFAULT_STORAGE, DEFAULT_RUNS, DEFAULT_SEED, CorruptionCatalogue.kinds(),
-                Math.max(1, Runtime.getRuntime().availableProcessors()), 5);
+                Math.max(1, Runtime.getRuntime().availableProcessors()), 5, CoreCollector.COPY);
     }
 
     public Campaign withRuns(int n) {
-        return new Campaign(campaignDir, storageSize, n, seed, kinds, parallel, keepUnexpected);
+        return new Campaign(campaignDir, storageSize, n, seed, kinds, parallel, keepUnexpected, coreCollector);
     }
 
     public Campaign withSeed(long s) {
-        return new Campaign(campaignDir, storageSize, runs, s, kinds, parallel, keepUnexpected);
+        return new Campaign(campaignDir, storageSize, runs, s, kinds, parallel, keepUnexpected, coreCollector);
     }
 
     public Campaign withKinds(List<Corruption> k) {
-        return new Campaign(campaignDir, storageSize, runs, seed, k, parallel, keepUnexpected);
+        return new Campaign(campaignDir, storageSize, runs, seed, k, parallel, keepUnexpected, coreCollector);
     }
 
     public Campaign withStorage(long size) {
-        return new Campaign(campaignDir, size, runs, seed, kinds, parallel, keepUnexpected);
+        return new Campaign(campaignDir, size, runs, seed, kinds, parallel, keepUnexpected, coreCollector);
     }
 
     public Campaign withParallel(int p) {
-        return new Campaign(campaignDir, storageSize, runs, seed, kinds, p, keepUnexpected);
+        return new Campaign(campaignDir, storageSize, runs, seed, kinds, p, keepUnexpected, coreCollector);
+    }
+
+    /** The same campaign with the kdump kernel's core collector {@code c}. */
+    public Campaign withCoreCollector(CoreCollector c) {
+        return new Campaign(campaignDir, storageSize, runs, seed, kinds, parallel, keepUnexpected, c);
     }
 
     /** The scenarios this campaign runs, in order. */
@@ -90,7 +100,7 @@ public record Campaign(Path campaignDir, long storageSize, int runs, long seed, 
     public CampaignResult run(IntConsumer progress) throws IOException {
         long t0 = System.nanoTime();
         CampaignTemplate template = CampaignTemplate.ensure(campaignDir, storageSize);
-        ScenarioRunner runner = new ScenarioRunner(template);
+        ScenarioRunner runner = new ScenarioRunner(template, coreCollector);
         Duration templateTime = Duration.ofNanos(System.nanoTime() - t0);
         Path work = freshWorkDir();
         List<Scenario> scenarios = scenarios();
@@ -148,8 +158,14 @@ public record Campaign(Path campaignDir, long storageSize, int runs, long seed, 
 
     /** Runs one scenario alone (a replay), keeping its machine in {@code campaignDir/kept} when unexpected. */
     public static ScenarioResult replay(Path campaignDir, Scenario scenario) throws IOException {
+        return replay(campaignDir, scenario, CoreCollector.COPY);
+    }
+
+    /** {@link #replay(Path, Scenario)} with the kdump kernel's core collector {@code collector}. */
+    public static ScenarioResult replay(Path campaignDir, Scenario scenario, CoreCollector collector)
+            throws IOException {
         CampaignTemplate template = CampaignTemplate.ensure(campaignDir, scenario.storageSize());
-        ScenarioRunner runner = new ScenarioRunner(template);
+        ScenarioRunner runner = new ScenarioRunner(template, collector);
         Path work = campaignDir.resolve("work").resolve("replay-" + ProcessHandle.current().pid());
         CampaignTemplate.deleteTree(work);
         Files.createDirectories(work);

@@ -58,6 +58,7 @@ public final class CampaignHtmlReport {
         item(h, "setup", "Setup", "seed " + c.seed() + ", " + Sizes.format(c.storageSize()) + " systems, "
                 + c.kinds().size() + " kinds, " + c.parallel() + " parallel, "
                 + String.format(Locale.ROOT, "%.1f s", r.elapsed().toMillis() / 1000.0));
+        item(h, "core-collector", "Core collector", c.coreCollector().commandLine());
         h.append("</dl>\n");
 
         h.append("<h2>Outcomes per kind</h2>\n");

@@ -3,7 +3,6 @@ package io.sadump.campaign;
 import io.sadump.dump.DumpProgressListener;
 import io.sadump.fixtures.ProductionSystem;
 import io.sadump.ipl.ConsoleListener;
-import io.sadump.ipl.ElfVmcoreWriter;
 import io.sadump.ipl.IplLoader;
 import io.sadump.ipl.KdumpKernel;
 import io.sadump.ipl.LoadOutcome;
@@ -11,7 +10,9 @@ import io.sadump.ipl.LoadRequest;
 import io.sadump.ipl.MachineLoadDevices;
 import io.sadump.ipl.MebibyteDigests;
 import io.sadump.ipl.ProductionReboot;
+import io.sadump.ipl.VmcoreWriter;
 import io.sadump.machine.AbsoluteStorage;
+import io.sadump.machine.CoreCollector;
 import io.sadump.machine.CpuControls;
 import io.sadump.machine.DeviceNumber;
 import io.sadump.machine.FileStorage;
@@ -48,6 +49,8 @@ public final class HmcLoad {
     private boolean fastReference;
     private boolean stopFirst = true;
     private KeptMappings storageViews;
+    /** Null: the machine's own ({@code machine.conf core_collector}), as {@code sadump hmc load} uses it. */
+    private CoreCollector collector;
 
     private HmcLoad(MachineDirectory machine, DeviceNumber device) {
         this.machine = Objects.requireNonNull(machine, "machine");
@@ -104,6 +107,17 @@ public final class HmcLoad {
     }
 
     /**
+     * The kdump kernel's core collector in this load (default: the machine's, {@code machine.conf
+     * core_collector}). One that filters ({@code makedumpfile -c -d 31}) writes a kdump-compressed vmcore,
+     * and the load then also takes a per-page reference when the dump starts
+     * ({@link ObservedLoad#compareFilteredDump}).
+     */
+    public HmcLoad coreCollector(CoreCollector c) {
+        this.collector = Objects.requireNonNull(c, "collector");
+        return this;
+    }
+
+    /**
      * Has the reference be digested from a mapping of the storage file kept in {@code views} (the same bytes,
      * read where they lie), for storage small enough to map and without unreadable pages.
      */
@@ -121,6 +135,8 @@ public final class HmcLoad {
     public ObservedLoad run() throws IOException {
         LoadRequest request = new LoadRequest(device, false, storeStatus, "");
         MebibyteDigests[] atDump = new MebibyteDigests[1];
+        PageDigests[] pagesAtDump = new PageDigests[1];
+        CoreCollector core = collector != null ? collector : machine.config().coreCollector();
         try (MachineLock lock = machine.lock()) {
             if (stopFirst && machine.runState().isOperating()) {
                 CpuControls.stop(machine, lock);
@@ -138,20 +154,31 @@ public final class HmcLoad {
                         : Optional.empty();
                 IplLoader loader = new IplLoader(storage, machine.config(), machine.cpus(), machine.runState(),
                         new MachineLoadDevices(machine, lock),
-                        new KdumpKernel(machine.vmcoreDir(), new ElfVmcoreWriter(DumpProgressListener.NONE),
+                        new KdumpKernel(machine.vmcoreDir(), VmcoreWriter.of(core, DumpProgressListener.NONE),
                                 Clock.systemUTC()),
                         reboot, Clock.systemUTC());
                 LoadOutcome outcome = loader.load(request, new ConsoleListener() {
+                    /** Whether the stand-alone dumper announced itself: the dump that starts is no vmcore. */
+                    private boolean standAlone;
+
                     @Override
                     public void message(String line) {
+                        standAlone |= line.equals(IplLoader.DUMPING);
                         pending.add(line);
                     }
 
                     @Override
                     public void dumpStarting(AbsoluteStorage s) {
+                        ByteBuffer image = s == storage && s.unreadablePages().isEmpty() ? view(storage) : null;
+                        if (core.filters() && !standAlone) {
+                            // a filtered vmcore holds some pages of a MiB and not others: judged page by page,
+                            // and only so (ObservedLoad.compareDump refuses it)
+                            pagesAtDump[0] = image != null ? PageDigests.ofImage(image, s.writtenFrames())
+                                    : PageDigests.of(s);
+                            return;
+                        }
                         MebibyteDigests.Algorithm algorithm = fastReference ? MebibyteDigests.Algorithm.CRC_32C
                                 : MebibyteDigests.Algorithm.SHA_256;
-                        ByteBuffer image = s == storage && s.unreadablePages().isEmpty() ? view(storage) : null;
                         atDump[0] = image != null ? MebibyteDigests.ofImage(image, s.writtenFrames(), algorithm)
                                 : MebibyteDigests.of(s, algorithm);
                     }
@@ -159,7 +186,8 @@ public final class HmcLoad {
                 machine.saveCpus(lock, outcome.cpus());
                 machine.saveRunState(lock, outcome.runState());
                 flush(lock, pending);
-                return new ObservedLoad(machine, request, outcome, Optional.ofNullable(atDump[0]));
+                return new ObservedLoad(machine, request, outcome, Optional.ofNullable(atDump[0]), core,
+                        Optional.ofNullable(pagesAtDump[0]));
             } finally {
                 storage.close();
             }

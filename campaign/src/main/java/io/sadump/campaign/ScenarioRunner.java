@@ -3,6 +3,7 @@ package io.sadump.campaign;
 import io.sadump.dump.DumpFormat;
 import io.sadump.device.ckd.CkdGeometry;
 import io.sadump.device.ckd.EckdDasd;
+import io.sadump.fixtures.ByteChange;
 import io.sadump.fixtures.Corruption;
 import io.sadump.fixtures.CorruptionCatalogue;
 import io.sadump.fixtures.InjectionException;
@@ -11,6 +12,8 @@ import io.sadump.ipl.LoadOutcome;
 import io.sadump.ipl.MebibyteDigests;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.AttachedDevice;
+import io.sadump.machine.CoreCollector;
+import io.sadump.machine.CrashkernelRange;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.machine.MachineLock;
 import io.sadump.machine.StorageMemorySource;
@@ -26,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -39,7 +43,9 @@ import java.util.Set;
  *       segment kind the verdict names); a pass for a control;</li>
  *   <li>the dump: a fallback s390_ext dump on the DASD for a damaging kind, a vmcore for a control; complete,
  *       and reading back equal, MiB by MiB, to storage when the dump started (a vmcore leaves out exactly the
- *       crashkernel range); one save area per CPU;</li>
+ *       crashkernel range); one save area per CPU. With a core collector that filters, the vmcore is
+ *       kdump-compressed and checked page by page ({@link ObservedLoad#compareFilteredDump}): it holds exactly
+ *       the pages {@link KeptPagePrediction} keeps, each equal to storage when the dump started;</li>
  *   <li>the disk: after a fallback, storage is as it was when the dump started and the DASD's header and
  *       track 0 (IPL record, dump tool, label) are unchanged; after kdump, exactly one new file, the vmcore;
  *       every other file of the machine (configuration, production state, ...) is as in the template.</li>
@@ -55,6 +61,10 @@ final class ScenarioRunner {
             MachineDirectory.CPUS, MachineDirectory.RUN_STATE, MachineDirectory.CONSOLE_LOG, ".lock");
 
     private final CampaignTemplate template;
+    private final CoreCollector collector;
+    /** Per crashkernel range (the same in every scenario but a damaged one), what the dump level keeps. */
+    private final java.util.concurrent.ConcurrentHashMap<CrashkernelRange, KeptPagePrediction> predictions =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final TemplateCopy copy;
     private final DiskState templateState;
     private final String dasdImage;
@@ -70,7 +80,13 @@ final class ScenarioRunner {
             new java.util.concurrent.ConcurrentHashMap<>();
 
     ScenarioRunner(CampaignTemplate template) throws IOException {
+        this(template, CoreCollector.COPY);
+    }
+
+    /** @param collector the kdump kernel's core collector in every scenario */
+    ScenarioRunner(CampaignTemplate template, CoreCollector collector) throws IOException {
         this.template = template;
+        this.collector = java.util.Objects.requireNonNull(collector, "collector");
         this.copy = new TemplateCopy(template.machineDir());
         this.templateState = DiskState.of(template.machineDir());
         MachineDirectory machine = MachineDirectory.open(template.machineDir());
@@ -110,14 +126,14 @@ final class ScenarioRunner {
                 injection = Optional.of(CorruptionCatalogue.inject(machine, lock, s.kind(), s.seed()));
             }
             ObservedLoad load = HmcLoad.of(machine, CampaignTemplate.DASD).reIpl(false).fastReference(true)
-                    .mappedStorage(storageViews).run();
+                    .coreCollector(collector).mappedStorage(storageViews).run();
             LoadOutcome o = load.outcome();
             messages = o.messages();
             code = o.verdictCode();
             fellBack = o.verdict().map(v -> !v.passed()).orElse(false);
             label = label(o);
             checkVerdict(s.kind(), o, problems);
-            checkDump(load, problems);
+            checkDump(load, injection.map(InjectionReport::changes).orElse(List.of()), problems);
             checkDisk(machine, load, problems);
         } catch (InjectionException e) {
             problems.add("the injector refused: " + e.getMessage());
@@ -198,13 +214,28 @@ final class ScenarioRunner {
         }
     }
 
-    private void checkDump(ObservedLoad load, List<String> problems) throws IOException {
+    private void checkDump(ObservedLoad load, List<ByteChange> changes, List<String> problems) throws IOException {
         LoadOutcome o = load.outcome();
         if (!o.dumpComplete() || o.dumpCode() != 0) {
             problems.add(String.format("the dump is not complete (code 0x%04X): %s", o.dumpCode(), o.reason()));
             return;
         }
         if (!o.wrote(DumpFormat.ELF) && !o.wrote(DumpFormat.S390_EXT)) {
+            return;
+        }
+        if (load.wroteFilteredVmcore()) {
+            KeptPagePrediction predicted = predictions.computeIfAbsent(load.crashkernel(),
+                    ck -> KeptPagePrediction.of(load.machine(), ck, collector.dumpLevel()));
+            // a control may flip a bit in the page descriptors: makedumpfile then decides those frames by
+            // what storage holds, not by the fixture's classes
+            BitSet otherwise = predicted.framesDecidedOtherwise(changes);
+            ObservedLoad.FilteredComparison f = load.compareFilteredDump(predicted, otherwise);
+            if (!f.matches()) {
+                problems.add("the filtered dump is not what the dump level keeps of storage: " + f.describe());
+            }
+            if (f.cpus() != cpuCount) {
+                problems.add("the dump holds " + f.cpus() + " CPU save areas, the machine has " + cpuCount + " CPUs");
+            }
             return;
         }
         ObservedLoad.DumpComparison c = load.compareDump();

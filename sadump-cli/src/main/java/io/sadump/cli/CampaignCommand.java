@@ -6,6 +6,7 @@ import io.sadump.campaign.CampaignResult;
 import io.sadump.campaign.Scenario;
 import io.sadump.fixtures.Corruption;
 import io.sadump.fixtures.CorruptionCatalogue;
+import io.sadump.machine.CoreCollector;
 import io.sadump.machine.Sizes;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -31,14 +32,27 @@ import picocli.CommandLine.Spec;
         header = "Run a corruption-injection campaign over the HMC load path.",
         mixinStandardHelpOptions = true,
         description = {
-            "Run a corruption-injection campaign: N scenarios, each a fresh copy of a production system (built",
-            "once per storage size and cached in DIR/templates), one injection from the catalogue ('sadump",
-            "inject --list') with kind, location and bit drawn from the seed, then the HMC load of the dump DASD",
-            "with store status. Each scenario checks that the verdict is the one the catalogue promises (the",
-            "fallback with its code; kdump for the controls), that the dump reads back equal to storage at dump",
-            "time (per-MiB CRC-32C), and that nothing else on disk changed. Prints the kind x outcome table, the",
-            "detection rate on checksummed data (must be 100%), the false-fallback rate on the controls (must be",
-            "0%), scenarios per second, and the ID of every unexpected scenario for --replay.",
+            "Run a corruption-injection campaign: N scenarios, each a fresh copy of a",
+            "production system (built once per storage size and cached in DIR/templates),",
+            "one injection from the catalogue ('sadump inject --list') with kind, location",
+            "and bit drawn from the seed, then the HMC load of the dump DASD with store",
+            "status. Each scenario checks that the verdict is the one the catalogue",
+            "promises (the fallback with its code; kdump for the controls), that the dump",
+            "reads back equal to storage at dump time (per-MiB CRC-32C), and that nothing",
+            "else on disk changed. Prints the kind x outcome table, the detection rate on",
+            "checksummed data (must be 100%%), the false-fallback rate on the controls",
+            "(must be 0%%), scenarios per second, and the ID of every unexpected scenario",
+            "for --replay.",
+            "",
+            "--core-collector sets the kdump kernel's core collector in every scenario, as",
+            "'machine create --core-collector' does for one machine (default: the whole ELF",
+            "vmcore). With makedumpfile the vmcore is kdump-compressed and read back page",
+            "by page: it must hold exactly the pages the dump level keeps (predicted from",
+            "the workload's own page classes), each equal to storage at dump time (per-page",
+            "CRC-32C), and every page the level leaves out must be absent, not zero data. A",
+            "scenario whose filtered dump differs fails with the first differing pfn and",
+            "its page class.",
+            "",
             "Exit status 0 when every scenario ended as promised, 1 otherwise.",
         },
         footer = {
@@ -50,7 +64,9 @@ import picocli.CommandLine.Spec;
             "  sadump campaign --runs 500 --seed 7",
             "  sadump campaign --kinds segment-bitflip-kernel,control-user-page --runs 50 --json",
             "  sadump campaign --runs 1000 --parallel 2 --report campaign.html",
+            "  sadump campaign --runs 200 --core-collector \"makedumpfile -c -d 31\"",
             "  sadump campaign --replay 64M:segment-bitflip-kernel:5c1e0f6b2a9d4e31",
+            "  sadump campaign --replay 64M:control-user-page:0c3f5b6e1d2a4978 --core-collector \"makedumpfile -d 31\"",
         })
 public final class CampaignCommand implements Callable<Integer> {
     @Spec
@@ -89,15 +105,21 @@ public final class CampaignCommand implements Callable<Integer> {
             + "an unexpected outcome) and show the injection, the console and the checks.")
     String replay;
 
+    @Option(names = "--core-collector", paramLabel = "CMD", description = "The kdump kernel's core collector in "
+            + "every scenario: 'cp' (default: the whole ELF vmcore) or 'makedumpfile [-c|-z] -d N' (a filtered "
+            + "kdump-compressed vmcore, read back page by page).")
+    String coreCollector;
+
     @Override
     public Integer call() throws IOException {
         Path campaignDir = dir != null ? dir : defaultDir();
         PrintWriter out = spec.commandLine().getOut();
+        CoreCollector collector = coreCollector == null ? CoreCollector.COPY : CoreCollector.parse(coreCollector);
         if (replay != null) {
             if (report != null) {
                 throw new UsageException("--report is for a campaign, not for --replay");
             }
-            return CampaignReplay.run(campaignDir, Scenario.parse(replay), json, out);
+            return CampaignReplay.run(campaignDir, Scenario.parse(replay), collector, json, out);
         }
         if (runs < 1) {
             throw new UsageException("--runs must be at least 1, not " + runs);
@@ -107,7 +129,7 @@ public final class CampaignCommand implements Callable<Integer> {
             throw new UsageException("--parallel must be at least 1, not " + p);
         }
         Campaign c = Campaign.defaults(campaignDir).withRuns(runs).withSeed(seed).withKinds(parseKinds(kinds))
-                .withStorage(Sizes.parse(storage)).withParallel(p);
+                .withStorage(Sizes.parse(storage)).withParallel(p).withCoreCollector(collector);
         PrintWriter err = spec.commandLine().getErr();
         boolean bar = !json && ConsoleProgress.terminalAttached();
         CampaignResult r = c.run(n -> {

@@ -7,6 +7,7 @@ import io.sadump.campaign.ScenarioResult;
 import io.sadump.fixtures.ByteChange;
 import io.sadump.fixtures.Corruption;
 import io.sadump.fixtures.InjectionReport;
+import io.sadump.machine.CoreCollector;
 import java.io.PrintWriter;
 import java.util.Map;
 
@@ -22,6 +23,7 @@ final class CampaignJson {
         JsonWriter j = new JsonWriter(out);
         j.beginObject();
         j.field("seed", c.seed()).field("storage", c.storageSize()).field("parallel", c.parallel());
+        coreCollector(j, c.coreCollector());
         j.name("kinds").beginArray();
         for (Corruption k : c.kinds()) {
             j.value(k.kindName());
@@ -58,10 +60,20 @@ final class CampaignJson {
         j.finish();
     }
 
+    /** The kdump kernel's core collector: its command line, and makedumpfile's level and compression. */
+    private static void coreCollector(JsonWriter j, CoreCollector c) {
+        j.name("core_collector").beginObject().field("command", c.commandLine()).field("filters", c.filters());
+        if (c.filters()) {
+            j.field("dump_level", c.dumpLevel()).field("compression", c.compression().word());
+        }
+        j.endObject();
+    }
+
     /** One replayed scenario, with the console messages. */
-    static void printReplay(PrintWriter out, ScenarioResult r) {
+    static void printReplay(PrintWriter out, ScenarioResult r, CoreCollector collector) {
         JsonWriter j = new JsonWriter(out);
         j.beginObject();
+        coreCollector(j, collector);
         scenario(j, r, true);
         j.endObject();
         j.finish();

@@ -23,6 +23,10 @@ final class CampaignTextReport {
         Campaign c = r.campaign();
         out.printf("Campaign: %d scenarios, seed %d, %s systems, %d kinds, %d parallel%n", r.scenarios(), c.seed(),
                 Sizes.format(c.storageSize()), c.kinds().size(), c.parallel());
+        out.println("Core collector: " + c.coreCollector().commandLine() + (c.coreCollector().filters()
+                ? " (kdump-compressed vmcore, read back page by page against dump level "
+                        + c.coreCollector().dumpLevel() + ")"
+                : " (the whole ELF vmcore, read back MiB by MiB)"));
         out.println();
         int w = Math.max(4, r.table().stream().mapToInt(k -> k.kind().kindName().length()).max().orElse(4));
         out.printf("%-" + w + "s  %-36s %5s %5s %5s  %s%n", "KIND", "PROMISED", "RUNS", "EXP", "UNEXP", "OUTCOMES");
@@ -47,8 +51,9 @@ final class CampaignTextReport {
             return;
         }
         out.println();
-        out.printf("%d UNEXPECTED outcome%s (replay one with 'sadump campaign --replay ID'):%n",
-                r.unexpected().size(), r.unexpected().size() == 1 ? "" : "s");
+        out.printf("%d UNEXPECTED outcome%s (replay one with 'sadump campaign --replay ID%s'):%n",
+                r.unexpected().size(), r.unexpected().size() == 1 ? "" : "s", c.coreCollector().filters()
+                        ? " --core-collector \"" + c.coreCollector().commandLine() + "\"" : "");
         for (ScenarioResult u : r.unexpected()) {
             out.printf("  %s  (scenario %d, seed %d: %s)%n", u.scenario().id(), u.scenario().index(), c.seed(),
                     u.outcome());

@@ -3,6 +3,11 @@ package io.sadump.cli;
 import io.sadump.archive.DumpInfo;
 import io.sadump.archive.DumpInfoJson;
 import io.sadump.archive.DumpOpener;
+import io.sadump.archive.DumpVolume;
+import io.sadump.archive.format.DumpMedium;
+import io.sadump.dump.DumpFormatException;
+import io.sadump.dump.IncompleteDumpException;
+import io.sadump.dump.ReadBackDump;
 import io.sadump.archive.OpenedDump;
 import io.sadump.archive.SystemSelection;
 import io.sadump.archive.format.DumpFormatDescriptor;
@@ -70,6 +75,14 @@ import picocli.CommandLine.Spec;
             "(makedumpfile -F) for a pipe; --reassemble turns such a stream back into",
             "a kdump-compressed file (makedumpfile -R): SOURCE is the stream or '-'",
             "for stdin. -i of a kdump file says how many pages its level left out.",
+            "",
+            "SOURCE '-' reads a flattened stream from stdin (what -f kdump -F -o - or",
+            "makedumpfile -F writes), for -i and for conversions, as makedumpfile -R",
+            "reads one; no other format can come from a pipe. The dump inside needs",
+            "random access, so the stream is copied as it comes into a temporary file",
+            "beside OUT (in TMPDIR for -i and -o -), which is deleted afterwards: it",
+            "takes the stream's size on disk, never memory. A stream cut short is",
+            "reported as incomplete.",
             ""
         },
         exitCodeListHeading = "%nExit status:%n",
@@ -92,12 +105,14 @@ import picocli.CommandLine.Spec;
             "  sadump zgetdump vmcore -f kdump --dump-level 31 --compress zlib -o dump.kdump",
             "  sadump zgetdump vmcore -f kdump -F --dump-level 1 -o - | ssh host 'sadump zgetdump --reassemble - -o d.kdump'",
             "  sadump zgetdump -i dump.kdump",
+            "  ssh host 'sadump zgetdump vmcore -f kdump -F --dump-level 31 -o -' | sadump zgetdump - -i",
+            "  cat dump.flat | sadump zgetdump - -f elf -o dump.elf",
         })
 final class ZgetdumpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "SOURCE", arity = "1..*", description = "The dump's files (or DIR DEVNO with -d).")
+    @Parameters(paramLabel = "SOURCE", arity = "1..*", description = "The dump's files, '-' for a flattened stream on stdin (or DIR DEVNO with -d).")
     List<String> sources = new ArrayList<>();
 
     @Option(names = {"-i", "--info"}, description = "Print the dump's facts and check it.")
@@ -179,8 +194,17 @@ final class ZgetdumpCommand implements Callable<Integer> {
         }
         Optional<SystemSelection> selection = select == null ? Optional.empty()
                 : Optional.of(SystemSelection.parse(select));
-        List<Path> files = sources.stream().map(Path::of).toList();
-        try (OpenedDump opened = DumpOpener.open(files)) {
+        boolean piped = sources.contains(STDIN);
+        if (piped && sources.size() != 1) {
+            throw new UsageException("'-' (a flattened stream on stdin) is the only SOURCE when it is given");
+        }
+        List<Path> files = piped ? List.of() : sources.stream().map(Path::of).toList();
+        try (PipedFlattenedDump stream = piped ? PipedFlattenedDump.copy(Channels.newChannel(System.in),
+                        scratchDir(), STDIN_NAME) : null;
+                OpenedDump opened = piped ? openPiped(stream, info, err) : DumpOpener.open(files)) {
+            if (opened == null) {
+                return UserErrorHandler.EXIT_FAILURE; // -i of a stream cut short before its dump: said so
+            }
             DumpInfo facts = DumpInfo.of(opened);
             if (opened.dump().format() == DumpFormat.S390_TAPE && !json) {
                 // dfi_s390tape.c vol_init says so before it reads the tape
@@ -210,6 +234,10 @@ final class ZgetdumpCommand implements Callable<Integer> {
                     err.flush();
                 }
                 return 0;
+            }
+            if (piped && !opened.dump().complete()) {
+                throw new IncompleteDumpException("Dump cannot be processed (is not complete): "
+                        + opened.dump().problem().orElse("the stream was cut short"));
             }
             opened.dump().requireComplete();
             SystemSelection.Selected chosen = selectedSystem(opened, facts, selection);
@@ -291,6 +319,50 @@ final class ZgetdumpCommand implements Callable<Integer> {
             err.flush();
             return 0;
         }
+    }
+
+    /** The SOURCE that means standard input. */
+    static final String STDIN = "-";
+    /** What standard input is called in messages. */
+    static final String STDIN_NAME = "stdin";
+
+    /** Where the copy of a piped stream goes: beside OUT, or the temporary directory for -i and -o -. */
+    private Path scratchDir() {
+        if (output != null && !output.equals(STDIN)) {
+            Path parent = Path.of(output).toAbsolutePath().getParent();
+            if (parent != null) {
+                return parent;
+            }
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    /**
+     * The dump in the copy of a piped flattened stream, read in place as the registry reads a flattened file.
+     * A stream cut short is incomplete: -i shows what is there and says so; when not even the dump's headers
+     * and bitmaps came, -i says it cannot process the dump (and this returns null) and a conversion fails
+     * with {@link IncompleteDumpException}.
+     */
+    private static OpenedDump openPiped(PipedFlattenedDump stream, boolean info, PrintWriter err) throws IOException {
+        Path file = stream.file();
+        ReadBackDump dump;
+        try {
+            dump = DumpFormatRegistry.read(DumpBlockSource.of(FileChannel.open(file)), STDIN_NAME, DumpMedium.FILE);
+        } catch (DumpFormatException e) {
+            if (stream.problem().isEmpty()) {
+                throw e;
+            }
+            String why = stream.problem().get() + " (" + e.getMessage() + ")";
+            if (info) {
+                err.println("sadump zgetdump: Dump cannot be processed (is not complete): " + why);
+                err.flush();
+                return null;
+            }
+            throw new IncompleteDumpException("Dump cannot be processed (is not complete): " + why, e);
+        }
+        // the copy is read; the volume shown is what the user gave
+        return new OpenedDump(dump, DumpMedium.FILE.label(), List.of(file),
+                List.of(new DumpVolume(0, Path.of(STDIN), Optional.empty(), "active")));
     }
 
     /** An ELF vmcore's PT_NOTE, which makedumpfile copies verbatim into a kdump-compressed file. */

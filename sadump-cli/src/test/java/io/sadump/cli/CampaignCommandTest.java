@@ -85,6 +85,39 @@ class CampaignCommandTest {
     }
 
     @Test
+    void aCoreCollectorIsUsedInEveryKdumpScenarioAndRecordedInTheReports() {
+        CliRun r = CliRun.of("campaign", dir.toString(), "--runs", "8", "--seed", "5", "--kinds",
+                "controls,segment-bitflip-initrd", "--core-collector", "makedumpfile -c -d 31", "--parallel", "2");
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("Core collector: makedumpfile -c -d 31 (kdump-compressed vmcore, read back page by "
+                + "page against dump level 31)").contains("kdump x").contains("Every scenario ended as the catalogue");
+
+        CliRun j = CliRun.of("campaign", dir.toString(), "--runs", "4", "--kinds", "controls", "--core-collector",
+                "makedumpfile -z -d 17", "--json");
+        assertThat(j.exit()).as(j.err()).isZero();
+        Map<String, Object> o = MiniJson.object(MiniJson.parse(j.out().strip()));
+        assertThat(MiniJson.object(o.get("core_collector"))).containsEntry("command", "makedumpfile -z -d 17")
+                .containsEntry("filters", true).containsEntry("dump_level", 17L).containsEntry("compression", "zstd");
+        assertThat(o.get("unexpected")).isEqualTo(0L);
+
+        CliRun d = CliRun.of("campaign", dir.toString(), "--runs", "1", "--kinds", "controls", "--json");
+        assertThat(MiniJson.object(MiniJson.object(MiniJson.parse(d.out().strip())).get("core_collector")))
+                .as("the default: the whole ELF vmcore").containsEntry("command", "cp /proc/vmcore")
+                .containsEntry("filters", false);
+
+        CliRun replay = CliRun.of("campaign", dir.toString(), "--replay", "64M:control-user-page:7", "--core-collector",
+                "makedumpfile -d 31");
+        assertThat(replay.exit()).as(replay.out() + replay.err()).isZero();
+        assertThat(replay.out()).contains("Core collector: makedumpfile -d 31")
+                .contains("| kdump: makedumpfile -d 31 /proc/vmcore vmcore")
+                .contains("the filtered dump holds exactly the pages its level keeps");
+
+        CliRun bad = CliRun.of("campaign", dir.toString(), "--core-collector", "makedumpfile -l -d 31");
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err().strip().lines()).hasSize(1).allMatch(l -> l.contains("lzo"));
+    }
+
+    @Test
     void badArgumentsAreUsageErrors() {
         assertThat(CliRun.of("campaign", dir.toString(), "--runs", "0").exit()).isEqualTo(2);
         CliRun k = CliRun.of("campaign", dir.toString(), "--kinds", "no-such-kind");

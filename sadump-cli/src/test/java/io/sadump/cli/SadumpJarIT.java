@@ -149,6 +149,54 @@ class SadumpJarIT {
         }
     }
 
+    /**
+     * A real pipe between two processes: {@code zgetdump VMCORE -f kdump -F -o - | zgetdump - ...} gives what
+     * the same command gives for the flattened stream saved as a file.
+     */
+    @ParameterizedTest
+    @MethodSource("javas")
+    void zgetdumpReadsAFlattenedStreamFromAPipe(String java) throws Exception {
+        Path dir = Files.createTempDirectory("sadump-it-stdin");
+        try {
+            Path elf = DumpFiles.elf(dir, "vmcore");
+            Path flat = dir.resolve("dump.flat");
+            Result w = run(java, "zgetdump", elf.toString(), "-f", "kdump", "-F", "--dump-level", "1", "-o",
+                    flat.toString());
+            assertThat(w.exit()).as("stderr: %s", w.err()).isZero();
+            Path fromFile = dir.resolve("file.elf");
+            assertThat(run(java, "zgetdump", flat.toString(), "-f", "elf", "-o", fromFile.toString()).exit()).isZero();
+            String info = run(java, "zgetdump", "-i", flat.toString()).out();
+
+            Path fromPipe = dir.resolve("pipe.elf");
+            List<String> writer = List.of(java, "-Xmx128m", "-jar", jar().toString(), "zgetdump", elf.toString(), "-f",
+                    "kdump", "-F", "--dump-level", "1", "-o", "-");
+            String[] pipedInfo = new String[1];
+            for (List<String> reader : List.of(
+                    List.of(java, "-Xmx128m", "-jar", jar().toString(), "zgetdump", "-", "-f", "elf", "-o",
+                            fromPipe.toString()),
+                    List.of(java, "-Xmx128m", "-jar", jar().toString(), "zgetdump", "-", "-i"))) {
+                List<Process> pipeline = ProcessBuilder.startPipeline(List.of(
+                        new ProcessBuilder(writer).redirectError(ProcessBuilder.Redirect.DISCARD),
+                        new ProcessBuilder(reader).redirectError(ProcessBuilder.Redirect.DISCARD)));
+                Process last = pipeline.get(1);
+                byte[] out = last.getInputStream().readAllBytes();
+                for (Process p : pipeline) {
+                    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+                    assertThat(p.exitValue()).as("%s", reader).isZero();
+                }
+                pipedInfo[0] = new String(out, StandardCharsets.UTF_8);
+            }
+            assertThat(Files.readAllBytes(fromPipe)).isEqualTo(Files.readAllBytes(fromFile));
+            assertThat(pipedInfo[0]).isEqualTo(info).contains("Dump format........: kdump_flat");
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void theBuildWroteOneManPagePerCommand() throws IOException {
         Path man = jar().resolveSibling("man");

@@ -106,10 +106,25 @@ public final class LoadAssert extends AbstractAssert<LoadAssert, ObservedLoad> {
 
     /**
      * The dump reads back equal, MiB by MiB, to storage when the dump started; a vmcore leaves out exactly the
-     * crashkernel range. Implies a complete dump.
+     * crashkernel range. A filtered vmcore (the core collector is makedumpfile) is compared page by page: it
+     * holds exactly the pages its dump level keeps, each equal to storage ({@link
+     * ObservedLoad#compareFilteredDump()}). Implies a complete dump.
      */
     public LoadAssert dumpMatchesStorage() {
         dumpComplete();
+        if (actual.wroteFilteredVmcore()) {
+            try {
+                ObservedLoad.FilteredComparison f = actual.compareFilteredDump();
+                if (!f.matches()) {
+                    failWithMessage("Expected the filtered dump to hold what its dump level keeps of storage, but %s",
+                            f.describe());
+                }
+            } catch (IOException | RuntimeException e) {
+                failWithMessage("Expected the filtered dump to match storage, but it cannot be read back: %s",
+                        e.getMessage());
+            }
+            return this;
+        }
         ObservedLoad.DumpComparison c;
         try {
             c = actual.compareDump();
