@@ -1,7 +1,10 @@
 package io.sadump.machine;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -12,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * Absolute storage in a raw sparse file: the byte at file offset A is absolute address A, so {@code
@@ -223,6 +227,88 @@ public final class FileStorage extends AbsoluteStorage {
         } catch (IOException e) {
             throw new StorageException(String.format("reading %s at 0x%X failed: %s", image, address,
                     e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Maps the file window by window and hands over the mapped pages: no copy into a buffer of this
+     * process, so a digest reads the page cache directly (a read would copy every byte once more). Each
+     * window is unmapped as soon as it is done, so a scan of hundreds of MiBs never holds more than one
+     * window in the process's memory. A range beyond the end of a shorter file is read instead (it
+     * reads as zeros there, as {@link #readRaw} does).
+     */
+    @Override
+    protected boolean scanRaw(long address, long length, Predicate<ByteBuffer> piece) {
+        for (long done = 0; done < length; ) {
+            long from = address + done;
+            long n = Math.min(SCAN_WINDOW, length - done);
+            MappedByteBuffer window;
+            try {
+                if (from + n > channel.size()) {
+                    return super.scanRaw(from, length - done, piece);
+                }
+                window = channel.map(FileChannel.MapMode.READ_ONLY, from, n);
+            } catch (IOException e) {
+                throw new StorageException(String.format("reading %s at 0x%X failed: %s", image, from,
+                        e.getMessage()), e);
+            }
+            try {
+                for (int off = 0; off < n; off += SCAN_PIECE) {
+                    if (!piece.test(window.slice(off, (int) Math.min(SCAN_PIECE, n - off)))) {
+                        return false;
+                    }
+                }
+            } catch (InternalError e) {
+                // what the JVM throws when a mapped page cannot be read: the file was cut short meanwhile
+                throw new StorageException(String.format("reading %s at 0x%X failed: the file became shorter "
+                        + "while it was read", image, from), e);
+            } finally {
+                Unmapping.unmap(window);
+            }
+            done += n;
+        }
+        return true;
+    }
+
+    /** Bytes of the file mapped at once by {@link #scanRaw}. */
+    static final long SCAN_WINDOW = 32L << 20;
+
+    /**
+     * Unmaps a mapped buffer at once rather than when the GC finds it: the JDK has no public call for
+     * this in Java 17, so {@code sun.misc.Unsafe.invokeCleaner} (module jdk.unsupported) is looked up
+     * once; where it is missing, the mapping stays until the buffer is collected, which is correct, only
+     * later.
+     */
+    private static final class Unmapping {
+        private static final Object UNSAFE;
+        private static final Method INVOKE_CLEANER;
+
+        static {
+            Object unsafe = null;
+            Method invoke = null;
+            try {
+                Class<?> c = Class.forName("sun.misc.Unsafe");
+                Field f = c.getDeclaredField("theUnsafe");
+                f.setAccessible(true);
+                unsafe = f.get(null);
+                invoke = c.getMethod("invokeCleaner", ByteBuffer.class);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                unsafe = null;
+                invoke = null;
+            }
+            UNSAFE = unsafe;
+            INVOKE_CLEANER = invoke;
+        }
+
+        static void unmap(MappedByteBuffer b) {
+            if (INVOKE_CLEANER == null) {
+                return;
+            }
+            try {
+                INVOKE_CLEANER.invoke(UNSAFE, b);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // left to the GC
+            }
         }
     }
 
