@@ -67,7 +67,10 @@ public final class SegmentDigests {
             return;
         }
         Thread t = new Thread(() -> {
-            ByteBuffer zeros = ByteBuffer.allocateDirect(StorageDigest.UPDATE_SIZE);
+            // Read-only, as the pieces of a mapped storage.img are: the compiled digest code is specialised
+            // for the buffer class it saw, and another class would send it back to the interpreter while
+            // it is compiled again, inside the verdict.
+            ByteBuffer zeros = ByteBuffer.allocateDirect(StorageDigest.UPDATE_SIZE).asReadOnlyBuffer();
             MessageDigest md = StorageDigest.newSha256();
             for (int done = 0; done < WARM_UP_BYTES && !segmentsHashing; done += zeros.capacity()) {
                 md.update(zeros.clear());
