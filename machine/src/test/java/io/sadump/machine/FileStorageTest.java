@@ -467,4 +467,36 @@ class FileStorageTest {
             assertThat(scanned(s, 2 * MIB, (int) (4 * MIB), 7)).isEqualTo(expected);
         }
     }
+
+    @Test
+    void scanUnmapsEveryWindowWhenItIsDone() throws IOException {
+        Path maps = Path.of("/proc/self/maps");
+        assertThat(Files.isReadable(maps)).as("this test reads the process's mappings from /proc/self/maps").isTrue();
+        try (FileStorage s = FileStorage.create(image(), record(), 3 * FileStorage.SCAN_WINDOW)) {
+            s.write(FileStorage.SCAN_WINDOW + 5, new byte[] {1, 2, 3});
+            long[] sum = {0};
+            int[] mappedDuringScan = {0};
+            s.scan(0, s.size(), piece -> {
+                if (mappedDuringScan[0] == 0) {
+                    mappedDuringScan[0] = mappingsOf(maps, image());
+                }
+                while (piece.hasRemaining()) {
+                    sum[0] += piece.get();
+                }
+                return true;
+            });
+            assertThat(sum[0]).isEqualTo(6);
+            assertThat(mappedDuringScan[0]).as("storage.img is mapped while it is scanned").isPositive();
+            assertThat(mappingsOf(maps, image())).as("mappings of storage.img left after the scan").isZero();
+        }
+    }
+
+    private static int mappingsOf(Path maps, Path file) {
+        try {
+            String path = file.toRealPath().toString();
+            return (int) Files.readAllLines(maps).stream().filter(l -> l.endsWith(" " + path)).count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }
