@@ -58,9 +58,10 @@ public final class SegmentDigests {
      * Starts, once per process, a daemon thread that hashes up to {@value #WARM_UP_BYTES} bytes of zeros
      * the way segments are hashed, and returns at once. The JDK's SHA-256 uses the CPU's SHA instructions
      * only in C2-compiled code; a fresh JVM hashes its first MiBs slowly while the compiler catches up. A
-     * program that will check segments soon (a verdict) calls this first, so that the compiling overlaps
-     * its own start-up on a core that is idle then. The warm-up stops when segment hashing begins, so it
-     * never competes with it for a core.
+     * program that will check segments soon (a verdict), or digest anything large in read-only direct
+     * buffers (an archive's SHA256SUMS), calls this first, so that the compiling overlaps its own
+     * start-up on a core that is idle then. The warm-up stops when segment hashing begins, so it never
+     * competes with it for a core.
      */
     public static void warmUp() {
         if (!WARMING.compareAndSet(false, true)) {
