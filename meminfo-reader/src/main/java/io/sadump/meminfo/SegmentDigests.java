@@ -68,6 +68,7 @@ public final class SegmentDigests {
             return;
         }
         Thread t = new Thread(() -> {
+            loadPoolClasses();
             // Read-only, as the pieces of a mapped storage.img are: the compiled digest code is specialised
             // for the buffer class it saw, and another class would send it back to the interpreter while
             // it is compiled again, inside the verdict.
@@ -80,6 +81,29 @@ public final class SegmentDigests {
         }, "sha256-warm-up");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * Runs nothing on a pool like the one segments are hashed on: the classes of the pool, its queue and
+     * its futures are loaded and linked here, on the warm-up's core, not when the verdict needs them.
+     */
+    private static void loadPoolClasses() {
+        ExecutorService pool = Executors.newFixedThreadPool(1, DAEMON_THREADS);
+        try {
+            pool.submit(new Nothing()).get();
+        } catch (InterruptedException | ExecutionException e) {
+            // only a warm-up: the verdict loads what is still missing
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** A job that does nothing (see {@link #loadPoolClasses()}). */
+    private static final class Nothing implements Callable<byte[]> {
+        @Override
+        public byte[] call() {
+            return null;
+        }
     }
 
     public SegmentDigests(AbsoluteStorage storage) {
