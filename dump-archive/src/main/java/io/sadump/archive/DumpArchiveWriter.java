@@ -51,13 +51,8 @@ public final class DumpArchiveWriter {
     public static final String SIGNATURE = "SHA256SUMS.p7s";
     /** Read size when a source file goes in as it is. */
     static final int COPY_BUFFER = 4 << 20;
-    /**
-     * Buffers of {@value #COPY_BUFFER} bytes in flight between the reader, the compressor and the digest.
-     * The digest may fall this far behind the compressor (64 MiB, tens of milliseconds of work) before
-     * the compressor waits for it: on a busy machine either thread is off its core for that long now and
-     * then, and with less room the other one, and zstd's workers with it, would wait in lockstep.
-     */
-    static final int COPY_BUFFERS = 16;
+    /** Buffers of {@value #COPY_BUFFER} bytes in flight between the reader, the compressor and the digest. */
+    static final int COPY_BUFFERS = 4;
 
     /** The {@code --format} word for the source files as they are, unconverted. */
     public static final String AS_IS = "asis";
