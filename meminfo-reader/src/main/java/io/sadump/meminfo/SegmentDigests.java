@@ -73,9 +73,20 @@ public final class SegmentDigests {
             // for the buffer class it saw, and another class would send it back to the interpreter while
             // it is compiled again, inside the verdict.
             ByteBuffer zeros = ByteBuffer.allocateDirect(StorageDigest.UPDATE_SIZE).asReadOnlyBuffer();
+            // The other ways a digest is fed (a heap buffer, an odd length that leaves part of a block, the
+            // padding of digest()) are taken now and then too: compiled code that never saw them is
+            // thrown away at their first use (a small digest such as an archive's info.json) and runs
+            // slowly until it is compiled again.
+            ByteBuffer heap = ByteBuffer.allocate(StorageDigest.UPDATE_SIZE);
+            byte[] odd = new byte[StorageDigest.UPDATE_SIZE / 2 + 13];
             MessageDigest md = StorageDigest.newSha256();
-            for (int done = 0; done < WARM_UP_BYTES && !segmentsHashing; done += zeros.capacity()) {
+            for (int done = 0, round = 0; done < WARM_UP_BYTES && !segmentsHashing; done += zeros.capacity()) {
                 md.update(zeros.clear());
+                if (round++ % 16 == 0) {
+                    md.update(heap.clear());
+                    md.update(odd, 0, odd.length);
+                    md.digest();
+                }
             }
             md.digest();
         }, "sha256-warm-up");
