@@ -2,6 +2,7 @@ package io.sadump.machine;
 
 import java.io.Closeable;
 import java.nio.ByteBuffer;
+import java.util.function.Predicate;
 
 /**
  * The absolute storage of a simulated IBM Z system: byte-addressed, big-endian, up to 16 TiB.
@@ -12,6 +13,8 @@ import java.nio.ByteBuffer;
  * Every access outside {@code [0, size())} throws {@link AddressOutOfRangeException}.
  */
 public abstract class AbsoluteStorage implements Closeable {
+    /** Bytes {@link #scan} hands over at most at once: a piece is digested while it is still in the cache. */
+    public static final int SCAN_PIECE = 256 << 10;
     /** The largest storage modelled: 16 TiB. */
     public static final long MAX_SIZE = 16 * Sizes.TIB;
     /** Page size of the s390 architecture. */
@@ -84,6 +87,26 @@ public abstract class AbsoluteStorage implements Closeable {
         dst.put(tmp);
     }
 
+    /**
+     * Hands {@code [address, address + length)} to {@code piece} in order, in pieces of at most {@link
+     * #SCAN_PIECE} bytes, until it returns false; the range is already checked. This default reads each
+     * piece into a direct buffer; a backing that can show its bytes in place overrides it.
+     */
+    protected boolean scanRaw(long address, long length, Predicate<ByteBuffer> piece) {
+        ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(SCAN_PIECE, Math.max(length, 1)));
+        for (long done = 0; done < length; ) {
+            int n = (int) Math.min(buf.capacity(), length - done);
+            buf.clear().limit(n);
+            readRaw(address + done, buf);
+            buf.flip();
+            if (!piece.test(buf)) {
+                return false;
+            }
+            done += n;
+        }
+        return true;
+    }
+
     /** Writes exactly {@code length} bytes; the range is already checked. */
     protected abstract void writeRaw(long address, byte[] src, int offset, int length);
 
@@ -120,6 +143,19 @@ public abstract class AbsoluteStorage implements Closeable {
         } else {
             readRaw(address, dst);
         }
+    }
+
+    /**
+     * Hands the bytes of {@code [address, address + length)} to {@code piece} in order, in buffers of
+     * at most {@link #SCAN_PIECE} bytes, until it returns false; for reading a large range once (a
+     * digest). A piece is valid only during its call: it must not be kept, nor written to. File-backed
+     * storage maps the file and hands over its pages without a copy.
+     *
+     * @return false when {@code piece} stopped early
+     */
+    public final boolean scan(long address, long length, Predicate<ByteBuffer> piece) {
+        checkRange(address, length);
+        return scanRaw(address, length, piece);
     }
 
     public final void write(long address, byte[] src, int offset, int length) {

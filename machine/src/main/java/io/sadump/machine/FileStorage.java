@@ -1,6 +1,9 @@
 package io.sadump.machine;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -12,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * Absolute storage in a raw sparse file: the byte at file offset A is absolute address A, so {@code
@@ -223,6 +227,157 @@ public final class FileStorage extends AbsoluteStorage {
         } catch (IOException e) {
             throw new StorageException(String.format("reading %s at 0x%X failed: %s", image, address,
                     e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Maps the file window by window and hands over the mapped pages: no copy into a buffer of this
+     * process, so a digest reads the page cache directly (a read would copy every byte once more). Each
+     * window is unmapped as soon as it is done, so a scan of hundreds of MiBs never holds more than one
+     * window in the process's memory. A range beyond the end of a shorter file is read instead (it
+     * reads as zeros there, as {@link #readRaw} does).
+     */
+    @Override
+    protected boolean scanRaw(long address, long length, Predicate<ByteBuffer> piece) {
+        for (long done = 0; done < length; ) {
+            long from = address + done;
+            long n = Math.min(SCAN_WINDOW, length - done);
+            MappedWindow window;
+            try {
+                if (from + n > channel.size()) {
+                    return super.scanRaw(from, length - done, piece);
+                }
+                window = MappedWindow.map(channel, from, n);
+            } catch (IOException e) {
+                throw new StorageException(String.format("reading %s at 0x%X failed: %s", image, from,
+                        e.getMessage()), e);
+            }
+            try {
+                for (int off = 0; off < n; off += SCAN_PIECE) {
+                    if (!piece.test(window.bytes.slice(off, (int) Math.min(SCAN_PIECE, n - off)))) {
+                        return false;
+                    }
+                }
+            } catch (InternalError e) {
+                // what the JVM throws when a mapped page cannot be read: the file was cut short meanwhile
+                throw new StorageException(String.format("reading %s at 0x%X failed: the file became shorter "
+                        + "while it was read", image, from), e);
+            } finally {
+                window.unmap();
+            }
+            done += n;
+        }
+        return true;
+    }
+
+    /** Bytes of the file mapped at once by {@link #scanRaw}. */
+    static final long SCAN_WINDOW = 32L << 20;
+
+    /**
+     * A read-only mapping of part of a file that can be unmapped at once, rather than when the GC
+     * finds the buffer. Java 17 has no public call for that: from Java 22 on, the file is mapped into
+     * an arena of the foreign memory API and the arena is closed; before, {@code
+     * sun.misc.Unsafe.invokeCleaner} unmaps the buffer (module jdk.unsupported; newer JDKs warn about
+     * it). Both are looked up once by reflection, as this code is compiled for Java 17; where neither
+     * works, the mapping stays until the buffer is collected, which is correct, only later.
+     */
+    private static final class MappedWindow {
+        private static final Method OF_CONFINED;
+        private static final Method MAP_INTO;
+        private static final Method AS_BYTE_BUFFER;
+        private static final Method CLOSE;
+        private static final Object UNSAFE;
+        private static final Method INVOKE_CLEANER;
+
+        static {
+            Method ofConfined = null;
+            Method mapInto = null;
+            Method asByteBuffer = null;
+            Method close = null;
+            Object unsafe = null;
+            Method invokeCleaner = null;
+            try {
+                if (Runtime.version().feature() >= 22) {
+                    Class<?> arena = Class.forName("java.lang.foreign.Arena");
+                    ofConfined = arena.getMethod("ofConfined");
+                    mapInto = FileChannel.class.getMethod("map", FileChannel.MapMode.class, long.class, long.class,
+                            arena);
+                    asByteBuffer = Class.forName("java.lang.foreign.MemorySegment").getMethod("asByteBuffer");
+                    close = arena.getMethod("close");
+                } else {
+                    Class<?> c = Class.forName("sun.misc.Unsafe");
+                    Field f = c.getDeclaredField("theUnsafe");
+                    f.setAccessible(true);
+                    unsafe = f.get(null);
+                    invokeCleaner = c.getMethod("invokeCleaner", ByteBuffer.class);
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                ofConfined = null;
+                unsafe = null;
+                invokeCleaner = null;
+            }
+            OF_CONFINED = ofConfined;
+            MAP_INTO = mapInto;
+            AS_BYTE_BUFFER = asByteBuffer;
+            CLOSE = close;
+            UNSAFE = unsafe;
+            INVOKE_CLEANER = invokeCleaner;
+        }
+
+        final ByteBuffer bytes;
+        /** The arena holding the mapping (Java 22 on), or null. */
+        private final Object arena;
+
+        private MappedWindow(ByteBuffer bytes, Object arena) {
+            this.bytes = bytes;
+            this.arena = arena;
+        }
+
+        static MappedWindow map(FileChannel channel, long from, long length) throws IOException {
+            if (OF_CONFINED != null) {
+                Object arena;
+                try {
+                    arena = OF_CONFINED.invoke(null);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    arena = null;
+                }
+                if (arena != null) {
+                    try {
+                        Object segment = MAP_INTO.invoke(channel, FileChannel.MapMode.READ_ONLY, from, length, arena);
+                        return new MappedWindow((ByteBuffer) AS_BYTE_BUFFER.invoke(segment), arena);
+                    } catch (InvocationTargetException e) {
+                        closeQuietly(arena);
+                        if (e.getCause() instanceof IOException io) {
+                            throw io;
+                        }
+                        // anything else: map the plain way below
+                    } catch (ReflectiveOperationException | RuntimeException e) {
+                        closeQuietly(arena);
+                    }
+                }
+            }
+            return new MappedWindow(channel.map(FileChannel.MapMode.READ_ONLY, from, length), null);
+        }
+
+        /** Unmaps the window; its buffer and every slice of it must not be used any more. */
+        void unmap() {
+            if (arena != null) {
+                closeQuietly(arena);
+            } else if (INVOKE_CLEANER != null) {
+                try {
+                    INVOKE_CLEANER.invoke(UNSAFE, bytes);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    // left to the GC
+                }
+            }
+        }
+
+        private static void closeQuietly(Object arena) {
+            try {
+                CLOSE.invoke(arena);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // left to the GC
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The file backing: sparse {@code storage.img} and the persisted frame record beside it. */
 class FileStorageTest {
@@ -401,6 +403,100 @@ class FileStorageTest {
         try (FileStorage s = FileStorage.open(image(), record(), SIZE_8M, false)) {
             assertThat(s.writtenFrames().writtenCount()).isZero();
             assertThat(s.bytes(MIB, (int) (4 * MIB))).isEqualTo(new byte[(int) (4 * MIB)]);
+        }
+    }
+
+    /** The bytes {@code scan} hands over, joined, with a check of each piece's size. */
+    private static byte[] scanned(AbsoluteStorage s, long address, int length, long seed) {
+        ByteBuffer joined = ByteBuffer.allocate(length);
+        boolean whole = s.scan(address, length, piece -> {
+            assertThat(piece.remaining()).as("seed %d: piece at %d", seed, joined.position())
+                    .isBetween(1, AbsoluteStorage.SCAN_PIECE);
+            joined.put(piece);
+            return true;
+        });
+        assertThat(whole).isTrue();
+        assertThat(joined.position()).as("seed %d", seed).isEqualTo(length);
+        return joined.array();
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {31, 32, 33})
+    void scanHandsOverTheBytesOfAnyRangeInOrderAcrossMappedWindows(long seed) throws IOException {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        long size = 2 * FileStorage.SCAN_WINDOW + 8 * MIB;
+        try (FileStorage s = FileStorage.create(image(), record(), size)) {
+            // data around the window boundaries, holes (zeros) elsewhere
+            for (long edge : new long[] {FileStorage.SCAN_WINDOW, 2 * FileStorage.SCAN_WINDOW}) {
+                byte[] data = new byte[1 + rnd.nextInt(3 * AbsoluteStorage.SCAN_PIECE)];
+                rnd.nextBytes(data);
+                s.write(edge - rnd.nextInt(data.length), data);
+            }
+            for (int i = 0; i < 6; i++) {
+                int length = 1 + rnd.nextInt((int) FileStorage.SCAN_WINDOW + 3 * AbsoluteStorage.SCAN_PIECE);
+                long address = rnd.nextLong(size - length + 1);
+                assertThat(scanned(s, address, length, seed)).as("seed %d: scan of %d bytes at %d", seed, length,
+                        address).isEqualTo(s.bytes(address, length));
+            }
+        }
+    }
+
+    @Test
+    void scanStopsWhenThePieceSaysSo() throws IOException {
+        try (FileStorage s = FileStorage.create(image(), record(), 3 * FileStorage.SCAN_WINDOW)) {
+            int[] pieces = {0};
+            boolean whole = s.scan(0, s.size(), piece -> ++pieces[0] < 3);
+            assertThat(whole).isFalse();
+            assertThat(pieces[0]).isEqualTo(3);
+            assertThatThrownBy(() -> s.scan(s.size() - 10, 11, piece -> true))
+                    .isInstanceOf(AddressOutOfRangeException.class);
+        }
+    }
+
+    @Test
+    void scanOfAFileCutShortWhileOpenReadsZerosBeyondItsEnd() throws IOException {
+        try (FileStorage s = FileStorage.create(image(), record(), SIZE_8M)) {
+            byte[] data = new byte[(int) (2 * MIB)];
+            new SplittableRandom(7).nextBytes(data);
+            s.write(3 * MIB, data);
+            try (FileChannel ch = FileChannel.open(image(), StandardOpenOption.WRITE)) {
+                ch.truncate(4 * MIB);
+            }
+            byte[] expected = new byte[(int) (4 * MIB)];
+            System.arraycopy(data, 0, expected, (int) MIB, (int) MIB);
+            assertThat(scanned(s, 2 * MIB, (int) (4 * MIB), 7)).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void scanUnmapsEveryWindowWhenItIsDone() throws IOException {
+        Path maps = Path.of("/proc/self/maps");
+        assertThat(Files.isReadable(maps)).as("this test reads the process's mappings from /proc/self/maps").isTrue();
+        try (FileStorage s = FileStorage.create(image(), record(), 3 * FileStorage.SCAN_WINDOW)) {
+            s.write(FileStorage.SCAN_WINDOW + 5, new byte[] {1, 2, 3});
+            long[] sum = {0};
+            int[] mappedDuringScan = {0};
+            s.scan(0, s.size(), piece -> {
+                if (mappedDuringScan[0] == 0) {
+                    mappedDuringScan[0] = mappingsOf(maps, image());
+                }
+                while (piece.hasRemaining()) {
+                    sum[0] += piece.get();
+                }
+                return true;
+            });
+            assertThat(sum[0]).isEqualTo(6);
+            assertThat(mappedDuringScan[0]).as("storage.img is mapped while it is scanned").isPositive();
+            assertThat(mappingsOf(maps, image())).as("mappings of storage.img left after the scan").isZero();
+        }
+    }
+
+    private static int mappingsOf(Path maps, Path file) {
+        try {
+            String path = file.toRealPath().toString();
+            return (int) Files.readAllLines(maps).stream().filter(l -> l.endsWith(" " + path)).count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

@@ -58,24 +58,63 @@ public final class SegmentDigests {
      * Starts, once per process, a daemon thread that hashes up to {@value #WARM_UP_BYTES} bytes of zeros
      * the way segments are hashed, and returns at once. The JDK's SHA-256 uses the CPU's SHA instructions
      * only in C2-compiled code; a fresh JVM hashes its first MiBs slowly while the compiler catches up. A
-     * program that will check segments soon (a verdict) calls this first, so that the compiling overlaps
-     * its own start-up on a core that is idle then. The warm-up stops when segment hashing begins, so it
-     * never competes with it for a core.
+     * program that will check segments soon (a verdict), or digest anything large in read-only direct
+     * buffers (an archive's SHA256SUMS), calls this first, so that the compiling overlaps its own
+     * start-up on a core that is idle then. The warm-up stops when segment hashing begins, so it never
+     * competes with it for a core.
      */
     public static void warmUp() {
         if (!WARMING.compareAndSet(false, true)) {
             return;
         }
         Thread t = new Thread(() -> {
-            ByteBuffer zeros = ByteBuffer.allocateDirect(StorageDigest.UPDATE_SIZE);
+            loadPoolClasses();
+            // Read-only, as the pieces of a mapped storage.img are: the compiled digest code is specialised
+            // for the buffer class it saw, and another class would send it back to the interpreter while
+            // it is compiled again, inside the verdict.
+            ByteBuffer zeros = ByteBuffer.allocateDirect(StorageDigest.UPDATE_SIZE).asReadOnlyBuffer();
+            // The other ways a digest is fed (a heap buffer, an odd length that leaves part of a block, the
+            // padding of digest()) are taken now and then too: compiled code that never saw them is
+            // thrown away at their first use (a small digest such as an archive's info.json) and runs
+            // slowly until it is compiled again.
+            ByteBuffer heap = ByteBuffer.allocate(StorageDigest.UPDATE_SIZE);
+            byte[] odd = new byte[StorageDigest.UPDATE_SIZE / 2 + 13];
             MessageDigest md = StorageDigest.newSha256();
-            for (int done = 0; done < WARM_UP_BYTES && !segmentsHashing; done += zeros.capacity()) {
+            for (int done = 0, round = 0; done < WARM_UP_BYTES && !segmentsHashing; done += zeros.capacity()) {
                 md.update(zeros.clear());
+                if (round++ % 16 == 0) {
+                    md.update(heap.clear());
+                    md.update(odd, 0, odd.length);
+                    md.digest();
+                }
             }
             md.digest();
         }, "sha256-warm-up");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * Runs nothing on a pool like the one segments are hashed on: the classes of the pool, its queue and
+     * its futures are loaded and linked here, on the warm-up's core, not when the verdict needs them.
+     */
+    private static void loadPoolClasses() {
+        ExecutorService pool = Executors.newFixedThreadPool(1, DAEMON_THREADS);
+        try {
+            pool.submit(new Nothing()).get();
+        } catch (InterruptedException | ExecutionException e) {
+            // only a warm-up: the verdict loads what is still missing
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** A job that does nothing (see {@link #loadPoolClasses()}). */
+    private static final class Nothing implements Callable<byte[]> {
+        @Override
+        public byte[] call() {
+            return null;
+        }
     }
 
     public SegmentDigests(AbsoluteStorage storage) {

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * SHA-256 of a storage range, streamed in bounded chunks (never a buffer of the segment's size), as
@@ -13,10 +14,11 @@ import java.util.function.BooleanSupplier;
  * kexec-tools' purgatory digest does, docs/abi.md §1.2).
  */
 public final class StorageDigest {
-    /** Bytes read per step: few reads, and the chunk stays in the core's cache while it is hashed. */
-    public static final int CHUNK_SIZE = 256 << 10;
     /** Bytes the warm-up hands to the digest per call ({@link SegmentDigests#warmUp()}). */
     static final int UPDATE_SIZE = 16 << 10;
+
+    /** A digest nobody abandons. */
+    private static final BooleanSupplier NEVER = () -> false;
 
     private StorageDigest() {}
 
@@ -26,7 +28,7 @@ public final class StorageDigest {
      * @throws io.sadump.machine.AddressOutOfRangeException when the range is not inside storage
      */
     public static byte[] sha256(AbsoluteStorage storage, long address, long length) {
-        return sha256(storage, address, length, () -> false);
+        return sha256(storage, address, length, NEVER);
     }
 
     /**
@@ -34,24 +36,33 @@ public final class StorageDigest {
      * between two chunks (the digest is no longer needed).
      */
     static byte[] sha256(AbsoluteStorage storage, long address, long length, BooleanSupplier abandon) {
-        storage.checkRange(address, length);
-        MessageDigest md = newSha256();
-        // A direct buffer: file-backed storage reads into it with the kernel's copy only (a heap array
-        // costs the JDK a second copy through a direct buffer of its own), and the digest takes it in
-        // pieces of a few KiB that stay in the core's first-level cache.
-        ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(CHUNK_SIZE, Math.max(length, 1)));
-        for (long done = 0; done < length; ) {
-            if (abandon.getAsBoolean()) {
-                return null;
-            }
-            int n = (int) Math.min(buf.capacity(), length - done);
-            buf.clear().limit(n);
-            storage.read(address + done, buf);
-            buf.flip();
-            md.update(buf);
-            done += n;
+        Feed feed = new Feed(newSha256(), abandon);
+        // File-backed storage hands over its mapped pages (no copy into a buffer first); the digest takes
+        // them in pieces that stay in the core's cache while they are hashed.
+        return storage.scan(address, length, feed) ? feed.md.digest() : null;
+    }
+
+    /**
+     * Hands storage's pieces to the digest until it is abandoned. A named class where a lambda would do:
+     * linking a lambda costs a fresh process milliseconds, inside the verdict.
+     */
+    private static final class Feed implements Predicate<ByteBuffer> {
+        final MessageDigest md;
+        private final BooleanSupplier abandon;
+
+        Feed(MessageDigest md, BooleanSupplier abandon) {
+            this.md = md;
+            this.abandon = abandon;
         }
-        return md.digest();
+
+        @Override
+        public boolean test(ByteBuffer piece) {
+            if (abandon.getAsBoolean()) {
+                return false;
+            }
+            md.update(piece);
+            return true;
+        }
     }
 
     /** SHA-256 of a byte array (for small blobs such as a command line). */

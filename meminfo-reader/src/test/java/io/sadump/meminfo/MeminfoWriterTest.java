@@ -125,7 +125,7 @@ class MeminfoWriterTest {
     @Test
     void storageDigestIsStreamedSha256() throws Exception {
         SplittableRandom rnd = new SplittableRandom(31);
-        byte[] b = new byte[StorageDigest.CHUNK_SIZE * 3 + 17];
+        byte[] b = new byte[AbsoluteStorage.SCAN_PIECE * 3 + 17];
         CksmTest.fill(rnd, b);
         storage.write(0x123, b);
         byte[] expected = MessageDigest.getInstance("SHA-256").digest(b);

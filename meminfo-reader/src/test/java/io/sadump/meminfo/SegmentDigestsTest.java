@@ -102,7 +102,7 @@ class SegmentDigestsTest {
             long at = Sizes.MIB;
             for (int i = 0; i < 3; i++) {
                 // odd sizes around several read chunks; part written, the rest a hole that reads as zeros
-                long size = StorageDigest.CHUNK_SIZE * (long) (1 + rnd.nextInt(8)) + rnd.nextInt(5000) + 1;
+                long size = AbsoluteStorage.SCAN_PIECE * (long) (1 + rnd.nextInt(8)) + rnd.nextInt(5000) + 1;
                 byte[] data = new byte[(int) (size - rnd.nextLong(size))];
                 rnd.nextBytes(data);
                 storage.write(at, data);

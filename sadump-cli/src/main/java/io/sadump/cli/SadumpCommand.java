@@ -97,12 +97,16 @@ public final class SadumpCommand implements Runnable {
         return execute(cl, environment, args);
     }
 
-    /** Commands that check kexec segments' digests (the verdict) soon after they start. */
-    private static final Set<String> VERDICT_COMMANDS = Set.of("meminfo", "hmc", "kexec", "inject", "machine", "demo");
+    /**
+     * Commands that hash MiBs with SHA-256 soon after they start: kexec segments' digests (the verdict),
+     * an archive's SHA256SUMS ({@code archive create}, {@code archive verify}).
+     */
+    private static final Set<String> SHA256_COMMANDS = Set.of("meminfo", "hmc", "kexec", "inject", "machine", "demo",
+            "archive");
 
     public static void main(String[] args) {
         StreamChannel.processStdoutIs(System.out);
-        if (args.length > 0 && VERDICT_COMMANDS.contains(args[0])) {
+        if (args.length > 0 && SHA256_COMMANDS.contains(args[0])) {
             SegmentDigests.warmUp();
         }
         Map<String, String> environment = System.getenv();
