@@ -54,8 +54,9 @@ public final class FilteredVmcoreWriter implements VmcoreWriter {
         }
         console.message("kdump: " + collector.commandLine() + " /proc/vmcore " + file.getFileName());
         PageSelection selection = PageSelector.standard().select(memory, metadata, collector.dumpLevel());
-        KdumpCompressedWriter writer = new KdumpCompressedWriter(
-                KdumpCompressedWriter.Options.of(compression(collector.compression())).withListener(listener));
+        // old memory is live storage, whose file is read positionally: the page threads may read at once
+        KdumpCompressedWriter writer = new KdumpCompressedWriter(KdumpCompressedWriter.Options
+                .of(compression(collector.compression())).withListener(listener).withParallelReads(true));
         // written beside its name and renamed when complete: a cut-short dump never bears the name
         try (ReplacementFile out = ReplacementFile.create(file)) {
             KdumpCompressedWriter.Result r = writer.write(memory, metadata, KdumpNotes.built(metadata), selection,

@@ -53,6 +53,7 @@ import picocli.CommandLine.Spec;
             "  sadump machine create sys1                      2G, 2 CPUs, crashkernel 256M@256M, mixed workload",
             "  sadump machine create small --storage 64M       crashkernel defaults to 16M@16M",
             "  sadump machine create big --storage 1T --workload zero --cpus 8",
+            "  sadump machine create idle --storage 1T --in-use 4G   mixed in the first 4G, the rest free",
             "  sadump machine create lab --crashkernel 512M@1G --seed 42",
             "  sadump machine create sys2 --dasd 0.0.0190 --dasd 191:1113 --tape 181:2G",
             "  sadump machine create sys3 --core-collector 'makedumpfile -c -d 31'   kdump writes a filtered dump"
@@ -82,6 +83,12 @@ final class MachineCreateCommand implements Callable<Integer> {
             description = "what fills memory: mixed (about half zero pages, a quarter text, a quarter random), zero "
                     + "(nothing; costs no disk), random (default: ${DEFAULT-VALUE})")
     String workload;
+
+    @Option(names = "--in-use", paramLabel = "SIZE",
+            description = "the workload fills only the first SIZE of storage (a multiple of 1M, at least 16M); the "
+                    + "rest is free memory, as on a large system that uses little of it: 1T with 4G in use costs the "
+                    + "disk and the filtered dump of 4G (default: all of storage)")
+    String inUse;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
             description = "seed of the workload and CPU registers: the same seed builds the same storage "
@@ -136,11 +143,14 @@ final class MachineCreateCommand implements Callable<Integer> {
         MachineConfig.of(Sizes.MIB, 1, Optional.empty()).withDevices(devices);
         String nodename = nodename(dir);
         ProductionSystem.Spec s = new ProductionSystem.Spec(size, cpuCount, ck, w, seedValue, nodename);
+        if (inUse != null) {
+            s = s.withInUse(parseSize(inUse, "--in-use"));
+        }
         ProductionSystem.validate(s);
         long start = System.nanoTime();
         PrintWriter err = spec.commandLine().getErr();
         // Progress on stderr for fills that take a while: every 10% of at least 1 GiB of workload.
-        boolean showProgress = w != Workload.ZERO && size >= PROGRESS_FROM;
+        boolean showProgress = w != Workload.ZERO && Math.min(size, s.inUse()) >= PROGRESS_FROM;
         long[] shown = {0};
         // All or nothing: the machine is built in a hidden directory beside DIR and renamed to DIR only
         // when complete; a failure (a full disk, say) removes it and leaves DIR as it was.
@@ -187,13 +197,15 @@ final class MachineCreateCommand implements Callable<Integer> {
             }
             j.endArray();
             j.field("core_collector", collector.commandLine());
-            j.field("workload", w.word()).field("seed", seedValue).field("nodename", nodename)
+            j.field("workload", w.word()).field("in_use", Math.min(size, s.inUse()))
+                    .field("seed", seedValue).field("nodename", nodename)
                     .field("written_frames", written).field("milliseconds", Math.round(seconds * 1000));
             j.endObject().finish();
         } else {
-            out.printf("created %s: %s storage, %d CPU%s, crashkernel %s, workload %s (seed %d), %s"
+            out.printf("created %s: %s storage, %d CPU%s, crashkernel %s, workload %s%s (seed %d), %s"
                     + " written, in %.2f s; next: sadump kexec load %s%n", dir, Sizes.format(size), cpuCount,
-                    cpuCount == 1 ? "" : "s", ck.map(CrashkernelRange::toString).orElse("none"), w.word(), seedValue,
+                    cpuCount == 1 ? "" : "s", ck.map(CrashkernelRange::toString).orElse("none"), w.word(),
+                    s.inUse() < size ? " in the first " + Sizes.format(s.inUse()) : "", seedValue,
                     MachineText.size(written << 20), seconds, dir);
             if (!collector.equals(CoreCollector.COPY)) {
                 out.printf("  kdump core collector: %s%n", MachineConfigCommand.describe(collector));

@@ -124,8 +124,10 @@ final class MachineShowCommand implements Callable<Integer> {
         }
         out.printf("  crashkernel  %s%n", config.crashkernel().map(ck -> ck + String.format(" [0x%X, 0x%X)",
                 ck.base(), ck.end())).orElse("none"));
-        out.printf("  production   %s%n", state.map(s -> String.format("workload %s, seed %d, nodename %s, IPL device"
-                + " %s, booted %d time%s", s.workload().word(), s.seed(), s.nodename(), s.iplDevice(), s.bootCount(),
+        out.printf("  production   %s%n", state.map(s -> String.format("workload %s%s, seed %d, nodename %s, IPL device"
+                + " %s, booted %d time%s", s.workload().word(),
+                s.limited() ? " in the first " + Sizes.format(s.inUse()) : "", s.seed(), s.nodename(), s.iplDevice(),
+                s.bootCount(),
                 s.bootCount() == 1 ? "" : "s")).orElse("(not built by 'sadump machine create')"));
         if (meminfo.page().isPresent()) {
             MeminfoPage p = meminfo.page().get();
@@ -206,7 +208,8 @@ final class MachineShowCommand implements Callable<Integer> {
             ProductionState s = state.get();
             j.beginObject().field("workload", s.workload().word()).field("seed", s.seed())
                     .field("nodename", s.nodename()).field("ipl_device", s.iplDevice().toString())
-                    .field("boots", s.bootCount()).endObject();
+                    .field("boots", s.bootCount())
+                    .field("in_use", s.limited() ? s.inUse() : config.storageSize()).endObject();
         } else {
             j.nullValue();
         }

@@ -80,6 +80,41 @@ class KdumpCoreCollectorTest {
         }
     }
 
+    /**
+     * {@code machine create --in-use}: a system that uses only the first part of its memory. The limit is
+     * kept (machine show), survives the reboot after the dump, and the filtered dump keeps exactly what
+     * the fixture predicts for it: above the memory in use only the kernel's own frames.
+     */
+    @org.junit.jupiter.api.Test
+    void aSystemWithLittleInUseIsFilteredAsPredicted() throws IOException {
+        Path m = tmp.resolve("idle");
+        CliRun create = run("machine", "create", m.toString(), "--storage", "256M", "--in-use", "48M", "--seed", "5",
+                "--core-collector", "makedumpfile -z -d 31");
+        assertThat(create.out()).contains("workload mixed in the first 48M");
+        assertThat(run("machine", "show", m.toString(), "--json").out()).contains("\"in_use\": " + (48L << 20));
+        run("kexec", "load", m.toString());
+        run("hmc", m.toString(), "restart");
+        Path vmcore;
+        try (Stream<Path> s = Files.walk(m.resolve("vmcore"))) {
+            vmcore = s.filter(p -> p.getFileName().toString().equals("vmcore") && Files.isRegularFile(p)).findFirst()
+                    .orElseThrow();
+        }
+        CrashkernelRange ck = MachineDirectory.open(m).config().crashkernel().orElseThrow();
+        BitSet expected = DumpLevelPrediction.of(Workload.MIXED, 5, 256L << 20, java.util.Optional.of(ck), 48L << 20)
+                .kept(31);
+        expected.clear((int) (ck.base() / PAGE), (int) (ck.end() / PAGE));
+        BitSet kept = secondBitmap(vmcore, 256 * 256);
+        assertThat(kept).isEqualTo(expected);
+        assertThat(kept.get(48 * 256, 256 * 256).cardinality()).as("pages kept above 48M")
+                .isLessThan(kept.get(0, 48 * 256).cardinality());
+        assertThat(run("machine", "show", m.toString()).out()).contains("workload mixed in the first 48M");
+
+        CliRun bad = CliRun.of("machine", "create", tmp.resolve("bad").toString(), "--storage", "256M", "--in-use", "512M");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err().strip()).contains("memory in use").doesNotContain("\n").doesNotContain("Exception");
+        assertThat(tmp.resolve("bad")).doesNotExist();
+    }
+
     private static CliRun run(String... args) {
         CliRun r = CliRun.of(args);
         assertThat(r.exit()).as("%s: %s", String.join(" ", args), r.err()).isZero();

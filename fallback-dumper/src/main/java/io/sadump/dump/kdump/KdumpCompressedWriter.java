@@ -47,14 +47,23 @@ public final class KdumpCompressedWriter {
 
     /**
      * @param compression how pages are stored
-     * @param threads threads that compress pages (1: the caller's only)
+     * @param threads threads that read and compress pages (1: the caller's only)
      * @param listener progress: memory up to the page written, memory size, file bytes so far
+     * @param parallelReads whether the memory source may be read from several threads at once (live
+     *     storage: positional reads of its file); otherwise the page threads read one batch at a time, in
+     *     pfn order, as a source that streams (a tape, a compressed dump) needs
      */
-    public record Options(PageCompression compression, int threads, DumpProgressListener listener) {
+    public record Options(PageCompression compression, int threads, DumpProgressListener listener,
+            boolean parallelReads) {
         public Options {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, not " + threads);
             }
+        }
+
+        /** One read at a time. */
+        public Options(PageCompression compression, int threads, DumpProgressListener listener) {
+            this(compression, threads, listener, false);
         }
 
         public static Options of(PageCompression compression) {
@@ -63,11 +72,15 @@ public final class KdumpCompressedWriter {
         }
 
         public Options withThreads(int t) {
-            return new Options(compression, t, listener);
+            return new Options(compression, t, listener, parallelReads);
         }
 
         public Options withListener(DumpProgressListener l) {
-            return new Options(compression, threads, l);
+            return new Options(compression, threads, l, parallelReads);
+        }
+
+        public Options withParallelReads(boolean p) {
+            return new Options(compression, threads, listener, p);
         }
     }
 
@@ -237,15 +250,54 @@ public final class KdumpCompressedWriter {
         }
     }
 
-    /** Pages read together and what compression made of them. */
+    /**
+     * Pages read together and what compression made of them. Batches are planned on the writing thread
+     * (which pfns, from the bitmap alone), read and compressed on a page thread, and reused once written.
+     */
     private static final class Batch {
         final long[] pfns = new long[BATCH_PAGES];
+        /** The runs of consecutive pfns: one read each. */
+        final long[] runStart = new long[BATCH_PAGES];
+        final int[] runLength = new int[BATCH_PAGES];
         final byte[] data = new byte[BATCH_PAGES * PAGE_SIZE];
         final boolean[] zero = new boolean[BATCH_PAGES];
         /** Compressed length, or -1 for a page stored raw. */
         final int[] sizes = new int[BATCH_PAGES];
-        final byte[][] compressed = new byte[BATCH_PAGES][];
+        /** Where page i's compressed bytes start in {@link #packed}. */
+        final int[] packedAt = new int[BATCH_PAGES];
+        /** Compressed pages back to back; each is shorter than a page, so a batch's worth fits. */
+        final byte[] packed = new byte[BATCH_PAGES * PAGE_SIZE];
         int count;
+        int runs;
+        long sequence;
+
+        void clear(long seq) {
+            count = 0;
+            runs = 0;
+            sequence = seq;
+            java.util.Arrays.fill(zero, false);
+        }
+    }
+
+    /** Lets the batches of a source that takes one reader at a time read in order. */
+    private static final class ReadTurn {
+        private long next;
+
+        synchronized void await(long sequence) throws InterruptedIOException {
+            while (next != sequence) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting to read pages");
+                }
+            }
+        }
+
+        synchronized void done() {
+            next++;
+            notifyAll();
+        }
     }
 
     private long writePages(MemorySource memory, PageBitmap dumpable, int level, long descriptorBase,
@@ -272,20 +324,27 @@ public final class KdumpCompressedWriter {
             t.setDaemon(true);
             return t;
         }) : null;
+        ReadTurn turn = options.parallelReads() ? null : new ReadTurn();
+        // two batches per thread: one being read or compressed, one done and waiting to be written, so
+        // the writing thread's writes overlap the page threads' reads
+        int maxInFlight = 2 * options.threads();
         ArrayDeque<Future<Batch>> inFlight = new ArrayDeque<>();
+        ArrayDeque<Batch> spare = new ArrayDeque<>();
         long zeroPages = 0;
+        long sequence = 0;
         byte[] descriptor = new byte[PageDescriptor.SIZE];
         try {
             long pfn = dumpable.nextSet(0);
             while (pfn >= 0 || !inFlight.isEmpty()) {
-                while (pfn >= 0 && inFlight.size() <= options.threads()) {
-                    Batch b = new Batch();
-                    pfn = readBatch(memory, dumpable, pfn, b);
+                while (pfn >= 0 && inFlight.size() < maxInFlight) {
+                    Batch b = spare.isEmpty() ? new Batch() : spare.poll();
+                    b.clear(sequence++);
+                    pfn = planBatch(dumpable, pfn, b);
                     if (pool == null) {
-                        compress(b, zeroLevel, compressors);
+                        fill(memory, b, zeroLevel, compressors, turn);
                         inFlight.add(java.util.concurrent.CompletableFuture.completedFuture(b));
                     } else {
-                        inFlight.add(pool.submit(() -> compress(b, zeroLevel, compressors)));
+                        inFlight.add(pool.submit(() -> fill(memory, b, zeroLevel, compressors, turn)));
                     }
                 }
                 Batch b = await(inFlight.poll());
@@ -304,7 +363,7 @@ public final class KdumpCompressedWriter {
                     new PageDescriptor(nextData, size, flags, 0).write(java.nio.ByteBuffer.wrap(descriptor));
                     descriptors.append(descriptor, 0, PageDescriptor.SIZE);
                     if (b.sizes[i] >= 0) {
-                        data.append(b.compressed[i], 0, size);
+                        data.append(b.packed, b.packedAt[i], size);
                     } else {
                         data.append(b.data, i * PAGE_SIZE, PAGE_SIZE);
                     }
@@ -313,6 +372,7 @@ public final class KdumpCompressedWriter {
                 if (b.count > 0) {
                     options.listener().progress((b.pfns[b.count - 1] + 1) * PAGE_SIZE, total, out.size());
                 }
+                spare.add(b);
             }
             data.flush();
             descriptors.flush();
@@ -385,21 +445,33 @@ public final class KdumpCompressedWriter {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while compressing pages");
         } catch (ExecutionException e) {
+            // a read's failure keeps its type and message (an absent or unreadable page, say)
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
             }
             throw new IOException(e.getCause());
         }
     }
 
-    /** Reads up to a batch of dumpable pages from {@code pfn} on; returns the next dumpable pfn or -1. */
-    private static long readBatch(MemorySource memory, PageBitmap dumpable, long pfn, Batch b) throws IOException {
+    /**
+     * Plans a batch of up to {@link #BATCH_PAGES} dumpable pages from {@code pfn} on, from the bitmap
+     * alone; returns the next dumpable pfn after it, or -1.
+     */
+    private static long planBatch(PageBitmap dumpable, long pfn, Batch b) {
         long p = pfn;
         while (p >= 0 && b.count < BATCH_PAGES) {
             // a run of consecutive dumpable pages is one read
             long runEnd = Math.min(dumpable.nextClear(p), p + (BATCH_PAGES - b.count));
             int n = (int) (runEnd - p);
-            memory.readFilled(p * PAGE_SIZE, b.data, b.count * PAGE_SIZE, n * PAGE_SIZE);
+            b.runStart[b.runs] = p;
+            b.runLength[b.runs] = n;
+            b.runs++;
             for (int i = 0; i < n; i++) {
                 b.pfns[b.count + i] = p + i;
             }
@@ -409,9 +481,27 @@ public final class KdumpCompressedWriter {
         return p;
     }
 
-    private Batch compress(Batch b, boolean zeroLevel, BlockingQueue<PageCompressor> compressors) {
+    /** Reads a planned batch (in its turn, when the source takes one reader at a time) and compresses it. */
+    private Batch fill(MemorySource memory, Batch b, boolean zeroLevel, BlockingQueue<PageCompressor> compressors,
+            ReadTurn turn) throws IOException {
+        if (turn != null) {
+            turn.await(b.sequence);
+        }
+        try {
+            int at = 0;
+            for (int r = 0; r < b.runs; r++) {
+                int n = b.runLength[r] * PAGE_SIZE;
+                memory.readFilled(b.runStart[r] * PAGE_SIZE, b.data, at, n);
+                at += n;
+            }
+        } finally {
+            if (turn != null) {
+                turn.done();
+            }
+        }
         PageCompressor c = compressors.poll();
         try {
+            int packed = 0;
             for (int i = 0; i < b.count; i++) {
                 int off = i * PAGE_SIZE;
                 if (zeroLevel && allZero(b.data, off)) {
@@ -421,7 +511,9 @@ public final class KdumpCompressedWriter {
                 int n = c.compress(b.data, off);
                 b.sizes[i] = n;
                 if (n >= 0) {
-                    b.compressed[i] = java.util.Arrays.copyOf(c.output(), n);
+                    System.arraycopy(c.output(), 0, b.packed, packed, n);
+                    b.packedAt[i] = packed;
+                    packed += n;
                 }
             }
             return b;
@@ -430,13 +522,11 @@ public final class KdumpCompressedWriter {
         }
     }
 
+    /** One page of zeros to compare with: {@code Arrays.mismatch} is vectorized, a byte loop is not. */
+    private static final byte[] ZERO_PAGE = new byte[PAGE_SIZE];
+
     static boolean allZero(byte[] b, int off) {
-        for (int i = off; i < off + PAGE_SIZE; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return true;
+        return java.util.Arrays.mismatch(b, off, off + PAGE_SIZE, ZERO_PAGE, 0, PAGE_SIZE) < 0;
     }
 
     /**

@@ -6,6 +6,8 @@ package io.sadump.dump.kdump;
  * index, so that a pfn's descriptor index (the set bits before it) is found in constant time.
  */
 public final class PageBitmap {
+    private static final java.lang.invoke.VarHandle LITTLE_ENDIAN_LONG =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     private final long pfns;
     private final long[] words;
     /** Set bits before each block of {@link #RANK_WORDS} words; built by {@link #index()}. */
@@ -183,7 +185,15 @@ public final class PageBitmap {
      * as makedumpfile pads a bitmap to whole blocks.
      */
     public void copyBytes(long from, byte[] dst, int length) {
-        for (int i = 0; i < length; i++) {
+        int i = 0;
+        if ((from & 7) == 0) {
+            // whole words at a time: the on-disk order (LSB first) is a little-endian long
+            int w = (int) (from >>> 3);
+            for (; i + 8 <= length; i += 8, w++) {
+                LITTLE_ENDIAN_LONG.set(dst, i, w < words.length ? words[w] : 0L);
+            }
+        }
+        for (; i < length; i++) {
             long byteIndex = from + i;
             int w = (int) (byteIndex >>> 3);
             dst[i] = w < words.length ? (byte) (words[w] >>> (8 * (byteIndex & 7))) : 0;

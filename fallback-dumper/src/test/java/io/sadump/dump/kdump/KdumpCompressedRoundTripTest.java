@@ -182,8 +182,95 @@ class KdumpCompressedRoundTripTest {
                 : KdumpTestSystem.randomSelection(s.memory, level, 0.5, seed);
         s.writeFile(dir.resolve("one"), sel, KdumpCompressedWriter.Options.of(c).withThreads(1));
         s.writeFile(dir.resolve("three"), sel, KdumpCompressedWriter.Options.of(c).withThreads(3));
-        assertThat(Files.readAllBytes(dir.resolve("three"))).as("seed %d", seed)
-                .isEqualTo(Files.readAllBytes(dir.resolve("one")));
+        s.writeFile(dir.resolve("parallel"), sel,
+                KdumpCompressedWriter.Options.of(c).withThreads(3).withParallelReads(true));
+        byte[] one = Files.readAllBytes(dir.resolve("one"));
+        assertThat(Files.readAllBytes(dir.resolve("three"))).as("seed %d", seed).isEqualTo(one);
+        assertThat(Files.readAllBytes(dir.resolve("parallel"))).as("seed %d, parallel reads", seed).isEqualTo(one);
+    }
+
+    /**
+     * Without parallel reads the page threads read one batch at a time and in pfn order, as a streaming
+     * source (a tape) needs; with them, the reads may overlap. Either way the file is the same.
+     */
+    @ParameterizedTest(name = "parallel reads {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void pageThreadsReadInOrderUnlessTheSourceAllowsParallelReads(boolean parallel) throws IOException {
+        long seed = 0x5eed15L;
+        KdumpTestSystem s = new KdumpTestSystem(16 * MIB, seed, 0, 0);
+        java.util.concurrent.atomic.AtomicInteger readers = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostReaders = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong lastAddress = new java.util.concurrent.atomic.AtomicLong(-1);
+        java.util.concurrent.atomic.AtomicInteger backwards = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<io.sadump.machine.MemoryChunk> watched = new java.util.ArrayList<>();
+        for (io.sadump.machine.MemoryChunk c : s.memory.chunks()) {
+            long base = c.start();
+            io.sadump.machine.MemoryChunk.Data d = c.data();
+            watched.add(c.kind() == io.sadump.machine.MemoryChunk.Kind.ZERO ? c
+                    : io.sadump.machine.MemoryChunk.data(c.start(), c.size(), (offset, dst, off, len) -> {
+                        if (!Thread.currentThread().getName().equals("kdump-page-compression")) {
+                            d.read(offset, dst, off, len); // the header's utsname, read before the pages
+                            return;
+                        }
+                        mostReaders.accumulateAndGet(readers.incrementAndGet(), Math::max);
+                        try {
+                            if (lastAddress.getAndSet(base + offset) > base + offset) {
+                                backwards.incrementAndGet();
+                            }
+                            Thread.sleep(1); // long enough for two threads to meet here
+                            d.read(offset, dst, off, len);
+                        } catch (InterruptedException e) {
+                            throw new java.io.InterruptedIOException();
+                        } finally {
+                            readers.decrementAndGet();
+                        }
+                    }));
+        }
+        io.sadump.machine.MemorySource memory = io.sadump.machine.MemorySource.of(watched, s.memory.memorySize());
+        PageSelection sel = KdumpTestSystem.randomSelection(memory, 31, 0.5, seed);
+        KdumpCompressedWriter.Options o = KdumpCompressedWriter.Options.of(PageCompression.ZSTD).withThreads(4)
+                .withParallelReads(parallel);
+        Path file = dir.resolve("watched.kdump");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            new KdumpCompressedWriter(o).write(memory, s.metadata, KdumpNotes.built(s.metadata), sel,
+                    new KdumpFileOutput(ch));
+        }
+        s.writeFile(dir.resolve("plain.kdump"), sel, KdumpCompressedWriter.Options.of(PageCompression.ZSTD).withThreads(1));
+        assertThat(Files.readAllBytes(file)).isEqualTo(Files.readAllBytes(dir.resolve("plain.kdump")));
+        if (parallel) {
+            assertThat(mostReaders.get()).as("readers at once").isGreaterThan(1);
+        } else {
+            assertThat(mostReaders.get()).as("readers at once").isEqualTo(1);
+            assertThat(backwards.get()).as("reads that went back").isZero();
+        }
+    }
+
+    @Test
+    void aReadFailureOnAPageThreadKeepsItsTypeAndMessage() {
+        KdumpTestSystem s = new KdumpTestSystem(8 * MIB, 21, 0, 0);
+        long bad = 5 * MIB + 7 * PAGE;
+        java.util.List<io.sadump.machine.MemoryChunk> failing = new java.util.ArrayList<>();
+        for (io.sadump.machine.MemoryChunk c : s.memory.chunks()) {
+            long base = c.start();
+            io.sadump.machine.MemoryChunk.Data d = c.data();
+            failing.add(io.sadump.machine.MemoryChunk.data(c.start(), c.size(), (offset, dst, off, len) -> {
+                if (base + offset <= bad && bad < base + offset + len) {
+                    throw new io.sadump.machine.StorageReadErrorException(bad);
+                }
+                d.read(offset, dst, off, len);
+            }));
+        }
+        io.sadump.machine.MemorySource memory = io.sadump.machine.MemorySource.of(failing, s.memory.memorySize());
+        PageSelection sel = PresentPageSelection.of(memory, 1, PAGE);
+        Path file = dir.resolve("failed.kdump");
+        assertThatThrownBy(() -> {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                new KdumpCompressedWriter(KdumpCompressedWriter.Options.of(PageCompression.ZLIB).withThreads(2)
+                        .withParallelReads(true)).write(memory, s.metadata, KdumpNotes.built(s.metadata), sel,
+                                new KdumpFileOutput(ch));
+            }
+        }).isInstanceOf(io.sadump.machine.StorageReadErrorException.class)
+                .hasMessage(new io.sadump.machine.StorageReadErrorException(bad).getMessage());
     }
 
     @Test

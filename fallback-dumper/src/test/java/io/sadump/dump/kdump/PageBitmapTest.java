@@ -46,6 +46,20 @@ class PageBitmapTest {
                 assertThat(set).as("%s: byte %d bit %d", why, i, bit).isEqualTo(want.get(i * 8 + bit));
             }
         }
+        // a piece from any byte on is the same slice of the whole (word by word from a multiple of 8)
+        for (int k = 0; k < 20; k++) {
+            int from = r.nextInt(bytes);
+            int n = r.nextInt(bytes - from + 1);
+            byte[] piece = new byte[n];
+            b.copyBytes(from, piece, n);
+            assertThat(piece).as("%s: bytes %d+%d", why, from, n)
+                    .isEqualTo(java.util.Arrays.copyOfRange(disk, from, from + n));
+            int aligned = from & ~7;
+            byte[] whole = new byte[bytes - aligned];
+            b.copyBytes(aligned, whole, whole.length);
+            assertThat(whole).as("%s: bytes %d on", why, aligned)
+                    .isEqualTo(java.util.Arrays.copyOfRange(disk, aligned, bytes));
+        }
         PageBitmap back = PageBitmap.ofBytes(disk, pfns);
         PageBitmap ored = new PageBitmap(pfns);
         ored.orBytes(0, disk, bytes);
