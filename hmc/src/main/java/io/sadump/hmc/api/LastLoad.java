@@ -56,7 +56,7 @@ record LastLoad(String address, String parameter) {
 
     /**
      * Parses a {@code load-address}: 1 to 5 hex digits, right-justified to 5, the first being the
-     * subchannel set (0-3) (reference/hmc-web.md §1, the Load window); {@code 0.0.0190} is taken too.
+     * subchannel set (0-3) (docs/hmc.md "Operations and jobs", after IBM's Load window); {@code 0.0.0190} is taken too.
      *
      * @throws ApiError 400.7 when it is neither
      */

@@ -17,7 +17,7 @@ import java.util.Set;
  * A machine directory as the WSAPI's Logical Partition object: its properties (the data model's names,
  * a subset that a machine directory can answer truthfully) from {@link HmcMachine#status()}.
  *
- * <p>The status model (WSAPI LPAR data model, reference/hmc-web.md §1): {@code operating} when the CPUs
+ * <p>The status model (WSAPI LPAR data model, docs/hmc.md "Sessions"): {@code operating} when the CPUs
  * run, {@code not-operating} when they are stopped or in a disabled wait (no program runs; the PSW
  * information shows the wait code, as the HMC's does), {@code exceptions} when they are check-stopped.
  * A machine directory is always activated, so {@code not-activated} does not occur.

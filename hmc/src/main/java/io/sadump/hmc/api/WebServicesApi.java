@@ -46,7 +46,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
- * The HMC Web Services API subset (docs/hmc.md "Web Services API"; reference/hmc-web.md §3): the
+ * The HMC Web Services API subset (docs/hmc.md "Web Services API"): the
  * routes under {@code /api/}, their own {@code X-API-Session} check (no cookies, hence no CSRF token),
  * the asynchronous jobs ({@link JobRegistry}) and the WSAPI error body ({@link ApiError}).
  *
@@ -544,7 +544,7 @@ public final class WebServicesApi implements AutoCloseable {
         send(ctx, Map.of("os-messages", out));
     }
 
-    /** One os-message-info (reference/hmc-web.md §3). */
+    /** One os-message-info (docs/hmc.md "Operations and jobs"). */
     static Map<String, Object> osMessage(ConsoleLine l) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("sequence-number", l.seq());

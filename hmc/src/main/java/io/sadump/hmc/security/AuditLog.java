@@ -37,8 +37,8 @@ import java.util.function.Predicate;
  * line changed, removed or inserted afterwards breaks the chain, and {@link #read} says where. Lines are
  * appended with {@code O_APPEND} under a file lock (so two processes never both take the same
  * predecessor) and forced to disk before the task goes on. Text is escaped as JSON with every
- * character outside printable ASCII written as {@code \\uXXXX}, so a user name or an OS message cannot
- * forge a line (no log injection; ASVS 16.4.1).
+ * character outside printable ASCII written as a JSON \\u escape of four hex digits, so a user name or
+ * an OS message cannot forge a line (no log injection; ASVS 16.4.1).
  */
 public final class AuditLog implements TaskRecorder {
     public static final String FILE = "audit.log";
