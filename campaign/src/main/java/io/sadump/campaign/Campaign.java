@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -98,18 +99,29 @@ public record Campaign(Path campaignDir, long storageSize, int runs, long seed, 
 
     /** Runs the campaign; {@code progress} gets the number of finished scenarios after each one. */
     public CampaignResult run(IntConsumer progress) throws IOException {
-        long t0 = System.nanoTime();
-        CampaignTemplate template = CampaignTemplate.ensure(campaignDir, storageSize);
-        ScenarioRunner runner = new ScenarioRunner(template, coreCollector);
-        Duration templateTime = Duration.ofNanos(System.nanoTime() - t0);
-        Path work = freshWorkDir();
+        return run(Map.of(), f -> { }, progress);
+    }
+
+    /**
+     * Runs the scenarios of this campaign not in {@code finished} (those an earlier driver ran, read back from
+     * its {@link ResultsFile}); each one is handed to {@code sink} as it finishes (from the worker thread: the
+     * sink must be thread-safe), and {@code progress} gets the number finished so far, {@code finished}
+     * included. The result holds every scenario, in index order.
+     */
+    public CampaignResult run(Map<Integer, FinishedScenario> finished, ScenarioSink sink, IntConsumer progress)
+            throws IOException {
         List<Scenario> scenarios = scenarios();
-        ScenarioResult[] results = new ScenarioResult[scenarios.size()];
-        AtomicInteger done = new AtomicInteger();
-        AtomicInteger kept = new AtomicInteger();
-        AtomicInteger workers = new AtomicInteger();
-        // each worker thread reuses one machine directory, restored to the template before every scenario
-        ThreadLocal<Path> workerDir = ThreadLocal.withInitial(() -> work.resolve("w" + workers.getAndIncrement()));
+        FinishedScenario[] results = new FinishedScenario[scenarios.size()];
+        finished.forEach((i, f) -> {
+            if (i < results.length) {
+                results[i] = f;
+            }
+        });
+        AtomicInteger done = new AtomicInteger((int) java.util.Arrays.stream(results).filter(Objects::nonNull).count());
+        if (done.get() == results.length) {
+            return CampaignResult.of(this, List.of(results), Duration.ZERO, Duration.ZERO);
+        }
+        CampaignNode node = CampaignNode.open(campaignDir, storageSize, coreCollector, keepUnexpected);
         long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
             Thread t = new Thread(r, "campaign-scenario");
@@ -119,14 +131,15 @@ public record Campaign(Path campaignDir, long storageSize, int runs, long seed, 
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (Scenario s : scenarios) {
+                if (results[s.index()] != null) {
+                    continue;
+                }
                 futures.add(pool.submit(() -> {
-                    Path dir = workerDir.get();
-                    ScenarioResult r = runner.run(s, dir);
-                    if (!r.expected() && kept.getAndIncrement() < keepUnexpected) {
-                        keep(dir, s);
-                    }
-                    results[s.index()] = r;
+                    FinishedScenario f = new FinishedScenario(node.run(s), Placement.here(Placement.LOCAL, 1));
+                    sink.accept(f);
+                    results[s.index()] = f;
                     progress.accept(done.incrementAndGet());
+                    return null;
                 }));
             }
             for (Future<?> f : futures) {
@@ -152,8 +165,14 @@ public record Campaign(Path campaignDir, long storageSize, int runs, long seed, 
             pool.shutdownNow();
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        CampaignTemplate.deleteTree(work);
-        return new CampaignResult(this, List.of(results), elapsed, template.wasBuilt() ? templateTime : Duration.ZERO);
+        node.close();
+        return CampaignResult.of(this, List.of(results), elapsed, node.templateBuild());
+    }
+
+    /** Where finished scenarios go as they finish (a {@link ResultsFile}, a progress display). */
+    @FunctionalInterface
+    public interface ScenarioSink {
+        void accept(FinishedScenario f) throws IOException;
     }
 
     /** Runs one scenario alone (a replay), keeping its machine in {@code campaignDir/kept} when unexpected. */
@@ -178,18 +197,7 @@ public record Campaign(Path campaignDir, long storageSize, int runs, long seed, 
         return r;
     }
 
-    private Path freshWorkDir() throws IOException {
-        Path work = campaignDir.resolve("work").resolve("run-" + ProcessHandle.current().pid());
-        CampaignTemplate.deleteTree(work);
-        Files.createDirectories(work);
-        return work;
-    }
-
-    private void keep(Path dir, Scenario s) {
-        keepAt(campaignDir, dir, s);
-    }
-
-    private static void keepAt(Path campaignDir, Path dir, Scenario s) {
+    static void keepAt(Path campaignDir, Path dir, Scenario s) {
         if (!Files.isDirectory(dir)) {
             return;
         }

@@ -54,10 +54,8 @@ public final class CampaignHtmlReport {
                 + " (" + r.detected() + " of " + r.damagingScenarios() + ")");
         item(h, "false-fallback-rate", "False-fallback rate on controls", percent(r.falseFallbackRatePercent())
                 + " (" + r.falseFallbacks() + " of " + r.controlScenarios() + ")");
-        item(h, "throughput", "Scenarios per second", String.format(Locale.ROOT, "%.1f", r.scenariosPerSecond()));
         item(h, "setup", "Setup", "seed " + c.seed() + ", " + Sizes.format(c.storageSize()) + " systems, "
-                + c.kinds().size() + " kinds, " + c.parallel() + " parallel, "
-                + String.format(Locale.ROOT, "%.1f s", r.elapsed().toMillis() / 1000.0));
+                + c.kinds().size() + " kinds");
         item(h, "core-collector", "Core collector", c.coreCollector().commandLine());
         h.append("</dl>\n");
 
@@ -98,8 +96,42 @@ public final class CampaignHtmlReport {
             }
             h.append("</ol>\n");
         }
+        appendix(h, r);
         h.append("<footer>sadump campaign, seed ").append(c.seed()).append("</footer>\n</body>\n</html>\n");
         return h.toString();
+    }
+
+    /** Where the page stops being a function of the campaign alone: timing and placement. */
+    public static final String APPENDIX_MARK = "<h2 id=\"appendix\">";
+
+    /** How fast, where each scenario ran, which ran again: differs from run to run, so kept apart. */
+    private static void appendix(StringBuilder h, CampaignResult r) {
+        h.append(APPENDIX_MARK).append("Appendix: where and how fast it ran</h2>\n<dl class=\"summary\">\n");
+        item(h, "throughput", "Scenarios per second", String.format(Locale.ROOT, "%.1f", r.scenariosPerSecond()));
+        item(h, "elapsed", "Elapsed", String.format(Locale.ROOT, "%.1f s for %d scenarios", r.elapsed().toMillis()
+                / 1000.0, r.ran()));
+        item(h, "resumed", "Read back from an earlier run", Integer.toString(r.resumed()));
+        h.append("</dl>\n<table id=\"workers\">\n<thead><tr><th>worker</th><th class=\"num\">scenarios</th>")
+                .append("</tr></thead>\n<tbody>\n");
+        r.perWorker().forEach((w, n) -> h.append("<tr><td>").append(esc(w)).append("</td><td class=\"num\">")
+                .append(n).append("</td></tr>\n"));
+        h.append("</tbody>\n</table>\n");
+        List<ScenarioResult> retried = r.retried();
+        h.append("<p id=\"retried\">").append(retried.size()).append(" scenario").append(retried.size() == 1 ? "" : "s")
+                .append(" ran again because their worker left the cluster").append(retried.isEmpty() ? "." : ":")
+                .append("</p>\n");
+        if (!retried.isEmpty()) {
+            h.append("<ul id=\"retried-list\">\n");
+            for (int i = 0; i < r.results().size(); i++) {
+                Placement p = r.placements().get(i);
+                if (p.retried()) {
+                    h.append("<li><code>").append(esc(r.results().get(i).scenario().id())).append("</code> (scenario ")
+                            .append(i).append("), attempt ").append(p.attempt()).append(" on ").append(esc(p.worker()))
+                            .append("</li>\n");
+                }
+            }
+            h.append("</ul>\n");
+        }
     }
 
     private static void chart(StringBuilder h, List<CampaignResult.KindRow> rows) {

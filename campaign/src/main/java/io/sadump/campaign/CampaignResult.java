@@ -16,11 +16,67 @@ import java.util.TreeMap;
  *
  * @param elapsed wall time of the scenarios (without building the template)
  * @param templateBuild time spent building the template; zero when it was cached
+ * @param placements where each scenario ran, in the order of {@code results}: the report's appendix, never its
+ *     body
  */
 public record CampaignResult(Campaign campaign, List<ScenarioResult> results, Duration elapsed,
-        Duration templateBuild) {
+        Duration templateBuild, List<Placement> placements) {
     public CampaignResult {
         results = List.copyOf(results);
+        placements = List.copyOf(placements);
+        if (placements.size() != results.size()) {
+            throw new IllegalArgumentException(results.size() + " results but " + placements.size() + " placements");
+        }
+    }
+
+    /** A campaign that ran in this process, every scenario at its first attempt. */
+    public CampaignResult(Campaign campaign, List<ScenarioResult> results, Duration elapsed, Duration templateBuild) {
+        this(campaign, results, elapsed, templateBuild,
+                java.util.Collections.nCopies(results.size(), Placement.here(Placement.LOCAL, 1)));
+    }
+
+    /** The result of {@code finished}, which must hold every scenario of {@code campaign} in index order. */
+    public static CampaignResult of(Campaign campaign, List<FinishedScenario> finished, Duration elapsed,
+            Duration templateBuild) {
+        for (int i = 0; i < finished.size(); i++) {
+            if (finished.get(i) == null || finished.get(i).index() != i) {
+                throw new IllegalStateException("scenario " + i + " of the campaign has no result");
+            }
+        }
+        return new CampaignResult(campaign, finished.stream().map(FinishedScenario::result).toList(), elapsed,
+                templateBuild, finished.stream().map(FinishedScenario::placement).toList());
+    }
+
+    /** Scenarios this run ran (not read back from an earlier driver's results). */
+    public int ran() {
+        return (int) placements.stream().filter(p -> !p.resumed()).count();
+    }
+
+    /** Scenarios read back from an earlier driver's results file. */
+    public int resumed() {
+        return results.size() - ran();
+    }
+
+    /** Scenarios that ran again because the worker that had them left the cluster. */
+    public List<ScenarioResult> retried() {
+        List<ScenarioResult> list = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            if (placements.get(i).retried()) {
+                list.add(results.get(i));
+            }
+        }
+        return list;
+    }
+
+    /** Per worker (in order of name), how many scenarios it ran in this run. */
+    public Map<String, Integer> perWorker() {
+        Map<String, Integer> m = new TreeMap<>();
+        for (Placement p : placements) {
+            if (!p.resumed()) {
+                m.merge(p.worker() + " (" + p.host() + ", pid " + p.pid() + ")", 1, Integer::sum);
+            }
+        }
+        return m;
     }
 
     /** One row of the table: a kind and how its scenarios ended. */
@@ -91,7 +147,7 @@ public record CampaignResult(Campaign campaign, List<ScenarioResult> results, Du
 
     public double scenariosPerSecond() {
         double s = elapsed.toNanos() / 1e9;
-        return s <= 0 ? 0 : results.size() / s;
+        return s <= 0 ? 0 : ran() / s;
     }
 
     /** True when every scenario ended as promised (the campaign's exit status 0). */

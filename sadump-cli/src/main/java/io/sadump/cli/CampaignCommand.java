@@ -3,6 +3,8 @@ package io.sadump.cli;
 import io.sadump.campaign.Campaign;
 import io.sadump.campaign.CampaignHtmlReport;
 import io.sadump.campaign.CampaignResult;
+import io.sadump.campaign.FinishedScenario;
+import io.sadump.campaign.ResultsFile;
 import io.sadump.campaign.Scenario;
 import io.sadump.fixtures.Corruption;
 import io.sadump.fixtures.CorruptionCatalogue;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,6 +34,7 @@ import picocli.CommandLine.Spec;
         name = "campaign",
         header = "Run a corruption-injection campaign over the HMC load path.",
         mixinStandardHelpOptions = true,
+        subcommands = CampaignWorkerCommand.class,
         description = {
             "Run a corruption-injection campaign: N scenarios, each a fresh copy of a",
             "production system (built once per storage size and cached in DIR/templates),",
@@ -53,6 +57,22 @@ import picocli.CommandLine.Spec;
             "scenario whose filtered dump differs fails with the first differing pfn and",
             "its page class.",
             "",
+            "The report depends only on the seed, the runs and the options: the same",
+            "whatever --parallel, on a cluster or not, resumed or not, in whatever order",
+            "the scenarios finished. Speed, workers and retried scenarios are in a part of",
+            "their own (the text's last lines, the JSON's \"run\" object, the HTML's",
+            "appendix).",
+            "",
+            "--results DIR keeps every finished scenario as one line of DIR/results.jsonl,",
+            "forced to disk as it finishes. Run the same command again after a crash or a",
+            "kill and only the scenarios the file lacks run (a larger --runs extends the",
+            "campaign); a different seed, storage, kinds or core collector is refused.",
+            "",
+            "--cluster CONFIG runs the scenarios on the workers of a Hazelcast cluster",
+            "('sadump campaign worker --help' for CONFIG and the workers); this process",
+            "only hands out scenarios and writes the report. A worker that dies loses no",
+            "scenario: its unfinished ones run on another, and the report lists them.",
+            "",
             "Exit status 0 when every scenario ended as promised, 1 otherwise.",
         },
         footer = {
@@ -65,6 +85,8 @@ import picocli.CommandLine.Spec;
             "  sadump campaign --kinds segment-bitflip-kernel,control-user-page --runs 50 --json",
             "  sadump campaign --runs 1000 --parallel 2 --report campaign.html",
             "  sadump campaign --runs 200 --core-collector \"makedumpfile -c -d 31\"",
+            "  sadump campaign --runs 5000 --seed 7 --results /var/tmp/c7       # again after a kill: resumes",
+            "  sadump campaign --cluster cluster.properties --runs 100000 --seed 7 --results /var/tmp/c7",
             "  sadump campaign --replay 64M:segment-bitflip-kernel:5c1e0f6b2a9d4e31",
             "  sadump campaign --replay 64M:control-user-page:0c3f5b6e1d2a4978 --core-collector \"makedumpfile -d 31\"",
         })
@@ -110,6 +132,14 @@ public final class CampaignCommand implements Callable<Integer> {
             + "kdump-compressed vmcore, read back page by page).")
     String coreCollector;
 
+    @Option(names = "--results", paramLabel = "DIR", description = "Keep each finished scenario in DIR/results.jsonl "
+            + "and run only the scenarios it lacks (resume after a kill).")
+    Path results;
+
+    @Option(names = "--cluster", paramLabel = "CONFIG", description = "Run the scenarios on the workers of the "
+            + "Hazelcast cluster CONFIG names (see 'sadump campaign worker --help').")
+    Path cluster;
+
     @Override
     public Integer call() throws IOException {
         Path campaignDir = dir != null ? dir : defaultDir();
@@ -119,10 +149,17 @@ public final class CampaignCommand implements Callable<Integer> {
             if (report != null) {
                 throw new UsageException("--report is for a campaign, not for --replay");
             }
+            if (results != null || cluster != null) {
+                throw new UsageException("--results and --cluster are for a campaign, not for --replay");
+            }
             return CampaignReplay.run(campaignDir, Scenario.parse(replay), collector, json, out);
         }
         if (runs < 1) {
             throw new UsageException("--runs must be at least 1, not " + runs);
+        }
+        if (cluster != null && parallel != null) {
+            throw new UsageException("with --cluster, each worker has its own --parallel ('sadump campaign worker "
+                    + "CONFIG --parallel P')");
         }
         int p = parallel == null ? Runtime.getRuntime().availableProcessors() : parallel;
         if (p < 1) {
@@ -132,17 +169,26 @@ public final class CampaignCommand implements Callable<Integer> {
                 .withStorage(Sizes.parse(storage)).withParallel(p).withCoreCollector(collector);
         PrintWriter err = spec.commandLine().getErr();
         boolean bar = !json && ConsoleProgress.terminalAttached();
-        CampaignResult r = c.run(n -> {
-            if (bar && (n % 10 == 0 || n == runs)) {
-                synchronized (err) {
-                    err.printf("\r%d / %d scenarios", n, runs);
+        CampaignResult r;
+        try (ResultsFile kept = results != null ? ResultsFile.open(results, c) : null) {
+            Map<Integer, FinishedScenario> finished = kept != null ? kept.finishedBelow(runs) : Map.of();
+            Campaign.ScenarioSink sink = kept != null ? f -> kept.append(List.of(f)) : f -> { };
+            if (cluster != null) {
+                r = CampaignOnCluster.run(c, cluster, finished, sink, err);
+            } else {
+                r = c.run(finished, sink, n -> {
+                    if (bar && (n % 10 == 0 || n == runs)) {
+                        synchronized (err) {
+                            err.printf("\r%d / %d scenarios", n, runs);
+                            err.flush();
+                        }
+                    }
+                });
+                if (bar) {
+                    err.print("\r" + " ".repeat(40) + "\r");
                     err.flush();
                 }
             }
-        });
-        if (bar) {
-            err.print("\r" + " ".repeat(40) + "\r");
-            err.flush();
         }
         if (report != null) {
             CampaignHtmlReport.write(r, report);

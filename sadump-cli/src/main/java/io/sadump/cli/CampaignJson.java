@@ -2,6 +2,7 @@ package io.sadump.cli;
 
 import io.sadump.campaign.Campaign;
 import io.sadump.campaign.CampaignResult;
+import io.sadump.campaign.Placement;
 import io.sadump.campaign.Scenario;
 import io.sadump.campaign.ScenarioResult;
 import io.sadump.fixtures.ByteChange;
@@ -22,7 +23,7 @@ final class CampaignJson {
         Campaign c = r.campaign();
         JsonWriter j = new JsonWriter(out);
         j.beginObject();
-        j.field("seed", c.seed()).field("storage", c.storageSize()).field("parallel", c.parallel());
+        j.field("seed", c.seed()).field("storage", c.storageSize());
         coreCollector(j, c.coreCollector());
         j.name("kinds").beginArray();
         for (Corruption k : c.kinds()) {
@@ -34,9 +35,6 @@ final class CampaignJson {
         j.name("detection_rate_percent").value(r.detectionRatePercent());
         j.field("control_scenarios", r.controlScenarios()).field("false_fallbacks", r.falseFallbacks());
         j.name("false_fallback_rate_percent").value(r.falseFallbackRatePercent());
-        j.name("elapsed_seconds").value(r.elapsed().toMillis() / 1000.0);
-        j.name("scenarios_per_second").value(r.scenariosPerSecond());
-        j.name("template_build_seconds").value(r.templateBuild().toMillis() / 1000.0);
         j.name("table").beginArray();
         for (CampaignResult.KindRow row : r.table()) {
             j.beginObject().field("kind", row.kind().kindName()).field("promised", row.kind().expectedText())
@@ -56,8 +54,37 @@ final class CampaignJson {
             j.endObject();
         }
         j.endArray();
+        run(j, r);
         j.endObject();
         j.finish();
+    }
+
+    /**
+     * {@code run}: everything that differs between two runs of the same campaign (speed, workers, retries); the
+     * rest of the object depends on the seed, the runs and the options alone.
+     */
+    private static void run(JsonWriter j, CampaignResult r) {
+        j.name("run").beginObject();
+        j.field("parallel", r.campaign().parallel()).field("ran", r.ran()).field("resumed", r.resumed());
+        j.name("elapsed_seconds").value(r.elapsed().toMillis() / 1000.0);
+        j.name("scenarios_per_second").value(r.scenariosPerSecond());
+        j.name("template_build_seconds").value(r.templateBuild().toMillis() / 1000.0);
+        j.name("workers").beginArray();
+        for (Map.Entry<String, Integer> e : r.perWorker().entrySet()) {
+            j.beginObject().field("worker", e.getKey()).field("scenarios", e.getValue()).endObject();
+        }
+        j.endArray();
+        j.name("retried").beginArray();
+        for (int i = 0; i < r.results().size(); i++) {
+            Placement p = r.placements().get(i);
+            if (p.retried()) {
+                j.beginObject().field("index", i).field("id", r.results().get(i).scenario().id())
+                        .field("attempt", p.attempt()).field("worker", p.worker()).field("host", p.host())
+                        .field("pid", p.pid()).endObject();
+            }
+        }
+        j.endArray();
+        j.endObject();
     }
 
     /** The kdump kernel's core collector: its command line, and makedumpfile's level and compression. */

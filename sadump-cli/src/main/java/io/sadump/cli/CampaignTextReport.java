@@ -2,12 +2,14 @@ package io.sadump.cli;
 
 import io.sadump.campaign.Campaign;
 import io.sadump.campaign.CampaignResult;
+import io.sadump.campaign.Placement;
 import io.sadump.campaign.ScenarioResult;
 import io.sadump.fixtures.ByteChange;
 import io.sadump.machine.Sizes;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -21,8 +23,8 @@ final class CampaignTextReport {
     /** @param campaignDir where the machines of unexpected scenarios are kept */
     static void print(PrintWriter out, CampaignResult r, Path campaignDir) {
         Campaign c = r.campaign();
-        out.printf("Campaign: %d scenarios, seed %d, %s systems, %d kinds, %d parallel%n", r.scenarios(), c.seed(),
-                Sizes.format(c.storageSize()), c.kinds().size(), c.parallel());
+        out.printf("Campaign: %d scenarios, seed %d, %s systems, %d kinds%n", r.scenarios(), c.seed(),
+                Sizes.format(c.storageSize()), c.kinds().size());
         out.println("Core collector: " + c.coreCollector().commandLine() + (c.coreCollector().filters()
                 ? " (kdump-compressed vmcore, read back page by page against dump level "
                         + c.coreCollector().dumpLevel() + ")"
@@ -42,15 +44,17 @@ final class CampaignTextReport {
                 r.detected() == r.damagingScenarios() ? "" : "  MUST BE 100%");
         out.printf("False-fallback rate on controls:    %s (%d of %d)%s%n", pct(r.falseFallbackRatePercent()),
                 r.falseFallbacks(), r.controlScenarios(), r.falseFallbacks() == 0 ? "" : "  MUST BE 0%");
-        out.printf("Throughput: %.1f scenarios/s (%d in %.1f s on %d parallel)%s%n", r.scenariosPerSecond(),
-                r.scenarios(), r.elapsed().toMillis() / 1000.0, c.parallel(), r.templateBuild().isZero()
-                        ? "; template cached"
-                        : String.format("; template built in %.1f s", r.templateBuild().toMillis() / 1000.0));
         if (r.unexpected().isEmpty()) {
             out.println("Every scenario ended as the catalogue promises.");
-            return;
+        } else {
+            out.println();
+            unexpected(out, r);
         }
-        out.println();
+        appendix(out, r, campaignDir);
+    }
+
+    private static void unexpected(PrintWriter out, CampaignResult r) {
+        Campaign c = r.campaign();
         out.printf("%d UNEXPECTED outcome%s (replay one with 'sadump campaign --replay ID%s'):%n",
                 r.unexpected().size(), r.unexpected().size() == 1 ? "" : "s", c.coreCollector().filters()
                         ? " --core-collector \"" + c.coreCollector().commandLine() + "\"" : "");
@@ -66,9 +70,43 @@ final class CampaignTextReport {
                     out.println("        " + ch);
                 }
             });
+        }
+    }
+
+    /**
+     * Everything that differs between two runs of the same campaign (speed, workers, retries, kept machines),
+     * after the part that depends on the campaign alone.
+     */
+    private static void appendix(PrintWriter out, CampaignResult r, Path campaignDir) {
+        Campaign c = r.campaign();
+        boolean cluster = r.placements().stream().anyMatch(p -> !p.resumed() && !p.worker().equals(Placement.LOCAL));
+        out.println();
+        out.println("Run (where and how fast; not part of the outcome):");
+        out.printf("  Throughput: %.1f scenarios/s (%d in %.1f s on %s)%s%n", r.scenariosPerSecond(), r.ran(),
+                r.elapsed().toMillis() / 1000.0, cluster ? r.perWorker().size() + " workers" : c.parallel()
+                        + " parallel", r.templateBuild().isZero() ? "; template cached"
+                        : String.format("; template built in %.1f s", r.templateBuild().toMillis() / 1000.0));
+        if (r.resumed() > 0) {
+            out.printf("  Resumed: %d scenarios read back from the results of an earlier run%n", r.resumed());
+        }
+        if (cluster) {
+            r.perWorker().forEach((w, n) -> out.printf("  Worker %s: %d scenarios%n", w, n));
+        }
+        List<ScenarioResult> retried = r.retried();
+        if (!retried.isEmpty()) {
+            out.printf("  Retried (their worker left the cluster): %d%n", retried.size());
+            for (int i = 0; i < r.results().size(); i++) {
+                Placement p = r.placements().get(i);
+                if (p.retried()) {
+                    out.printf("    %s  (scenario %d: attempt %d on %s)%n", r.results().get(i).scenario().id(), i,
+                            p.attempt(), p.worker());
+                }
+            }
+        }
+        for (ScenarioResult u : r.unexpected()) {
             Path kept = Campaign.keptMachine(campaignDir, u.scenario());
             if (Files.isDirectory(kept)) {
-                out.println("      machine kept in " + kept);
+                out.println("  Machine of " + u.scenario().id() + " kept in " + kept);
             }
         }
     }

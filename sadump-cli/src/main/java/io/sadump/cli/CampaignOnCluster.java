@@ -1,0 +1,71 @@
+package io.sadump.cli;
+
+import io.sadump.campaign.Campaign;
+import io.sadump.campaign.CampaignResult;
+import io.sadump.campaign.FinishedScenario;
+import io.sadump.campaign.cluster.ClusterConfig;
+import io.sadump.campaign.cluster.ClusterDriver;
+import io.sadump.campaign.cluster.ClusterProgress;
+import io.sadump.campaign.cluster.ClusterWorker;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The CLI's only door to campaign-cluster: {@link CampaignCommand} and {@link CampaignWorkerCommand} call it
+ * when asked for a cluster, and nothing else refers to Hazelcast, so every other command starts without loading
+ * a class of it. Signatures here use no class of campaign-cluster for the same reason.
+ */
+final class CampaignOnCluster {
+    /** Without a terminal, a progress line this often at most. */
+    private static final long LINE_INTERVAL_NANOS = 5_000_000_000L;
+
+    private CampaignOnCluster() {}
+
+    /** The driver: the campaign's scenarios on the cluster {@code config} names; progress on {@code err}. */
+    static CampaignResult run(Campaign campaign, Path config, Map<Integer, FinishedScenario> finished,
+            Campaign.ScenarioSink sink, PrintWriter err) throws IOException {
+        ClusterConfig c = ClusterConfig.read(config);
+        boolean bar = ConsoleProgress.terminalAttached();
+        CampaignResult r = ClusterDriver.run(campaign, c, finished, sink, new ClusterProgress() {
+            private long lastLine = System.nanoTime();
+            private boolean onBar;
+
+            @Override
+            public synchronized void update(int done, int total, Map<String, Integer> perWorker, double rate) {
+                long now = System.nanoTime();
+                if (!bar && done < total && now - lastLine < LINE_INTERVAL_NANOS) {
+                    return;
+                }
+                lastLine = now;
+                String text = String.format(Locale.ROOT, "%d / %d scenarios, %.1f /s; %s", done, total, rate,
+                        perWorker.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                                .collect(Collectors.joining(", ")));
+                err.print(bar ? "\r" + text + "\u001b[K" : text + System.lineSeparator());
+                onBar = bar;
+                err.flush();
+            }
+
+            @Override
+            public synchronized void note(String sentence) {
+                err.print((onBar ? "\r\u001b[K" : "") + "campaign: " + sentence + System.lineSeparator());
+                onBar = false;
+                err.flush();
+            }
+        });
+        if (bar) {
+            err.print("\r\u001b[K");
+            err.flush();
+        }
+        return r;
+    }
+
+    /** A worker: serves the cluster {@code config} names until SIGTERM. */
+    static void serve(Path config, Path campaignDir, int parallel, PrintWriter err)
+            throws IOException, InterruptedException {
+        ClusterWorker.serve(ClusterConfig.read(config), campaignDir, parallel, err);
+    }
+}
