@@ -12,6 +12,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
@@ -29,6 +33,7 @@ final class CampaignOnCluster {
     static CampaignResult run(Campaign campaign, Path config, Map<Integer, FinishedScenario> finished,
             Campaign.ScenarioSink sink, PrintWriter err) throws IOException {
         ClusterConfig c = ClusterConfig.read(config);
+        hazelcastLogTo(err);
         boolean bar = ConsoleProgress.terminalAttached();
         CampaignResult r = ClusterDriver.run(campaign, c, finished, sink, new ClusterProgress() {
             private long lastLine = System.nanoTime();
@@ -63,9 +68,60 @@ final class CampaignOnCluster {
         return r;
     }
 
-    /** A worker: serves the cluster {@code config} names until SIGTERM. */
+    /**
+     * A worker: serves the cluster {@code config} names until SIGTERM or Ctrl-C, then leaves it and ends the
+     * JVM with status 0 (the status of a worker asked to stop, not 143).
+     */
     static void serve(Path config, Path campaignDir, int parallel, PrintWriter err)
             throws IOException, InterruptedException {
-        ClusterWorker.serve(ClusterConfig.read(config), campaignDir, parallel, err);
+        ClusterConfig c = ClusterConfig.read(config);
+        hazelcastLogTo(err);
+        ClusterWorker w = ClusterWorker.start(c, campaignDir, parallel);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                w.stop();
+                err.println("sadump campaign worker " + w.name() + ": stopped");
+                err.flush();
+            } finally {
+                Runtime.getRuntime().halt(0);
+            }
+        }, "campaign-worker-stop"));
+        err.println("sadump campaign worker " + w.name() + " in cluster " + c.clusterName() + ": " + parallel
+                + " parallel, campaign directory " + campaignDir + "; stop it with SIGTERM or Ctrl-C");
+        err.flush();
+        w.awaitStop();
+    }
+
+    /** Hazelcast's warnings (the library keeps only those) as one line each on {@code err}. */
+    private static void hazelcastLogTo(PrintWriter err) {
+        Logger hz = Logger.getLogger("com.hazelcast");
+        hz.setUseParentHandlers(false);
+        for (Handler h : hz.getHandlers()) {
+            hz.removeHandler(h);
+        }
+        hz.addHandler(new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    String m = r.getMessage() == null ? "" : r.getMessage();
+                    int nl = m.indexOf('\n');
+                    synchronized (err) {
+                        err.println("hazelcast " + r.getLevel().getName().toLowerCase(Locale.ROOT) + ": "
+                                + (nl < 0 ? m : m.substring(0, nl)));
+                        err.flush();
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+                err.flush();
+            }
+
+            @Override
+            public void close() {
+                err.flush();
+            }
+        });
     }
 }

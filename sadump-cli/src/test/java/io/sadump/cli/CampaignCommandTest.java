@@ -38,11 +38,11 @@ class CampaignCommandTest {
         CliRun r = CliRun.of("campaign", dir.toString(), "--runs", "16", "--seed", "3", "--parallel", "2",
                 "--report", report.toString());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).contains("Campaign: 16 scenarios, seed 3, 64M systems, 24 kinds, 2 parallel")
+        assertThat(r.out()).contains("Campaign: 16 scenarios, seed 3, 64M systems, 24 kinds")
                 .contains("KIND").contains("PROMISED").contains("Detection rate on checksummed data: 100.0%")
                 .contains("False-fallback rate on controls:    0.0%")
                 .contains("Every scenario ended as the catalogue promises.");
-        assertThat(r.out()).containsPattern("Throughput: \\d+\\.\\d scenarios/s \\(16 in");
+        assertThat(r.out()).containsPattern("Throughput: \\d+\\.\\d scenarios/s \\(16 in [0-9.]+ s on 2 parallel\\)");
         assertThat(report).isRegularFile();
         assertThat(dir.resolve("templates")).isDirectory();
     }
@@ -59,7 +59,10 @@ class CampaignCommandTest {
                 "control-crashkernel-free"));
         assertThat(((Number) o.get("detection_rate_percent")).doubleValue()).isEqualTo(100.0);
         assertThat(((Number) o.get("false_fallback_rate_percent")).doubleValue()).isEqualTo(0.0);
-        assertThat(((Number) o.get("scenarios_per_second")).doubleValue()).isPositive();
+        Map<String, Object> run = MiniJson.object(o.get("run"));
+        assertThat(((Number) run.get("scenarios_per_second")).doubleValue()).isPositive();
+        assertThat(run.get("ran")).isEqualTo(10L);
+        assertThat(run.get("retried")).isEqualTo(List.of());
         @SuppressWarnings("unchecked")
         List<Object> table = (List<Object>) o.get("table");
         long total = table.stream().mapToLong(t -> (Long) MiniJson.object(t).get("scenarios")).sum();

@@ -6,15 +6,12 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.cluster.Member;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
  * The Hazelcast configuration of a campaign member, from a {@link ClusterConfig}: the member list only (no
- * multicast, no auto-detection), no phone-home, Hazelcast's logging through java.util.logging at WARNING, one
- * line each, and failure detection in seconds (a worker killed with -9 must not stall a campaign for a minute).
+ * multicast, no auto-detection), no phone-home, Hazelcast's logging through java.util.logging at WARNING, and failure detection in seconds (a worker killed with -9 must not stall a campaign for a minute).
  */
 final class ClusterSetup {
     /** The executor scenario batches run on. */
@@ -100,40 +97,12 @@ final class ClusterSetup {
         return cfg;
     }
 
-    /** Hazelcast's log at WARNING and above, one line each on standard error, nothing below. */
-    static synchronized void quietLogging() {
-        Logger hz = Logger.getLogger("com.hazelcast");
-        if (hz.getLevel() == Level.WARNING && !hz.getUseParentHandlers()) {
-            return;
-        }
-        hz.setLevel(Level.WARNING);
-        hz.setUseParentHandlers(false);
-        hz.addHandler(new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (isLoggable(r)) {
-                    System.err.println("hazelcast " + r.getLevel().getName().toLowerCase(java.util.Locale.ROOT)
-                            + ": " + firstLine(r.getMessage()));
-                }
-            }
-
-            @Override
-            public void flush() {
-                System.err.flush();
-            }
-
-            @Override
-            public void close() {
-                flush();
-            }
-        });
+    /**
+     * Hazelcast's log at WARNING and above only; where it goes (one line each on standard error) is the CLI's
+     * choice.
+     */
+    static void quietLogging() {
+        Logger.getLogger("com.hazelcast").setLevel(Level.WARNING);
     }
 
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
-    }
 }

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterCampaignTest {
     static final long SEED = 20261202L;
-    static final int RUNS = 48;
+    static final int RUNS = 30;
     static final long STORAGE = 64L << 20;
 
     Path dir;
@@ -72,7 +72,7 @@ class ClusterCampaignTest {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString(), "-Xmx256m", "-XX:+UseSerialGC"));
             cmd.addAll(ClusterSetup.JVM_OPTIONS);
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ClusterWorker.class.getName(),
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), WorkerLauncher.class.getName(),
                     config.toString(), dir.resolve("c").toString(), "1"));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             workers.add(p);
@@ -81,7 +81,7 @@ class ClusterCampaignTest {
                         StandardCharsets.UTF_8))) {
                     for (String line; (line = r.readLine()) != null; ) {
                         workerOutput.add(line);
-                        if (line.startsWith("sadump campaign worker ")) {
+                        if (line.startsWith("sadump campaign worker ") && line.endsWith(" up")) {
                             up.countDown();
                         }
                     }
@@ -156,7 +156,7 @@ class ClusterCampaignTest {
                 victimName[0] = f.placement().worker();
             }
             // kill when another worker answers: the victim was given its next batch after its last answer
-            if (victim.isAlive() && victimName[0] != null && sunk.size() >= 12
+            if (victim.isAlive() && victimName[0] != null && sunk.size() >= 8
                     && f.placement().pid() != victim.pid()) {
                 victim.destroyForcibly();
             }
