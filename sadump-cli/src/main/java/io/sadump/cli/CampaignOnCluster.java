@@ -79,9 +79,9 @@ final class CampaignOnCluster {
         ClusterWorker w = ClusterWorker.start(c, campaignDir, parallel);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                w.stop();
-                err.println("sadump campaign worker " + w.name() + ": stopped");
+                err.println("sadump campaign worker " + w.name() + ": leaving the cluster");
                 err.flush();
+                w.stop();
             } finally {
                 Runtime.getRuntime().halt(0);
             }

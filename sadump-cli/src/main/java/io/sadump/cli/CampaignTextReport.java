@@ -82,9 +82,10 @@ final class CampaignTextReport {
         boolean cluster = r.placements().stream().anyMatch(p -> !p.resumed() && !p.worker().equals(Placement.LOCAL));
         out.println();
         out.println("Run (where and how fast; not part of the outcome):");
+        int workers = r.perWorker().size();
         out.printf("  Throughput: %.1f scenarios/s (%d in %.1f s on %s)%s%n", r.scenariosPerSecond(), r.ran(),
-                r.elapsed().toMillis() / 1000.0, cluster ? r.perWorker().size() + " workers" : c.parallel()
-                        + " parallel", r.templateBuild().isZero() ? "; template cached"
+                r.elapsed().toMillis() / 1000.0, cluster ? workers + (workers == 1 ? " worker" : " workers")
+                        : c.parallel() + " parallel", r.templateBuild().isZero() ? "; template cached"
                         : String.format("; template built in %.1f s", r.templateBuild().toMillis() / 1000.0));
         if (r.resumed() > 0) {
             out.printf("  Resumed: %d scenarios read back from the results of an earlier run%n", r.resumed());
