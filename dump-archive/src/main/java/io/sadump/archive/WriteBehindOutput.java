@@ -14,9 +14,13 @@ import java.util.concurrent.BlockingQueue;
  * on a busy machine is longer than compressing the next buffer takes (the zstd tool overlaps its
  * writes the same way).
  *
- * <p>A file target is also flushed to its disk every {@link #SYNC_EVERY} bytes, on this thread: the
- * archive is synced before it is renamed into place (nothing is lost), and syncing as it is written
- * leaves that last sync only the tail to do instead of the whole archive.
+ * <p>A file target is also flushed to its disk every {@link #SYNC_EVERY} bytes: the archive is synced
+ * before it is renamed into place (nothing is lost), and syncing as it is written leaves that last
+ * sync only the tail to do instead of the whole archive. Those syncs run on a third thread: a sync
+ * waits for the disk (tens of milliseconds for each {@link #SYNC_EVERY} bytes), and in the writer's
+ * loop that wait stopped the writes, filled the buffers and held up the compressor, once per sync.
+ * The writes go on into the page cache meanwhile; a request while a sync runs is folded into the next
+ * one.
  *
  * <p>Buffers come from a small fixed pool ({@link #take()}); a failed write is reported by the next
  * {@link #submit}, {@link #take} or {@link #finish}.
@@ -31,6 +35,8 @@ final class WriteBehindOutput implements AutoCloseable {
     private final BlockingQueue<ByteBuffer> free;
     private final BlockingQueue<ByteBuffer> full;
     private final Thread thread;
+    /** The disk syncs of a file target (null for any other target). */
+    private final DiskSync sync;
     private volatile Throwable failure;
     private boolean ended;
 
@@ -45,13 +51,13 @@ final class WriteBehindOutput implements AutoCloseable {
         for (int i = 0; i < buffers; i++) {
             free.add(ByteBuffer.allocateDirect(size));
         }
+        sync = target instanceof FileChannel f ? new DiskSync(f) : null;
         thread = new Thread(this::run, "archive-writer");
         thread.setDaemon(true);
         thread.start();
     }
 
     private void run() {
-        FileChannel file = target instanceof FileChannel f ? f : null;
         long unsynced = 0;
         try {
             while (true) {
@@ -63,14 +69,9 @@ final class WriteBehindOutput implements AutoCloseable {
                     int n = b.remaining();
                     CompressingChannel.writeFully(target, b);
                     unsynced += n;
-                    if (file != null && unsynced >= SYNC_EVERY) {
+                    if (sync != null && unsynced >= SYNC_EVERY) {
                         unsynced = 0;
-                        try {
-                            file.force(false);
-                        } catch (IOException cannotSync) {
-                            // a device cannot be synced; the final sync reports a real failure
-                            file = null;
-                        }
+                        sync.request();
                     }
                 }
                 b.clear();
@@ -140,14 +141,85 @@ final class WriteBehindOutput implements AutoCloseable {
         }
     }
 
-    /** Stops the thread (after what is queued, or at once after a failure); does not close the target. */
+    /** Stops the threads (after what is queued, or at once after a failure); does not close the target. */
     @Override
     public void close() {
         end();
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
+        join(thread);
+        if (sync != null) {
+            sync.stop();
+        }
+    }
+
+    private static void join(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                // the target is closed after this returns: no thread may still use it then
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Flushes a file to its disk when asked, on a thread of its own. Requests made while a flush runs
+     * are answered by one more flush after it (it covers everything written until it starts).
+     */
+    private static final class DiskSync {
+        private final FileChannel file;
+        private final Thread thread;
+        private boolean requested;
+        private boolean stopped;
+
+        DiskSync(FileChannel file) {
+            this.file = file;
+            thread = new Thread(this::run, "archive-sync");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        synchronized void request() {
+            requested = true;
+            notifyAll();
+        }
+
+        private void run() {
+            while (true) {
+                synchronized (this) {
+                    while (!requested && !stopped) {
+                        try {
+                            wait();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                    if (stopped) {
+                        return; // the last sync, before the rename, is the owner's
+                    }
+                    requested = false;
+                }
+                try {
+                    file.force(false);
+                } catch (IOException cannotSync) {
+                    // a device cannot be synced; the final sync reports a real failure
+                    return;
+                }
+            }
+        }
+
+        /** Skips the requests still waiting and returns when no flush runs any more. */
+        void stop() {
+            synchronized (this) {
+                stopped = true;
+                notifyAll();
+            }
+            join(thread);
         }
     }
 }

@@ -68,6 +68,7 @@ public final class SegmentDigests {
             return;
         }
         Thread t = new Thread(() -> {
+            loadOtherDigests();
             loadPoolClasses();
             // Read-only, as the pieces of a mapped storage.img are: the compiled digest code is specialised
             // for the buffer class it saw, and another class would send it back to the interpreter while
@@ -92,6 +93,27 @@ public final class SegmentDigests {
         }, "sha256-warm-up");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** The JDK's other digests, which share SHA-256's base class ({@link #loadOtherDigests()}). */
+    private static final String[] OTHER_DIGESTS = {"SHA-1", "SHA-512", "MD5", "SHA3-256"};
+
+    /**
+     * Loads the JDK's other digests before the warm-up gets SHA-256 compiled. C2 compiles the digest's
+     * block loop for the subclasses of the digest base class loaded at the time; a new one loaded later
+     * throws that code away, and SHA-256 runs in the slow tiers again until it is compiled anew, a second
+     * or more on a busy machine. A program loads one without asking for a digest: a temporary file's
+     * name comes from a SecureRandom that hashes with SHA-1, and zstd-jni unpacks its native library
+     * into such a file when an archive's compressor starts.
+     */
+    private static void loadOtherDigests() {
+        for (String name : OTHER_DIGESTS) {
+            try {
+                MessageDigest.getInstance(name);
+            } catch (java.security.NoSuchAlgorithmException absent) {
+                // a JDK without it cannot load it later either
+            }
+        }
     }
 
     /**
