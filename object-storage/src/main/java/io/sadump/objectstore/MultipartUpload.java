@@ -128,7 +128,8 @@ public final class MultipartUpload implements WritableByteChannel {
         filled = 0;
     }
 
-    private void awaitInFlight() throws IOException {
+    /** Waits for the part being uploaded, if any. */
+    void awaitInFlight() throws IOException {
         if (inFlight == null) {
             return;
         }

@@ -19,6 +19,10 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
@@ -27,6 +31,7 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -111,10 +116,14 @@ public final class ObjectStore implements AutoCloseable {
                 .credentialsProvider(credentials)
                 .region(Region.of(region))
                 .forcePathStyle(settings.pathStyle())
+                // a part is in memory anyway: signed whole (over http) rather than as aws-chunked pieces, which
+                // S3-compatible stores decode and check piece by piece, slowly
+                .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
                 // parts carry the CRC32C computed here (MultipartUpload); nothing else needs the SDK's own
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         settings.endpoint().ifPresent(b::endpointOverride);
+        b.overrideConfiguration(o -> o.addExecutionInterceptor(new NoExpectContinue()));
         String where = settings.endpoint().map(URI::toString).orElse("AWS S3 (" + region + ")");
         return new ObjectStore(b.build(), where);
     }
@@ -230,6 +239,19 @@ public final class ObjectStore implements AutoCloseable {
                     .uploadId(upload.uploadId()).build());
         } catch (SdkException e) {
             throw failure(e, "s3://" + upload.bucket() + "/" + upload.key(), upload.bucket());
+        }
+    }
+
+    /**
+     * Drops the {@code Expect: 100-continue} the SDK puts on uploads: the JDK's HttpURLConnection then waits
+     * for the interim answer up to its own timeout (seconds per part) whenever a server does not send one
+     * early, and an upload refused for its signature costs one part's bytes at most.
+     */
+    private static final class NoExpectContinue implements ExecutionInterceptor {
+        @Override
+        public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+            SdkHttpRequest r = context.httpRequest();
+            return r.firstMatchingHeader("Expect").isPresent() ? r.toBuilder().removeHeader("Expect").build() : r;
         }
     }
 
