@@ -88,7 +88,9 @@ final class ArchiveGcCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Instant now = Instant.now();
         try (ObjectStore s3 = store.open()) {
-            List<ObjectStore.IncompleteUpload> found = s3.incompleteUploads(name, now.minus(minAge));
+            // 0 takes all, whatever clock the store stamped the uploads with
+            Instant before = minAge.isZero() ? Instant.MAX : now.minus(minAge);
+            List<ObjectStore.IncompleteUpload> found = s3.incompleteUploads(name, before);
             List<ObjectStore.IncompleteUpload> aborted = new ArrayList<>();
             ObjectStoreException failed = null;
             for (ObjectStore.IncompleteUpload u : found) {

@@ -180,7 +180,7 @@ class S3ArchiveCommandTest {
         Process p = child(Map.of(), "archive", "verify", "s3://" + BUCKET + "/x", "--endpoint",
                 server.endpoint().toString(), "--path-style");
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        String err = new String(p.getErrorStream().readAllBytes());
+        String err = Files.readString(dir.resolve("child.err"));
         assertThat(p.exitValue()).as(err).isEqualTo(1);
         assertThat(err.strip()).startsWith("sadump archive verify: no S3 credentials").doesNotContain("\n");
     }
@@ -192,11 +192,12 @@ class S3ArchiveCommandTest {
         assertThat(CliRun.of(s3("archive", "create", dump.toString(), "-o", name, "--compress", "gzip")).exit())
                 .isZero();
         byte[] old = Files.readAllBytes(server.objectFile(BUCKET, key).get());
-        Process p = child(credentialsEnv(), s3("archive", "create", dump.toString(), "-o", name, "--compress", "none"));
+        Process p = child(credentialsEnv(), s3("archive", "create", dump.toString(), "-o", name, "--compress", "xz",
+                "--level", "9", "--threads", "1"));
         awaitUploadOf(key, p);
         p.destroy(); // SIGTERM: the CLI's shutdown hook aborts the upload
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        String err = new String(p.getErrorStream().readAllBytes());
+        String err = Files.readString(dir.resolve("child.err"));
         assertThat(p.exitValue()).as(err).isNotZero();
         assertThat(err).contains("the upload to " + name + " was aborted");
         assertThat(Files.readAllBytes(server.objectFile(BUCKET, key).get())).isEqualTo(old);
@@ -208,7 +209,7 @@ class S3ArchiveCommandTest {
     void killLeavesAnIncompleteUploadThatGcRemoves() throws Exception {
         String key = "killed.tar";
         Process p = child(credentialsEnv(), s3("archive", "create", dump.toString(), "-o", "s3://" + BUCKET + "/" + key,
-                "--compress", "none"));
+                "--compress", "xz", "--level", "9", "--threads", "1"));
         awaitUploadOf(key, p);
         p.destroyForcibly().waitFor(); // SIGKILL: no hook runs
         assertThat(server.objectFile(BUCKET, key)).isEmpty();
@@ -236,19 +237,27 @@ class S3ArchiveCommandTest {
     private static void awaitUploadOf(String key, Process p) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (incomplete().stream().noneMatch(u -> u.key().equals(key))) {
-            assertThat(p.isAlive()).as("the child ended before its upload began: "
-                    + new String(p.getErrorStream().readAllBytes())).isTrue();
+            if (!p.isAlive()) {
+                throw new AssertionError("the child ended (exit " + p.exitValue() + ") before its upload was seen: "
+                        + Files.readString(dir.resolve("child.err")));
+            }
             assertThat(System.nanoTime()).as("no upload within 120 s").isLessThan(deadline);
-            Thread.sleep(50);
+            Thread.sleep(20);
         }
     }
 
     /** sadump in a child JVM of this test's classpath, with only {@code env} of the AWS settings. */
     private static Process child(Map<String, String> env, String... args) throws IOException {
+        return child(env, dir.resolve("child.err"), args);
+    }
+
+    /** ... with its stderr in {@code err} (Process.destroy() closes the pipes, a file stays readable). */
+    private static Process child(Map<String, String> env, Path err, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), SadumpCommand.class.getName()));
         cmd.addAll(Arrays.asList(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(err.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
         pb.environment().put("HOME", dir.resolve("home").toString()); // no ~/.aws profile
         pb.environment().put("AWS_EC2_METADATA_DISABLED", "true"); // no instance-metadata lookups off EC2
