@@ -149,8 +149,8 @@ final class ArchiveCreateCommand implements Callable<Integer> {
             ObjectLocation location, DumpArchiveWriter.Options options, ArchiveCompression compression,
             ConsoleProgress progress, PrintWriter out, PrintWriter err) throws IOException {
         try (ObjectStore s3 = store.open();
-                MultipartUpload upload = s3.upload(location);
-                AbortOnShutdown hook = new AbortOnShutdown(upload, location.toString(), err)) {
+                AbortOnShutdown hook = new AbortOnShutdown(location.toString(), err);
+                MultipartUpload upload = hook.started(s3.upload(location))) {
             DumpArchiveWriter.Streamed written = DumpArchiveWriter.create(opened, chosen.memory(), chosen.metadata(),
                     facts, upload, location.toString(), options);
             upload.complete();
