@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 /** {@code sadump archive}: keep a dump safe in a tar with digests and an optional signature. */
 @Command(
         name = "archive",
-        header = "Archive dumps (tar, SHA256SUMS, signature; local or in S3); verify, extract.",
+        header = "Archive dumps, local or S3 (tar, SHA256SUMS, signature); verify.",
         mixinStandardHelpOptions = true,
         description = {
             "Archive a dump: a standard tar (zstd, xz, gzip or none) holding the dump,",
