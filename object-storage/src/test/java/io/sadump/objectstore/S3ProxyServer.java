@@ -60,8 +60,13 @@ public final class S3ProxyServer implements AutoCloseable {
                 "jclouds.filesystem.basedir=" + data,
                 ""), StandardCharsets.UTF_8);
         Path log = dir.resolve("s3proxy.log");
+        // s3proxy's logback logs every request at DEBUG without a configuration: hundreds of MB per GB moved
+        Path logback = dir.resolve("s3proxy-logback.xml");
+        Files.writeString(logback, "<configuration><appender name=\"OUT\" class=\"ch.qos.logback.core.ConsoleAppender\">"
+                + "<encoder><pattern>%d %-5level %logger{20} - %msg%n</pattern></encoder></appender>"
+                + "<root level=\"WARN\"><appender-ref ref=\"OUT\"/></root></configuration>\n", StandardCharsets.UTF_8);
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m",
-                "-Dlogback.configurationFile=none", "-cp", classpath, "org.gaul.s3proxy.Main",
+                "-Dlogback.configurationFile=" + logback, "-cp", classpath, "org.gaul.s3proxy.Main",
                 "--properties", props.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         S3ProxyServer server = new S3ProxyServer(p, endpoint, data, log);
