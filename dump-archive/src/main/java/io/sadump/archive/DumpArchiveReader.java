@@ -46,22 +46,40 @@ public final class DumpArchiveReader {
     /** One file that checked out. */
     public record CheckedFile(String name, long size, String sha256) {}
 
-    /** What a verification found. */
-    public record Verified(Path archive, ArchiveCompression compression, List<CheckedFile> files,
+    /** What a verification found; {@code archive} is the name the archive was read as (a file, an object). */
+    public record Verified(String archive, ArchiveCompression compression, List<CheckedFile> files,
             Optional<ArchiveSigning.SignatureCheck> signature, boolean signed) {}
 
     /** Verifies an archive; {@code trusted} (may be null) is the certificate the signature must be by. */
     public static Verified verify(Path archive, X509Certificate trusted) throws IOException {
-        return read(archive, trusted, null);
+        try (InputStream in = Files.newInputStream(archive)) {
+            return read(in, archive.toString(), trusted, null);
+        }
+    }
+
+    /**
+     * Verifies the archive in a stream (an object read as it arrives, say), named {@code name} in
+     * messages; the stream is read to its end and closed.
+     */
+    public static Verified verify(InputStream archive, String name, X509Certificate trusted) throws IOException {
+        return read(archive, name, trusted, null);
     }
 
     /** Verifies and extracts into {@code dir} (created when missing). */
     public static Verified extract(Path archive, Path dir, X509Certificate trusted) throws IOException {
+        try (InputStream in = Files.newInputStream(archive)) {
+            return extract(in, archive.toString(), dir, trusted);
+        }
+    }
+
+    /** Verifies and extracts the archive in a stream, named {@code name} in messages, into {@code dir}. */
+    public static Verified extract(InputStream archive, String name, Path dir, X509Certificate trusted)
+            throws IOException {
         boolean made = !Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
         Files.createDirectories(dir);
         boolean ok = false;
         try {
-            Verified v = read(archive, trusted, dir.toAbsolutePath().normalize());
+            Verified v = read(archive, name, trusted, dir.toAbsolutePath().normalize());
             ok = true;
             return v;
         } finally {
@@ -76,7 +94,7 @@ public final class DumpArchiveReader {
     }
 
     /** The safe relative path of an entry name, or an exception saying why it is refused. */
-    static Path safePath(Path dir, String name, Path archive) throws ArchiveVerificationException {
+    static Path safePath(Path dir, String name, String archive) throws ArchiveVerificationException {
         String n = name;
         if (n.isEmpty() || n.indexOf('\0') >= 0) {
             throw new ArchiveVerificationException(archive + ": refusing an entry with an empty or binary name");
@@ -126,7 +144,8 @@ public final class DumpArchiveReader {
         return "a special entry (type '" + (char) e.getLinkFlag() + "')";
     }
 
-    private static Verified read(Path archive, X509Certificate trusted, Path dir) throws IOException {
+    private static Verified read(InputStream source, String archive, X509Certificate trusted, Path dir)
+            throws IOException {
         Map<String, CheckedFile> files = new LinkedHashMap<>();
         Map<String, ReplacementFile> written = new LinkedHashMap<>();
         List<Path> createdDirs = new ArrayList<>();
@@ -134,7 +153,7 @@ public final class DumpArchiveReader {
         byte[] signature = null;
         ArchiveCompression compression;
         boolean ok = false;
-        try (BufferedInputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16)) {
+        try (BufferedInputStream raw = new BufferedInputStream(source, 1 << 16)) {
             compression = ArchiveCompression.detect(raw);
             try (InputStream in = compression.decompress(raw);
                     TarStreamAudit audit = new TarStreamAudit(in, archive.toString());
@@ -288,7 +307,7 @@ public final class DumpArchiveReader {
         }
     }
 
-    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, Path archive) throws IOException {
+    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, String archive) throws IOException {
         try {
             return tar.getNextEntry();
         } catch (IllegalArgumentException e) {
@@ -296,7 +315,7 @@ public final class DumpArchiveReader {
         }
     }
 
-    private static void checkSums(Path archive, byte[] sums, Map<String, CheckedFile> files)
+    private static void checkSums(String archive, byte[] sums, Map<String, CheckedFile> files)
             throws ArchiveVerificationException {
         String text = new String(sums, StandardCharsets.UTF_8);
         Map<String, String> listed = new LinkedHashMap<>();

@@ -106,7 +106,62 @@ public final class DumpArchiveWriter {
     /** What was written. */
     public record Created(Path archive, List<Member> members, long archiveBytes, Optional<String> signer) {}
 
+    /** What was written to a sink: {@code name} is what the caller called it (an object's name). */
+    public record Streamed(String name, List<Member> members, long archiveBytes, Optional<String> signer) {}
+
     private DumpArchiveWriter() {}
+
+    /**
+     * Writes the archive into {@code sink} as it is made (an upload, say), which is not closed: its
+     * owner decides whether what was written becomes the archive (on success) or is dropped (when this
+     * throws, the archive in the sink is incomplete).
+     *
+     * @param name what the sink is called, for messages
+     */
+    public static Streamed create(OpenedDump dump, MemorySource memory, DumpMetadata metadata, DumpInfo info,
+            WritableByteChannel sink, String name, Options options) throws IOException {
+        if (!info.complete()) {
+            throw new io.sadump.dump.IncompleteDumpException("Dump cannot be processed (is not complete): "
+                    + info.problem().get());
+        }
+        long[] written = new long[1];
+        // the compressor closes its target; the sink stays open for its owner
+        WritableByteChannel kept = new WritableByteChannel() {
+            private boolean open = true;
+
+            @Override
+            public int write(ByteBuffer src) throws IOException {
+                int n = sink.write(src);
+                written[0] += n;
+                return n;
+            }
+
+            @Override
+            public boolean isOpen() {
+                return open && sink.isOpen();
+            }
+
+            @Override
+            public void close() {
+                open = false;
+            }
+        };
+        List<Member> members;
+        try (CompressingChannel compressed = CompressingChannel.open(options.compression(), kept, options.level(),
+                options.threads())) {
+            ArchiveTarStream tar = new ArchiveTarStream(compressed);
+            members = writeEntries(tar, dump, memory, metadata, info, options);
+            tar.finish();
+            compressed.finish();
+        } catch (IOException e) {
+            if (e.getClass() != IOException.class) {
+                throw e;
+            }
+            throw new IOException("writing " + name + ": " + e.getMessage(), e);
+        }
+        return new Streamed(name, members, written[0],
+                options.signer().map(s -> s.certificate().getSubjectX500Principal().getName()));
+    }
 
     /**
      * Writes {@code out}.

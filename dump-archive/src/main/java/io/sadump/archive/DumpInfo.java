@@ -134,13 +134,25 @@ public record DumpInfo(
     /** The page counts of a kdump-compressed or flattened file, read from its bitmaps. */
     private static Optional<FilteredPages> filteredPages(OpenedDump opened) {
         DumpFormat f = opened.dump().format();
-        if (f != DumpFormat.KDUMP && f != DumpFormat.KDUMP_FLAT || opened.files().isEmpty()) {
+        if (f != DumpFormat.KDUMP && f != DumpFormat.KDUMP_FLAT
+                || opened.files().isEmpty() && opened.object().isEmpty()) {
             return Optional.empty();
+        }
+        if (opened.object().isPresent()) {
+            return filteredPages(f, opened.object().get(), DumpOpener.OBJECT_MEDIUM); // the dump's own: not closed here
         }
         Path file = opened.files().get(0);
         try (DumpBlockSource s = DumpBlockSource.of(FileChannel.open(file, StandardOpenOption.READ))) {
-            KdumpCompressedReader.Summary k = f == DumpFormat.KDUMP ? KdumpCompressedReader.summary(s, file.toString())
-                    : KdumpCompressedReader.summaryFlattened(s, file.toString());
+            return filteredPages(f, s, file.toString());
+        } catch (IOException e) {
+            return Optional.empty(); // the reader already said what is wrong with the file
+        }
+    }
+
+    private static Optional<FilteredPages> filteredPages(DumpFormat f, DumpBlockSource s, String name) {
+        try {
+            KdumpCompressedReader.Summary k = f == DumpFormat.KDUMP ? KdumpCompressedReader.summary(s, name)
+                    : KdumpCompressedReader.summaryFlattened(s, name);
             return Optional.of(new FilteredPages(k.dumpLevel(), k.compression(), k.maxMapnr(), k.presentPages(),
                     k.dumpablePages(), k.unwrittenPages()));
         } catch (IOException e) {
@@ -156,7 +168,8 @@ public record DumpInfo(
         if (h.isPresent()) {
             version = OptionalInt.of(h.get().version());
         } else if (d.format() == DumpFormat.ELF) {
-            version = elfIdentVersion(opened.files().get(0));
+            version = opened.object().isPresent() ? elfIdentVersion(opened.object().get())
+                    : elfIdentVersion(opened.files().get(0));
         } else {
             version = OptionalInt.empty();
         }
@@ -213,6 +226,16 @@ public record DumpInfo(
     }
 
     /** {@code e_ident[EI_VERSION]} of an ELF core, which dfi_elf.c reports as the dump's version. */
+    private static OptionalInt elfIdentVersion(DumpBlockSource elf) {
+        byte[] b = new byte[1];
+        try {
+            elf.read(ElfHeader.EI_VERSION, b, 0, 1);
+            return OptionalInt.of(b[0] & 0xFF);
+        } catch (IOException e) {
+            return OptionalInt.empty();
+        }
+    }
+
     private static OptionalInt elfIdentVersion(Path elf) {
         try (FileChannel ch = FileChannel.open(elf, StandardOpenOption.READ)) {
             ByteBuffer b = ByteBuffer.allocate(1);

@@ -13,6 +13,7 @@ import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.s390.S390DumpHeader;
+import io.sadump.machine.channel.DumpBlockSource;
 import io.sadump.machine.channel.TapeBlockSource;
 import java.io.EOFException;
 import java.io.IOException;
@@ -56,6 +57,36 @@ public final class DumpOpener {
             }
         }
         return MultiVolumeAssembly.open(files);
+    }
+
+    /** What {@link OpenedDump#medium()} says of a dump read through {@link #open(DumpBlockSource, String)}. */
+    public static final String OBJECT_MEDIUM = "object";
+
+    /**
+     * Opens the dump in bytes that are no local file (an object in object storage, read through a
+     * seekable channel): a dump file of the registry's formats (s390, s390_ext, ELF, kdump). A 3390 CKD
+     * image or an AWSTAPE image is refused with a message: their drivers read local files. The dump
+     * owns {@code source} on success; on failure it is closed.
+     */
+    public static OpenedDump open(DumpBlockSource source, String name) throws IOException {
+        try {
+            byte[] head = new byte[DumpFormatDescriptor.HEAD];
+            long size = source.size();
+            if (size == 0) {
+                throw new DumpFormatException(name + ": the object is empty: no dump found");
+            }
+            int n = (int) Math.min(head.length, size);
+            source.read(0, head, 0, n);
+            if (DumpMedium.isCkdImage(head, n) || AwsChunkHeader.startsAwsImage(head, n, size)) {
+                throw new DumpFormatException(name + ": a " + (DumpMedium.isCkdImage(head, n) ? "3390 CKD" : "AWSTAPE")
+                        + " image is read from a local file only; copy it here first, or archive it from the machine");
+            }
+            ReadBackDump d = DumpFormatRegistry.read(source, name, DumpMedium.FILE);
+            return new OpenedDump(d, OBJECT_MEDIUM, List.of(), List.of(), Optional.of(source));
+        } catch (IOException | RuntimeException e) {
+            source.close();
+            throw e;
+        }
     }
 
     /** Reads the first bytes of a file into {@code head}; returns how many there are. */

@@ -9,7 +9,8 @@
  *       a read-only tape mount's {@code TapeDumpFile}; a plain file), then the format on it through
  *       the format registry ({@link io.sadump.archive.format}); {@link
  *       io.sadump.archive.MultiVolumeAssembly} puts every volume of a multi-volume set in order (the
- *       volumes' multi-volume table names a missing one).</li>
+ *       volumes' multi-volume table names a missing one). A dump that is no local file (an object in
+ *       object storage) opens from a {@code DumpBlockSource} through the same registry.</li>
  *   <li>{@link io.sadump.archive.DumpInfo} holds what {@code zgetdump -i} prints, with the UTS names
  *       found through the VMCOREINFO ({@link io.sadump.archive.UtsInfo}), and the attributes exactly
  *       as zgetdump's input formats set them ({@link io.sadump.archive.ZgetdumpAttributes}: what the
@@ -18,7 +19,8 @@
  *       dump taken while a kdump kernel ran.</li>
  *   <li>{@link io.sadump.archive.DumpArchiveWriter} and {@link io.sadump.archive.DumpArchiveReader}
  *       write, verify and extract tar archives with {@code info.json}, {@code SHA256SUMS} and an optional
- *       CMS signature ({@link io.sadump.archive.ArchiveSigning}).</li>
+ *       CMS signature ({@link io.sadump.archive.ArchiveSigning}); besides files, the writer takes any
+ *       channel as the archive's sink and the reader any stream (an upload, a download).</li>
  * </ul>
  *
  * <p>Nothing here prints or exits; failures are {@link java.io.IOException}s whose message names the

@@ -25,6 +25,9 @@ import io.sadump.dump.kdump.KdumpCompressedWriter;
 import io.sadump.dump.kdump.KdumpNotes;
 import io.sadump.dump.kdump.PageCompression;
 import io.sadump.machine.channel.DumpBlockSource;
+import io.sadump.objectstore.ObjectLocation;
+import io.sadump.objectstore.ObjectStore;
+import io.sadump.objectstore.RangedObjectChannel;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import io.sadump.machine.output.ReplacementFile;
@@ -40,6 +43,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -83,6 +87,11 @@ import picocli.CommandLine.Spec;
             "beside OUT (in TMPDIR for -i and -o -), which is deleted afterwards: it",
             "takes the stream's size on disk, never memory. A stream cut short is",
             "reported as incomplete.",
+            "",
+            "SOURCE s3://BUCKET/KEY reads a dump file (s390, s390_ext, ELF, kdump) from",
+            "S3 or an S3-compatible store (--endpoint, --path-style) with ranged GETs:",
+            "only the parts the reader needs travel. CKD and AWSTAPE images are read",
+            "from local files only.",
             ""
         },
         exitCodeListHeading = "%nExit status:%n",
@@ -107,6 +116,8 @@ import picocli.CommandLine.Spec;
             "  sadump zgetdump -i dump.kdump",
             "  ssh host 'sadump zgetdump vmcore -f kdump -F --dump-level 31 -o -' | sadump zgetdump - -i",
             "  cat dump.flat | sadump zgetdump - -f elf -o dump.elf",
+            "  sadump zgetdump -i s3://dumps/sys1/dump.elf --endpoint http://minio:9000 --path-style",
+            "  sadump zgetdump s3://dumps/vmcore -f kdump --dump-level 31 -o dump.kdump",
         })
 final class ZgetdumpCommand implements Callable<Integer> {
     @Spec
@@ -149,6 +160,9 @@ final class ZgetdumpCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "With -i: one JSON object instead of text.")
     boolean json;
+
+    @Mixin
+    ObjectStoreOptions s3 = new ObjectStoreOptions();
 
     @Option(names = {"-v", "--verbose"},
             description = "With -i: also what zgetdump -V prints (zlib, every memory chunk) and sadump's details.")
@@ -198,10 +212,20 @@ final class ZgetdumpCommand implements Callable<Integer> {
         if (piped && sources.size() != 1) {
             throw new UsageException("'-' (a flattened stream on stdin) is the only SOURCE when it is given");
         }
-        List<Path> files = piped ? List.of() : sources.stream().map(Path::of).toList();
-        try (PipedFlattenedDump stream = piped ? PipedFlattenedDump.copy(Channels.newChannel(System.in),
+        boolean object = sources.stream().anyMatch(ObjectLocation::isObjectName);
+        if (object && sources.size() != 1) {
+            throw new UsageException("an s3://BUCKET/KEY dump is the only SOURCE when it is given");
+        }
+        if (!object && s3.given()) {
+            throw new UsageException("--endpoint, --path-style and --region go with an s3://BUCKET/KEY SOURCE");
+        }
+        List<Path> files = piped || object ? List.of() : sources.stream().map(Path::of).toList();
+        try (ObjectStore store = object ? s3.open() : null;
+                PipedFlattenedDump stream = piped ? PipedFlattenedDump.copy(Channels.newChannel(System.in),
                         scratchDir(), STDIN_NAME) : null;
-                OpenedDump opened = piped ? openPiped(stream, info, err) : DumpOpener.open(files)) {
+                OpenedDump opened = piped ? openPiped(stream, info, err)
+                        : object ? openObject(store, ObjectLocation.parse(sources.get(0)))
+                        : DumpOpener.open(files)) {
             if (opened == null) {
                 return UserErrorHandler.EXIT_FAILURE; // -i of a stream cut short before its dump: said so
             }
@@ -365,8 +389,20 @@ final class ZgetdumpCommand implements Callable<Integer> {
                 List.of(new DumpVolume(0, Path.of(STDIN), Optional.empty(), "active")));
     }
 
+    /**
+     * The dump in an object, read like a file through ranged GETs ({@link RangedObjectChannel}): only the
+     * parts the reader asks for travel, a few MiB of them cached.
+     */
+    private static OpenedDump openObject(ObjectStore store, ObjectLocation location) throws IOException {
+        RangedObjectChannel channel = store.channel(location);
+        return DumpOpener.open(DumpBlockSource.of(channel), location.toString());
+    }
+
     /** An ELF vmcore's PT_NOTE, which makedumpfile copies verbatim into a kdump-compressed file. */
     static Optional<KdumpNotes> copiedNotes(OpenedDump opened) throws IOException {
+        if (opened.dump().format() == DumpFormat.ELF && opened.object().isPresent()) {
+            return ElfCoreReader.noteSegment(opened.object().get(), DumpOpener.OBJECT_MEDIUM).map(KdumpNotes::copied);
+        }
         if (opened.dump().format() != DumpFormat.ELF || opened.files().size() != 1) {
             return Optional.empty();
         }
