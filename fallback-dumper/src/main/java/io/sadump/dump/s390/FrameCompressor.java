@@ -106,8 +106,28 @@ final class FrameCompressor implements AutoCloseable {
 
     /** Queues the entry {@code input[0, length)} (length a multiple of 4096). */
     void submit(byte[] input, int length) {
+        submit(input, length, null);
+    }
+
+    /**
+     * Queues an entry of {@code length} bytes that {@code fill} puts into {@code input} on the
+     * compression thread, before compressing it: the threads then read memory side by side, and
+     * the thread that writes the dump only writes.
+     */
+    void submit(byte[] input, int length, Fill fill) {
         Entry e = new Entry(input, length);
-        pending.add(pool.submit(() -> compress(e)));
+        pending.add(pool.submit(() -> {
+            if (fill != null) {
+                fill.fill(input, length);
+            }
+            return compress(e);
+        }));
+    }
+
+    /** Reads an entry's bytes into its input buffer. */
+    @FunctionalInterface
+    interface Fill {
+        void fill(byte[] input, int length) throws IOException;
     }
 
     /** The oldest submitted entry, compressed; give it back with {@link #release} after writing it. */
@@ -122,7 +142,18 @@ final class FrameCompressor implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while compressing the dump");
         } catch (ExecutionException e) {
-            throw new IOException("compressing a dump entry failed: " + e.getCause(), e.getCause());
+            // a failure to read memory reaches the caller as the reader threw it
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IOException("compressing a dump entry failed: " + cause, cause);
         }
     }
 
