@@ -256,6 +256,74 @@ class FormatInteropTest {
         }
     }
 
+    /**
+     * Python's zlib (the system's libz, not the JDK's) inflates every compressed entry of a zlib
+     * s390_ext dump whose frames mix text, zero and random pages, the random ones being stored blocks
+     * inside each entry's stream; the script parses the format itself and prints each entry's SHA-256.
+     */
+    @Test
+    void pythonZlibInflatesEveryEntryOfAMixedPageDump() throws Exception {
+        long size = 12 * MIB;
+        AbsoluteStorage mixed = AbsoluteStorage.inMemory(size);
+        SplittableRandom rnd = new SplittableRandom(77);
+        byte[] page = new byte[4096];
+        byte[] words = "kworker systemd ext4 dasd page_cache\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (long a = MIB; a < size - MIB; a += 4096) {
+            int kind = rnd.nextInt(3);
+            if (kind == 0) {
+                continue; // a zero page
+            }
+            for (int i = 0; i < page.length; i++) {
+                page[i] = words[(i + rnd.nextInt(3)) % words.length];
+            }
+            if (kind == 2) {
+                rnd.nextBytes(page);
+            }
+            mixed.write(a, page);
+        }
+        Path file = dir.resolve("mixed-pages.s390_ext");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            new S390ExtDumpWriter(settings().withThreads(2)).write(new StorageMemorySource(mixed),
+                    DumpMetadata.none(), DumpBlockSink.of(ch, 1 << 20));
+        }
+        String script = String.join("\n",
+                "import hashlib, struct, sys, zlib",
+                "d = open(sys.argv[1], 'rb').read()",
+                "pos = 4096",
+                "while True:",
+                "    start, length, stop, disk = struct.unpack_from('>QQQI', d, pos)",
+                "    n = struct.unpack_from('>I', d, pos + 0x30)[0]",
+                "    if n == 0:",
+                "        pos += 4096 + length",
+                "    else:",
+                "        for i, off in enumerate(struct.unpack_from('>%dI' % n, d, pos + 0x34)):",
+                "            at = pos + 4096 + (off & 0x7fffffff) * 4096",
+                "            want = min(1 << 20, length - i * (1 << 20))",
+                "            if off & 0x80000000:",
+                "                mem, kind = d[at:at + want], 'stored'",
+                "            else:",
+                "                z = zlib.decompressobj()",
+                "                mem, kind = z.decompress(d[at:at + (disk << 12)]), 'zlib'",
+                "                assert z.eof and len(mem) == want, (start, i)",
+                "            print(kind, hex(start + i * (1 << 20)), hashlib.sha256(mem).hexdigest())",
+                "        pos += 4096 + disk * 4096",
+                "    if stop:",
+                "        break",
+                "");
+        Result r = InteropTools.run(List.of(InteropTools.SYSTEM_PYTHON, "-c", script, file.toString()));
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        List<String> lines = r.output().lines().filter(l -> l.startsWith("zlib ") || l.startsWith("stored ")).toList();
+        assertThat(lines).as(r.output()).hasSize(10);
+        assertThat(lines).allMatch(l -> l.startsWith("zlib "));
+        for (String l : lines) {
+            String[] f = l.split(" ");
+            long address = Long.decode(f[1]);
+            byte[] want = java.security.MessageDigest.getInstance("SHA-256").digest(mixed.bytes(address, (int) MIB));
+            assertThat(f[2]).as("entry at %s", f[1]).isEqualTo(HexFormat.of().formatHex(want));
+        }
+    }
+
     /** A core made by an independent generator (Python struct, not sadump's writer) reads back right. */
     @Test
     void readsACoreFromAnIndependentGenerator() throws Exception {

@@ -255,7 +255,8 @@ public final class IplLoader {
             console.dumpStarting(storage);
             storage.noteChange("stand-alone dump to " + device.number());
             Progress progress = new Progress();
-            S390DumpSettings settings = dumpSettings.withListener(progress);
+            // live storage reads its file at positions: the compression threads read their own frames
+            S390DumpSettings settings = dumpSettings.withListener(progress).withParallelReads(true);
             // the s390 formats carry no VMCOREINFO of their own: readers find it in the dumped memory
             StorageMemorySource memory = new StorageMemorySource(storage);
             String reason = "kdump not possible (" + verdict.summary() + ")";

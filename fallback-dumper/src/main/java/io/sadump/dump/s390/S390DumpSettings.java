@@ -16,9 +16,12 @@ import java.util.function.LongSupplier;
  * @param todClock the TOD clock read at dump start and dump end
  * @param cpuId the STIDP value of the dumping CPU
  * @param listener progress events
+ * @param parallelReads whether the memory source may be read from several threads at once (live
+ *     storage: positional reads of its file); then the compression threads read their own frames,
+ *     otherwise the writing thread reads every frame, in address order
  */
 public record S390DumpSettings(long memoryLimit, boolean compress, int threads, LongSupplier todClock, long cpuId,
-        DumpProgressListener listener) {
+        DumpProgressListener listener, boolean parallelReads) {
     /** {@code mem_upper_limit} when no limit is set: all ones. */
     public static final long NO_LIMIT = -1L;
     /** A plausible STIDP of a z/VM guest CPU, the default CPU id. */
@@ -36,23 +39,23 @@ public record S390DumpSettings(long memoryLimit, boolean compress, int threads, 
     /** Compression on, no limit, both cores, the real TOD clock. */
     public static S390DumpSettings defaults() {
         return new S390DumpSettings(NO_LIMIT, true, Math.max(1, Runtime.getRuntime().availableProcessors()),
-                TodClock::now, DEFAULT_CPU_ID, DumpProgressListener.NONE);
+                TodClock::now, DEFAULT_CPU_ID, DumpProgressListener.NONE, false);
     }
 
     public S390DumpSettings withMemoryLimit(long limit) {
-        return new S390DumpSettings(limit, compress, threads, todClock, cpuId, listener);
+        return new S390DumpSettings(limit, compress, threads, todClock, cpuId, listener, parallelReads);
     }
 
     public S390DumpSettings withCompression(boolean on) {
-        return new S390DumpSettings(memoryLimit, on, threads, todClock, cpuId, listener);
+        return new S390DumpSettings(memoryLimit, on, threads, todClock, cpuId, listener, parallelReads);
     }
 
     public S390DumpSettings withThreads(int count) {
-        return new S390DumpSettings(memoryLimit, compress, count, todClock, cpuId, listener);
+        return new S390DumpSettings(memoryLimit, compress, count, todClock, cpuId, listener, parallelReads);
     }
 
     public S390DumpSettings withTodClock(LongSupplier clock) {
-        return new S390DumpSettings(memoryLimit, compress, threads, clock, cpuId, listener);
+        return new S390DumpSettings(memoryLimit, compress, threads, clock, cpuId, listener, parallelReads);
     }
 
     /** A clock that starts at {@code startTod} and advances one microsecond per reading (for byte-identical dumps). */
@@ -68,11 +71,16 @@ public record S390DumpSettings(long memoryLimit, boolean compress, int threads, 
     }
 
     public S390DumpSettings withCpuId(long id) {
-        return new S390DumpSettings(memoryLimit, compress, threads, todClock, id, listener);
+        return new S390DumpSettings(memoryLimit, compress, threads, todClock, id, listener, parallelReads);
     }
 
     public S390DumpSettings withListener(DumpProgressListener l) {
-        return new S390DumpSettings(memoryLimit, compress, threads, todClock, cpuId, l);
+        return new S390DumpSettings(memoryLimit, compress, threads, todClock, cpuId, l, parallelReads);
+    }
+
+    /** See {@link #parallelReads()}: only for a source whose reads are safe on several threads. */
+    public S390DumpSettings withParallelReads(boolean on) {
+        return new S390DumpSettings(memoryLimit, compress, threads, todClock, cpuId, listener, on);
     }
 
     /** The memory the dump holds: the source's size, capped by the limit. */

@@ -299,8 +299,13 @@ public final class S390ExtDumpWriter {
                     }
                     int len = (int) frames.frameLength(feedFrame);
                     byte[] in = compressor.inputBuffer();
-                    frames.read(feedFrame * MIB, in, 0, len);
-                    compressor.submit(in, len);
+                    long address = feedFrame * MIB;
+                    if (settings.parallelReads()) {
+                        compressor.submit(in, len, (dst, n) -> frames.read(address, dst, 0, n));
+                    } else {
+                        frames.read(address, in, 0, len);
+                        compressor.submit(in, len);
+                    }
                     feedFrame++;
                 }
                 if (c == null) {

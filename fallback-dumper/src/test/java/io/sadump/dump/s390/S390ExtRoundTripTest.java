@@ -152,6 +152,34 @@ class S390ExtRoundTripTest {
     }
 
     @Test
+    void compressionThreadsReadingTheirOwnFramesGiveTheSameBytes() throws IOException {
+        AbsoluteStorage storage = TestMemory.storage(Workload.MIXED, 64 * MIB, 98);
+        StorageMemorySource src = new StorageMemorySource(storage);
+        MemoryVolume serial = new MemoryVolume(100_000);
+        new S390ExtDumpWriter(settings(true)).write(src, DumpMetadata.none(), serial);
+        for (int threads : new int[] {1, 2, 3}) {
+            MemoryVolume parallel = new MemoryVolume(100_000);
+            new S390ExtDumpWriter(settings(true).withThreads(threads).withParallelReads(true))
+                    .write(src, DumpMetadata.none(), parallel);
+            assertThat(TestMemory.sha(parallel.bytes())).as("threads=%d", threads).isEqualTo(TestMemory.sha(serial.bytes()));
+        }
+    }
+
+    @Test
+    void aFailedReadOnACompressionThreadReachesTheCallerAsItWasThrown() {
+        IOException broken = new IOException("storage file went away");
+        io.sadump.machine.MemorySource src = io.sadump.machine.MemorySource.of(List.of(
+                MemoryChunk.data(0, 8 * MIB, (offset, dst, off, len) -> {
+                    if (offset >= 5 * MIB) {
+                        throw broken;
+                    }
+                    java.util.Arrays.fill(dst, off, off + len, (byte) 'x');
+                })), 8 * MIB);
+        assertThatThrownBy(() -> new S390ExtDumpWriter(settings(true).withParallelReads(true))
+                .write(src, DumpMetadata.none(), new MemoryVolume(10_000))).isSameAs(broken);
+    }
+
+    @Test
     void uncompressedLayoutIsTheDumpersLayout() throws IOException {
         // frames 0, 1, 5 written: segment [0, 2 MiB) then segment [5 MiB, 6 MiB) with the stop marker
         AbsoluteStorage storage = AbsoluteStorage.inMemory(8 * MIB);
