@@ -230,7 +230,7 @@ public abstract class AbsoluteStorage implements Closeable {
     }
 
     /** True if any frame touched by the checked range {@code [address, address+length)} was written. */
-    private boolean anyWritten(long address, long length) {
+    final boolean anyWritten(long address, long length) {
         return nextWrittenUpTo(address >>> FrameRecord.FRAME_SHIFT, (address + length - 1) >>> FrameRecord.FRAME_SHIFT)
                 >= 0;
     }
@@ -291,6 +291,24 @@ public abstract class AbsoluteStorage implements Closeable {
             }
         }
         return true;
+    }
+
+    /**
+     * Exchanges the contents of the disjoint ranges {@code [first, first+length)} and {@code [second,
+     * second+length)} (the crashkernel swap), streamed in frames. Storage journaled by a {@link
+     * MachineChange} journals one side of each frame first ({@link StorageExchange}), not both.
+     *
+     * @throws IllegalArgumentException when the ranges overlap
+     */
+    public final void exchange(long first, long second, long length) {
+        checkWritable();
+        StorageExchange plan = StorageExchange.plan(this, first, second, length);
+        exchangeRaw(plan);
+    }
+
+    /** Runs a planned exchange; journaled storage journals it first. */
+    void exchangeRaw(StorageExchange plan) {
+        plan.run(this);
     }
 
     /**

@@ -506,6 +506,15 @@ public final class FileStorage extends AbsoluteStorage {
     }
 
     @Override
+    void exchangeRaw(StorageExchange plan) {
+        if (journal != null) {
+            journal.exchange(this, plan);
+        } else {
+            plan.run(this);
+        }
+    }
+
+    @Override
     public void journalRange(long address, long length) {
         if (journal != null) {
             journal.preserve(this, address, length);
@@ -516,6 +525,18 @@ public final class FileStorage extends AbsoluteStorage {
     public void noteChange(String what) {
         if (journal != null) {
             journal.note(what);
+        }
+    }
+
+    /**
+     * Forces the written data to the disk. Only a recovery does (before it drops journal records whose
+     * undo it wrote): storage models volatile memory and is otherwise never forced.
+     */
+    void forceData() {
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            throw new StorageException("cannot write " + image + " to the disk: " + e.getMessage(), e);
         }
     }
 

@@ -144,6 +144,55 @@ public final class MachineChange implements AutoCloseable {
     }
 
     /**
+     * Journals and runs a planned exchange of two ranges (the crashkernel swap): one record per chunk
+     * with the bytes of one side only ({@link StorageExchange}, which also proves the undo), forced
+     * once before the first write. The exchange's own writes need no frame records; afterwards the
+     * frames of both ranges are journaled again at their next write, so a later change of them is
+     * undone first, back to what the exchange left, and then the exchange itself.
+     */
+    void exchange(FileStorage storage, StorageExchange plan) {
+        if (outer != null) {
+            outer.exchange(storage, plan);
+            return;
+        }
+        if (imageReplaced) {
+            plan.run(storage); // the new image is removed whole by an undo
+            return;
+        }
+        requireOpen();
+        for (int c = 0; c < plan.chunks(); c++) {
+            if (plan.skipped(c)) {
+                continue;
+            }
+            append(MachineJournal.exchangeRecord(plan.saved(c), plan.other(c), plan.size(c),
+                    plan.savedBytes(storage, c)));
+            step(String.format("journaled exchange of 0x%X with 0x%X", plan.saved(c), plan.other(c)));
+        }
+        force();
+        int[] ranges = {frameIndex(plan.first()), frameIndex(plan.first() + plan.length() - 1),
+                frameIndex(plan.second()), frameIndex(plan.second() + plan.length() - 1)};
+        preserved.set(ranges[0], ranges[1] + 1);
+        preserved.set(ranges[2], ranges[3] + 1);
+        try {
+            plan.run(storage);
+        } finally {
+            // The exchange's undo expects the ranges as the exchange left them: any later write to a
+            // frame they touch (even one journaled before the exchange) journals that frame again, so
+            // the undo, in reverse order, first puts it back to what the exchange left.
+            preserved.clear(ranges[0], ranges[1] + 1);
+            preserved.clear(ranges[2], ranges[3] + 1);
+        }
+    }
+
+    private static int frameIndex(long address) {
+        long f = address >>> FrameRecord.FRAME_SHIFT;
+        if (f > Integer.MAX_VALUE) {
+            throw new IllegalStateException("frame " + f + " beyond the journal's reach");
+        }
+        return (int) f;
+    }
+
+    /**
      * Before a storage write: journal the frames it changes that are not journaled yet. A frame whose
      * bytes the write leaves as they are is not journaled (yet): a re-IPL rewrites all of storage, most
      * of it with what was there, and only what differs needs undo data.

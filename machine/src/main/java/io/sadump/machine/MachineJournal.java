@@ -44,10 +44,14 @@ public final class MachineJournal {
     private static final byte RENAME = 'R';
     private static final byte CREATED = 'N';
     private static final byte NOTE = 'T';
+    private static final byte EXCHANGE = 'X';
     /** Kind and length before the payload, CRC after it. */
     private static final int FRAMING = 1 + 4 + 4;
-    /** A payload longer than a frame record's is damage, not a record. */
+    /** A payload longer than a frame or exchange record's is damage, not a record. */
     private static final int MAX_PAYLOAD = (int) FrameRecord.FRAME_SIZE + 64 * 1024;
+
+    /** Called before every record's undo and between an exchange undo's writes: tests cut a recovery short there. */
+    static volatile java.util.function.Consumer<String> undoStep = what -> { };
 
     private MachineJournal() {}
 
@@ -133,6 +137,14 @@ public final class MachineJournal {
             for (int i = records.size() - 1; i >= 1; i--) {
                 Record r = records.get(i);
                 ByteBuffer p = ByteBuffer.wrap(r.payload);
+                undoStep.accept("undo record " + i + " (" + (char) r.kind + ")");
+                if (r.kind == EXCHANGE && (i == records.size() - 1 || records.get(i + 1).kind != EXCHANGE)) {
+                    // The last record of an exchange: its undo reads what the exchange left, so the
+                    // records after it, undone now, must not be undone again by a recovery that is cut
+                    // short and run again. They go, once what they put back is on the disk.
+                    storage = openForUndo(machine, storage);
+                    cutJournal(machine, storage, r.end());
+                }
                 switch (r.kind) {
                     case FRAME -> {
                         if (storage == null) {
@@ -168,6 +180,23 @@ public final class MachineJournal {
                         if (Files.exists(to) && !Files.exists(from)) {
                             Files.move(to, from, StandardCopyOption.ATOMIC_MOVE);
                             filesUndone++;
+                        }
+                    }
+                    case EXCHANGE -> {
+                        storage = openForUndo(machine, storage);
+                        long saved = p.getLong();
+                        long other = p.getLong();
+                        int len = p.getInt();
+                        byte[] data = null;
+                        if (p.get() != 0) {
+                            data = new byte[len];
+                            p.get(data);
+                        }
+                        frames += StorageExchange.undo(storage, saved, other, len, data,
+                                () -> undoStep.accept("exchange undo between its writes"));
+                        if (i == 1 || records.get(i - 1).kind != EXCHANGE) {
+                            // the exchange is undone: the records before it must not meet it again
+                            cutJournal(machine, storage, r.offset());
                         }
                     }
                     case CREATED -> {
@@ -253,7 +282,7 @@ public final class MachineJournal {
                 if ((int) crc.getValue() != body.getInt(len)) {
                     break;
                 }
-                out.add(new Record(kind, java.util.Arrays.copyOf(body.array(), len)));
+                out.add(new Record(kind, java.util.Arrays.copyOf(body.array(), len), pos));
                 pos += FRAMING + len;
             }
         }
@@ -269,7 +298,37 @@ public final class MachineJournal {
         }
     }
 
-    private record Record(byte kind, byte[] payload) {}
+    /** A record and where it lies in the journal. */
+    private record Record(byte kind, byte[] payload, long offset) {
+        long end() {
+            return offset + FRAMING + payload.length;
+        }
+    }
+
+    private static FileStorage openForUndo(MachineDirectory machine, FileStorage open) {
+        if (open != null) {
+            return open;
+        }
+        Path dir = machine.path();
+        return FileStorage.open(dir.resolve(MachineDirectory.STORAGE), dir.resolve(MachineDirectory.FRAMES),
+                machine.config().storageSize(), true);
+    }
+
+    /**
+     * Ends the journal at {@code length}: what the records after it put back is forced to the disk
+     * first (storage and its frame record), so the journal never forgets an undo that did not stick.
+     */
+    private static void cutJournal(MachineDirectory machine, FileStorage storage, long length) throws IOException {
+        try (FileChannel ch = FileChannel.open(machine.path().resolve(FILE), StandardOpenOption.WRITE)) {
+            if (ch.size() > length) {
+                storage.sync();
+                storage.forceData();
+                ch.truncate(length);
+                ch.force(true);
+                undoStep.accept("journal cut at " + length);
+            }
+        }
+    }
 
     // -- records ------------------------------------------------------------------------------
 
@@ -299,6 +358,16 @@ public final class MachineJournal {
             p.put(data, 0, len);
         }
         return record(FRAME, p.array());
+    }
+
+    /** One chunk of an exchange: where its saved and its other side start, and the saved side's bytes (null: zeros). */
+    static ByteBuffer exchangeRecord(long saved, long other, int len, byte[] data) {
+        ByteBuffer p = ByteBuffer.allocate(21 + (data == null ? 0 : len));
+        p.putLong(saved).putLong(other).putInt(len).put((byte) (data == null ? 0 : 1));
+        if (data != null) {
+            p.put(data, 0, len);
+        }
+        return record(EXCHANGE, p.array());
     }
 
     static ByteBuffer clearedRecord() {
