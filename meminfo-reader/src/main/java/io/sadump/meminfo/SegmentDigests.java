@@ -64,11 +64,22 @@ public final class SegmentDigests {
      * competes with it for a core.
      */
     public static void warmUp() {
+        warmUp(false);
+    }
+
+    /**
+     * {@link #warmUp()}, loading the JDK's other digests first when {@code otherDigestsFirst}: for a
+     * program that will load one of them later (an archive's compressor does), so that the compiled
+     * SHA-256 is not thrown away then. A verdict does not: for it that loading only delays the compile.
+     */
+    public static void warmUp(boolean otherDigestsFirst) {
         if (!WARMING.compareAndSet(false, true)) {
             return;
         }
         Thread t = new Thread(() -> {
-            loadOtherDigests();
+            if (otherDigestsFirst) {
+                loadOtherDigests();
+            }
             loadPoolClasses();
             // Read-only, as the pieces of a mapped storage.img are: the compiled digest code is specialised
             // for the buffer class it saw, and another class would send it back to the interpreter while

@@ -107,7 +107,8 @@ public final class SadumpCommand implements Runnable {
     public static void main(String[] args) {
         StreamChannel.processStdoutIs(System.out);
         if (args.length > 0 && SHA256_COMMANDS.contains(args[0])) {
-            SegmentDigests.warmUp();
+            // an archive's compressor loads SHA-1 later (zstd-jni's temporary file): load it before SHA-256 compiles
+            SegmentDigests.warmUp(args[0].equals("archive"));
         }
         Map<String, String> environment = System.getenv();
         System.exit(execute(commandLineFor(args, environment), environment, args));
