@@ -59,9 +59,11 @@ public final class FileRegion implements MemoryChunk.Data {
      * Copies {@code length} bytes at {@code offset} (from the chunk's start) to {@code target} at its
      * position, which advances by {@code length}.
      *
+     * @return true (the bytes always lie in the file)
      * @throws EOFException when the file ends before the range does
      */
-    public void transferTo(long offset, long length, FileChannel target) throws IOException {
+    @Override
+    public boolean transferTo(long offset, long length, FileChannel target) throws IOException {
         long pos = base + offset;
         long end = pos + length;
         while (pos < end) {
@@ -80,5 +82,12 @@ public final class FileRegion implements MemoryChunk.Data {
             }
             pos += n;
         }
+        return true;
+    }
+
+    /** A region of the same file: a chunk cut out of this one can still be copied by the kernel. */
+    @Override
+    public MemoryChunk.Data from(long delta) {
+        return delta == 0 ? this : new FileRegion(channel, base + delta);
     }
 }

@@ -43,7 +43,7 @@ public final class ElfVmcoreWriter implements VmcoreWriter {
             throw new FileAlreadyExistsException(file.toString());
         }
         // written beside its name and renamed when complete: a cut-short vmcore never bears the name
-        try (ReplacementFile out = ReplacementFile.create(file)) {
+        try (ReplacementFile out = ReplacementFile.create(file).syncWhileWriting()) {
             long size;
             try {
                 SeekableByteChannel target = targetFaults.kind() == IoFaultPlan.Kind.NONE

@@ -58,7 +58,7 @@ public final class FilteredVmcoreWriter implements VmcoreWriter {
         KdumpCompressedWriter writer = new KdumpCompressedWriter(KdumpCompressedWriter.Options
                 .of(compression(collector.compression())).withListener(listener).withParallelReads(true));
         // written beside its name and renamed when complete: a cut-short dump never bears the name
-        try (ReplacementFile out = ReplacementFile.create(file)) {
+        try (ReplacementFile out = ReplacementFile.create(file).syncWhileWriting()) {
             KdumpCompressedWriter.Result r = writer.write(memory, metadata, KdumpNotes.built(metadata), selection,
                     new KdumpFileOutput(out.channel()));
             if (!r.complete()) {

@@ -1,7 +1,9 @@
 package io.sadump.machine;
 
 import java.io.Closeable;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.function.Predicate;
 
 /**
@@ -107,6 +109,14 @@ public abstract class AbsoluteStorage implements Closeable {
         return true;
     }
 
+    /**
+     * Copies {@code [address, address + length)} into {@code target} at its position by the kernel, or
+     * returns false, having written nothing, when this backing cannot; the range is already checked.
+     */
+    protected boolean transferRaw(long address, long length, FileChannel target) throws IOException {
+        return false;
+    }
+
     /** Writes exactly {@code length} bytes; the range is already checked. */
     protected abstract void writeRaw(long address, byte[] src, int offset, int length);
 
@@ -156,6 +166,19 @@ public abstract class AbsoluteStorage implements Closeable {
     public final boolean scan(long address, long length, Predicate<ByteBuffer> piece) {
         checkRange(address, length);
         return scanRaw(address, length, piece);
+    }
+
+    /**
+     * Copies the bytes of {@code [address, address + length)} into {@code target} at its position (which
+     * advances by {@code length}) without passing them through this process, when the backing is a file
+     * ({@code sendfile}: one copy, page cache to page cache, where a read and a write make two). Returns
+     * false, having written nothing, when it cannot (storage in memory); the caller reads instead.
+     *
+     * @throws IOException when the copy fails (the target's file system full, say)
+     */
+    public final boolean transferTo(long address, long length, FileChannel target) throws IOException {
+        checkRange(address, length);
+        return transferRaw(address, length, target);
     }
 
     public final void write(long address, byte[] src, int offset, int length) {

@@ -219,6 +219,35 @@ public final class FileStorage extends AbsoluteStorage {
         }
     }
 
+    /**
+     * The kernel copies from the image into the target ({@link FileChannel#transferTo}: {@code sendfile}),
+     * one copy where a read and a write would make two. A range beyond the end of a shorter image is left
+     * to the reads, which give zeros there.
+     */
+    @Override
+    protected boolean transferRaw(long address, long length, FileChannel target) throws IOException {
+        FileChannel ch = channel;
+        if (length > ch.size() - address) {
+            return false;
+        }
+        long end = address + length;
+        for (long pos = address; pos < end; ) {
+            long n = ch.transferTo(pos, end - pos, target);
+            if (n <= 0) {
+                // the kernel copied nothing this time: a piece through a buffer keeps the copy going
+                ByteBuffer b = ByteBuffer.allocate((int) Math.min(end - pos, 1 << 16));
+                readFully(ch, b, pos);
+                b.flip();
+                while (b.hasRemaining()) {
+                    target.write(b);
+                }
+                n = b.capacity();
+            }
+            pos += n;
+        }
+        return true;
+    }
+
     /** Reads straight into the buffer: for a direct one, the kernel's copy is the only one. */
     @Override
     protected void readRaw(long address, ByteBuffer dst) {

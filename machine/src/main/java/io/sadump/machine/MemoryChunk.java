@@ -1,6 +1,7 @@
 package io.sadump.machine;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 
 /**
  * One contiguous piece of a {@link MemorySource}: where it is and where its bytes come from.
@@ -31,6 +32,16 @@ public record MemoryChunk(long start, long size, Kind kind, Data data) {
             }
             Data whole = this;
             return (offset, dst, dstOffset, length) -> whole.read(delta + offset, dst, dstOffset, length);
+        }
+
+        /**
+         * Copies {@code length} bytes at {@code offset} into {@code target} at its position (which advances
+         * by {@code length}) without passing them through the JVM, when the bytes lie in a file the kernel
+         * can copy from ({@link FileChannel#transferTo}: {@code sendfile} on Linux). Returns false, having
+         * written nothing, when they do not; the caller then reads them.
+         */
+        default boolean transferTo(long offset, long length, FileChannel target) throws IOException {
+            return false;
         }
     }
 

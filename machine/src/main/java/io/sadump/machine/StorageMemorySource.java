@@ -1,5 +1,7 @@
 package io.sadump.machine;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,20 +44,53 @@ public final class StorageMemorySource implements MemorySource {
             long next = written ? frames.nextUnwritten(frame) : nextWrittenOrEnd(frames, frame);
             long end = Math.min(limit, next << FrameRecord.FRAME_SHIFT);
             if (written) {
-                long from = start;
-                result.add(MemoryChunk.data(start, end - start, (offset, dst, off, len) -> {
-                    long bad = unreadable.firstIn(from + offset, len);
-                    if (bad >= 0) {
-                        throw new StorageReadErrorException(bad);
-                    }
-                    storage.read(from + offset, dst, off, len);
-                }));
+                result.add(MemoryChunk.data(start, end - start, new StorageBytes(storage, unreadable, start)));
             } else {
                 result.add(MemoryChunk.zero(start, end - start));
             }
             start = end;
         }
         return result;
+    }
+
+    /**
+     * The bytes of storage from {@code base} on, read with one check for unreadable pages per call; a
+     * file-backed storage's bytes are copied by the kernel when a writer asks ({@link #transferTo}).
+     */
+    private static final class StorageBytes implements MemoryChunk.Data {
+        private final AbsoluteStorage storage;
+        private final UnreadablePages unreadable;
+        private final long base;
+
+        StorageBytes(AbsoluteStorage storage, UnreadablePages unreadable, long base) {
+            this.storage = storage;
+            this.unreadable = unreadable;
+            this.base = base;
+        }
+
+        @Override
+        public void read(long offset, byte[] dst, int dstOffset, int length) throws IOException {
+            check(offset, length);
+            storage.read(base + offset, dst, dstOffset, length);
+        }
+
+        @Override
+        public boolean transferTo(long offset, long length, FileChannel target) throws IOException {
+            check(offset, length);
+            return storage.transferTo(base + offset, length, target);
+        }
+
+        @Override
+        public MemoryChunk.Data from(long delta) {
+            return delta == 0 ? this : new StorageBytes(storage, unreadable, base + delta);
+        }
+
+        private void check(long offset, long length) throws StorageReadErrorException {
+            long bad = unreadable.firstIn(base + offset, length);
+            if (bad >= 0) {
+                throw new StorageReadErrorException(bad);
+            }
+        }
     }
 
     /** The frame record with the frames of unreadable pages marked as written (a copy). */

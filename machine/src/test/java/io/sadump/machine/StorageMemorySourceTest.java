@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -191,5 +195,62 @@ class StorageMemorySourceTest {
         assertThatThrownBy(() -> gappy.read(5000, new byte[1], 0, 1)).hasMessageContaining("0x1388");
         assertThatThrownBy(() -> gappy.read(12288, new byte[1], 0, 1)).hasMessageContaining("0x3000");
         gappy.read(5000, b, 0, 0); // nothing asked, nothing absent
+    }
+
+    /**
+     * A chunk of storage in a file copies into a file by the kernel exactly what reading it gives, from any
+     * offset of any cut of it; storage in memory declines (the writer reads), and a range holding an
+     * unreadable page fails as its read does, before anything is written.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {31, 32, 33, 34})
+    void dataChunksInAFileAreCopiedByTheKernelAsTheyRead(long seed) throws IOException {
+        SplittableRandom r = new SplittableRandom(seed);
+        long size = r.nextLong(4, 24) * MIB;
+        try (FileStorage s = FileStorage.create(dir.resolve("storage.img"), dir.resolve("storage.frames"), size);
+                AbsoluteStorage inMemory = AbsoluteStorage.inMemory(size)) {
+            fillRandomFrames(s, r, 1 + r.nextInt(8));
+            fillRandomFrames(inMemory, r, 1);
+            for (MemoryChunk c : new StorageMemorySource(s).chunks()) {
+                if (c.kind() != MemoryChunk.Kind.DATA) {
+                    continue;
+                }
+                long cut = r.nextLong(c.size());
+                MemoryChunk.Data data = c.data().from(cut);
+                long offset = r.nextLong(c.size() - cut);
+                long length = 1 + r.nextLong(c.size() - cut - offset);
+                Path out = dir.resolve("out-" + c.start());
+                try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    ch.write(ByteBuffer.wrap(new byte[] {7}));
+                    assertThat(data.transferTo(offset, length, ch)).as("seed %d", seed).isTrue();
+                    assertThat(ch.position()).as("seed %d", seed).isEqualTo(1 + length);
+                }
+                byte[] expected = new byte[(int) length];
+                data.read(offset, expected, 0, expected.length);
+                byte[] got = Files.readAllBytes(out);
+                assertThat(got[0]).isEqualTo((byte) 7);
+                assertThat(Arrays.equals(got, 1, got.length, expected, 0, expected.length))
+                        .as("seed %d: chunk at 0x%X, cut 0x%X, offset 0x%X", seed, c.start(), cut, offset).isTrue();
+            }
+            for (MemoryChunk c : new StorageMemorySource(inMemory).chunks()) {
+                try (FileChannel ch = FileChannel.open(dir.resolve("mem-" + c.start()), StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE)) {
+                    if (c.kind() == MemoryChunk.Kind.DATA) {
+                        assertThat(c.data().transferTo(0, c.size(), ch)).as("seed %d", seed).isFalse();
+                        assertThat(ch.size()).isZero();
+                    }
+                }
+            }
+            long bad = r.nextLong(size / UnreadablePages.PAGE_SIZE) * UnreadablePages.PAGE_SIZE;
+            s.setUnreadablePages(UnreadablePages.of(List.of(bad)));
+            MemoryChunk holding = new StorageMemorySource(s).chunks().get(
+                    MemoryChunk.indexHolding(new StorageMemorySource(s).chunks(), bad));
+            try (FileChannel ch = FileChannel.open(dir.resolve("bad"), StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                assertThatThrownBy(() -> holding.data().transferTo(0, holding.size(), ch))
+                        .as("seed %d", seed).isInstanceOf(StorageReadErrorException.class);
+                assertThat(ch.size()).isZero();
+            }
+        }
     }
 }

@@ -294,7 +294,7 @@ final class ZgetdumpCommand implements Callable<Integer> {
                 stdout.flush();
             } else if (kdumpFile != null) {
                 // positioned writes; the gaps makedumpfile leaves stay holes
-                try (ReplacementFile file = ReplacementFile.create(Path.of(output))) {
+                try (ReplacementFile file = ReplacementFile.create(Path.of(output)).syncWhileWriting()) {
                     KdumpFormat.Written written = kdumpFile.writeTo(chosen.memory(), chosen.metadata(),
                             file.channel(), progress);
                     KdumpCompressedWriter.Result r = written.result();
@@ -315,7 +315,7 @@ final class ZgetdumpCommand implements Callable<Integer> {
                 }
             } else {
                 // written beside OUT and renamed over it when complete: a failure keeps the old OUT
-                try (ReplacementFile file = ReplacementFile.create(Path.of(output))) {
+                try (ReplacementFile file = ReplacementFile.create(Path.of(output)).syncWhileWriting()) {
                     if (file.writingTo().equals(file.target())) {
                         // a device or FIFO, written in place: every byte goes to it
                         writer.write(chosen.memory(), chosen.metadata(), file.channel(), progress);

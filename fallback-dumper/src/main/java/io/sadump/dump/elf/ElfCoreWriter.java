@@ -1,7 +1,6 @@
 package io.sadump.dump.elf;
 
 import io.sadump.dump.DumpProgressListener;
-import io.sadump.dump.FileRegion;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemoryChunk;
@@ -82,7 +81,7 @@ public final class ElfCoreWriter {
 
     static final int PAGE = 4096;
     static final int BUFFER = 1 << 20;
-    /** Bytes per kernel copy ({@link FileRegion#transferTo}) between progress reports. */
+    /** Bytes per kernel copy ({@link MemoryChunk.Data#transferTo}) between progress reports. */
     static final long TRANSFER = 64L << 20;
 
     private final Options options;
@@ -248,16 +247,18 @@ public final class ElfCoreWriter {
             Load l = loads.get(i);
             o.zerosTo(phdrs.get(i + 1).offset());
             for (Piece p : l.pieces()) {
-                FileRegion region = o.file != null && p.chunk().data() instanceof FileRegion r ? r : null;
+                // into a file, bytes that lie in a file (a dump's, storage's) are copied by the kernel
+                boolean byKernel = o.file != null && p.chunk().kind() == MemoryChunk.Kind.DATA;
                 for (long a = p.start(); a < p.end(); ) {
-                    if (region != null) {
-                        // the bytes lie in a file: the kernel copies them into the output file
+                    if (byKernel) {
                         long n = Math.min(TRANSFER, p.end() - a);
-                        o.transfer(region, a - p.chunk().start(), n);
-                        a += n;
-                        memoryDone += n;
-                        options.listener().progress(memoryDone, memoryTotal, o.position);
-                        continue;
+                        if (o.transfer(p.chunk().data(), a - p.chunk().start(), n)) {
+                            a += n;
+                            memoryDone += n;
+                            options.listener().progress(memoryDone, memoryTotal, o.position);
+                            continue;
+                        }
+                        byKernel = false;
                     }
                     int n = (int) Math.min(BUFFER, p.end() - a);
                     if (p.chunk().kind() == MemoryChunk.Kind.DATA) {
@@ -308,13 +309,18 @@ public final class ElfCoreWriter {
             physical = position;
         }
 
-        void transfer(FileRegion region, long offset, long n) throws IOException {
+        /** Copies by the kernel when {@code data} lies in a file; false, with nothing written, when not. */
+        boolean transfer(MemoryChunk.Data data, long offset, long n) throws IOException {
             if (physical != position) {
                 file.position(base + position);
+                physical = position;
             }
-            region.transferTo(offset, n, file);
+            if (!data.transferTo(offset, n, file)) {
+                return false;
+            }
             position += n;
             physical = position;
+            return true;
         }
 
         void zeros(long n) throws IOException {

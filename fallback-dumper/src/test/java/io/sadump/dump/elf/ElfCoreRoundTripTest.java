@@ -11,6 +11,9 @@ import io.sadump.dump.TestMemory.Workload;
 import io.sadump.machine.AbsoluteStorage;
 import io.sadump.machine.CpuState;
 import io.sadump.machine.DumpMetadata;
+import io.sadump.machine.FileStorage;
+import io.sadump.machine.MemoryMapping;
+import io.sadump.machine.MemorySource;
 import io.sadump.machine.MemoryAbsentException;
 import io.sadump.machine.StorageMemorySource;
 import io.sadump.machine.channel.DumpBlockSource;
@@ -24,10 +27,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ElfCoreRoundTripTest {
     static final long MIB = TestMemory.MIB;
@@ -65,6 +70,49 @@ class ElfCoreRoundTripTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         new ElfCoreWriter(ElfCoreWriter.Options.defaults()).write(src, srcMeta, Channels.newChannel(bytes));
         assertThat(TestMemory.sha(bytes.toByteArray())).isEqualTo(TestMemory.sha(Files.readAllBytes(file)));
+    }
+
+    /**
+     * Storage in a file is copied into an output file by the kernel (sendfile), also through a view that
+     * moves its ranges as the kdump kernel's old memory does; the file must hold the bytes the read path
+     * writes into a stream.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {91, 92, 93})
+    void storageInAFileCopiedByTheKernelGivesTheBytesTheReadsGive(long seed) throws IOException {
+        long size = 24 * MIB;
+        SplittableRandom r = new SplittableRandom(seed);
+        AbsoluteStorage mixed = TestMemory.storage(Workload.MIXED, size, seed);
+        try (FileStorage storage = FileStorage.create(dir.resolve("storage.img"), dir.resolve("storage.frames"),
+                size)) {
+            byte[] frame = new byte[(int) MIB];
+            for (long a = 0; a < size; a += MIB) {
+                if (mixed.writtenFrames().isWritten(a / MIB)) {
+                    mixed.read(a, frame, 0, frame.length);
+                    storage.write(a, frame);
+                }
+            }
+            List<CpuState> cpus = TestMemory.cpus(storage, 2, seed);
+            DumpMetadata meta = DumpMetadata.of(cpus, Optional.of(VMCOREINFO));
+            // a swap of two ranges at page offsets, as a crashkernel swap maps old memory
+            long half = (1 + r.nextInt(5)) * MIB + 4096L * r.nextInt(256);
+            MemorySource view = new StorageMemorySource(storage).map(List.of(new MemoryMapping(0, half, half),
+                    new MemoryMapping(half, 0, half), new MemoryMapping(2 * half, 2 * half, size - 2 * half)), size);
+            for (MemorySource m : List.of(new StorageMemorySource(storage), view)) {
+                Path file = dir.resolve("vmcore-" + (m == view ? "view" : "whole"));
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    new ElfCoreWriter(ElfCoreWriter.Options.defaults()).write(m, meta, ch);
+                }
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                new ElfCoreWriter(ElfCoreWriter.Options.defaults()).write(m, meta, Channels.newChannel(bytes));
+                assertThat(TestMemory.sha(Files.readAllBytes(file))).as("seed %d, %s", seed, file.getFileName())
+                        .isEqualTo(TestMemory.sha(bytes.toByteArray()));
+                try (ReadBackDump d = ElfCoreReader.open(DumpBlockSource.of(FileChannel.open(file)), "vmcore")) {
+                    assertThat(TestMemory.digests(d.memory(), size)).as("seed %d", seed)
+                            .isEqualTo(TestMemory.digests(m, size));
+                }
+            }
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.sadump.machine.output;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A named output written beside its final name and renamed over it only when complete.
@@ -46,6 +48,8 @@ public final class ReplacementFile implements Closeable {
     private final FileChannel channel;
     private boolean committed;
     private boolean closed;
+    /** Syncs what is written while the writing goes on ({@link #syncWhileWriting()}); null when not asked for. */
+    private BackgroundSync sync;
 
     private ReplacementFile(Path target, Optional<Path> hidden, FileChannel channel) {
         this.target = target;
@@ -127,6 +131,22 @@ public final class ReplacementFile implements Closeable {
     }
 
     /**
+     * Starts syncing the new file to disk on a thread of its own while it is written, so that the sync of
+     * {@link #commit()} finds little left to do. The kernel starts writing dirty pages back only when they
+     * fill a tenth of memory or are half a minute old; a dump of a few GiB would otherwise reach the disk
+     * only at the commit, after all of it was written, and writing and syncing would take turns instead of
+     * overlapping. For large outputs; nothing changes for devices.
+     *
+     * @return this
+     */
+    public ReplacementFile syncWhileWriting() {
+        if (sync == null && hidden.isPresent() && !closed && !committed) {
+            sync = new BackgroundSync(channel, target);
+        }
+        return this;
+    }
+
+    /**
      * Syncs the new file, renames it over the target and syncs the directory; after this the target
      * holds the new content for good.
      *
@@ -148,6 +168,7 @@ public final class ReplacementFile implements Closeable {
             committed = true;
             return;
         }
+        stopSync(true);
         if (channel.isOpen()) {
             channel.force(true);
             channel.close();
@@ -177,6 +198,11 @@ public final class ReplacementFile implements Closeable {
         }
         IOException failure = null;
         try {
+            stopSync(false);
+        } catch (IOException ignored) {
+            // the new file is removed: a failed sync of it does not matter any more
+        }
+        try {
             channel.close();
         } catch (IOException e) {
             failure = e;
@@ -194,6 +220,82 @@ public final class ReplacementFile implements Closeable {
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /** Stops the background sync; with {@code report}, a sync it failed is thrown here. */
+    private void stopSync(boolean report) throws IOException {
+        if (sync == null) {
+            return;
+        }
+        BackgroundSync s = sync;
+        sync = null;
+        IOException failed = s.stop();
+        if (report && failed != null) {
+            throw new IOException("syncing " + writingTo() + " failed: " + failed.getMessage(), failed);
+        }
+    }
+
+    /**
+     * Calls fdatasync whenever {@link #STEP} more bytes were written, until stopped. A failure is kept for
+     * the commit: after a failed fsync the kernel may report the next one as successful (the error is
+     * consumed), so the commit's own sync could not be trusted to see it. Never interrupted: an interrupt
+     * would close the channel the writer still uses.
+     */
+    private static final class BackgroundSync implements Runnable {
+        /** Bytes written between two syncs. */
+        static final long STEP = 32L << 20;
+        /** How often the thread looks at the file's size while it grows slowly. */
+        static final long POLL_MILLIS = 20;
+
+        private final FileChannel channel;
+        private final Thread thread;
+        private volatile boolean stopping;
+        private volatile IOException failure;
+
+        BackgroundSync(FileChannel channel, Path target) {
+            this.channel = channel;
+            this.thread = new Thread(this, "sync " + target.getFileName());
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void run() {
+            long synced = 0;
+            try {
+                while (!stopping) {
+                    long size = channel.size();
+                    if (size - synced >= STEP) {
+                        channel.force(false);
+                        synced = size;
+                    } else {
+                        LockSupport.parkNanos(POLL_MILLIS * 1_000_000L);
+                    }
+                }
+            } catch (ClosedChannelException closed) {
+                // the writer closed the file (it failed, or is done): nothing left to sync here
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+
+        /** Stops the thread and waits for it; the failure of a sync it made, or null. */
+        IOException stop() {
+            stopping = true;
+            LockSupport.unpark(thread);
+            boolean interrupted = Thread.interrupted();
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return failure;
         }
     }
 }

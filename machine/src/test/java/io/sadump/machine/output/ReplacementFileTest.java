@@ -10,9 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A named output replaces the old file only when committed; otherwise nothing of it remains. */
 class ReplacementFileTest {
@@ -124,5 +127,54 @@ class ReplacementFileTest {
         Path out = dir.resolve("no-such-dir").resolve("dump.elf");
         assertThatThrownBy(() -> ReplacementFile.create(out)).isInstanceOf(java.nio.file.NoSuchFileException.class);
         assertThat(names()).isEmpty();
+    }
+
+    private static boolean syncThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().startsWith("sync ") && t.isAlive());
+    }
+
+    /**
+     * Synced while written (in steps of many MiB, with holes between the writes), the committed file holds
+     * every byte written, and the sync thread is gone after the commit; without a commit, after close.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void aFileSyncedWhileWrittenHoldsWhatWasWrittenAndTheSyncEnds(long seed) throws IOException {
+        SplittableRandom r = new SplittableRandom(seed);
+        Path target = dir.resolve("vmcore");
+        byte[] expected;
+        try (ReplacementFile f = ReplacementFile.create(target).syncWhileWriting()) {
+            int pieces = 40 + r.nextInt(40);
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < pieces; i++) {
+                byte[] b = new byte[1 + r.nextInt(2 << 20)];
+                r.nextBytes(b);
+                if (r.nextInt(4) == 0) {
+                    // a hole: the file grows without a write
+                    int gap = 1 + r.nextInt(1 << 20);
+                    f.channel().position(f.channel().position() + gap);
+                    all.write(new byte[gap], 0, gap);
+                }
+                ByteBuffer buf = ByteBuffer.wrap(b);
+                while (buf.hasRemaining()) {
+                    f.channel().write(buf);
+                }
+                all.write(b, 0, b.length);
+            }
+            expected = all.toByteArray();
+            f.commit();
+        }
+        assertThat(syncThreadAlive()).as("seed %d: the sync thread after the commit", seed).isFalse();
+        assertThat(Files.readAllBytes(target)).as("seed %d", seed).isEqualTo(expected);
+        assertThat(names()).containsExactly("vmcore");
+
+        try (ReplacementFile f = ReplacementFile.create(target).syncWhileWriting()) {
+            write(f, "a partial replacement");
+            assertThat(syncThreadAlive()).isTrue();
+        }
+        assertThat(syncThreadAlive()).as("seed %d: the sync thread after close", seed).isFalse();
+        assertThat(Files.readAllBytes(target)).isEqualTo(expected);
+        assertThat(names()).containsExactly("vmcore");
     }
 }
