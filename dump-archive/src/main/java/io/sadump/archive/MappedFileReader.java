@@ -16,11 +16,11 @@ import java.nio.file.Path;
  * when the file is cut short while it is mapped, reading a page past its new end raises SIGBUS, which
  * the JVM turns into an {@link InternalError} in Java code but which would kill the JVM inside native
  * code. Here it becomes an {@link IOException} saying that the file changed, as a short {@code read()}
- * does. The file's size is also checked before each window is mapped and after each buffer is filled
- * from it, so that a file cut short is noticed even where the JVM reports the fault late.
+ * does; the copy runs on a thread of its own for that ({@link #copy}). The file's size is also checked
+ * before each window is mapped and after each buffer is filled from it, so that a file cut short is
+ * noticed even when the JVM does not report the fault before the copying thread ends.
  *
- * <p>One thread uses a reader (a window mapped from Java 22 on may only be read and unmapped by the
- * thread that mapped it); {@link #close()} unmaps the last window.
+ * <p>One thread uses a reader; {@link #close()} unmaps the last window.
  */
 final class MappedFileReader implements AutoCloseable {
     /** Bytes mapped at once: few mappings for a large file, and little address space held. */
@@ -64,17 +64,46 @@ final class MappedFileReader implements AutoCloseable {
                     }
                 }
                 int n = (int) Math.min(buf.remaining(), windowEnd - at);
-                buf.put(window.bytes().slice((int) (at - windowStart), n));
+                Throwable fault = copy(window.bytes().slice((int) (at - windowStart), n), buf);
+                if (fault != null) {
+                    throw shorter(position + total, fault);
+                }
                 total += n;
             }
             if (in.size() < position + total) {
                 throw shorter(position + total);
             }
-        } catch (InternalError e) {
-            // the JVM's report of a mapped page that could not be read: the file was cut short meanwhile
-            throw shorter(position + total, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DigestingChannel.interrupted();
         }
         return total;
+    }
+
+    /**
+     * Copies {@code src} (mapped) into {@code dst} on a thread that does nothing else, and returns the
+     * fault it met, if any. The JVM reports a mapped page that cannot be read (SIGBUS: the file was cut
+     * short) with an {@link InternalError} that is asynchronous: the faulting copy goes on, and the error
+     * is thrown at some later point of the thread that copied, possibly inside the JDK's channel or lock
+     * code, which it leaves inconsistent (a FileChannel whose close then waits forever was seen in
+     * tests). A thread of its own that only copies and then ends takes the error wherever it comes,
+     * and this one sees it after the join. A copy of a few MiB costs far more than starting a thread.
+     */
+    private static Throwable copy(ByteBuffer src, ByteBuffer dst) throws InterruptedException {
+        Throwable[] fault = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try {
+                dst.put(src);
+            } catch (InternalError e) {
+                fault[0] = e;
+            }
+        }, "archive-map-copy");
+        t.setDaemon(true);
+        // an error thrown after the copy (the JVM's report comes late) ends the thread here too
+        t.setUncaughtExceptionHandler((thread, e) -> fault[0] = e);
+        t.start();
+        t.join();
+        return fault[0];
     }
 
     /** Maps the window holding {@code at} (it ends at {@code size} at the latest); false when the file is shorter. */

@@ -10,13 +10,13 @@ import java.nio.channels.FileChannel;
 /**
  * A read-only mapping of part of a file that can be unmapped at once, rather than when the GC
  * finds the buffer. Java 17 has no public call for that: from Java 22 on, the file is mapped into
- * an arena of the foreign memory API and the arena is closed; before, {@code
+ * a shared arena of the foreign memory API and the arena is closed; before, {@code
  * sun.misc.Unsafe.invokeCleaner} unmaps the buffer (module jdk.unsupported; newer JDKs warn about
  * it). Both are looked up once by reflection, as this code is compiled for Java 17; where neither
  * works, the mapping stays until the buffer is collected, which is correct, only later.
  */
 public final class MappedWindow implements AutoCloseable {
-    private static final Method OF_CONFINED;
+    private static final Method OF_SHARED;
     private static final Method MAP_INTO;
     private static final Method AS_BYTE_BUFFER;
     private static final Method CLOSE;
@@ -24,7 +24,7 @@ public final class MappedWindow implements AutoCloseable {
     private static final Method INVOKE_CLEANER;
 
     static {
-        Method ofConfined = null;
+        Method ofShared = null;
         Method mapInto = null;
         Method asByteBuffer = null;
         Method close = null;
@@ -33,7 +33,7 @@ public final class MappedWindow implements AutoCloseable {
         try {
             if (Runtime.version().feature() >= 22) {
                 Class<?> arena = Class.forName("java.lang.foreign.Arena");
-                ofConfined = arena.getMethod("ofConfined");
+                ofShared = arena.getMethod("ofShared");
                 mapInto = FileChannel.class.getMethod("map", FileChannel.MapMode.class, long.class, long.class,
                         arena);
                 asByteBuffer = Class.forName("java.lang.foreign.MemorySegment").getMethod("asByteBuffer");
@@ -46,11 +46,11 @@ public final class MappedWindow implements AutoCloseable {
                 invokeCleaner = c.getMethod("invokeCleaner", ByteBuffer.class);
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
-            ofConfined = null;
+            ofShared = null;
             unsafe = null;
             invokeCleaner = null;
         }
-        OF_CONFINED = ofConfined;
+        OF_SHARED = ofShared;
         MAP_INTO = mapInto;
         AS_BYTE_BUFFER = asByteBuffer;
         CLOSE = close;
@@ -72,10 +72,10 @@ public final class MappedWindow implements AutoCloseable {
      * (a read-only mapping cannot extend it).
      */
     public static MappedWindow map(FileChannel channel, long from, long length) throws IOException {
-        if (OF_CONFINED != null) {
+        if (OF_SHARED != null) {
             Object arena;
             try {
-                arena = OF_CONFINED.invoke(null);
+                arena = OF_SHARED.invoke(null);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 arena = null;
             }
@@ -100,8 +100,8 @@ public final class MappedWindow implements AutoCloseable {
     /**
      * The mapped bytes. Reading them after the file was cut short below them raises {@link InternalError}
      * in Java code (the JVM turns the SIGBUS into it); native code given these bytes would crash the JVM
-     * instead, so only Java code may read them. From Java 22 on, only the thread that mapped the window
-     * may read and unmap it (a confined arena).
+     * instead, so only Java code may read them. Any thread may read them (from Java 22 on the arena is a
+     * shared one: an archive copies a window on a thread other than the one that mapped it).
      */
     public ByteBuffer bytes() {
         return bytes;
