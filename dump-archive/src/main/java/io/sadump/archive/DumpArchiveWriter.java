@@ -277,13 +277,14 @@ public final class DumpArchiveWriter {
     }
 
     /**
-     * Copies a source file into the member: read into direct buffers (one copy, from the page cache),
-     * digested and compressed from there. {@value #COPY_BUFFERS} buffers go round: the reader fills
-     * the next ones on a thread of its own, and the digest runs up to all of them behind the
-     * compressor, so that none of the three waits for another buffer by buffer (on two cores they
-     * take turns as the scheduler finds room, as the separate tools of the native pair would).
+     * Copies a source file into the member: copied from a mapping of the file into direct buffers
+     * ({@link MappedFileReader}), digested and compressed from there. {@value #COPY_BUFFERS} buffers go
+     * round: the reader fills the next ones on a thread of its own, and the digest runs up to all of
+     * them behind the compressor, so that none of the three waits for another buffer by buffer (on two
+     * cores they take turns as the scheduler finds room, as the separate tools of the native pair
+     * would).
      */
-    private static void copy(Path f, DigestingChannel ch, long size) throws IOException {
+    static void copy(Path f, DigestingChannel ch, long size) throws IOException {
         ByteBuffer[] buffers = new ByteBuffer[COPY_BUFFERS];
         for (int i = 0; i < buffers.length; i++) {
             buffers[i] = ByteBuffer.allocateDirect(COPY_BUFFER);
@@ -299,35 +300,43 @@ public final class DumpArchiveWriter {
         });
         long done = 0;
         try (FileChannel in = FileChannel.open(f, StandardOpenOption.READ)) {
-            long planned = 0;
-            for (int i = 0; i < buffers.length && planned < size; i++) {
-                filled[i] = readInto(reader, in, buffers[i], null, planned, size);
-                planned += COPY_BUFFER;
-            }
-            for (int i = 0; done < size; i = (i + 1) % COPY_BUFFERS) {
-                int n = await(filled[i]);
-                if (n <= 0) {
-                    break;
+            MappedFileReader mapped = new MappedFileReader(f, in);
+            try {
+                long planned = 0;
+                for (int i = 0; i < buffers.length && planned < size; i++) {
+                    filled[i] = readInto(reader, mapped, buffers[i], null, planned, size);
+                    planned += COPY_BUFFER;
                 }
-                ByteBuffer buf = buffers[i];
-                buf.flip();
-                digested[i] = ch.writeDigestingLater(buf);
-                done += n;
-                // the buffer is refilled once its digest is done with it
-                filled[i] = planned < size ? readInto(reader, in, buf, digested[i], planned, size) : null;
-                planned += COPY_BUFFER;
-            }
-        } finally {
-            // reads never started are cancelled (their futures would never finish)
-            for (Runnable never : reader.shutdownNow()) {
-                if (never instanceof Future<?> read) {
-                    read.cancel(false);
+                for (int i = 0; done < size; i = (i + 1) % COPY_BUFFERS) {
+                    if (filled[i] == null) {
+                        break; // every planned read is done, and one came back short: the file shrank
+                    }
+                    int n = await(filled[i], f);
+                    if (n <= 0) {
+                        break;
+                    }
+                    ByteBuffer buf = buffers[i];
+                    buf.flip();
+                    digested[i] = ch.writeDigestingLater(buf);
+                    done += n;
+                    // the buffer is refilled once its digest is done with it
+                    filled[i] = planned < size ? readInto(reader, mapped, buf, digested[i], planned, size) : null;
+                    planned += COPY_BUFFER;
                 }
-            }
-            // no buffer goes back while a read or a digest still uses it
-            for (int i = 0; i < buffers.length; i++) {
-                awaitQuietly(filled[i]);
-                awaitQuietly(digested[i]);
+            } finally {
+                // reads not started yet never start; the reader unmaps its last window after the one
+                // that runs (the thread that mapped a window unmaps it), and then no read uses a buffer
+                for (Future<Integer> read : filled) {
+                    if (read != null) {
+                        read.cancel(false);
+                    }
+                }
+                awaitQuietly(reader.submit(mapped::close));
+                reader.shutdown();
+                // no buffer goes back while a digest still reads it
+                for (Future<?> digest : digested) {
+                    awaitQuietly(digest);
+                }
             }
         }
         if (done != size) {
@@ -335,14 +344,14 @@ public final class DumpArchiveWriter {
         }
     }
 
-    /** Reads the file from {@code position} into {@code buf} on the reader, after {@code digest} of its old bytes. */
-    private static Future<Integer> readInto(ExecutorService reader, FileChannel in, ByteBuffer buf, Future<?> digest,
-            long position, long size) {
+    /** Fills {@code buf} from {@code position} on, on the reader, after {@code digest} of its old bytes. */
+    private static Future<Integer> readInto(ExecutorService reader, MappedFileReader in, ByteBuffer buf,
+            Future<?> digest, long position, long size) {
         return reader.submit(() -> {
             if (digest != null) {
                 DigestingChannel.awaitDigest(digest);
             }
-            return fill(in, buf, position, size);
+            return in.fill(buf, position, size);
         });
     }
 
@@ -366,24 +375,7 @@ public final class DumpArchiveWriter {
         }
     }
 
-    /** Fills {@code buf} from {@code position} on (up to {@code size}); the bytes read, 0 at the end of the file. */
-    private static int fill(FileChannel in, ByteBuffer buf, long position, long size) throws IOException {
-        buf.clear();
-        if (size - position < buf.capacity()) {
-            buf.limit((int) (size - position));
-        }
-        int total = 0;
-        while (buf.hasRemaining()) {
-            int n = in.read(buf, position + total);
-            if (n < 0) {
-                break;
-            }
-            total += n;
-        }
-        return total;
-    }
-
-    private static int await(Future<Integer> read) throws IOException {
+    private static int await(Future<Integer> read, Path f) throws IOException {
         try {
             return read.get();
         } catch (InterruptedException e) {
@@ -392,6 +384,11 @@ public final class DumpArchiveWriter {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
+            }
+            if (e.getCause() instanceof InternalError fault) {
+                // a fault on a mapped page that the JVM reported after the reader had left its copy
+                throw new IOException(f + ": changed while it was archived (it became shorter while it was read)",
+                        fault);
             }
             throw new IOException("reading the dump failed: " + e.getCause(), e.getCause());
         }

@@ -1,9 +1,6 @@
 package io.sadump.machine;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -283,7 +280,7 @@ public final class FileStorage extends AbsoluteStorage {
             }
             try {
                 for (int off = 0; off < n; off += SCAN_PIECE) {
-                    if (!piece.test(window.bytes.slice(off, (int) Math.min(SCAN_PIECE, n - off)))) {
+                    if (!piece.test(window.bytes().slice(off, (int) Math.min(SCAN_PIECE, n - off)))) {
                         return false;
                     }
                 }
@@ -301,114 +298,6 @@ public final class FileStorage extends AbsoluteStorage {
 
     /** Bytes of the file mapped at once by {@link #scanRaw}. */
     static final long SCAN_WINDOW = 32L << 20;
-
-    /**
-     * A read-only mapping of part of a file that can be unmapped at once, rather than when the GC
-     * finds the buffer. Java 17 has no public call for that: from Java 22 on, the file is mapped into
-     * an arena of the foreign memory API and the arena is closed; before, {@code
-     * sun.misc.Unsafe.invokeCleaner} unmaps the buffer (module jdk.unsupported; newer JDKs warn about
-     * it). Both are looked up once by reflection, as this code is compiled for Java 17; where neither
-     * works, the mapping stays until the buffer is collected, which is correct, only later.
-     */
-    private static final class MappedWindow {
-        private static final Method OF_CONFINED;
-        private static final Method MAP_INTO;
-        private static final Method AS_BYTE_BUFFER;
-        private static final Method CLOSE;
-        private static final Object UNSAFE;
-        private static final Method INVOKE_CLEANER;
-
-        static {
-            Method ofConfined = null;
-            Method mapInto = null;
-            Method asByteBuffer = null;
-            Method close = null;
-            Object unsafe = null;
-            Method invokeCleaner = null;
-            try {
-                if (Runtime.version().feature() >= 22) {
-                    Class<?> arena = Class.forName("java.lang.foreign.Arena");
-                    ofConfined = arena.getMethod("ofConfined");
-                    mapInto = FileChannel.class.getMethod("map", FileChannel.MapMode.class, long.class, long.class,
-                            arena);
-                    asByteBuffer = Class.forName("java.lang.foreign.MemorySegment").getMethod("asByteBuffer");
-                    close = arena.getMethod("close");
-                } else {
-                    Class<?> c = Class.forName("sun.misc.Unsafe");
-                    Field f = c.getDeclaredField("theUnsafe");
-                    f.setAccessible(true);
-                    unsafe = f.get(null);
-                    invokeCleaner = c.getMethod("invokeCleaner", ByteBuffer.class);
-                }
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                ofConfined = null;
-                unsafe = null;
-                invokeCleaner = null;
-            }
-            OF_CONFINED = ofConfined;
-            MAP_INTO = mapInto;
-            AS_BYTE_BUFFER = asByteBuffer;
-            CLOSE = close;
-            UNSAFE = unsafe;
-            INVOKE_CLEANER = invokeCleaner;
-        }
-
-        final ByteBuffer bytes;
-        /** The arena holding the mapping (Java 22 on), or null. */
-        private final Object arena;
-
-        private MappedWindow(ByteBuffer bytes, Object arena) {
-            this.bytes = bytes;
-            this.arena = arena;
-        }
-
-        static MappedWindow map(FileChannel channel, long from, long length) throws IOException {
-            if (OF_CONFINED != null) {
-                Object arena;
-                try {
-                    arena = OF_CONFINED.invoke(null);
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    arena = null;
-                }
-                if (arena != null) {
-                    try {
-                        Object segment = MAP_INTO.invoke(channel, FileChannel.MapMode.READ_ONLY, from, length, arena);
-                        return new MappedWindow((ByteBuffer) AS_BYTE_BUFFER.invoke(segment), arena);
-                    } catch (InvocationTargetException e) {
-                        closeQuietly(arena);
-                        if (e.getCause() instanceof IOException io) {
-                            throw io;
-                        }
-                        // anything else: map the plain way below
-                    } catch (ReflectiveOperationException | RuntimeException e) {
-                        closeQuietly(arena);
-                    }
-                }
-            }
-            return new MappedWindow(channel.map(FileChannel.MapMode.READ_ONLY, from, length), null);
-        }
-
-        /** Unmaps the window; its buffer and every slice of it must not be used any more. */
-        void unmap() {
-            if (arena != null) {
-                closeQuietly(arena);
-            } else if (INVOKE_CLEANER != null) {
-                try {
-                    INVOKE_CLEANER.invoke(UNSAFE, bytes);
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    // left to the GC
-                }
-            }
-        }
-
-        private static void closeQuietly(Object arena) {
-            try {
-                CLOSE.invoke(arena);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                // left to the GC
-            }
-        }
-    }
 
     @Override
     protected void checkWritable() {
