@@ -1,5 +1,7 @@
 package io.sadump.cli;
 
+import io.sadump.ipl.KdumpKernel;
+import io.sadump.machine.MachineDirectory;
 import io.sadump.meminfo.SegmentDigests;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -94,12 +96,13 @@ public final class CdsTraining {
 
     /** The vmcore the kdump wrote ({@code M/vmcore/DATE/vmcore}), or null. */
     private static Path vmcore(Path machine) throws IOException {
-        Path root = machine.resolve("vmcore");
+        Path root = MachineDirectory.open(machine).vmcoreDir();
         if (!Files.isDirectory(root)) {
             return null;
         }
         try (var dates = Files.list(root)) {
-            return dates.map(d -> d.resolve("vmcore")).filter(Files::isRegularFile).findFirst().orElse(null);
+            return dates.map(d -> d.resolve(KdumpKernel.VMCORE_FILE)).filter(Files::isRegularFile).findFirst()
+                    .orElse(null);
         }
     }
 
