@@ -85,9 +85,9 @@ final class DigestingChannel implements WritableByteChannel, AutoCloseable {
                 return t;
             });
         }
-        // the digest reads a view of the same bytes (heap or direct alike; the JDK's SHA-256 runs on
-        // the CPU's SHA instructions where there are some)
-        ByteBuffer view = src.asReadOnlyBuffer();
+        // the digest reads a view of the same bytes (the JDK's SHA-256 runs on the CPU's SHA instructions
+        // where there are some); a heap buffer's view keeps its array, which the digest reads in place
+        ByteBuffer view = src.hasArray() ? src.duplicate() : src.asReadOnlyBuffer();
         pending = digester.submit(() -> digestInPieces(view));
         return pending;
     }

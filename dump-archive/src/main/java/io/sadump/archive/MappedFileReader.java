@@ -7,7 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
 /**
- * Reads a file into (direct) buffers through a mapping of it, a window of {@link #WINDOW} bytes at a
+ * Reads a file into buffers through a mapping of it, a window of {@link #WINDOW} bytes at a
  * time, instead of {@code read()}: the kernel's copy into the buffer (with its page-cache lookups, a
  * tenth of an archive's CPU time) becomes a copy in this process from the mapped pages, which costs a
  * third of it.

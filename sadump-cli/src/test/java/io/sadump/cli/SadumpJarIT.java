@@ -48,6 +48,11 @@ class SadumpJarIT {
         assertThat(Path.of(java)).as("java executable %s", java).isExecutable();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-jar", jar().toString()));
         command.addAll(List.of(args));
+        return exec(command, env);
+    }
+
+    /** Runs {@code command} (a JVM with options of its own) with {@code env} added to this process's environment. */
+    static Result exec(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
         Path out = Files.createTempFile("sadump-it-", ".out");
         Path err = Files.createTempFile("sadump-it-", ".err");
         try {
@@ -60,6 +65,56 @@ class SadumpJarIT {
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
+        }
+    }
+
+    /**
+     * The launcher's unpacked zstd library ({@link ZstdLibraryUnpack}): the file is made with nothing
+     * left beside it, and a command given it as {@code -DZstdNativePath} loads it from there: without a
+     * usable temporary directory, where zstd-jni's own way of loading fails, an archive is still made.
+     */
+    @ParameterizedTest
+    @MethodSource("javas")
+    void archiveCreateLoadsTheUnpackedZstdLibrary(String java) throws Exception {
+        Path dir = Files.createTempDirectory("sadump-it-zstd");
+        try {
+            String jar = jar().toString();
+            Path libs = Files.createDirectory(dir.resolve("lib"));
+            Path lib = libs.resolve("libzstd-jni.so");
+            Result r = exec(List.of(java, "-cp", jar, ZstdLibraryUnpack.class.getName(), lib.toString()), Map.of());
+            assertThat(r.exit()).as("stderr: %s", r.err()).isZero();
+            assertThat(r.out()).isEmpty();
+            assertThat(Files.size(lib)).as("the library").isGreaterThan(100_000);
+            try (Stream<Path> left = Files.list(libs)) {
+                assertThat(left).containsExactly(lib);
+            }
+
+            Path dump = DumpFiles.classic(dir, "dump.s390");
+            Path archive = dir.resolve("a.tar.zst");
+            String noTemp = "-Djava.io.tmpdir=" + dir.resolve("no-such-dir");
+            List<String> create = List.of("-jar", jar, "archive", "create", dump.toString(), "-o", archive.toString(),
+                    "--format", "asis");
+            List<String> without = new ArrayList<>(List.of(java, "-Xmx128m", noTemp));
+            without.addAll(create);
+            assertThat(exec(without, Map.of()).exit()).as("zstd-jni unpacking into a missing directory").isNotZero();
+            List<String> with = new ArrayList<>(List.of(java, "-Xmx128m", noTemp, "-DZstdNativePath=" + lib));
+            with.addAll(create);
+            r = exec(with, Map.of());
+            assertThat(r.exit()).as("stderr: %s", r.err()).isZero();
+            r = run(java, "archive", "verify", archive.toString());
+            assertThat(r.exit()).as("stderr: %s", r.err()).isZero();
+
+            // where it cannot be written: exit status 1 and nothing made
+            Path nowhere = dir.resolve("no-such-dir").resolve("libzstd-jni.so");
+            r = exec(List.of(java, "-cp", jar, ZstdLibraryUnpack.class.getName(), nowhere.toString()), Map.of());
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(dir.resolve("no-such-dir")).doesNotExist();
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
         }
     }
 
