@@ -92,6 +92,37 @@ public enum ArchiveCompression {
         return level;
     }
 
+    /**
+     * Refuses a level whose encoder needs more memory than this JVM may still take: xz's encoder holds its
+     * whole dictionary and match finder (368 MiB at level 8, 672 MiB at 9), which a JVM of the
+     * default 512 MiB heap ran out of, a minute into the archive, as an internal error.
+     *
+     * @param freeHeap the bytes the JVM may still allocate
+     * @throws InvalidValueException naming what the level needs and what there is
+     */
+    public void checkMemory(int level, long freeHeap) {
+        if (this != XZ) {
+            return; // zstd's, gzip's and no compressor's memory is small or outside the heap
+        }
+        long needed;
+        try {
+            needed = new LZMA2Options(level).getEncoderMemoryUsage() * 1024L;
+        } catch (org.tukaani.xz.UnsupportedOptionsException e) {
+            throw new InvalidValueException("--level for xz is 0..9, not " + level, e);
+        }
+        if (needed > freeHeap) {
+            throw new InvalidValueException("--level " + level + " for xz needs " + (needed >> 20)
+                    + " MiB of memory for its encoder, and this JVM has " + (freeHeap >> 20)
+                    + " MiB left: take a lower --level, or give Java more heap (SADUMP_JAVA_OPTS=-Xmx...)");
+        }
+    }
+
+    /** The bytes this JVM's heap may still grow by and hold (its maximum less what is in use now). */
+    public static long freeHeap() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    }
+
     /** A compressing stream over {@code out} (closing it finishes the compressed stream and closes out). */
     public OutputStream compress(OutputStream out, int level, int threads) throws IOException {
         switch (this) {

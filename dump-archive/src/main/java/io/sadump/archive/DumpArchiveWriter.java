@@ -88,6 +88,7 @@ public final class DumpArchiveWriter {
             Optional<SystemSelection> selection) {
         public Options {
             compression.checkLevel(level);
+            compression.checkMemory(level, ArchiveCompression.freeHeap());
             if (threads < 1) {
                 throw new InvalidValueException("threads must be at least 1");
             }

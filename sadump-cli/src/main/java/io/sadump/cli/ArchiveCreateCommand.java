@@ -128,8 +128,11 @@ final class ArchiveCreateCommand implements Callable<Integer> {
             if (object) {
                 members = upload(opened, chosen, facts, location.get(), options, compression, progress, out, err);
             } else {
-                DumpArchiveWriter.Created created = DumpArchiveWriter.create(opened, chosen.memory(),
-                        chosen.metadata(), facts, Path.of(output), options);
+                DumpArchiveWriter.Created created;
+                try (DiscardOnShutdown hook = new DiscardOnShutdown("sadump archive create", err)) {
+                    created = DumpArchiveWriter.create(opened, chosen.memory(), chosen.metadata(), facts,
+                            Path.of(output), options);
+                }
                 progress.done();
                 out.printf(Locale.ROOT, "Archive: %s (%s, %d bytes)%n", created.archive(), compression.label(),
                         created.archiveBytes());

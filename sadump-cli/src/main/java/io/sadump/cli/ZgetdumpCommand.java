@@ -170,6 +170,12 @@ final class ZgetdumpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        try (DiscardOnShutdown hook = new DiscardOnShutdown("sadump zgetdump", spec.commandLine().getErr())) {
+            return copyOrShow();
+        }
+    }
+
+    private int copyOrShow() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (device) {

@@ -193,7 +193,7 @@ class S3ArchiveCommandTest {
                 .isZero();
         byte[] old = Files.readAllBytes(server.objectFile(BUCKET, key).get());
         Process p = child(credentialsEnv(), s3("archive", "create", dump.toString(), "-o", name, "--compress", "xz",
-                "--level", "9", "--threads", "1"));
+                "--level", "7", "--threads", "1")); // slow, and its 184 MiB encoder fits the child's heap
         awaitUploadOf(key, p);
         p.destroy(); // SIGTERM: the CLI's shutdown hook aborts the upload
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -209,7 +209,7 @@ class S3ArchiveCommandTest {
     void killLeavesAnIncompleteUploadThatGcRemoves() throws Exception {
         String key = "killed.tar";
         Process p = child(credentialsEnv(), s3("archive", "create", dump.toString(), "-o", "s3://" + BUCKET + "/" + key,
-                "--compress", "xz", "--level", "9", "--threads", "1"));
+                "--compress", "xz", "--level", "7", "--threads", "1")); // slow; fits the child's heap
         awaitUploadOf(key, p);
         p.destroyForcibly().waitFor(); // SIGKILL: no hook runs
         assertThat(server.objectFile(BUCKET, key)).isEmpty();

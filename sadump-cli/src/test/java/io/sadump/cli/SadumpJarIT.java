@@ -118,6 +118,54 @@ class SadumpJarIT {
         }
     }
 
+    /**
+     * Ctrl-C or SIGTERM while {@code archive create} writes a local archive: the hidden new file is removed
+     * (it would stay beside the output, as large as what was written so far), the older archive under the
+     * name is as it was, and one line says so.
+     */
+    @ParameterizedTest
+    @MethodSource("javas")
+    void sigtermDuringArchiveCreateLeavesTheOlderArchiveAndNoHiddenFile(String java) throws Exception {
+        Path dir = Files.createTempDirectory("sadump-it-term");
+        try {
+            Path dump = DumpFiles.classic(dir, "dump.s390");
+            Path archive = dir.resolve("a.tar.zst");
+            byte[] older = "an older archive\n".getBytes(StandardCharsets.UTF_8);
+            Files.write(archive, older);
+            Path err = dir.resolve("err.txt");
+            // zstd 19 on one thread: seconds for the dump, time to be interrupted while writing
+            Process p = new ProcessBuilder(java, "-Xmx128m", "-jar", jar().toString(), "archive", "create",
+                    dump.toString(), "-o", archive.toString(), "--format", "asis", "--level", "19", "--threads", "1")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (hidden(dir).isEmpty() && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(hidden(dir)).as("the hidden new file while the archive is written").hasSize(1);
+            Thread.sleep(300);
+            assertThat(p.isAlive()).as("still writing when the signal comes").isTrue();
+            p.destroy(); // SIGTERM
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as("the JVM's status after SIGTERM").isEqualTo(143);
+            assertThat(hidden(dir)).as("hidden files left").isEmpty();
+            assertThat(Files.readAllBytes(archive)).as("the older archive").isEqualTo(older);
+            assertThat(Files.readString(err)).contains("sadump archive create: interrupted: " + archive
+                    + " was not written (an older file of that name is as it was)").doesNotContain("\tat ");
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
+    private static List<Path> hidden(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(f -> f.getFileName().toString().startsWith(".")).toList();
+        }
+    }
+
     /** The feature version a JDK reports, from {@code java -version} ("openjdk version \"25.0.3\""). */
     static int featureVersion(String java) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(java, "-version").redirectErrorStream(true).start();

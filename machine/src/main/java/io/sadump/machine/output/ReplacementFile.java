@@ -11,8 +11,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -43,10 +46,16 @@ import java.util.concurrent.locks.LockSupport;
 public final class ReplacementFile implements Closeable {
     private static final String TAG = "new";
 
+    /** Replacements whose hidden file exists and is neither renamed into place nor removed yet. */
+    private static final Set<ReplacementFile> UNFINISHED = ConcurrentHashMap.newKeySet();
+
     private final Path target;
     private final Optional<Path> hidden;
     private final FileChannel channel;
+    /** Renamed into place: the target holds the new content. Guarded by this (with {@link #discarded}). */
     private boolean committed;
+    /** The hidden file was removed by {@link #discardUnfinished()}: no commit may follow. Guarded by this. */
+    private boolean discarded;
     private boolean closed;
     /** Syncs what is written while the writing goes on ({@link #syncWhileWriting()}); null when not asked for. */
     private BackgroundSync sync;
@@ -90,7 +99,39 @@ public final class ReplacementFile implements Closeable {
                 Files.deleteIfExists(tmp);
                 throw e;
             }
-            return new ReplacementFile(file, Optional.of(tmp), ch);
+            ReplacementFile created = new ReplacementFile(file, Optional.of(tmp), ch);
+            UNFINISHED.add(created);
+            return created;
+        }
+    }
+
+    /**
+     * Removes the hidden files of every replacement in this process that is not committed yet, and makes
+     * their commits fail: for a process that is ending before its work is done (Ctrl-C, SIGTERM), so that
+     * the old files stay as they were and no half-written new one is left beside them. The threads still
+     * writing one write on into the removed file. A commit already renaming is waited for and kept.
+     *
+     * @return the targets whose new files were removed (they keep their old content, or stay absent)
+     */
+    public static List<Path> discardUnfinished() {
+        List<Path> removed = new ArrayList<>();
+        for (ReplacementFile f : UNFINISHED) {
+            f.discard().ifPresent(removed::add);
+        }
+        return removed;
+    }
+
+    private synchronized Optional<Path> discard() {
+        if (committed || discarded || hidden.isEmpty()) {
+            return Optional.empty();
+        }
+        discarded = true;
+        UNFINISHED.remove(this);
+        try {
+            Files.deleteIfExists(hidden.get());
+            return Optional.of(target);
+        } catch (IOException cannot) {
+            return Optional.empty(); // closing removes it once more
         }
     }
 
@@ -153,7 +194,7 @@ public final class ReplacementFile implements Closeable {
      * @throws IOException when a step fails; the old file is then still in place (close removes the new one)
      */
     public void commit() throws IOException {
-        if (closed || committed) {
+        if (closed || isCommitted()) {
             throw new IllegalStateException("the replacement of " + target + " is already finished");
         }
         if (hidden.isEmpty()) {
@@ -165,9 +206,12 @@ public final class ReplacementFile implements Closeable {
                 // /dev/null and FIFOs refuse fsync; what was written went to the device
             }
             channel.close();
-            committed = true;
+            synchronized (this) {
+                committed = true;
+            }
             return;
         }
+        refuseWhenDiscarded();
         stopSync(true);
         if (channel.isOpen()) {
             channel.force(true);
@@ -176,13 +220,23 @@ public final class ReplacementFile implements Closeable {
             // the caller wrote through the path (a tape drive mounts a file by name)
             DurableFiles.syncFile(hidden.get());
         }
-        Files.move(hidden.get(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        committed = true;
+        synchronized (this) {
+            refuseWhenDiscarded();
+            Files.move(hidden.get(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            committed = true;
+        }
+        UNFINISHED.remove(this);
         DurableFiles.syncDirectory(DurableFiles.parentOf(target));
     }
 
+    private synchronized void refuseWhenDiscarded() throws IOException {
+        if (discarded) {
+            throw new IOException(target + " was not replaced: the process is ending before its work was done");
+        }
+    }
+
     /** Whether {@link #commit()} finished. */
-    public boolean isCommitted() {
+    public synchronized boolean isCommitted() {
         return committed;
     }
 
@@ -193,7 +247,8 @@ public final class ReplacementFile implements Closeable {
             return;
         }
         closed = true;
-        if (committed) {
+        UNFINISHED.remove(this);
+        if (isCommitted()) {
             return;
         }
         IOException failure = null;

@@ -35,6 +35,37 @@ class ReplacementFileTest {
         }
     }
 
+    /**
+     * What a process ending early (Ctrl-C, SIGTERM) does through its shutdown hook: the unfinished new
+     * files go, their targets keep the old content, a later commit of one fails; a committed replacement
+     * and one in another directory that was closed are not touched.
+     */
+    @Test
+    void discardingUnfinishedRemovesTheirNewFilesAndRefusesTheirCommits() throws IOException {
+        Path old = dir.resolve("old.tar.zst");
+        Files.writeString(old, "older archive");
+        Path done = dir.resolve("done.elf");
+        try (ReplacementFile committed = ReplacementFile.create(done);
+                ReplacementFile replacing = ReplacementFile.create(old);
+                ReplacementFile fresh = ReplacementFile.create(dir.resolve("fresh.elf"))) {
+            write(committed, "complete");
+            committed.commit();
+            write(replacing, "half of a new archive");
+            write(fresh, "half");
+
+            assertThat(ReplacementFile.discardUnfinished()).containsExactlyInAnyOrder(old, dir.resolve("fresh.elf"));
+            assertThat(names()).containsExactly("done.elf", "old.tar.zst");
+            assertThat(ReplacementFile.discardUnfinished()).as("a second time").isEmpty();
+
+            write(replacing, " goes on into the removed file");
+            assertThatThrownBy(replacing::commit).isInstanceOf(IOException.class)
+                    .hasMessage(old + " was not replaced: the process is ending before its work was done");
+        }
+        assertThat(Files.readString(old)).isEqualTo("older archive");
+        assertThat(Files.readString(done)).isEqualTo("complete");
+        assertThat(names()).containsExactly("done.elf", "old.tar.zst");
+    }
+
     @Test
     void aNewNameAppearsOnlyAtTheCommit() throws IOException {
         Path out = dir.resolve("dump.elf");
