@@ -110,11 +110,7 @@ class SadumpJarIT {
             assertThat(r.exit()).isEqualTo(1);
             assertThat(dir.resolve("no-such-dir")).doesNotExist();
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(f);
-                }
-            }
+            deleteTree(dir);
         }
     }
 
@@ -152,10 +148,15 @@ class SadumpJarIT {
             assertThat(Files.readString(err)).contains("sadump archive create: interrupted: " + archive
                     + " was not written (an older file of that name is as it was)").doesNotContain("\tat ");
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(f);
-                }
+            deleteTree(dir);
+        }
+    }
+
+    /** Removes {@code dir} and everything in it. */
+    static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
             }
         }
     }
@@ -218,11 +219,7 @@ class SadumpJarIT {
             r = run(java, Map.of("TZ", "UTC"), "zgetdump", "-i", dump.toString());
             assertThat(r.out()).contains("  Dump created.......: Wed, 25 Nov 2026 09:30:00 +0000\n");
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
+            deleteTree(dir);
         }
     }
 
@@ -244,11 +241,7 @@ class SadumpJarIT {
             assertThat(p.exitValue()).isZero();
             assertThat(piped).isEqualTo(Files.readAllBytes(file));
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(f);
-                }
-            }
+            deleteTree(dir);
         }
     }
 
@@ -292,11 +285,7 @@ class SadumpJarIT {
             assertThat(Files.readAllBytes(fromPipe)).isEqualTo(Files.readAllBytes(fromFile));
             assertThat(pipedInfo[0]).isEqualTo(info).contains("Dump format........: kdump_flat");
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(f);
-                }
-            }
+            deleteTree(dir);
         }
     }
 
