@@ -3,6 +3,7 @@ package io.sadump.archive;
 import com.github.luben.zstd.RecyclingBufferPool;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
+import io.sadump.dump.ZstdNativeLibrary;
 import io.sadump.machine.InvalidValueException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -127,6 +128,7 @@ public enum ArchiveCompression {
     public OutputStream compress(OutputStream out, int level, int threads) throws IOException {
         switch (this) {
             case ZSTD: {
+                ZstdNativeLibrary.require();
                 ZstdOutputStream z = new ZstdOutputStream(out, RecyclingBufferPool.INSTANCE);
                 z.setLevel(level);
                 z.setChecksum(true);
@@ -204,6 +206,7 @@ public enum ArchiveCompression {
     InputStream decompress(InputStream in) throws IOException {
         switch (this) {
             case ZSTD:
+                ZstdNativeLibrary.require();
                 return new ZstdInputStream(in, RecyclingBufferPool.INSTANCE);
             case XZ:
                 return new XZInputStream(in);

@@ -2,6 +2,7 @@ package io.sadump.archive;
 
 import com.github.luben.zstd.EndDirective;
 import com.github.luben.zstd.ZstdCompressCtx;
+import io.sadump.dump.ZstdNativeLibrary;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -30,6 +31,7 @@ abstract class CompressingChannel implements WritableByteChannel {
     static CompressingChannel open(ArchiveCompression kind, WritableByteChannel target, int level, int threads)
             throws IOException {
         if (kind == ArchiveCompression.ZSTD) {
+            ZstdNativeLibrary.require();
             return new Zstd(target, level, threads);
         }
         if (kind == ArchiveCompression.NONE) {

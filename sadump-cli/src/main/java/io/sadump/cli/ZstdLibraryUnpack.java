@@ -1,6 +1,6 @@
 package io.sadump.cli;
 
-import io.sadump.archive.ZstdNativeLibrary;
+import io.sadump.dump.ZstdNativeLibrary;
 import java.nio.file.Path;
 
 /**

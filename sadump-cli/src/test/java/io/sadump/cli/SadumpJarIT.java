@@ -96,7 +96,19 @@ class SadumpJarIT {
                     "--format", "asis");
             List<String> without = new ArrayList<>(List.of(java, "-Xmx128m", noTemp));
             without.addAll(create);
-            assertThat(exec(without, Map.of()).exit()).as("zstd-jni unpacking into a missing directory").isNotZero();
+            r = exec(without, Map.of());
+            // zstd-jni cannot unpack into a missing directory: one line saying so and what to do, exit 1
+            assertThat(r.exit()).as("stderr: %s", r.err()).isEqualTo(1);
+            // (JDK 25 warns about the missing java.io.tmpdir itself first)
+            List<String> said = r.err().lines().filter(l -> !l.startsWith("WARNING: java.io.tmpdir")).toList();
+            assertThat(said).hasSize(1);
+            assertThat(said.get(0)).startsWith("sadump archive create: ").doesNotContain("internal error")
+                    .contains("zstd's native library cannot be loaded").contains("java.io.tmpdir")
+                    .contains(dir.resolve("no-such-dir").toString());
+            assertThat(archive).doesNotExist();
+            try (Stream<Path> left = Files.list(dir)) {
+                assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("a.tar.zst"));
+            }
             List<String> with = new ArrayList<>(List.of(java, "-Xmx128m", noTemp, "-DZstdNativePath=" + lib));
             with.addAll(create);
             r = exec(with, Map.of());

@@ -5,6 +5,7 @@ import io.sadump.dump.DumpFormat;
 import io.sadump.dump.DumpFormatException;
 import io.sadump.dump.ReadBackDump;
 import io.sadump.dump.TodClock;
+import io.sadump.dump.ZstdNativeLibrary;
 import io.sadump.dump.elf.ElfNote;
 import io.sadump.dump.elf.S390CoreNotes;
 import io.sadump.machine.CpuState;
@@ -420,6 +421,7 @@ public final class KdumpCompressedReader {
                             pfn, e.getMessage()), e);
                 }
             } else if ((d.flags() & PageDescriptor.FLAG_ZSTD) != 0) {
+                ZstdNativeLibrary.require();
                 long n = Zstd.decompressByteArray(dst, off, block, stored, 0, d.size());
                 if (Zstd.isError(n) || n != block) {
                     throw new DumpFormatException(String.format("%s: the zstd data of pfn 0x%X is damaged (%s)", name,

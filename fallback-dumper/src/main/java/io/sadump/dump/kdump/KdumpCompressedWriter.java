@@ -1,6 +1,7 @@
 package io.sadump.dump.kdump;
 
 import io.sadump.dump.DumpProgressListener;
+import io.sadump.dump.ZstdNativeLibrary;
 import io.sadump.dump.filter.PageSelection;
 import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemorySource;
@@ -315,6 +316,9 @@ public final class KdumpCompressedWriter {
             new PageDescriptor(dataOffset, PAGE_SIZE, 0, 0).write(java.nio.ByteBuffer.wrap(zeroDescriptor));
         }
         long total = dumpable.pfns() * PAGE_SIZE;
+        if (options.compression() == PageCompression.ZSTD) {
+            ZstdNativeLibrary.require();
+        }
         BlockingQueue<PageCompressor> compressors = new ArrayBlockingQueue<>(options.threads());
         for (int i = 0; i < options.threads(); i++) {
             compressors.add(new PageCompressor(options.compression(), PAGE_SIZE));

@@ -1,4 +1,4 @@
-package io.sadump.archive;
+package io.sadump.dump;
 
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.util.Native;
@@ -10,7 +10,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * zstd-jni's native library, unpacked once into a file of its own.
+ * zstd-jni's native library: loaded with a failure a user can act on, and unpacked once into a file of
+ * its own.
+ *
+ * <p>zstd-jni loads its library in the static initializer of its classes, and a library it cannot load
+ * surfaces there as an {@link ExceptionInInitializerError} or {@link UnsatisfiedLinkError}, which would
+ * leave the command as an internal error. Every user of zstd in sadump calls {@link #require()} first,
+ * which turns that into an {@link IOException} saying what to change.
  *
  * <p>By itself, zstd-jni copies its library for this platform out of the jar into a new temporary
  * file at the first compressor of every process (0.9 MB, and a SecureRandom for the file's name), and
@@ -24,6 +30,26 @@ public final class ZstdNativeLibrary {
     public static final String PATH_PROPERTY = "ZstdNativePath";
 
     private ZstdNativeLibrary() {}
+
+    /**
+     * Loads zstd's native library unless it is loaded already (then this costs a synchronized check).
+     *
+     * @throws IOException when it cannot be loaded: what zstd-jni said, and where it unpacks the library
+     */
+    public static void require() throws IOException {
+        try {
+            Native.load();
+        } catch (LinkageError | RuntimeException e) {
+            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            String named = System.getProperty(PATH_PROPERTY);
+            String where = named != null
+                    ? "it was to be loaded from " + named + " (-D" + PATH_PROPERTY + ")"
+                    : "zstd-jni unpacks it into java.io.tmpdir, " + System.getProperty("java.io.tmpdir")
+                            + ", which must be a writable directory (-Djava.io.tmpdir=DIR; ./sadump unpacks it once"
+                            + " beside its jar instead)";
+            throw new IOException("zstd's native library cannot be loaded: " + why + "; " + where, e);
+        }
+    }
 
     /**
      * Writes the library that zstd-jni would load on this platform to {@code target} (beside it first,
