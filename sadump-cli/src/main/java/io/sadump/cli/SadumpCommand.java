@@ -3,6 +3,8 @@ package io.sadump.cli;
 import io.sadump.machine.MachineDirectory;
 import io.sadump.meminfo.SegmentDigests;
 import java.io.PrintWriter;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.AnnotatedElement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -238,14 +240,14 @@ public final class SadumpCommand implements Runnable {
         return cl;
     }
 
-    private static final List<Class<? extends java.lang.annotation.Annotation>> MEMBER_ANNOTATIONS = List.of(
+    private static final List<Class<? extends Annotation>> MEMBER_ANNOTATIONS = List.of(
             CommandLine.Option.class, CommandLine.Parameters.class, Mixin.class, CommandLine.ArgGroup.class,
             Command.class, CommandLine.Unmatched.class);
 
     private static boolean declaresNoOptions(Class<?> c) {
         for (Class<?> k = c; k != null && k != Object.class; k = k.getSuperclass()) {
-            for (java.lang.reflect.AnnotatedElement member : memberList(k)) {
-                for (Class<? extends java.lang.annotation.Annotation> a : MEMBER_ANNOTATIONS) {
+            for (AnnotatedElement member : memberList(k)) {
+                for (Class<? extends Annotation> a : MEMBER_ANNOTATIONS) {
                     if (member.isAnnotationPresent(a)) {
                         return false;
                     }
@@ -255,8 +257,8 @@ public final class SadumpCommand implements Runnable {
         return true;
     }
 
-    private static List<java.lang.reflect.AnnotatedElement> memberList(Class<?> k) {
-        List<java.lang.reflect.AnnotatedElement> members = new ArrayList<>(List.of(k.getDeclaredFields()));
+    private static List<AnnotatedElement> memberList(Class<?> k) {
+        List<AnnotatedElement> members = new ArrayList<>(List.of(k.getDeclaredFields()));
         members.addAll(List.of(k.getDeclaredMethods()));
         return members;
     }

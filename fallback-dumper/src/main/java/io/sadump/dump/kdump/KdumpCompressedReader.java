@@ -313,6 +313,8 @@ public final class KdumpCompressedReader {
         private final int block;
         private final PageBitmap dumpable;
         private final long descriptorBase;
+        /** zstd's library is loaded: checked once, not under its lock for every page of every thread. */
+        private volatile boolean zstdReady;
 
         PageReader(DumpBlockSource source, String name, int block, PageBitmap dumpable, long descriptorBase) {
             this.source = source;
@@ -421,7 +423,10 @@ public final class KdumpCompressedReader {
                             pfn, e.getMessage()), e);
                 }
             } else if ((d.flags() & PageDescriptor.FLAG_ZSTD) != 0) {
-                ZstdNativeLibrary.require();
+                if (!zstdReady) {
+                    ZstdNativeLibrary.require();
+                    zstdReady = true;
+                }
                 long n = Zstd.decompressByteArray(dst, off, block, stored, 0, d.size());
                 if (Zstd.isError(n) || n != block) {
                     throw new DumpFormatException(String.format("%s: the zstd data of pfn 0x%X is damaged (%s)", name,
