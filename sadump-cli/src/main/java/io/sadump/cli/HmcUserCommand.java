@@ -61,7 +61,7 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  sadump hmc user add alice --role operator",
-            "  printf '%s\\n' \"$PW\" | sadump hmc user add ci --role viewer --password-stdin",
+            "  printf '%%s\\n' \"$PW\" | sadump hmc user add ci --role viewer --password-stdin",
             "  sadump hmc user list --json",
             "  sadump hmc user role alice sysprog",
             "  sadump hmc user passwd alice",
@@ -178,7 +178,7 @@ public final class HmcUserCommand implements Callable<Integer> {
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a user with a role and a password.",
             footer = {"", "Examples:", "  sadump hmc user add alice --role operator",
-                "  printf '%s\\n' \"$PW\" | sadump hmc user add ci --role viewer --password-stdin"})
+                "  printf '%%s\\n' \"$PW\" | sadump hmc user add ci --role viewer --password-stdin"})
     static final class Add implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -290,7 +290,7 @@ public final class HmcUserCommand implements Callable<Integer> {
 
     @Command(name = "passwd", mixinStandardHelpOptions = true, description = "Set a user's password.",
             footer = {"", "Examples:", "  sadump hmc user passwd alice",
-                "  printf '%s\\n' \"$PW\" | sadump hmc user passwd alice --password-stdin"})
+                "  printf '%%s\\n' \"$PW\" | sadump hmc user passwd alice --password-stdin"})
     static final class Passwd implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -127,6 +127,19 @@ class SadumpJarIT {
     }
 
     /**
+     * A '%' in a help text that is not a format specifier: picocli prints the text as written, but
+     * with a warning of its own on stderr.
+     */
+    @ParameterizedTest
+    @MethodSource("javas")
+    void helpWithAPrintfExamplePrintsNoWarning(String java) throws Exception {
+        Result r = run(java, "hmc", "user", "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("printf '%s\\n' \"$PW\" | sadump hmc user add ci");
+        assertThat(r.err()).isEmpty();
+    }
+
+    /**
      * Ctrl-C or SIGTERM while {@code archive create} writes a local archive: the hidden new file is removed
      * (it would stay beside the output, as large as what was written so far), the older archive under the
      * name is as it was, and one line says so.
