@@ -49,6 +49,7 @@ public final class HmcLoad {
     private boolean fastReference;
     private boolean stopFirst = true;
     private KeptMappings storageViews;
+    private KnownStorage knownStorage;
     /** Null: the machine's own ({@code machine.conf core_collector}), as {@code sadump hmc load} uses it. */
     private CoreCollector collector;
 
@@ -127,6 +128,15 @@ public final class HmcLoad {
     }
 
     /**
+     * Has the reference digest only what storage is not known to hold ({@link KnownStorage}); with {@link
+     * #mappedStorage} only.
+     */
+    HmcLoad knownStorage(KnownStorage known) {
+        this.knownStorage = known;
+        return this;
+    }
+
+    /**
      * Runs the load.
      *
      * @throws io.sadump.ipl.IplException when the device cannot be IPLed (nothing changed)
@@ -179,8 +189,9 @@ public final class HmcLoad {
                         }
                         MebibyteDigests.Algorithm algorithm = fastReference ? MebibyteDigests.Algorithm.CRC_32C
                                 : MebibyteDigests.Algorithm.SHA_256;
-                        atDump[0] = image != null ? MebibyteDigests.ofImage(image, s.writtenFrames(), algorithm)
-                                : MebibyteDigests.of(s, algorithm);
+                        atDump[0] = image == null ? MebibyteDigests.of(s, algorithm)
+                                : knownStorage != null ? knownStorage.digestsOf(image, s.writtenFrames(), algorithm)
+                                : MebibyteDigests.ofImage(image, s.writtenFrames(), algorithm);
                     }
                 });
                 machine.saveCpus(lock, outcome.cpus());

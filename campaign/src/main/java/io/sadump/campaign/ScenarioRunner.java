@@ -24,6 +24,7 @@ import io.sadump.meminfo.VerdictResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,8 +77,42 @@ final class ScenarioRunner {
      */
     /** Mappings of the scenario machines' storage files, read by the reference and the storage check. */
     private final KeptMappings storageViews = new KeptMappings();
+    private volatile MebibyteDigests templateDigests;
+    private volatile boolean tooLargeToMap;
     private final java.util.concurrent.ConcurrentHashMap<Path, WrittenRanges> writeLogs =
             new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The template storage's CRC-32C per MiB, the reference's starting point ({@link KnownStorage}); null for
+     * storage too large to keep mapped, which is read whole.
+     */
+    private MebibyteDigests templateDigests() throws IOException {
+        MebibyteDigests d = templateDigests;
+        if (d == null && !tooLargeToMap) {
+            synchronized (this) {
+                d = templateDigests;
+                if (d == null && !tooLargeToMap) {
+                    MachineDirectory machine = MachineDirectory.open(template.machineDir());
+                    if (machine.config().storageSize() > KeptMappings.LIMIT) {
+                        tooLargeToMap = true;
+                        return null;
+                    }
+                    try (AbsoluteStorage storage = machine.openStorage();
+                            FileChannel ch = FileChannel.open(
+                                    machine.path().resolve(MachineDirectory.STORAGE))) {
+                        ByteBuffer image = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+                        if (image.capacity() != storage.size()) {
+                            throw new IOException(machine.path() + ": the storage file holds " + image.capacity()
+                                    + " bytes, the storage " + storage.size());
+                        }
+                        d = MebibyteDigests.ofImage(image, storage.writtenFrames(), MebibyteDigests.Algorithm.CRC_32C);
+                    }
+                    templateDigests = d;
+                }
+            }
+        }
+        return d;
+    }
 
     ScenarioRunner(CampaignTemplate template) throws IOException {
         this(template, CoreCollector.COPY);
@@ -122,11 +157,14 @@ final class ScenarioRunner {
         try {
             WrittenRanges log = restore(dir);
             MachineDirectory machine = MachineDirectory.open(dir).watchWrites(log);
+            MebibyteDigests base = templateDigests();
+            KnownStorage known = base == null ? null
+                    : new KnownStorage(base, dir.resolve(MachineDirectory.STORAGE), log, copy);
             try (MachineLock lock = machine.lock()) {
                 injection = Optional.of(CorruptionCatalogue.inject(machine, lock, s.kind(), s.seed()));
             }
             ObservedLoad load = HmcLoad.of(machine, CampaignTemplate.DASD).reIpl(false).fastReference(true)
-                    .coreCollector(collector).mappedStorage(storageViews).run();
+                    .coreCollector(collector).mappedStorage(storageViews).knownStorage(known).run();
             LoadOutcome o = load.outcome();
             messages = o.messages();
             code = o.verdictCode();
@@ -134,7 +172,7 @@ final class ScenarioRunner {
             label = label(o);
             checkVerdict(s.kind(), o, problems);
             checkDump(load, injection.map(InjectionReport::changes).orElse(List.of()), problems);
-            checkDisk(machine, load, problems);
+            checkDisk(machine, load, known, problems);
         } catch (InjectionException e) {
             problems.add("the injector refused: " + e.getMessage());
         } catch (IOException | RuntimeException e) {
@@ -247,7 +285,8 @@ final class ScenarioRunner {
         }
     }
 
-    private void checkDisk(MachineDirectory machine, ObservedLoad load, List<String> problems) throws IOException {
+    private void checkDisk(MachineDirectory machine, ObservedLoad load, KnownStorage known, List<String> problems)
+            throws IOException {
         LoadOutcome o = load.outcome();
         boolean kdump = o.wrote(DumpFormat.ELF);
         String vmcorePrefix = MachineDirectory.VMCORE + "/";
@@ -272,7 +311,9 @@ final class ScenarioRunner {
                     ByteBuffer image = storage.unreadablePages().isEmpty()
                             ? storageViews.view(machine.path().resolve(MachineDirectory.STORAGE)) : null;
                     MebibyteDigests.Comparison c = image != null && image.capacity() == storage.size()
-                            ? atDump.compareImage(image, storage.writtenFrames()) : atDump.compare(new StorageMemorySource(storage));
+                            ? (known != null ? known.compare(atDump, image, storage.writtenFrames())
+                                    : atDump.compareImage(image, storage.writtenFrames()))
+                            : atDump.compare(new StorageMemorySource(storage));
                     if (!c.different().isEmpty()) {
                         problems.add("the stand-alone dump changed storage: " + c.different().size()
                                 + " MiB differ, first at MiB " + c.different().get(0));

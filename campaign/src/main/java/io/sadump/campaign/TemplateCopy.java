@@ -178,6 +178,20 @@ final class TemplateCopy {
     /** What the last restore (or copy) left of each large file of each copy. */
     private final java.util.concurrent.ConcurrentHashMap<Path, Left> left = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /**
+     * Whether {@code file}, a large file of a copy, is still the file the last restore (or copy) left: the
+     * same file key, size and modification time, so nothing wrote it since (a write moves the time).
+     */
+    boolean leftAsRestored(Path file) throws IOException {
+        Left was = left.get(file);
+        if (was == null || was.fileKey() == null || !Files.isRegularFile(file)) {
+            return false;
+        }
+        BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class);
+        return was.fileKey().equals(now.fileKey()) && was.size() == now.size()
+                && was.modified().equals(now.lastModifiedTime());
+    }
+
     private void rememberLeft(Path to) throws IOException {
         for (Entry e : entries) {
             if (e.directory() || e.content() != null) {

@@ -170,6 +170,64 @@ public final class MebibyteDigests {
         return new Comparison(equal, List.copyOf(absent), List.copyOf(different));
     }
 
+    /**
+     * These digests with the MiBs that {@code ranges} touch digested again from {@code image} (mapped as in
+     * {@link #ofImage}), the others kept: the reference of a storage known to differ from the one digested
+     * here only within those ranges (a copy of a template, with the writes since the copy noted). Frames
+     * {@code written} does not mark are zero without a look, as there.
+     *
+     * @param ranges byte ranges {@code [start, end)}, sorted
+     */
+    public MebibyteDigests withImageRanges(ByteBuffer image, FrameRecord written, List<long[]> ranges) {
+        if (image.capacity() != memorySize) {
+            throw new IllegalArgumentException("the image holds " + image.capacity() + " bytes, not " + memorySize);
+        }
+        byte[][] d = digests.clone();
+        Digester digest = algorithm.digester();
+        long after = -1; // MiBs up to this one are digested already (ranges may share one)
+        for (long[] r : ranges) {
+            long last = Math.min(digests.length, (r[1] + MIB - 1) / MIB) - 1;
+            for (long f = Math.max(after + 1, r[0] / MIB); f <= last; f++) {
+                int start = (int) (f * MIB);
+                int end = (int) Math.min(memorySize, start + (long) MIB);
+                d[(int) f] = !written.isWritten(f) && end - start == MIB ? zeroDigest
+                        : digest.digest(image.duplicate().position(start).limit(end));
+                after = f;
+            }
+        }
+        return new MebibyteDigests(memorySize, algorithm, zeroDigest, d);
+    }
+
+    /**
+     * {@link #compareImage(ByteBuffer, FrameRecord)} of only the MiBs {@code ranges} touch; the others count
+     * as equal, unlooked at: for a storage known to have changed, since these digests were taken, only
+     * within those ranges.
+     *
+     * @param ranges byte ranges {@code [start, end)}, sorted
+     */
+    public Comparison compareImage(ByteBuffer image, FrameRecord written, List<long[]> ranges) {
+        if (image.capacity() != memorySize) {
+            throw new IllegalArgumentException("the image holds " + image.capacity() + " bytes, not " + memorySize);
+        }
+        List<Long> different = new ArrayList<>();
+        Digester digest = algorithm.digester();
+        long after = -1;
+        for (long[] r : ranges) {
+            long last = Math.min(digests.length, (r[1] + MIB - 1) / MIB) - 1;
+            for (long f = Math.max(after + 1, r[0] / MIB); f <= last; f++) {
+                int start = (int) (f * MIB);
+                int end = (int) Math.min(memorySize, start + (long) MIB);
+                byte[] got = !written.isWritten(f) && end - start == MIB ? zeroDigest
+                        : digest.digest(image.duplicate().position(start).limit(end));
+                if (!Arrays.equals(got, digests[(int) f])) {
+                    different.add(f);
+                }
+                after = f;
+            }
+        }
+        return new Comparison(digests.length - different.size(), List.of(), List.copyOf(different));
+    }
+
     public Algorithm algorithm() {
         return algorithm;
     }

@@ -91,4 +91,65 @@ class MebibyteDigestsTest {
                     .containsExactly(4L, 5L, 6L, 7L, 8L);
         }
     }
+
+    /**
+     * Digests patched where the bytes changed equal digests taken afresh, and a comparison limited to some
+     * ranges finds the changes inside them and looks nowhere else.
+     */
+    @ParameterizedTest(name = "{0} seed {1}")
+    @MethodSource("cases")
+    void digestsPatchedInRangesAreTheFreshOnesAndRangesBoundTheComparison(MebibyteDigests.Algorithm algorithm,
+            long seed) throws IOException {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        try (AbsoluteStorage s = AbsoluteStorage.inMemory(8L * MIB + 12345)) {
+            for (int i = 0; i < 3; i++) {
+                byte[] b = new byte[4096];
+                rnd.nextBytes(b);
+                s.write(rnd.nextLong(s.size() - b.length), b);
+            }
+            MebibyteDigests before = MebibyteDigests.of(s, algorithm);
+            // new writes, each noted as a range, some across a MiB boundary or into the short last MiB
+            List<long[]> ranges = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                byte[] b = new byte[1 + rnd.nextInt(MIB / 2)]; // two MiBs at most: one stays untouched
+                rnd.nextBytes(b);
+                long at = rnd.nextLong(s.size() - b.length);
+                s.write(at, b);
+                ranges.add(new long[] {at, at + b.length});
+            }
+            ranges.sort(java.util.Comparator.comparingLong(r -> r[0]));
+            byte[] raw = new byte[(int) s.size()];
+            s.read(0, raw, 0, raw.length);
+            java.nio.ByteBuffer image = java.nio.ByteBuffer.allocateDirect(raw.length).put(raw).flip();
+
+            MebibyteDigests patched = before.withImageRanges(image, s.writtenFrames(), ranges);
+            assertThat(patched.compareImage(image, s.writtenFrames()).equal()).as("seed %d", seed).isEqualTo(9);
+            assertThat(patched.compare(new StorageMemorySource(s)).different()).as("seed %d", seed).isEmpty();
+
+            // the old digests differ from the image in some of the ranges' MiBs, and in no other
+            java.util.Set<Long> touched = new java.util.TreeSet<>();
+            for (long[] r : ranges) {
+                for (long f = r[0] / MIB; f <= (r[1] - 1) / MIB; f++) {
+                    touched.add(f);
+                }
+            }
+            MebibyteDigests.Comparison whole = before.compareImage(image, s.writtenFrames());
+            MebibyteDigests.Comparison limited = before.compareImage(image, s.writtenFrames(), ranges);
+            assertThat(whole.different()).as("seed %d", seed).isNotEmpty().isSubsetOf(touched);
+            assertThat(limited.different()).as("seed %d", seed).isEqualTo(whole.different());
+            assertThat(limited.equal()).isEqualTo(9 - whole.different().size());
+
+            // a change outside the ranges is not looked at: the ranges are the caller's knowledge
+            long outside = java.util.stream.LongStream.range(0, 9).filter(f -> !touched.contains(f)).findFirst()
+                    .orElseThrow();
+            int at = (int) (outside * MIB);
+            image.put(at, (byte) (image.get(at) ^ 1));
+            io.sadump.machine.FrameRecord marked = new io.sadump.machine.FrameRecord(s.size());
+            marked.markWrittenFrom(s.writtenFrames());
+            marked.markWritten(outside);
+            assertThat(before.compareImage(image, marked, ranges).different()).as("seed %d", seed)
+                    .isEqualTo(whole.different());
+            assertThat(before.compareImage(image, marked).different()).as("seed %d", seed).contains(outside);
+        }
+    }
 }

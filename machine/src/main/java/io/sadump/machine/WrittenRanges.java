@@ -56,14 +56,23 @@ public final class WrittenRanges {
     /** The writes noted for {@code file} since the last take: ranges sorted and merged. */
     public synchronized FileWrites take(Path file) {
         Path k = key(file);
-        boolean wasReplaced = replaced.remove(k);
-        List<long[]> list = ranges.remove(k);
+        return new FileWrites(replaced.remove(k), merged(ranges.remove(k)));
+    }
+
+    /** The writes noted for {@code file} since the last take, which are kept: ranges sorted and merged. */
+    public synchronized FileWrites peek(Path file) {
+        Path k = key(file);
+        return new FileWrites(replaced.contains(k), merged(ranges.get(k)));
+    }
+
+    private static List<long[]> merged(List<long[]> list) {
         if (list == null) {
-            return new FileWrites(wasReplaced, List.of());
+            return List.of();
         }
-        list.sort(Comparator.comparingLong(r -> r[0]));
+        List<long[]> sorted = new ArrayList<>(list);
+        sorted.sort(Comparator.comparingLong(r -> r[0]));
         List<long[]> merged = new ArrayList<>();
-        for (long[] r : list) {
+        for (long[] r : sorted) {
             long[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
             if (last != null && r[0] <= last[1]) {
                 last[1] = Math.max(last[1], r[1]);
@@ -71,7 +80,7 @@ public final class WrittenRanges {
                 merged.add(new long[] {r[0], r[1]});
             }
         }
-        return new FileWrites(wasReplaced, List.copyOf(merged));
+        return List.copyOf(merged);
     }
 
     /** Forgets everything noted. */
