@@ -75,7 +75,8 @@ public final class EckdDasd implements Closeable {
     private final FileChannel channel;
     private final CkdGeometry geometry;
     private final boolean writable;
-    private final ByteBuffer slot = ByteBuffer.allocate(CkdGeometry.TRACK_SIZE);
+    /** One track as the image holds it; direct, so a read fills it without a copy through a temporary buffer. */
+    private final ByteBuffer slot = ByteBuffer.allocateDirect(CkdGeometry.TRACK_SIZE);
     /** Whole tracks formatted by {@link #writeBlocks} and not yet written, from {@link #stagedFirstTrack} on. */
     private ByteBuffer staged;
     private int stagedFirstTrack;

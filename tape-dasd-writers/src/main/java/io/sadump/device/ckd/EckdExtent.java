@@ -197,8 +197,19 @@ public final class EckdExtent implements DumpBlockSink, DumpBlockSource {
         long pos = position;
         int off = offset;
         int left = length;
+        boolean direct = true; // until a direct read meets a track never formatted: fill finds where
         while (left > 0) {
             long block = pos / CkdTrack.BLOCK_SIZE;
+            int windows = left / (BLOCKS_PER_READ * CkdTrack.BLOCK_SIZE);
+            if (direct && pos % CkdTrack.BLOCK_SIZE == 0 && windows > 0
+                    && (direct = readWindows(block, windows, dst, off))) {
+                // whole windows go straight to the caller, the same reads fill would make, one copy fewer
+                int n = windows * BLOCKS_PER_READ * CkdTrack.BLOCK_SIZE;
+                pos += n;
+                off += n;
+                left -= n;
+                continue;
+            }
             if (bufferedBlock < 0 || block < bufferedBlock || block >= bufferedBlock + bufferedBlocks) {
                 fill(block);
             }
@@ -208,6 +219,19 @@ public final class EckdExtent implements DumpBlockSink, DumpBlockSource {
             pos += n;
             off += n;
             left -= n;
+        }
+    }
+
+    /**
+     * Reads {@code windows} read buffers' worth of blocks from {@code block} on into {@code dst}; false when
+     * one of them reaches a track that was never formatted, which {@link #fill} then finds block by block.
+     */
+    private boolean readWindows(long block, int windows, byte[] dst, int offset) throws DeviceException {
+        try {
+            readBlocks(block, ByteBuffer.wrap(dst, offset, windows * BLOCKS_PER_READ * CkdTrack.BLOCK_SIZE));
+            return true;
+        } catch (NoRecordFoundException | InvalidTrackFormatException e) {
+            return false;
         }
     }
 

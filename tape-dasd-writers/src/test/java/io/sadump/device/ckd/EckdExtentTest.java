@@ -80,6 +80,32 @@ class EckdExtentTest {
         }
     }
 
+    /** Block-aligned reads of whole read buffers go straight to the caller, and still end where the data does. */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {3, 77})
+    void alignedReadsOfWholeBuffersReadTheDataAndEndWhereItEnds(long seed) throws Exception {
+        SplittableRandom r = new SplittableRandom(seed);
+        try (EckdDasd d = newDasd(40)) {
+            EckdExtent p = d.dumpPartition();
+            int blocks = 25 * CkdTrack.BLOCKS_PER_TRACK; // 300: whole tracks, the 26th never written
+            byte[] data = new byte[blocks * BLOCK];
+            r.nextBytes(data);
+            p.writeBlocks(0, data, 0, blocks);
+            for (int i = 0; i < 20; i++) {
+                int first = r.nextInt(blocks - EckdExtent.BLOCKS_PER_READ);
+                int len = EckdExtent.BLOCKS_PER_READ * BLOCK + r.nextInt((blocks - first - EckdExtent.BLOCKS_PER_READ) * BLOCK + 1);
+                byte[] got = new byte[len + 3];
+                p.read((long) first * BLOCK, got, 3, len);
+                assertThat(Arrays.copyOfRange(got, 3, len + 3)).as("seed %d: %d bytes at block %d", seed, len, first)
+                        .isEqualTo(Arrays.copyOfRange(data, first * BLOCK, first * BLOCK + len));
+            }
+            // three whole buffers from block 0 reach the track never written: the data ends at its first block
+            assertThatThrownBy(() -> p.read(0, new byte[3 * EckdExtent.BLOCKS_PER_READ * BLOCK], 0,
+                    3 * EckdExtent.BLOCKS_PER_READ * BLOCK)).isInstanceOf(EOFException.class)
+                    .hasMessageContaining("the dump data ends at partition block " + blocks);
+        }
+    }
+
     @Test
     void readsSeeWhatWasWrittenAfterThem() throws Exception {
         try (EckdDasd d = newDasd(5)) {
