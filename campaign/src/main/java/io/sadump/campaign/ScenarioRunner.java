@@ -71,14 +71,15 @@ final class ScenarioRunner {
     private final String dasdImage;
     private final byte[] dasdHead;
     private final int cpuCount;
+    /** Mappings of the scenario machines' storage files, read by the reference and the storage check. */
+    private final KeptMappings storageViews = new KeptMappings();
+    /** {@link #templateDigests()}, once taken. */
+    private volatile MebibyteDigests templateDigests;
+    private volatile boolean tooLargeToMap;
     /**
      * Per scenario directory, the ranges its storage and DASD were written at since its last restore, so the
      * next restore puts back only those (each directory is used by one thread at a time).
      */
-    /** Mappings of the scenario machines' storage files, read by the reference and the storage check. */
-    private final KeptMappings storageViews = new KeptMappings();
-    private volatile MebibyteDigests templateDigests;
-    private volatile boolean tooLargeToMap;
     private final java.util.concurrent.ConcurrentHashMap<Path, WrittenRanges> writeLogs =
             new java.util.concurrent.ConcurrentHashMap<>();
 
