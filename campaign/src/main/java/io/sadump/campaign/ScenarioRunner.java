@@ -24,7 +24,6 @@ import io.sadump.meminfo.VerdictResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,47 +72,17 @@ final class ScenarioRunner {
     private final int cpuCount;
     /** Mappings of the scenario machines' storage files, read by the reference and the storage check. */
     private final KeptMappings storageViews = new KeptMappings();
-    /** {@link #templateDigests()}, once taken. */
-    private volatile MebibyteDigests templateDigests;
-    private volatile boolean tooLargeToMap;
+    /**
+     * The template storage's CRC-32C per MiB, the reference's starting point ({@link KnownStorage}); null for
+     * storage too large to keep mapped, which is read whole.
+     */
+    private final MebibyteDigests templateDigests;
     /**
      * Per scenario directory, the ranges its storage and DASD were written at since its last restore, so the
      * next restore puts back only those (each directory is used by one thread at a time).
      */
     private final java.util.concurrent.ConcurrentHashMap<Path, WrittenRanges> writeLogs =
             new java.util.concurrent.ConcurrentHashMap<>();
-
-    /**
-     * The template storage's CRC-32C per MiB, the reference's starting point ({@link KnownStorage}); null for
-     * storage too large to keep mapped, which is read whole.
-     */
-    private MebibyteDigests templateDigests() throws IOException {
-        MebibyteDigests d = templateDigests;
-        if (d == null && !tooLargeToMap) {
-            synchronized (this) {
-                d = templateDigests;
-                if (d == null && !tooLargeToMap) {
-                    MachineDirectory machine = MachineDirectory.open(template.machineDir());
-                    if (machine.config().storageSize() > KeptMappings.LIMIT) {
-                        tooLargeToMap = true;
-                        return null;
-                    }
-                    try (AbsoluteStorage storage = machine.openStorage();
-                            FileChannel ch = FileChannel.open(
-                                    machine.path().resolve(MachineDirectory.STORAGE))) {
-                        ByteBuffer image = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
-                        if (image.capacity() != storage.size()) {
-                            throw new IOException(machine.path() + ": the storage file holds " + image.capacity()
-                                    + " bytes, the storage " + storage.size());
-                        }
-                        d = MebibyteDigests.ofImage(image, storage.writtenFrames(), MebibyteDigests.Algorithm.CRC_32C);
-                    }
-                    templateDigests = d;
-                }
-            }
-        }
-        return d;
-    }
 
     ScenarioRunner(CampaignTemplate template) throws IOException {
         this(template, CoreCollector.COPY);
@@ -136,6 +105,12 @@ final class ScenarioRunner {
             headLength = d.geometry().trackOffset(EckdDasd.DUMP_PARTITION_FIRST_TRACK);
         }
         this.dasdHead = readHead(image, headLength);
+        try (AbsoluteStorage storage = machine.openStorage()) {
+            ByteBuffer mapped = storageViews.view(machine.path().resolve(MachineDirectory.STORAGE));
+            this.templateDigests = mapped != null && mapped.capacity() == storage.size()
+                    ? MebibyteDigests.ofImage(mapped, storage.writtenFrames(), MebibyteDigests.Algorithm.CRC_32C)
+                    : null;
+        }
     }
 
     CampaignTemplate template() {
@@ -158,9 +133,8 @@ final class ScenarioRunner {
         try {
             WrittenRanges log = restore(dir);
             MachineDirectory machine = MachineDirectory.open(dir).watchWrites(log);
-            MebibyteDigests base = templateDigests();
-            KnownStorage known = base == null ? null
-                    : new KnownStorage(base, dir.resolve(MachineDirectory.STORAGE), log, copy);
+            KnownStorage known = templateDigests == null ? null
+                    : new KnownStorage(templateDigests, dir.resolve(MachineDirectory.STORAGE), log, copy);
             try (MachineLock lock = machine.lock()) {
                 injection = Optional.of(CorruptionCatalogue.inject(machine, lock, s.kind(), s.seed()));
             }

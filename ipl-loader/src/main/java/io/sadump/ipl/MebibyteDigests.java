@@ -159,9 +159,7 @@ public final class MebibyteDigests {
                 absent.add((long) f);
                 continue;
             }
-            byte[] got = !written.isWritten(f) && end - start == MIB ? zeroDigest
-                    : digest.digest(image.duplicate().position((int) start).limit((int) end));
-            if (Arrays.equals(got, digests[f])) {
+            if (Arrays.equals(digestOfImage(digest, image, written, f), digests[f])) {
                 equal++;
             } else {
                 different.add((long) f);
@@ -179,21 +177,11 @@ public final class MebibyteDigests {
      * @param ranges byte ranges {@code [start, end)}, sorted
      */
     public MebibyteDigests withImageRanges(ByteBuffer image, FrameRecord written, List<long[]> ranges) {
-        if (image.capacity() != memorySize) {
-            throw new IllegalArgumentException("the image holds " + image.capacity() + " bytes, not " + memorySize);
-        }
+        requireImageOfMemory(image);
         byte[][] d = digests.clone();
         Digester digest = algorithm.digester();
-        long after = -1; // MiBs up to this one are digested already (ranges may share one)
-        for (long[] r : ranges) {
-            long last = Math.min(digests.length, (r[1] + MIB - 1) / MIB) - 1;
-            for (long f = Math.max(after + 1, r[0] / MIB); f <= last; f++) {
-                int start = (int) (f * MIB);
-                int end = (int) Math.min(memorySize, start + (long) MIB);
-                d[(int) f] = !written.isWritten(f) && end - start == MIB ? zeroDigest
-                        : digest.digest(image.duplicate().position(start).limit(end));
-                after = f;
-            }
+        for (long f : mebibytesTouched(ranges)) {
+            d[(int) f] = digestOfImage(digest, image, written, f);
         }
         return new MebibyteDigests(memorySize, algorithm, zeroDigest, d);
     }
@@ -206,26 +194,43 @@ public final class MebibyteDigests {
      * @param ranges byte ranges {@code [start, end)}, sorted
      */
     public Comparison compareImage(ByteBuffer image, FrameRecord written, List<long[]> ranges) {
-        if (image.capacity() != memorySize) {
-            throw new IllegalArgumentException("the image holds " + image.capacity() + " bytes, not " + memorySize);
-        }
+        requireImageOfMemory(image);
         List<Long> different = new ArrayList<>();
         Digester digest = algorithm.digester();
-        long after = -1;
-        for (long[] r : ranges) {
-            long last = Math.min(digests.length, (r[1] + MIB - 1) / MIB) - 1;
-            for (long f = Math.max(after + 1, r[0] / MIB); f <= last; f++) {
-                int start = (int) (f * MIB);
-                int end = (int) Math.min(memorySize, start + (long) MIB);
-                byte[] got = !written.isWritten(f) && end - start == MIB ? zeroDigest
-                        : digest.digest(image.duplicate().position(start).limit(end));
-                if (!Arrays.equals(got, digests[(int) f])) {
-                    different.add(f);
-                }
-                after = f;
+        for (long f : mebibytesTouched(ranges)) {
+            if (!Arrays.equals(digestOfImage(digest, image, written, f), digests[(int) f])) {
+                different.add(f);
             }
         }
         return new Comparison(digests.length - different.size(), List.of(), List.copyOf(different));
+    }
+
+    /** The MiB {@code f} of an image of this memory: the zero digest for a whole frame never written. */
+    private byte[] digestOfImage(Digester digest, ByteBuffer image, FrameRecord written, long f) {
+        int start = (int) (f * MIB);
+        int end = (int) Math.min(memorySize, start + (long) MIB);
+        return !written.isWritten(f) && end - start == MIB ? zeroDigest
+                : digest.digest(image.duplicate().position(start).limit(end));
+    }
+
+    /** The MiBs of this memory that sorted byte ranges touch, each once, in order. */
+    private long[] mebibytesTouched(List<long[]> ranges) {
+        java.util.stream.LongStream.Builder out = java.util.stream.LongStream.builder();
+        long after = -1; // MiBs up to this one are listed already (ranges may share one)
+        for (long[] r : ranges) {
+            long last = Math.min(digests.length, (r[1] + MIB - 1) / MIB) - 1;
+            for (long f = Math.max(after + 1, r[0] / MIB); f <= last; f++) {
+                out.add(f);
+                after = f;
+            }
+        }
+        return out.build().toArray();
+    }
+
+    private void requireImageOfMemory(ByteBuffer image) {
+        if (image.capacity() != memorySize) {
+            throw new IllegalArgumentException("the image holds " + image.capacity() + " bytes, not " + memorySize);
+        }
     }
 
     public Algorithm algorithm() {

@@ -29,11 +29,7 @@ class MebibyteDigestsTest {
         SplittableRandom rnd = new SplittableRandom(seed);
         try (AbsoluteStorage s = AbsoluteStorage.inMemory(16L * MIB)) {
             // a few written MiBs with random bytes; the rest stays never written (known zero)
-            for (int i = 0; i < 5; i++) {
-                byte[] b = new byte[4096];
-                rnd.nextBytes(b);
-                s.write(rnd.nextLong(16L * MIB - b.length), b);
-            }
+            writeRandomPages(s, rnd, 5);
             MebibyteDigests ref = MebibyteDigests.of(s, algorithm);
             assertThat(ref.algorithm()).isEqualTo(algorithm);
             StorageMemorySource live = new StorageMemorySource(s);
@@ -64,11 +60,7 @@ class MebibyteDigestsTest {
             throws IOException {
         SplittableRandom rnd = new SplittableRandom(seed);
         try (AbsoluteStorage s = AbsoluteStorage.inMemory(8L * MIB + 12345)) {
-            for (int i = 0; i < 5; i++) {
-                byte[] b = new byte[4096];
-                rnd.nextBytes(b);
-                s.write(rnd.nextLong(s.size() - b.length), b);
-            }
+            writeRandomPages(s, rnd, 5);
             byte[] raw = new byte[(int) s.size()];
             s.read(0, raw, 0, raw.length);
             java.nio.ByteBuffer image = java.nio.ByteBuffer.allocateDirect(raw.length).put(raw).flip();
@@ -102,11 +94,7 @@ class MebibyteDigestsTest {
             long seed) throws IOException {
         SplittableRandom rnd = new SplittableRandom(seed);
         try (AbsoluteStorage s = AbsoluteStorage.inMemory(8L * MIB + 12345)) {
-            for (int i = 0; i < 3; i++) {
-                byte[] b = new byte[4096];
-                rnd.nextBytes(b);
-                s.write(rnd.nextLong(s.size() - b.length), b);
-            }
+            writeRandomPages(s, rnd, 3);
             MebibyteDigests before = MebibyteDigests.of(s, algorithm);
             // new writes, each noted as a range, some across a MiB boundary or into the short last MiB
             List<long[]> ranges = new java.util.ArrayList<>();
@@ -150,6 +138,15 @@ class MebibyteDigestsTest {
             assertThat(before.compareImage(image, marked, ranges).different()).as("seed %d", seed)
                     .isEqualTo(whole.different());
             assertThat(before.compareImage(image, marked).different()).as("seed %d", seed).contains(outside);
+        }
+    }
+
+    /** Writes {@code count} pages of random bytes at random addresses of {@code s}. */
+    private static void writeRandomPages(AbsoluteStorage s, SplittableRandom rnd, int count) {
+        for (int i = 0; i < count; i++) {
+            byte[] b = new byte[4096];
+            rnd.nextBytes(b);
+            s.write(rnd.nextLong(s.size() - b.length), b);
         }
     }
 }
