@@ -1,8 +1,5 @@
 package io.sadump.archive;
 
-import com.github.luben.zstd.EndDirective;
-import com.github.luben.zstd.ZstdCompressCtx;
-import io.sadump.dump.ZstdNativeLibrary;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -13,15 +10,18 @@ import java.nio.channels.WritableByteChannel;
  * tar holds goes through here: the headers commons-compress writes (through {@link #asStream()}) and
  * the dump's data, handed over in large buffers ({@link #write(ByteBuffer)}), heap or direct.
  *
- * <p>zstd is driven through {@link ZstdCompressCtx} streaming calls on whole buffers, with its worker
- * threads: a direct buffer goes to the compressor without a copy into the Java heap, and there is one
- * native call per buffer, not one per 512-byte tar record. The other kinds use their Java streams.
+ * <p>Each kind compresses through its Java stream ({@link ArchiveCompression#compress}; for zstd,
+ * zstd-jni's stream with its worker threads): a heap buffer's array goes to the compressor in place,
+ * in one call per buffer, not one per 512-byte tar record; a direct buffer is copied through a small
+ * array first. The compressed bytes go to the file through a {@link WriteBehindOutput}.
  * {@link #finish()} ends the compressed stream; {@link #close()} frees the compressor and closes the
  * target channel.
  */
 abstract class CompressingChannel implements WritableByteChannel {
-    /** Output buffer of the zstd compressor (compressed bytes are written to the file in these pieces). */
-    static final int ZSTD_OUT = 1 << 20;
+    /** Buffers of compressed bytes on their way to the file (what the file's writer may lag behind). */
+    static final int OUT_BUFFERS = 8;
+    /** The size of each: compressed bytes are written to the file in these pieces. */
+    static final int OUT_BUFFER = 1 << 20;
     /** Copy buffer for direct buffers given to a stream compressor. */
     static final int COPY = 1 << 16;
 
@@ -30,10 +30,6 @@ abstract class CompressingChannel implements WritableByteChannel {
     /** A compressor of the given kind writing into {@code target}. */
     static CompressingChannel open(ArchiveCompression kind, WritableByteChannel target, int level, int threads)
             throws IOException {
-        if (kind == ArchiveCompression.ZSTD) {
-            ZstdNativeLibrary.require();
-            return new Zstd(target, level, threads);
-        }
         if (kind == ArchiveCompression.NONE) {
             return new Plain(target);
         }
@@ -80,72 +76,6 @@ abstract class CompressingChannel implements WritableByteChannel {
         }
     }
 
-    /**
-     * zstd through its streaming API ({@code ZSTD_compressStream2}), with worker threads; the compressed
-     * bytes go to the file through a {@link WriteBehindOutput}.
-     */
-    private static final class Zstd extends CompressingChannel {
-        /** Compressed buffers in flight to the file (what the writer may lag behind). */
-        static final int OUT_BUFFERS = 8;
-
-        private final WritableByteChannel target;
-        private final ZstdCompressCtx ctx = new ZstdCompressCtx();
-        private final WriteBehindOutput writer;
-        private ByteBuffer out;
-
-        Zstd(WritableByteChannel target, int level, int threads) throws IOException {
-            this.target = target;
-            ctx.setLevel(level);
-            ctx.setChecksum(true);
-            if (threads > 1) {
-                ctx.setWorkers(threads);
-            }
-            writer = new WriteBehindOutput(target, OUT_BUFFERS, ZSTD_OUT);
-            out = writer.take();
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            int n = src.remaining();
-            while (src.hasRemaining()) {
-                ctx.compressByteBufferStream(out, src, EndDirective.CONTINUE);
-                if (!out.hasRemaining()) {
-                    drain();
-                }
-            }
-            return n;
-        }
-
-        private void drain() throws IOException {
-            out.flip();
-            writer.submit(out);
-            out = writer.take();
-        }
-
-        @Override
-        void finish() throws IOException {
-            ByteBuffer none = ByteBuffer.allocate(0);
-            boolean done;
-            do {
-                done = ctx.compressByteBufferStream(out, none, EndDirective.END);
-                if (done || !out.hasRemaining()) {
-                    drain();
-                }
-            } while (!done);
-            writer.finish();
-        }
-
-        @Override
-        void release() throws IOException {
-            try {
-                writer.close();
-                ctx.close();
-            } finally {
-                target.close();
-            }
-        }
-    }
-
     /** No compression: the tar goes to the file as it is. */
     private static final class Plain extends CompressingChannel {
         private final WritableByteChannel target;
@@ -172,17 +102,27 @@ abstract class CompressingChannel implements WritableByteChannel {
         }
     }
 
-    /** xz and gzip: their Java compressor streams. */
+    /**
+     * A compressor stream (zstd, xz, gzip) writing to the file through a {@link WriteBehindOutput}, so
+     * that the compressor never waits for the file.
+     */
     private static final class Streamed extends CompressingChannel {
         private final WritableByteChannel target;
+        private final WriteBehindOutput writer;
         private final OutputStream stream;
         private byte[] copy;
 
         Streamed(WritableByteChannel target, ArchiveCompression kind, int level, int threads) throws IOException {
             this.target = target;
-            OutputStream file = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(target),
-                    1 << 20);
-            this.stream = kind.compress(file, level, threads);
+            this.writer = new WriteBehindOutput(target, OUT_BUFFERS, OUT_BUFFER);
+            OutputStream compressing;
+            try {
+                compressing = kind.compress(new WriteBehindStream(writer), level, threads);
+            } catch (IOException | RuntimeException e) {
+                writer.close();
+                throw e;
+            }
+            this.stream = compressing;
         }
 
         @Override
@@ -206,16 +146,71 @@ abstract class CompressingChannel implements WritableByteChannel {
 
         @Override
         void finish() throws IOException {
-            // closing the compressor stream writes its trailer and flushes the buffer into the target
+            // closing the compressor stream writes its trailer and closes the file's stream, which hands
+            // the last buffer to the writer and waits until all of them are written
             stream.close();
         }
 
         @Override
         void release() throws IOException {
             try {
-                stream.close();
+                stream.close(); // frees the compressor; after finish() it does nothing
             } finally {
-                target.close();
+                try {
+                    writer.close();
+                } finally {
+                    target.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * The stream a compressor writes into: its bytes are gathered in the writer's buffers, each handed
+     * to the writer when full. Flushing it does nothing: the writer writes each buffer as soon as it has
+     * it. {@link #close()} hands over the last buffer and waits until everything is written.
+     */
+    private static final class WriteBehindStream extends OutputStream {
+        private final WriteBehindOutput writer;
+        private ByteBuffer buf;
+        private boolean closed;
+
+        WriteBehindStream(WriteBehindOutput writer) throws IOException {
+            this.writer = writer;
+            this.buf = writer.take();
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (closed) {
+                throw new IOException("the archive's compressed stream is already ended");
+            }
+            while (len > 0) {
+                int k = Math.min(len, buf.remaining());
+                buf.put(b, off, k);
+                off += k;
+                len -= k;
+                if (!buf.hasRemaining()) {
+                    writer.submit(buf.flip());
+                    buf = writer.take();
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!closed) {
+                closed = true;
+                if (buf.position() > 0) {
+                    writer.submit(buf.flip());
+                }
+                buf = null;
+                writer.finish();
             }
         }
     }

@@ -114,7 +114,16 @@ final class MappedFileReader implements AutoCloseable {
         if (in.size() < end) {
             return false;
         }
-        window = MappedWindow.map(in, start, end - start);
+        try {
+            window = MappedWindow.map(in, start, end - start);
+        } catch (IOException e) {
+            // cut short after the check: mapping past the end of a read-only channel fails ("cannot extend
+            // file to required size"), which says nothing to a user
+            if (in.size() < end) {
+                throw shorter(at, e);
+            }
+            throw e;
+        }
         windowStart = start;
         windowEnd = end;
         return true;
