@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -76,23 +75,9 @@ class CompressingChannelTest {
     @ParameterizedTest
     @EnumSource(value = ArchiveCompression.class, names = {"ZSTD", "GZIP"})
     void aFileThatCannotBeWrittenFailsTheStream(ArchiveCompression kind) throws IOException {
-        WritableByteChannel broken = new WritableByteChannel() {
-            @Override
-            public int write(ByteBuffer src) throws IOException {
-                throw new IOException("No space left on device");
-            }
-
-            @Override
-            public boolean isOpen() {
-                return true;
-            }
-
-            @Override
-            public void close() {}
-        };
         byte[] incompressible = new byte[4 << 20];
         new SplittableRandom(26).nextBytes(incompressible);
-        CompressingChannel ch = CompressingChannel.open(kind, broken, 1, 1);
+        CompressingChannel ch = CompressingChannel.open(kind, WriteBehindOutputTest.diskFull(), 1, 1);
         try {
             assertThatThrownBy(() -> {
                 for (int i = 0; i < 16; i++) {

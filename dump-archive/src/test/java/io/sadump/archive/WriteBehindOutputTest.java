@@ -145,9 +145,9 @@ class WriteBehindOutputTest {
         assertThat(Files.size(f)).isEqualTo(total);
     }
 
-    @Test
-    void aFailedWriteIsReported() throws IOException {
-        WritableByteChannel broken = new WritableByteChannel() {
+    /** A file on a full disk: every write fails with "No space left on device". */
+    static WritableByteChannel diskFull() {
+        return new WritableByteChannel() {
             @Override
             public int write(ByteBuffer src) throws IOException {
                 throw new IOException("No space left on device");
@@ -161,7 +161,11 @@ class WriteBehindOutputTest {
             @Override
             public void close() {}
         };
-        try (WriteBehindOutput out = new WriteBehindOutput(broken, BUFFERS, SIZE)) {
+    }
+
+    @Test
+    void aFailedWriteIsReported() throws IOException {
+        try (WriteBehindOutput out = new WriteBehindOutput(diskFull(), BUFFERS, SIZE)) {
             ByteBuffer b = out.take();
             b.put((byte) 1).flip();
             out.submit(b);
