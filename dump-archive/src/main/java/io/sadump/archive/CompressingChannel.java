@@ -1,5 +1,6 @@
 package io.sadump.archive;
 
+import io.sadump.machine.output.UnbufferedChannel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -30,10 +31,20 @@ abstract class CompressingChannel implements WritableByteChannel {
     /** A compressor of the given kind writing into {@code target}. */
     static CompressingChannel open(ArchiveCompression kind, WritableByteChannel target, int level, int threads)
             throws IOException {
+        return open(kind, target, null, level, threads);
+    }
+
+    /**
+     * A compressor writing into a new, empty file through {@code unbuffered} (past the page cache; null
+     * to write {@code target}); {@code target} is the file's own channel, left at position 0, through
+     * which the caller syncs it. Uncompressed output is written through {@code target}.
+     */
+    static CompressingChannel open(ArchiveCompression kind, WritableByteChannel target, UnbufferedChannel unbuffered,
+            int level, int threads) throws IOException {
         if (kind == ArchiveCompression.NONE) {
             return new Plain(target);
         }
-        return new Streamed(target, kind, level, threads);
+        return new Streamed(target, unbuffered, kind, level, threads);
     }
 
     /** Ends the compressed stream (the trailer, checksums) and writes out everything. */
@@ -112,9 +123,10 @@ abstract class CompressingChannel implements WritableByteChannel {
         private final OutputStream stream;
         private byte[] copy;
 
-        Streamed(WritableByteChannel target, ArchiveCompression kind, int level, int threads) throws IOException {
+        Streamed(WritableByteChannel target, UnbufferedChannel unbuffered, ArchiveCompression kind, int level,
+                int threads) throws IOException {
             this.target = target;
-            this.writer = new WriteBehindOutput(target, OUT_BUFFERS, OUT_BUFFER);
+            this.writer = new WriteBehindOutput(target, unbuffered, 0, OUT_BUFFERS, OUT_BUFFER);
             OutputStream compressing;
             try {
                 compressing = kind.compress(new WriteBehindStream(writer), level, threads);

@@ -182,8 +182,9 @@ public final class DumpArchiveWriter {
         List<Member> members;
         Path written;
         try (ReplacementFile file = ReplacementFile.create(out)) {
+            // written once in 1 MiB pieces and synced at the commit: past the page cache where it can be
             try (CompressingChannel compressed = CompressingChannel.open(options.compression(), file.channel(),
-                    options.level(), options.threads())) {
+                    file.unbufferedChannel().orElse(null), options.level(), options.threads())) {
                 ArchiveTarStream tar = new ArchiveTarStream(compressed);
                 members = writeEntries(tar, dump, memory, metadata, info, options);
                 tar.finish();

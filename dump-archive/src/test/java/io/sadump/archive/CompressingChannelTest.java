@@ -3,6 +3,7 @@ package io.sadump.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sadump.machine.output.ReplacementFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,15 +27,22 @@ class CompressingChannelTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "{0}, seed {1}")
-    @CsvSource({"ZSTD, 21", "ZSTD, 22", "XZ, 23", "GZIP, 24", "NONE, 25"})
-    void whatIsWrittenDecompressesToTheSameBytes(ArchiveCompression kind, long seed) throws IOException {
+    /**
+     * With {@code unbuffered}, the file is a {@link ReplacementFile} written past the page cache, as
+     * {@code archive create} writes one, and committed at the end.
+     */
+    @ParameterizedTest(name = "{0}, seed {1}, unbuffered {2}")
+    @CsvSource({"ZSTD, 21, false", "ZSTD, 22, false", "XZ, 23, false", "GZIP, 24, false", "NONE, 25, false",
+        "ZSTD, 27, true", "GZIP, 28, true", "NONE, 29, true"})
+    void whatIsWrittenDecompressesToTheSameBytes(ArchiveCompression kind, long seed, boolean unbuffered)
+            throws IOException {
         SplittableRandom rnd = new SplittableRandom(seed);
         Path f = dir.resolve("out");
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        try (FileChannel file = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                CompressingChannel ch = CompressingChannel.open(kind, file, kind == ArchiveCompression.XZ ? 1 : 3,
-                        2)) {
+        try (ReplacementFile file = ReplacementFile.create(f);
+                CompressingChannel ch = CompressingChannel.open(kind, file.channel(),
+                        unbuffered ? file.unbufferedChannel().orElseThrow() : null,
+                        kind == ArchiveCompression.XZ ? 1 : 3, 2)) {
             int pieces = kind == ArchiveCompression.XZ ? 6 : 30; // xz takes a second for every few MiB
             for (int i = 0; i < pieces; i++) {
                 byte[] data = pieceOfData(rnd);
@@ -46,6 +54,8 @@ class CompressingChannelTest {
                 }
             }
             ch.finish();
+            ch.close();
+            file.commit();
         }
         byte[] back;
         try (InputStream in = kind.decompress(Files.newInputStream(f))) {

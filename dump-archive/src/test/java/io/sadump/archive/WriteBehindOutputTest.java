@@ -3,6 +3,8 @@ package io.sadump.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sadump.machine.output.ReplacementFile;
+import io.sadump.machine.output.UnbufferedChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -52,6 +54,46 @@ class WriteBehindOutputTest {
             expected = all.toByteArray();
         }
         assertThat(Files.readAllBytes(f)).as("seed %d", seed).isEqualTo(expected);
+    }
+
+    /**
+     * Past the page cache: buffers of any length (whole blocks, odd tails, empty, a whole buffer) come
+     * out in order, and the file ends at the last byte given, not at the padded block.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {14, 15, 16, 17})
+    void unbufferedWritesKeepEveryByteAndTheExactLength(long seed) throws IOException {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        Path f = dir.resolve("out");
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        try (ReplacementFile file = ReplacementFile.create(f)) {
+            UnbufferedChannel unbuffered = file.unbufferedChannel().orElseThrow(
+                    () -> new AssertionError("this machine's file systems take O_DIRECT writes"));
+            int block = unbuffered.alignment();
+            try (WriteBehindOutput out = new WriteBehindOutput(file.channel(), unbuffered, 0, BUFFERS, SIZE)) {
+                int buffers = 10 + rnd.nextInt(30);
+                for (int i = 0; i < buffers; i++) {
+                    int length = switch (rnd.nextInt(5)) {
+                        case 0 -> SIZE;
+                        case 1 -> block * rnd.nextInt(1, SIZE / block + 1);
+                        case 2 -> 0;
+                        case 3 -> rnd.nextInt(1, block);
+                        default -> rnd.nextInt(SIZE + 1);
+                    };
+                    byte[] data = new byte[length];
+                    rnd.nextBytes(data);
+                    all.write(data, 0, data.length);
+                    ByteBuffer b = out.take();
+                    assertThat(b.alignmentOffset(0, block)).as("seed %d: buffers are aligned", seed).isZero();
+                    b.put(data).flip();
+                    out.submit(b);
+                }
+                out.finish();
+            }
+            assertThat(file.channel().position()).as("seed %d: the buffered channel is not written", seed).isZero();
+            file.commit();
+        }
+        assertThat(Files.readAllBytes(f)).as("seed %d", seed).isEqualTo(all.toByteArray());
     }
 
     /**

@@ -59,6 +59,8 @@ public final class ReplacementFile implements Closeable {
     private boolean closed;
     /** Syncs what is written while the writing goes on ({@link #syncWhileWriting()}); null when not asked for. */
     private BackgroundSync sync;
+    /** The page-cache-bypassing channel on the new file ({@link #unbufferedChannel()}); null when not opened. */
+    private UnbufferedChannel unbuffered;
 
     private ReplacementFile(Path target, Optional<Path> hidden, FileChannel channel) {
         this.target = target;
@@ -172,6 +174,27 @@ public final class ReplacementFile implements Closeable {
     }
 
     /**
+     * A second channel on the new file that bypasses the page cache (Linux {@code O_DIRECT}), for a large
+     * output written once in big aligned pieces: its bytes go from the caller's buffer to the disk without
+     * being copied into page-cache pages first. The commit syncs the new file anyway, so the page cache
+     * only cost that copy; in a VM whose host takes back free guest memory it is the dearest copy of
+     * all (docs/architecture.md §4.1). Opened once, on first call; the commit and {@link #close()} close
+     * it. Empty for a device, or where the file system or platform refuses unbuffered writes.
+     */
+    public synchronized Optional<UnbufferedChannel> unbufferedChannel() {
+        if (unbuffered == null && hidden.isPresent() && !closed && !committed && !discarded) {
+            unbuffered = UnbufferedChannel.open(hidden.get()).orElse(null);
+        }
+        return Optional.ofNullable(unbuffered);
+    }
+
+    private synchronized void closeUnbuffered() throws IOException {
+        if (unbuffered != null) {
+            unbuffered.channel().close();
+        }
+    }
+
+    /**
      * Starts syncing the new file to disk on a thread of its own while it is written, so that the sync of
      * {@link #commit()} finds little left to do. The kernel starts writing dirty pages back only when they
      * fill a tenth of memory or are half a minute old; a dump of a few GiB would otherwise reach the disk
@@ -213,6 +236,7 @@ public final class ReplacementFile implements Closeable {
         }
         refuseWhenDiscarded();
         stopSync(true);
+        closeUnbuffered();
         if (channel.isOpen()) {
             channel.force(true);
             channel.close();
@@ -256,6 +280,11 @@ public final class ReplacementFile implements Closeable {
             stopSync(false);
         } catch (IOException ignored) {
             // the new file is removed: a failed sync of it does not matter any more
+        }
+        try {
+            closeUnbuffered();
+        } catch (IOException ignored) {
+            // the new file is removed: nothing written through it matters any more
         }
         try {
             channel.close();

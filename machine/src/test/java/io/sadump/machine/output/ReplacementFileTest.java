@@ -147,6 +147,46 @@ class ReplacementFileTest {
         assertThat(Files.exists(Path.of("/dev/null"))).isTrue();
     }
 
+    /**
+     * Written past the page cache in aligned blocks, the committed file holds those bytes; without a
+     * commit it goes like any new file; a device gets no unbuffered channel.
+     */
+    @Test
+    void anUnbufferedChannelWritesTheNewFile() throws IOException {
+        Path out = dir.resolve("a.tar.zst");
+        Files.writeString(out, "older archive");
+        byte[] expected = new byte[3 * 4096];
+        new SplittableRandom(31).nextBytes(expected);
+        try (ReplacementFile f = ReplacementFile.create(out)) {
+            UnbufferedChannel u = f.unbufferedChannel().orElseThrow(
+                    () -> new AssertionError("this machine's file systems take O_DIRECT writes"));
+            assertThat(f.unbufferedChannel()).as("one channel, opened once").containsSame(u);
+            assertThat(Integer.bitCount(u.alignment())).isEqualTo(1);
+            int length = Math.max(expected.length, u.alignment());
+            ByteBuffer b = ByteBuffer.allocateDirect(2 * length).alignedSlice(u.alignment());
+            b.put(expected).position(length).flip();
+            while (b.hasRemaining()) {
+                u.channel().write(b, b.position());
+            }
+            u.channel().truncate(expected.length);
+            f.commit();
+            assertThat(u.channel().isOpen()).as("closed by the commit").isFalse();
+        }
+        assertThat(Files.readAllBytes(out)).isEqualTo(expected);
+
+        try (ReplacementFile f = ReplacementFile.create(out)) {
+            UnbufferedChannel u = f.unbufferedChannel().orElseThrow();
+            ByteBuffer b = ByteBuffer.allocateDirect(2 * u.alignment()).alignedSlice(u.alignment());
+            u.channel().write(b.limit(u.alignment()), 0);
+        }
+        assertThat(Files.readAllBytes(out)).as("not committed: the old file stays").isEqualTo(expected);
+        assertThat(names()).containsExactly("a.tar.zst");
+
+        try (ReplacementFile f = ReplacementFile.create(Path.of("/dev/null"))) {
+            assertThat(f.unbufferedChannel()).isEmpty();
+        }
+    }
+
     @Test
     void aDirectoryIsRefused() {
         assertThatThrownBy(() -> ReplacementFile.create(dir)).isInstanceOf(IOException.class)
