@@ -130,7 +130,7 @@ abstract class CompressingChannel implements WritableByteChannel {
         Streamed(WritableByteChannel target, UnbufferedChannel unbuffered, ArchiveCompression kind, int level,
                 int threads) throws IOException {
             this.target = target;
-            this.writer = new WriteBehindOutput(target, unbuffered, 0, OUT_BUFFERS, OUT_BUFFER);
+            this.writer = new WriteBehindOutput(target, unbuffered, OUT_BUFFERS, OUT_BUFFER);
             OutputStream compressing;
             try {
                 compressing = kind.compress(new WriteBehindStream(writer), level, threads);

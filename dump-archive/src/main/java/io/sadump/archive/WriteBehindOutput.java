@@ -66,21 +66,21 @@ final class WriteBehindOutput implements AutoCloseable {
      * @param size the size of each (direct) buffer
      */
     WriteBehindOutput(WritableByteChannel target, int buffers, int size) {
-        this(target, null, 0, buffers, size);
+        this(target, null, buffers, size);
     }
 
     /**
-     * Writes through {@code unbuffered}, from file position {@code start}, instead of through
-     * {@code target} (when {@code unbuffered} is null, or {@code start} or {@code size} is not a
-     * multiple of its alignment, {@code target} is written as without it).
+     * Writes a new, empty file through {@code unbuffered} instead of through {@code target} (when
+     * {@code unbuffered} is null, or {@code size} is not a multiple of its alignment, {@code target} is
+     * written as without it).
      *
-     * @param target the file's channel, positioned at {@code start}; with unbuffered writes it is left
-     *     there, and the caller syncs the file through it
+     * @param target the file's channel; with unbuffered writes it is left at position 0, and the caller
+     *     syncs the file through it
      */
-    WriteBehindOutput(WritableByteChannel target, UnbufferedChannel unbuffered, long start, int buffers, int size) {
+    WriteBehindOutput(WritableByteChannel target, UnbufferedChannel unbuffered, int buffers, int size) {
         this.target = target;
-        this.unbuffered = unbuffered != null && start % unbuffered.alignment() == 0
-                && size % unbuffered.alignment() == 0 ? new UnbufferedWrites(unbuffered, start, size) : null;
+        this.unbuffered = unbuffered != null && size % unbuffered.alignment() == 0
+                ? new UnbufferedWrites(unbuffered, size) : null;
         this.free = new ArrayBlockingQueue<>(buffers);
         this.full = new ArrayBlockingQueue<>(buffers + 1);
         for (int i = 0; i < buffers; i++) {
@@ -235,10 +235,9 @@ final class WriteBehindOutput implements AutoCloseable {
         private ByteBuffer stage;
         private final int size;
 
-        UnbufferedWrites(UnbufferedChannel ch, long start, int size) {
+        UnbufferedWrites(UnbufferedChannel ch, int size) {
             this.channel = ch.channel();
             this.alignment = ch.alignment();
-            this.position = start;
             this.size = size;
         }
 

@@ -70,7 +70,7 @@ class WriteBehindOutputTest {
             UnbufferedChannel unbuffered = file.unbufferedChannel().orElseThrow(
                     () -> new AssertionError("this machine's file systems take O_DIRECT writes"));
             int block = unbuffered.alignment();
-            try (WriteBehindOutput out = new WriteBehindOutput(file.channel(), unbuffered, 0, BUFFERS, SIZE)) {
+            try (WriteBehindOutput out = new WriteBehindOutput(file.channel(), unbuffered, BUFFERS, SIZE)) {
                 int buffers = 10 + rnd.nextInt(30);
                 for (int i = 0; i < buffers; i++) {
                     int length = switch (rnd.nextInt(5)) {
