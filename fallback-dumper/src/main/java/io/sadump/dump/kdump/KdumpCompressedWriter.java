@@ -301,19 +301,74 @@ public final class KdumpCompressedWriter {
         }
     }
 
+    /**
+     * The descriptor and data caches of the pages written so far. The loop over a batch's pages is a
+     * method of its own, so the JIT compiles that small loop early instead of the whole of
+     * {@link #writePages}, whose one compilation took a core for a third of a second of a 1.5 s dump.
+     */
+    private static final class PageRecords {
+        final Cache descriptors;
+        final Cache data;
+        final KdumpOutput out;
+        final int compressedFlag;
+        final byte[] zeroDescriptor = new byte[PageDescriptor.SIZE];
+        final ByteBuffer descriptor = ByteBuffer.allocate(PageDescriptor.SIZE);
+        long nextData;
+        long zeroPages;
+
+        PageRecords(long descriptorBase, long dataOffset, KdumpOutput out, int compressedFlag) {
+            this.descriptors = new Cache(descriptorBase, out);
+            this.data = new Cache(dataOffset, out);
+            this.out = out;
+            this.compressedFlag = compressedFlag;
+            this.nextData = dataOffset;
+        }
+
+        /** The shared zero page, first in the data, written even when no page is zero (§1.6). */
+        void addZeroPage() throws IOException {
+            new PageDescriptor(nextData, PAGE_SIZE, 0, 0).write(ByteBuffer.wrap(zeroDescriptor));
+            data.append(new byte[PAGE_SIZE], 0, PAGE_SIZE);
+            nextData += PAGE_SIZE;
+        }
+
+        void add(Batch b) throws IOException {
+            for (int i = 0; i < b.count; i++) {
+                if (b.zero[i]) {
+                    descriptors.append(zeroDescriptor, 0, PageDescriptor.SIZE);
+                    zeroPages++;
+                    continue;
+                }
+                boolean compressed = b.sizes[i] >= 0;
+                int size = compressed ? b.sizes[i] : PAGE_SIZE;
+                if (descriptors.length + PageDescriptor.SIZE >= CACHE_SIZE || data.length + size >= CACHE_SIZE) {
+                    // descriptors and data go out in pairs, so a cut leaves no descriptor without data
+                    flushPair(descriptors, data, out);
+                }
+                descriptor.clear();
+                new PageDescriptor(nextData, size, compressed ? compressedFlag : 0, 0).write(descriptor);
+                descriptors.append(descriptor.array(), 0, PageDescriptor.SIZE);
+                if (compressed) {
+                    data.append(b.packed, b.packedAt[i], size);
+                } else {
+                    data.append(b.data, i * PAGE_SIZE, PAGE_SIZE);
+                }
+                nextData += size;
+            }
+        }
+
+        void finish() throws IOException {
+            data.flush();
+            descriptors.flush();
+        }
+    }
+
     private long writePages(MemorySource memory, PageBitmap dumpable, int level, long descriptorBase,
             long numDumpable, KdumpOutput out) throws IOException {
         boolean zeroLevel = (level & 1) != 0;
-        long dataOffset = descriptorBase + PageDescriptor.SIZE * numDumpable;
-        Cache descriptors = new Cache(descriptorBase, out);
-        Cache data = new Cache(dataOffset, out);
-        long nextData = dataOffset;
-        byte[] zeroDescriptor = new byte[PageDescriptor.SIZE];
+        PageRecords records = new PageRecords(descriptorBase, descriptorBase + PageDescriptor.SIZE * numDumpable,
+                out, options.compression().pageFlag());
         if (zeroLevel) {
-            // the shared zero page comes first, written even when no page is zero (§1.6)
-            data.append(new byte[PAGE_SIZE], 0, PAGE_SIZE);
-            nextData += PAGE_SIZE;
-            new PageDescriptor(dataOffset, PAGE_SIZE, 0, 0).write(java.nio.ByteBuffer.wrap(zeroDescriptor));
+            records.addZeroPage();
         }
         long total = dumpable.pfns() * PAGE_SIZE;
         if (options.compression() == PageCompression.ZSTD) {
@@ -334,9 +389,7 @@ public final class KdumpCompressedWriter {
         int maxInFlight = 2 * options.threads();
         ArrayDeque<Future<Batch>> inFlight = new ArrayDeque<>();
         ArrayDeque<Batch> spare = new ArrayDeque<>();
-        long zeroPages = 0;
         long sequence = 0;
-        byte[] descriptor = new byte[PageDescriptor.SIZE];
         try {
             long pfn = dumpable.nextSet(0);
             while (pfn >= 0 || !inFlight.isEmpty()) {
@@ -352,35 +405,14 @@ public final class KdumpCompressedWriter {
                     }
                 }
                 Batch b = await(inFlight.poll());
-                for (int i = 0; i < b.count; i++) {
-                    if (b.zero[i]) {
-                        descriptors.append(zeroDescriptor, 0, PageDescriptor.SIZE);
-                        zeroPages++;
-                        continue;
-                    }
-                    int size = b.sizes[i] >= 0 ? b.sizes[i] : PAGE_SIZE;
-                    if (descriptors.length + PageDescriptor.SIZE >= CACHE_SIZE || data.length + size >= CACHE_SIZE) {
-                        // descriptors and data go out in pairs, so a cut leaves no descriptor without data
-                        flushPair(descriptors, data, out);
-                    }
-                    int flags = b.sizes[i] >= 0 ? options.compression().pageFlag() : 0;
-                    new PageDescriptor(nextData, size, flags, 0).write(java.nio.ByteBuffer.wrap(descriptor));
-                    descriptors.append(descriptor, 0, PageDescriptor.SIZE);
-                    if (b.sizes[i] >= 0) {
-                        data.append(b.packed, b.packedAt[i], size);
-                    } else {
-                        data.append(b.data, i * PAGE_SIZE, PAGE_SIZE);
-                    }
-                    nextData += size;
-                }
+                records.add(b);
                 if (b.count > 0) {
                     options.listener().progress((b.pfns[b.count - 1] + 1) * PAGE_SIZE, total, out.size());
                 }
                 spare.add(b);
             }
-            data.flush();
-            descriptors.flush();
-            return zeroPages;
+            records.finish();
+            return records.zeroPages;
         } finally {
             if (pool != null) {
                 pool.shutdownNow();
