@@ -353,9 +353,14 @@ public final class DumpLevelFilter {
             long readStart = Long.MAX_VALUE;
             long readEnd = 0;
             List<MemoryChunk> chunks = memory.chunks();
+            int ci = -1;
             for (long pfn = pfnStart; pfn < pfnEnd; pfn++) {
                 long address = pfn << DumpedMemory.PAGE_SHIFT;
-                int ci = MemoryChunk.indexFrom(chunks, address);
+                // pfns only grow, so the chunk found for the last one still is the first to end past this
+                // one while it does: no search per pfn
+                if (ci < 0 || chunks.get(ci).end() <= address) {
+                    ci = MemoryChunk.indexFrom(chunks, address);
+                }
                 if (ci >= chunks.size()) {
                     return;
                 }
@@ -381,7 +386,7 @@ public final class DumpLevelFilter {
                     pfn = Math.min(Math.min(pfn + inPage - 1, readEnd), pfnEnd - 1);
                     continue;
                 }
-                StructPage p = reader.read(va);
+                StructPage p = reader.read(va, page);
                 long order = 0;
                 long dtor = 0;
                 if (index < PGMM_CACHED - 1 && (p.flags() & rules.headMask) != 0) {

@@ -41,11 +41,11 @@ final class StructPageReader {
         return memory.page(pa & ~(DumpedMemory.PAGE_SIZE - 1L));
     }
 
-    /** The struct page at {@code va}, whose window was checked. */
-    StructPage read(long va) throws IOException {
+    /** The struct page at {@code va}, whose window was checked, with {@code page} its {@link #pageOf}. */
+    StructPage read(long va, byte[] page) throws IOException {
         int off = (int) (va & (DumpedMemory.PAGE_SIZE - 1));
         if (off + layout.size() <= DumpedMemory.PAGE_SIZE) {
-            return StructPage.read(pageOf(va), off, layout);
+            return StructPage.read(page, off, layout);
         }
         copy(va, scratch);
         return StructPage.read(scratch, 0, layout);
