@@ -326,10 +326,13 @@ final class ZgetdumpCommand implements Callable<Integer> {
                         // a device or FIFO, written in place: every byte goes to it
                         writer.write(chosen.memory(), chosen.metadata(), file.channel(), progress);
                     } else {
-                        // a new file: its zero pages stay holes, the disk gets the rest
-                        ZeroSkippingChannel sparse = new ZeroSkippingChannel(file.channel());
-                        writer.write(chosen.memory(), chosen.metadata(), sparse, progress);
-                        sparse.finish();
+                        // a new file: its zero pages stay holes, the disk gets the rest, past the page
+                        // cache where the file system allows
+                        try (ZeroSkippingChannel sparse = new ZeroSkippingChannel(file.channel(),
+                                file.unbufferedChannel())) {
+                            writer.write(chosen.memory(), chosen.metadata(), sparse, progress);
+                            sparse.finish();
+                        }
                     }
                     file.commit();
                 } catch (IOException e) {

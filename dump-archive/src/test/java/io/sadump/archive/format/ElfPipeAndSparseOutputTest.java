@@ -7,6 +7,8 @@ import io.sadump.dump.FileRegion;
 import io.sadump.machine.DumpMetadata;
 import io.sadump.machine.MemoryChunk;
 import io.sadump.machine.MemorySource;
+import io.sadump.machine.output.ReplacementFile;
+import io.sadump.machine.output.UnbufferedChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -169,5 +171,90 @@ class ElfPipeAndSparseOutputTest {
             assertThat(all.get(1 + MIB)).isZero();
             assertThat(sparse.read(ByteBuffer.allocate(1))).isEqualTo(-1);
         }
+    }
+
+    /** The ELF core into a replacement file whose large writes go past the page cache: the same bytes. */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {11, 12, 13})
+    void pastThePageCacheTheSameBytes(long seed) throws Exception {
+        SplittableRandom r = new SplittableRandom(seed);
+        try (FileChannel backing = FileChannel.open(dir.resolve("backing"), StandardOpenOption.CREATE,
+                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MemorySource m = memory(r, backing);
+            DumpMetadata md = DumpMetadata.none();
+            byte[] expected = asStream(m, md);
+            Path out = dir.resolve("core");
+            try (ReplacementFile file = ReplacementFile.create(out)) {
+                Optional<UnbufferedChannel> u = file.unbufferedChannel();
+                assertThat(u).as("this machine's file systems take O_DIRECT writes").isPresent();
+                try (ZeroSkippingChannel sparse = new ZeroSkippingChannel(file.channel(), u)) {
+                    new ElfFormat().write(m, md, sparse, DumpProgressListener.NONE);
+                    sparse.finish();
+                }
+                file.commit();
+            }
+            assertThat(Files.readAllBytes(out)).as("seed %d", seed).isEqualTo(expected);
+        }
+    }
+
+    /**
+     * Writes of any length at any position, forward and back over what was written before (through
+     * either path), with reads in between: the file always holds what was written last, as a model in
+     * memory does, and its length is the end of the last byte written.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {21, 22, 23, 24, 25})
+    void unbufferedAndBufferedWritesMeetInOneFile(long seed) throws Exception {
+        SplittableRandom r = new SplittableRandom(seed);
+        int space = 6 * MIB;
+        byte[] model = new byte[space];
+        long end = 0;
+        Path out = dir.resolve("mixed");
+        int block = (int) Files.getFileStore(dir).getBlockSize();
+        try (FileChannel f = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+                FileChannel direct = FileChannel.open(out, StandardOpenOption.WRITE,
+                        com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+            UnbufferedChannel u = new UnbufferedChannel(direct, block);
+            try (ZeroSkippingChannel sparse = new ZeroSkippingChannel(f, Optional.of(u))) {
+                int writes = 20 + r.nextInt(40);
+                for (int i = 0; i < writes; i++) {
+                    int length = switch (r.nextInt(5)) {
+                        case 0 -> MIB;
+                        case 1 -> block * r.nextInt(1, 3 * MIB / block);
+                        case 2 -> r.nextInt(1, block);
+                        default -> r.nextInt(1, 2 * MIB);
+                    };
+                    long at = switch (r.nextInt(3)) {
+                        case 0 -> Math.min(end, space - length); // on from the end, as a writer streams
+                        case 1 -> (long) block * r.nextInt((space - length) / block + 1);
+                        default -> r.nextInt(space - length + 1);
+                    };
+                    // zeros only past the end: the channel leaves large zero writes out, for a new file
+                    byte[] data = new byte[length];
+                    if (at < end || r.nextInt(4) != 0) {
+                        r.nextBytes(data);
+                    }
+                    sparse.position(at);
+                    sparse.write(ByteBuffer.wrap(data));
+                    System.arraycopy(data, 0, model, (int) at, length);
+                    end = Math.max(end, at + length);
+                    if (r.nextInt(4) == 0) {
+                        int from = r.nextInt((int) end);
+                        int n = Math.min((int) end - from, 1 + r.nextInt(MIB));
+                        ByteBuffer back = ByteBuffer.allocate(n);
+                        sparse.position(from);
+                        while (back.hasRemaining() && sparse.read(back) > 0) {
+                            // what was written so far reads back
+                        }
+                        assertThat(back.array()).as("seed %d: read back at %d after write %d", seed, from, i)
+                                .isEqualTo(java.util.Arrays.copyOfRange(model, from, from + n));
+                    }
+                }
+                sparse.finish();
+            }
+        }
+        assertThat(Files.readAllBytes(out)).as("seed %d", seed)
+                .isEqualTo(java.util.Arrays.copyOf(model, (int) end));
     }
 }
