@@ -119,6 +119,25 @@ class ElfPipeAndSparseOutputTest {
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 4, 5, 6})
     void intoANewFileWithHolesTheSameBytes(long seed) throws Exception {
+        assertSameCore(seed, (out, elf) -> {
+            try (FileChannel f = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                elf.into(new ZeroSkippingChannel(f));
+            }
+        });
+    }
+
+    /** Writes the ELF core into a {@link ZeroSkippingChannel} on a new file. */
+    private interface CoreFile {
+        void write(Path out, ElfInto elf) throws IOException;
+    }
+
+    /** The ELF writer's part: the core written into {@code sparse} and finished. */
+    private interface ElfInto {
+        void into(ZeroSkippingChannel sparse) throws IOException;
+    }
+
+    /** The seed's memory as an ELF core through {@code file}: the same bytes as into a stream. */
+    private void assertSameCore(long seed, CoreFile file) throws Exception {
         SplittableRandom r = new SplittableRandom(seed);
         try (FileChannel backing = FileChannel.open(dir.resolve("backing"), StandardOpenOption.CREATE,
                 StandardOpenOption.READ, StandardOpenOption.WRITE)) {
@@ -126,11 +145,10 @@ class ElfPipeAndSparseOutputTest {
             DumpMetadata md = DumpMetadata.none();
             byte[] expected = asStream(m, md);
             Path out = dir.resolve("core");
-            try (FileChannel f = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ZeroSkippingChannel sparse = new ZeroSkippingChannel(f);
+            file.write(out, sparse -> {
                 new ElfFormat().write(m, md, sparse, DumpProgressListener.NONE);
                 sparse.finish();
-            }
+            });
             assertThat(Files.readAllBytes(out)).as("seed %d", seed).isEqualTo(expected);
         }
     }
@@ -177,24 +195,16 @@ class ElfPipeAndSparseOutputTest {
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {11, 12, 13})
     void pastThePageCacheTheSameBytes(long seed) throws Exception {
-        SplittableRandom r = new SplittableRandom(seed);
-        try (FileChannel backing = FileChannel.open(dir.resolve("backing"), StandardOpenOption.CREATE,
-                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            MemorySource m = memory(r, backing);
-            DumpMetadata md = DumpMetadata.none();
-            byte[] expected = asStream(m, md);
-            Path out = dir.resolve("core");
+        assertSameCore(seed, (out, elf) -> {
             try (ReplacementFile file = ReplacementFile.create(out)) {
                 Optional<UnbufferedChannel> u = file.unbufferedChannel();
                 assertThat(u).as("this machine's file systems take O_DIRECT writes").isPresent();
                 try (ZeroSkippingChannel sparse = new ZeroSkippingChannel(file.channel(), u)) {
-                    new ElfFormat().write(m, md, sparse, DumpProgressListener.NONE);
-                    sparse.finish();
+                    elf.into(sparse);
                 }
                 file.commit();
             }
-            assertThat(Files.readAllBytes(out)).as("seed %d", seed).isEqualTo(expected);
-        }
+        });
     }
 
     /**
